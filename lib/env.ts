@@ -1,0 +1,71 @@
+/**
+ * The only module that reads process.env. Every setting is validated here once;
+ * the rest of the app imports `env()` and gets typed, defaulted values.
+ * Names follow shared/spec/mirroring-semantics.md ("Configuration names").
+ */
+import path from "node:path";
+import { z } from "zod";
+
+const csv = z
+  .string()
+  .default("")
+  .transform((value) =>
+    value
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .startsWith("file:", "only SQLite (a file: URL) is supported by this build")
+    .optional(),
+  ORIGIN_ALLOWLIST: csv,
+  OBJECT_HOST: z.string().min(1).optional(),
+});
+
+export interface AppEnv {
+  nodeEnv: "development" | "production" | "test";
+  port: number;
+  /** Absolute path of the data directory (object bytes and, by default, the database). */
+  dataDir: string;
+  /** Prisma/SQLite URL, always `file:` + an absolute path. */
+  databaseUrl: string;
+  /** Absolute path of the SQLite database file. */
+  databaseFile: string;
+  originAllowlist: string[];
+  objectHost: string | undefined;
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const raw = result.data;
+  const dataDir = path.resolve(raw.DATA_DIR);
+  const databaseFile = raw.DATABASE_URL
+    ? path.resolve(raw.DATABASE_URL.slice("file:".length))
+    : path.join(dataDir, "app.db");
+  return {
+    nodeEnv: raw.NODE_ENV,
+    port: raw.PORT,
+    dataDir,
+    databaseUrl: `file:${databaseFile}`,
+    databaseFile,
+    originAllowlist: raw.ORIGIN_ALLOWLIST,
+    objectHost: raw.OBJECT_HOST,
+  };
+}
+
+let cached: AppEnv | undefined;
+
+export function env(): AppEnv {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,85 @@
+/**
+ * Rules seen together: conflicts, which rule serves a key, whether another rule may be added,
+ * and the checks that need the bucket's context. Pure; shared by the console and the server.
+ */
+import { isStorageClassAllowed, type ZoneType } from "@/lib/buckets/storage-class";
+import { MAX_RULES_PER_BUCKET } from "./limits";
+import { ruleMatchesKey } from "./origin-address";
+import type { MirrorRule } from "./rule-schema";
+
+type Condition = Pick<MirrorRule, "conditionPrefix" | "conditionSuffix">;
+type IdentifiedRule = Condition & { id: number };
+
+/** Two conditions conflict when some key matches both (mirroring-semantics.md, "Limits"). */
+export function conditionsOverlap(a: Condition, b: Condition): boolean {
+  const prefixesNest = a.conditionPrefix.startsWith(b.conditionPrefix) || b.conditionPrefix.startsWith(a.conditionPrefix);
+  const suffixesNest = a.conditionSuffix.endsWith(b.conditionSuffix) || b.conditionSuffix.endsWith(a.conditionSuffix);
+  return prefixesNest && suffixesNest;
+}
+
+export function findConflictingRule<R extends IdentifiedRule>(candidate: Condition, rules: readonly R[], ownId?: number): R | null {
+  return rules.find((rule) => rule.id !== ownId && conditionsOverlap(candidate, rule)) ?? null;
+}
+
+/** The rule that serves `key`; conflicts are refused on save, so at most one matches. */
+export function findMatchingRule<R extends Condition>(rules: readonly R[], key: string): R | null {
+  return rules.find((rule) => ruleMatchesKey(rule, key)) ?? null;
+}
+
+export function isCatchAll(rule: Condition): boolean {
+  return rule.conditionPrefix === "" && rule.conditionSuffix === "";
+}
+
+/** "prefix "abc", suffix ".jpg"" or "every key". */
+export function describeCondition(rule: Condition): string {
+  if (isCatchAll(rule)) return "every key";
+  const parts = [];
+  if (rule.conditionPrefix) parts.push(`prefix "${rule.conditionPrefix}"`);
+  if (rule.conditionSuffix) parts.push(`suffix "${rule.conditionSuffix}"`);
+  return parts.join(", ");
+}
+
+export function ruleLabel(rule: IdentifiedRule): string {
+  return `Rule #${rule.id} (${describeCondition(rule)})`;
+}
+
+/** Why no rule can be added to this bucket, or null when one can. */
+export function addRuleBlocker(rules: readonly Condition[]): string | null {
+  if (rules.length >= MAX_RULES_PER_BUCKET) {
+    return `This bucket already has ${MAX_RULES_PER_BUCKET} rules, the most allowed. Delete one to add another.`;
+  }
+  if (rules.some(isCatchAll)) {
+    return "A rule for every key exists; it must be the only rule. Edit it to add a condition first.";
+  }
+  return null;
+}
+
+export interface BucketContext {
+  bucketName: string;
+  zoneType: ZoneType;
+  /** Names of the other buckets of this deployment, which may serve as origins. */
+  otherBucketNames: readonly string[];
+}
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** Checks that depend on the bucket the rule belongs to (not on other rules). */
+export function checkRuleForBucket(rule: MirrorRule, context: BucketContext): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!isStorageClassAllowed(context.zoneType, rule.storageClass)) {
+    const zone = context.zoneType === "MULTI_AZ" ? "multi-AZ" : "single-AZ";
+    problems.push({ path: "storageClass", message: `${rule.storageClass} is not available in a ${zone} bucket.` });
+  }
+  for (const [field, origin] of [["origin", rule.origin], ["backupOrigin", rule.backupOrigin]] as const) {
+    if (origin?.type !== "bucket") continue;
+    if (origin.bucket === context.bucketName) {
+      problems.push({ path: `${field}.bucket`, message: "A bucket cannot be its own origin." });
+    } else if (!context.otherBucketNames.includes(origin.bucket)) {
+      problems.push({ path: `${field}.bucket`, message: `There is no bucket named ${origin.bucket}.` });
+    }
+  }
+  return problems;
+}
