@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { MAX_RULES_PER_BUCKET } from "./limits";
+import { mirrorRuleSchema } from "./rule-schema";
+import {
+  addRuleBlocker,
+  checkRuleForBucket,
+  conditionsOverlap,
+  findConflictingRule,
+  findMatchingRule,
+  ruleLabel,
+} from "./rule-set";
+
+const cond = (conditionPrefix: string, conditionSuffix = "", id = 1) => ({ id, conditionPrefix, conditionSuffix });
+
+describe("conflicts", () => {
+  it.each([
+    [cond("abc"), cond("abc/aa"), true],
+    [cond("abc"), cond("abd"), false],
+    [cond("", ".jpg"), cond("img", ".jpg"), true],
+    [cond("", ".jpg"), cond("", ".png"), false],
+    [cond("", ".jpg"), cond("", "thumb.jpg"), true],
+    [cond("a", ".jpg"), cond("b", ".jpg"), false],
+    [cond("", ""), cond("anything", ".x"), true],
+  ])("%o and %o overlap: %s", (a, b, expected) => {
+    expect(conditionsOverlap(a, b)).toBe(expected);
+    expect(conditionsOverlap(b, a)).toBe(expected);
+  });
+
+  it("names the other rule and ignores the rule being edited", () => {
+    const rules = [cond("abc", "", 1), cond("xyz", "", 2)];
+    expect(findConflictingRule(cond("abc/aa"), rules)?.id).toBe(1);
+    expect(findConflictingRule(cond("abcd"), rules, 1)).toBeNull();
+    expect(ruleLabel(rules[0]!)).toBe('Rule #1 (prefix "abc")');
+    expect(ruleLabel(cond("", "", 7))).toBe("Rule #7 (every key)");
+  });
+
+  it("finds the rule that serves a key", () => {
+    const rules = [cond("abc", ".jpg", 1), cond("xyz", "", 2)];
+    expect(findMatchingRule(rules, "abc/1.jpg")?.id).toBe(1);
+    expect(findMatchingRule(rules, "abc/1.png")).toBeNull();
+    expect(findMatchingRule(rules, "xyz")?.id).toBe(2);
+  });
+});
+
+describe("addRuleBlocker", () => {
+  it("allows a rule while there is room and no catch-all", () => {
+    expect(addRuleBlocker([cond("a")])).toBeNull();
+  });
+  it(`blocks the ${MAX_RULES_PER_BUCKET + 1}st rule`, () => {
+    const full = Array.from({ length: MAX_RULES_PER_BUCKET }, (_, i) => cond(`p${i}`));
+    expect(addRuleBlocker(full)).toMatch(/already has 20 rules/);
+  });
+  it("blocks any rule beside a catch-all", () => {
+    expect(addRuleBlocker([cond("")])).toMatch(/every key/);
+  });
+});
+
+describe("checkRuleForBucket", () => {
+  const base = { origin: { type: "url", host: "a.com" }, storageClass: "STANDARD" } as const;
+  const context = { bucketName: "mine", zoneType: "SINGLE_AZ", otherBucketNames: ["other"] } as const;
+
+  it("accepts a storage class of the bucket's zone type only", () => {
+    expect(checkRuleForBucket(mirrorRuleSchema.parse(base), context)).toEqual([]);
+    const multi = mirrorRuleSchema.parse({ ...base, storageClass: "MAZ_STANDARD" });
+    expect(checkRuleForBucket(multi, context)).toEqual([
+      { path: "storageClass", message: "MAZ_STANDARD is not available in a single-AZ bucket." },
+    ]);
+    expect(checkRuleForBucket(mirrorRuleSchema.parse(base), { ...context, zoneType: "MULTI_AZ" })).toHaveLength(1);
+  });
+
+  it("accepts only another existing bucket as a bucket origin", () => {
+    const rule = (bucket: string) => mirrorRuleSchema.parse({ ...base, origin: { type: "bucket", bucket } });
+    expect(checkRuleForBucket(rule("other"), context)).toEqual([]);
+    expect(checkRuleForBucket(rule("mine"), context)[0]?.message).toBe("A bucket cannot be its own origin.");
+    expect(checkRuleForBucket(rule("ghost"), context)[0]).toEqual({
+      path: "origin.bucket",
+      message: "There is no bucket named ghost.",
+    });
+  });
+});
