@@ -1,0 +1,17 @@
+import { apiRoute, json, noContent, readJsonBody } from "@/lib/api/route-handler";
+import { updateMirrorRuleSchema } from "@/lib/mirroring/rule-schema";
+import { deleteRule, getRule, updateRule } from "@/lib/mirroring/rule-service";
+
+type Params = { bucket: string; id: string };
+
+export const GET = apiRoute<Params>(async (_request, { bucket, id }) => json(await getRule(bucket, id)));
+
+export const PUT = apiRoute<Params>(async (request, { bucket, id }) => {
+  const { version, ...rule } = await readJsonBody(request, updateMirrorRuleSchema);
+  return json(await updateRule(bucket, id, rule, version));
+});
+
+export const DELETE = apiRoute<Params>(async (_request, { bucket, id }) => {
+  await deleteRule(bucket, id);
+  return noContent();
+});

@@ -1,0 +1,81 @@
+/** Buckets: the rows behind the console's bucket list and the rule pages. Server only. */
+import { ApiError } from "@/lib/api/api-error";
+import { db } from "@/lib/db/client";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { parseOriginJson } from "@/lib/mirroring/rule-record";
+import { bucketNameProblem, type CreateBucketInput } from "./bucket-name";
+import type { StorageClass, ZoneType } from "./storage-class";
+
+export interface BucketSummary {
+  name: string;
+  zoneType: ZoneType;
+  defaultStorageClass: StorageClass;
+  createdAt: string;
+  ruleCount: number;
+  objectCount: number;
+}
+
+type BucketRow = Prisma.BucketGetPayload<{ include: { _count: { select: { rules: true; objects: true } } } }>;
+
+const withCounts = { _count: { select: { rules: true, objects: true } } } as const;
+
+function toSummary(row: BucketRow): BucketSummary {
+  return {
+    name: row.name,
+    zoneType: row.zoneType as ZoneType,
+    defaultStorageClass: row.defaultStorageClass as StorageClass,
+    createdAt: row.createdAt.toISOString(),
+    ruleCount: row._count.rules,
+    objectCount: row._count.objects,
+  };
+}
+
+export async function listBuckets(): Promise<BucketSummary[]> {
+  const rows = await db().bucket.findMany({ include: withCounts, orderBy: { name: "asc" } });
+  return rows.map(toSummary);
+}
+
+export async function getBucket(name: string): Promise<BucketSummary> {
+  const row = bucketNameProblem(name) ? null : await db().bucket.findUnique({ where: { name }, include: withCounts });
+  if (!row) throw new ApiError("NoSuchBucket", `There is no bucket named ${name}.`);
+  return toSummary(row);
+}
+
+export async function createBucket(input: CreateBucketInput): Promise<BucketSummary> {
+  try {
+    const row = await db().bucket.create({ data: input, include: withCounts });
+    return toSummary(row);
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new ApiError("BucketAlreadyExists", `A bucket named ${input.name} already exists.`, {
+        name: [`A bucket named ${input.name} already exists.`],
+      });
+    }
+    throw error;
+  }
+}
+
+/** Deletes an empty bucket and its rules; refused while it holds objects or serves as an origin. */
+export async function deleteBucket(name: string): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const bucket = await tx.bucket.findUnique({ where: { name }, include: withCounts });
+    if (!bucket) throw new ApiError("NoSuchBucket", `There is no bucket named ${name}.`);
+    if (bucket._count.objects > 0) {
+      throw new ApiError("BucketNotEmpty", `${name} still holds ${bucket._count.objects} object(s); delete them first.`);
+    }
+    const dependants = await tx.mirrorRule.findMany({
+      where: { bucketId: { not: bucket.id } },
+      select: { id: true, origin: true, backupOrigin: true, bucket: { select: { name: true } } },
+    });
+    const user = dependants.find((rule) =>
+      [rule.origin, rule.backupOrigin].some((origin) => {
+        const parsed = origin ? parseOriginJson(origin) : null;
+        return parsed?.type === "bucket" && parsed.bucket === name;
+      }),
+    );
+    if (user) {
+      throw new ApiError("BucketInUse", `${name} is the origin of rule #${user.id} in bucket ${user.bucket.name}; change that rule first.`);
+    }
+    await tx.bucket.delete({ where: { id: bucket.id } });
+  });
+}

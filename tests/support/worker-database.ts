@@ -1,0 +1,20 @@
+/**
+ * Runs before each integration test file: points the app at a private copy of the migrated
+ * template database, so files never share state, and disconnects afterwards.
+ */
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, inject } from "vitest";
+
+const dir = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-test-"));
+const database = path.join(dir, "test.db");
+copyFileSync(inject("templateDatabase"), database);
+process.env.DATA_DIR = dir;
+process.env.DATABASE_URL = `file:${database}`;
+
+afterAll(async () => {
+  const { disconnectDb } = await import("@/lib/db/client");
+  await disconnectDb();
+  rmSync(dir, { recursive: true, force: true });
+});
