@@ -54,14 +54,13 @@ export const prefixRewriteSchema = z.discriminatedUnion(
 export type PrefixRewrite = z.output<typeof prefixRewriteSchema>;
 
 /** Lists of header names arrive as arrays from the API and as comma/line separated text from the form. */
+export function splitHeaderNames(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  return value.split(/[\s,]+/).filter(Boolean);
+}
+
 const headerNameList = z.preprocess(
-  (value) =>
-    typeof value === "string"
-      ? value
-          .split(/[\s,]+/)
-          .map((name) => name.trim())
-          .filter(Boolean)
-      : value,
+  splitHeaderNames,
   z
     .array(z.string().max(MAX_HEADER_NAME_LENGTH, "A header name is too long."), "Enter header names.")
     .max(MAX_HEADERS_PER_LIST, `At most ${MAX_HEADERS_PER_LIST} headers per list.`)

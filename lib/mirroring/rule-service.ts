@@ -10,7 +10,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { MAX_RULES_PER_BUCKET } from "./limits";
 import { toRuleColumns, toStoredRule } from "./rule-record";
 import type { MirrorRule, StoredMirrorRule } from "./rule-schema";
-import { checkRuleForBucket, findConflictingRule, ruleLabel, type BucketContext } from "./rule-set";
+import { checkRuleForBucket, conflictMessage, findConflictingRule, type BucketContext } from "./rule-set";
 
 type Tx = Prisma.TransactionClient;
 
@@ -40,7 +40,7 @@ function assertRuleFits(rule: MirrorRule, context: BucketContext, others: Stored
   }
   const conflict = findConflictingRule(rule, others, ownId);
   if (conflict) {
-    const message = `This condition overlaps ${ruleLabel(conflict)}: one key could match both rules.`;
+    const message = conflictMessage(conflict);
     throw new ApiError("RuleConflict", message, { conditionPrefix: [message], conditionSuffix: [message] });
   }
 }

@@ -5,7 +5,7 @@
 import { isStorageClassAllowed, type ZoneType } from "@/lib/buckets/storage-class";
 import { MAX_RULES_PER_BUCKET } from "./limits";
 import { ruleMatchesKey } from "./origin-address";
-import type { MirrorRule } from "./rule-schema";
+import { mirrorRuleSchema, type MirrorRule } from "./rule-schema";
 
 type Condition = Pick<MirrorRule, "conditionPrefix" | "conditionSuffix">;
 type IdentifiedRule = Condition & { id: number };
@@ -41,6 +41,10 @@ export function describeCondition(rule: Condition): string {
 
 export function ruleLabel(rule: IdentifiedRule): string {
   return `Rule #${rule.id} (${describeCondition(rule)})`;
+}
+
+export function conflictMessage(other: IdentifiedRule): string {
+  return `This condition overlaps ${ruleLabel(other)}: one key could match both rules.`;
 }
 
 /** Why no rule can be added to this bucket, or null when one can. */
@@ -82,4 +86,19 @@ export function checkRuleForBucket(rule: MirrorRule, context: BucketContext): Fi
     }
   }
   return problems;
+}
+
+/**
+ * The rule schema plus every check against the bucket and its other rules: what the console
+ * form validates as the user types. The server runs the same checks (rule-service.ts), with
+ * conflicts answered as 409 rather than 422.
+ */
+export function bucketRuleSchema(context: BucketContext, otherRules: readonly IdentifiedRule[], ownId?: number) {
+  return mirrorRuleSchema.superRefine((rule, ctx) => {
+    for (const problem of checkRuleForBucket(rule, context)) {
+      ctx.addIssue({ code: "custom", path: problem.path.split("."), message: problem.message });
+    }
+    const conflict = findConflictingRule(rule, otherRules, ownId);
+    if (conflict) ctx.addIssue({ code: "custom", path: ["conditionPrefix"], message: conflictMessage(conflict) });
+  });
 }

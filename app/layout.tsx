@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { AppProviders } from "@/components/app-providers";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "BOS Mirror console", template: "%s · BOS Mirror console" },
+  description: "Object storage with mirror back-to-origin",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen">
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
+          Skip to content
+        </a>
+        <header className="border-b border-slate-200 bg-white">
+          <nav aria-label="Main" className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
+            <Link href="/buckets" className="font-semibold text-brand-700">
+              BOS Mirror
+            </Link>
+            <Link href="/buckets" className="text-sm text-slate-600 hover:text-slate-900">
+              Buckets
+            </Link>
+          </nav>
+        </header>
+        <AppProviders>
+          <main id="main" className="mx-auto max-w-7xl px-6 py-6">
+            {children}
+          </main>
+        </AppProviders>
+      </body>
+    </html>
+  );
+}

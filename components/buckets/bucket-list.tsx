@@ -1,0 +1,51 @@
+"use client";
+
+import Link from "next/link";
+import { Spinner } from "@/components/ui/spinner";
+import { QueryError } from "@/components/ui/query-error";
+import { useBuckets } from "@/lib/buckets/bucket-queries";
+import { STORAGE_CLASS_LABELS, ZONE_TYPE_LABELS } from "@/lib/buckets/storage-class";
+
+export function BucketList() {
+  const buckets = useBuckets();
+  if (buckets.isPending) return <Spinner label="Loading buckets" />;
+  if (buckets.isError) return <QueryError error={buckets.error} what="the buckets" onRetry={() => void buckets.refetch()} />;
+  if (buckets.data.length === 0) {
+    return (
+      <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center text-slate-600">
+        No buckets yet. Create one above, then add mirror back-to-origin rules in its Configuration Management tab.
+      </p>
+    );
+  }
+  return (
+    <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-sm">
+      <caption className="sr-only">Buckets</caption>
+      <thead className="bg-slate-100 text-left text-slate-600">
+        <tr>
+          <th className="px-4 py-2 font-medium">Name</th>
+          <th className="px-4 py-2 font-medium">Zone type</th>
+          <th className="px-4 py-2 font-medium">Default storage class</th>
+          <th className="px-4 py-2 font-medium">Mirror rules</th>
+          <th className="px-4 py-2 font-medium">Objects</th>
+          <th className="px-4 py-2 font-medium">Created</th>
+        </tr>
+      </thead>
+      <tbody>
+        {buckets.data.map((bucket) => (
+          <tr key={bucket.name} className="border-t border-slate-100">
+            <td className="px-4 py-2">
+              <Link href={`/buckets/${bucket.name}/configuration`} className="font-medium text-brand-700 hover:underline">
+                {bucket.name}
+              </Link>
+            </td>
+            <td className="px-4 py-2">{ZONE_TYPE_LABELS[bucket.zoneType]}</td>
+            <td className="px-4 py-2">{STORAGE_CLASS_LABELS[bucket.defaultStorageClass]}</td>
+            <td className="px-4 py-2">{bucket.ruleCount}</td>
+            <td className="px-4 py-2">{bucket.objectCount}</td>
+            <td className="px-4 py-2">{new Date(bucket.createdAt).toLocaleString()}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,80 @@
+"use client";
+
+/** Type, protocol and host (or bucket) of one origin; used for the primary and the backup origin. */
+import { useFormContext, useWatch } from "react-hook-form";
+import { Choice, Field, Fieldset, inputClass } from "@/components/ui/field";
+import type { RuleFormValues } from "../rule-form-values";
+import { errorAt } from "./form-section";
+
+interface OriginFieldsProps {
+  name: "origin" | "backupOrigin";
+  label: string;
+  otherBucketNames: string[];
+}
+
+export function OriginFields({ name, label, otherBucketNames }: OriginFieldsProps) {
+  const { register, setValue, formState, control } = useFormContext<RuleFormValues>();
+  const type = useWatch({ control, name: `${name}.type` });
+  const noBuckets = otherBucketNames.length === 0 ? "No other bucket exists in this deployment." : null;
+
+  const chooseType = (next: "url" | "bucket") =>
+    setValue(name, next === "bucket" ? { type: "bucket", protocol: "http", bucket: otherBucketNames[0] ?? "" } : { type: "url", protocol: "http", host: "" }, {
+      shouldValidate: formState.isSubmitted,
+    });
+
+  return (
+    <div className="space-y-4">
+      <Fieldset legend={`${label} type`} help={noBuckets ?? undefined}>
+        <Choice type="radio" name={`${name}-type`} label="Third-party URL" checked={type === "url"} onChange={() => chooseType("url")} />
+        <Choice
+          type="radio"
+          name={`${name}-type`}
+          label="Private bucket of this deployment"
+          checked={type === "bucket"}
+          disabled={noBuckets !== null}
+          onChange={() => chooseType("bucket")}
+        />
+      </Fieldset>
+      {type === "bucket" ? (
+        <div className="grid gap-4 md:grid-cols-[10rem_1fr]">
+          <Field label={`${label} protocol`} disabledReason="Buckets are read over HTTP only.">
+            {(a11y) => (
+              <select {...a11y} disabled value="http" className={inputClass}>
+                <option value="http">HTTP</option>
+              </select>
+            )}
+          </Field>
+          <Field label={`${label} bucket`} error={errorAt(formState.errors, `${name}.bucket`)}>
+            {(a11y) => (
+              <select {...a11y} {...register(`${name}.bucket`)} className={inputClass}>
+                {otherBucketNames.map((bucket) => (
+                  <option key={bucket} value={bucket}>
+                    {bucket}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+      ) : (
+        <div className="grid gap-4 md:grid-cols-[10rem_1fr]">
+          <Field label={`${label} protocol`} error={errorAt(formState.errors, `${name}.protocol`)}>
+            {(a11y) => (
+              <select {...a11y} {...register(`${name}.protocol`)} className={inputClass}>
+                <option value="http">HTTP</option>
+                <option value="https">HTTPS</option>
+              </select>
+            )}
+          </Field>
+          <Field
+            label={`${label} domain`}
+            help="Domain name or IP address with an optional port: www.myweb.com, 203.0.113.10:8080, [2001:db8::1]:8080."
+            error={errorAt(formState.errors, `${name}.host`)}
+          >
+            {(a11y) => <input {...a11y} {...register(`${name}.host`)} className={inputClass} autoComplete="off" spellCheck={false} />}
+          </Field>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+"use client";
+
+import type { ReactNode } from "react";
+import { ButtonLink } from "@/components/ui/button";
+import { QueryError } from "@/components/ui/query-error";
+import { Spinner } from "@/components/ui/spinner";
+import { describeHeaderForwarding } from "@/lib/mirroring/origin-headers";
+import { computeOriginAddress, formatOriginTarget } from "@/lib/mirroring/origin-address";
+import { defaultSampleKey } from "@/lib/mirroring/rule-preview";
+import { useRule } from "@/lib/mirroring/rule-queries";
+import { MODE_LABELS, formatCondition, formatOrigin, formatRewrite, formatStorageClass } from "./rule-format";
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt className="text-slate-500">{label}</dt>
+      <dd className="break-all">{children}</dd>
+    </>
+  );
+}
+
+export function MirrorRuleDetails({ bucket, ruleId }: { bucket: string; ruleId: number }) {
+  const rule = useRule(bucket, ruleId);
+  if (rule.isPending) return <Spinner label="Loading rule" />;
+  if (rule.isError) return <QueryError error={rule.error} what={`rule #${ruleId}`} onRetry={() => void rule.refetch()} />;
+  const data = rule.data;
+  const sample = defaultSampleKey(data.conditionPrefix, data.conditionSuffix);
+  const address = computeOriginAddress(data, sample);
+  const { headers } = data;
+
+  return (
+    <section aria-labelledby="rule-title" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
+      <div className="flex items-center justify-between">
+        <h2 id="rule-title" className="text-lg font-medium">
+          Mirror rule #{data.id}
+        </h2>
+        <div className="flex gap-2">
+          <ButtonLink variant="secondary" href={`/buckets/${bucket}/configuration`}>
+            Back to rules
+          </ButtonLink>
+          <ButtonLink href={`/buckets/${bucket}/configuration/mirroring/${data.id}/edit`}>Edit</ButtonLink>
+        </div>
+      </div>
+      <dl className="grid grid-cols-[max-content_1fr] gap-x-8 gap-y-2 text-sm">
+        <Row label="Back-to-origin method">{MODE_LABELS[data.mode]}</Row>
+        <Row label="Condition">{formatCondition(data)}</Row>
+        <Row label="Primary origin">{formatOrigin(data.origin)}</Row>
+        <Row label="Prefix handling">{formatRewrite(data)}</Row>
+        {data.fixedKey !== null && <Row label="Fixed filename">{data.fixedKey}</Row>}
+        <Row label="Address prefix">{data.addressPrefix || "None"}</Row>
+        <Row label="Address suffix">{data.addressSuffix || "None"}</Row>
+        <Row label="Backup origin">{formatOrigin(data.backupOrigin)}</Row>
+        <Row label="Query string">{data.passQueryString ? "Passed to the origin" : "Not passed"}</Row>
+        <Row label="Storage class">{formatStorageClass(data.storageClass)}</Row>
+        <Row label="Headers sent">{describeHeaderForwarding(headers)}</Row>
+        {headers.set.length > 0 && (
+          <Row label="Headers set">{headers.set.map((header) => `${header.name}: ${header.value}`).join("; ")}</Row>
+        )}
+        <Row label="Example">
+          <span className="font-mono text-xs">
+            {sample} → {formatOriginTarget(address.primary)}
+            {address.backup && `, then ${formatOriginTarget(address.backup)}`}
+          </span>
+        </Row>
+        <Row label="Version">{data.version}</Row>
+        <Row label="Created">{new Date(data.createdAt).toLocaleString()}</Row>
+        <Row label="Last changed">{new Date(data.updatedAt).toLocaleString()}</Row>
+      </dl>
+    </section>
+  );
+}

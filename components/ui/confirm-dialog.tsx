@@ -1,0 +1,62 @@
+"use client";
+
+/**
+ * A modal confirmation on the native <dialog>: focus moves into it, Escape cancels,
+ * and the page behind is inert while it is open.
+ */
+import { useEffect, useId, useRef, type ReactNode } from "react";
+import { Button } from "./button";
+
+interface ConfirmDialogProps {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  pending?: boolean;
+  error?: string | null;
+  onConfirm: () => void;
+  onCancel: () => void;
+}
+
+export function ConfirmDialog({ open, title, children, confirmLabel, pending, error, onConfirm, onCancel }: ConfirmDialogProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!pending) onCancel();
+      }}
+      className="m-auto w-full max-w-md rounded-lg border border-slate-200 p-0 shadow-xl"
+    >
+      <div className="p-6">
+        <h2 id={titleId} className="text-lg font-semibold">
+          {title}
+        </h2>
+        <div className="mt-3 text-sm text-slate-700">{children}</div>
+        {error && (
+          <p role="alert" className="mt-3 rounded bg-red-50 p-2 text-sm text-red-700">
+            {error}
+          </p>
+        )}
+        <div className="mt-6 flex justify-end gap-2">
+          <Button variant="secondary" onClick={onCancel} disabled={pending} autoFocus>
+            Cancel
+          </Button>
+          <Button variant="danger" onClick={onConfirm} disabled={pending}>
+            {pending ? "Working…" : confirmLabel}
+          </Button>
+        </div>
+      </div>
+    </dialog>
+  );
+}
