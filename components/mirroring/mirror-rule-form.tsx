@@ -45,7 +45,8 @@ export function MirrorRuleForm({ bucket, rules, otherBucketNames, rule, onReload
   const form = useForm<RuleFormValues, unknown, MirrorRule>({
     resolver: zodResolver(schema),
     defaultValues: toFormValues(rule, bucket),
-    mode: "onTouched",
+    // Validate on submit, then on every change: blur-time errors shift the layout under the pointer.
+    mode: "onSubmit",
   });
   const listHref = `/buckets/${bucket.name}/configuration`;
 

@@ -24,7 +24,7 @@ export interface RulePreview {
 
 /** A key that matches the condition, like the seed's examples ("abc/myobject.docx"). */
 export function defaultSampleKey(conditionPrefix = "", conditionSuffix = ""): string {
-  const folder = conditionPrefix === "" ? "" : `${conditionPrefix}/`;
+  const folder = conditionPrefix === "" || conditionPrefix.endsWith("/") ? conditionPrefix : `${conditionPrefix}/`;
   return `${folder}myobject${conditionSuffix || ".docx"}`;
 }
 

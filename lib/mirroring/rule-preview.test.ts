@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { computeRulePreview, defaultSampleKey, draftToRule } from "./rule-preview";
+
+const origin = { type: "url", protocol: "http", host: "www.myweb.com" } as const;
+
+describe("defaultSampleKey", () => {
+  it("builds a key that matches the condition", () => {
+    expect(defaultSampleKey()).toBe("myobject.docx");
+    expect(defaultSampleKey("abc")).toBe("abc/myobject.docx");
+    expect(defaultSampleKey("abc/", ".jpg")).toBe("abc/myobject.jpg");
+  });
+});
+
+describe("computeRulePreview", () => {
+  it("shows the primary, backup and stored key for a matching sample", () => {
+    const preview = computeRulePreview(
+      { conditionPrefix: "abc", origin, backupOrigin: { type: "url", protocol: "https", host: "backup.com" } },
+      "abc/a b.txt",
+      "",
+      [],
+    );
+    expect(preview).toMatchObject({
+      matches: true,
+      primary: "http://www.myweb.com/abc/a%20b.txt",
+      backup: "https://backup.com/abc/a%20b.txt",
+      storedKey: "abc/a b.txt",
+      query: "Not sent.",
+      conflict: null,
+    });
+  });
+
+  it("says why a sample does not match", () => {
+    expect(computeRulePreview({ conditionPrefix: "abc", origin }, "xyz/a", "", []).mismatch).toBe('The key does not start with "abc".');
+    expect(computeRulePreview({ conditionSuffix: ".jpg", origin }, "a.png", "", []).mismatch).toBe('The key does not end with ".jpg".');
+  });
+
+  it("names a conflicting rule, but not the rule being edited", () => {
+    const others = [{ id: 4, conditionPrefix: "ab", conditionSuffix: "" }];
+    expect(computeRulePreview({ conditionPrefix: "abc", origin }, "abc/x", "", others).conflict).toBe('Rule #4 (prefix "ab")');
+    expect(computeRulePreview({ conditionPrefix: "abc", origin }, "abc/x", "", others, 4).conflict).toBeNull();
+  });
+
+  it("reports the query string that would be sent", () => {
+    const draft = { origin, passQueryString: true };
+    expect(computeRulePreview(draft, "a", "x=1&authorization=sig", []).query).toBe("Sent: ?x=1");
+    expect(computeRulePreview(draft, "a", "", []).query).toMatch(/this sample has none/);
+  });
+
+  it("previews half-typed values without throwing", () => {
+    const rule = draftToRule({ origin: { type: "url", host: "" }, prefixRewrite: { action: "replace" } as never, headers: { pass: "a, b" } });
+    expect(rule.origin).toEqual({ type: "url", protocol: "http", host: "{domain}" });
+    expect(rule.prefixRewrite).toEqual({ action: "replace", with: "" });
+    expect(rule.headers.pass).toEqual(["a", "b"]);
+    expect(computeRulePreview({ mode: "redirect", fixedKey: "404.html", backupOrigin: origin }, "k", "", []).backup).toBeNull();
+  });
+});
