@@ -46,9 +46,9 @@ export class ConsoleApi {
 }
 
 export const test = base.extend<{ api: ConsoleApi }>({
-  api: async ({ request }, use) => {
+  api: async ({ request }, provide) => {
     const api = new ConsoleApi(request);
-    await use(api);
+    await provide(api);
     await api.cleanup();
   },
 });

@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
@@ -24,8 +24,8 @@ export function CreateBucketForm() {
     resolver: zodResolver(createBucketSchema),
     defaultValues: { name: "", zoneType: "SINGLE_AZ", defaultStorageClass: "STANDARD" },
   });
-  const { register, handleSubmit, formState, setError, setValue, watch } = form;
-  const zoneType = watch("zoneType");
+  const { register, handleSubmit, formState, setError, setValue, control } = form;
+  const zoneType = useWatch({ control, name: "zoneType" });
 
   const onSubmit = handleSubmit(async (values) => {
     setFormError(null);
