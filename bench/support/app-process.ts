@@ -1,0 +1,38 @@
+/** Starts the production app (`tsx server.ts`, after `next build`) on a fresh data directory. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export interface AppProcess {
+  baseUrl: string;
+  dataDir: string;
+  child: ChildProcess;
+  stop: () => Promise<void>;
+}
+
+export async function startApp(port: number, extraEnv: Record<string, string> = {}): Promise<AppProcess> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-bench-"));
+  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, ...extraEnv },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode}; run \`npm run build\` first`);
+    try {
+      if ((await fetch(`${baseUrl}/api/buckets`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error("the app did not start within 60 s");
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  return { baseUrl, dataDir, child, stop };
+}
