@@ -26,6 +26,11 @@ const envSchema = z.object({
     .optional(),
   ORIGIN_ALLOWLIST: csv,
   OBJECT_HOST: z.string().min(1).optional(),
+  // Back-to-origin limits (milliseconds and bytes).
+  ORIGIN_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  ORIGIN_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  ORIGIN_BODY_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  MAX_OBJECT_SIZE: z.coerce.number().int().positive().default(5 * 1024 ** 3),
 });
 
 export interface AppEnv {
@@ -39,6 +44,8 @@ export interface AppEnv {
   databaseFile: string;
   originAllowlist: string[];
   objectHost: string | undefined;
+  origin: { connectTimeoutMs: number; headersTimeoutMs: number; bodyIdleTimeoutMs: number };
+  maxObjectSize: number;
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
@@ -59,7 +66,13 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
     databaseUrl: `file:${databaseFile}`,
     databaseFile,
     originAllowlist: raw.ORIGIN_ALLOWLIST,
-    objectHost: raw.OBJECT_HOST,
+    objectHost: raw.OBJECT_HOST?.toLowerCase(),
+    origin: {
+      connectTimeoutMs: raw.ORIGIN_CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: raw.ORIGIN_HEADERS_TIMEOUT_MS,
+      bodyIdleTimeoutMs: raw.ORIGIN_BODY_IDLE_TIMEOUT_MS,
+    },
+    maxObjectSize: raw.MAX_OBJECT_SIZE,
   };
 }
 

@@ -1,0 +1,152 @@
+/**
+ * Objects: metadata rows through Prisma, bytes through the BlobStore. The only writer of objects.
+ * A commit renames the fsynced temporary file into place, then upserts the row, then removes the
+ * replaced blob, so at any crash point no row points at a missing or partial file (reconcile()
+ * removes what a crash leaves behind).
+ */
+import { link, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import type { StoredObject } from "@/lib/generated/prisma/client";
+import { BlobStore, type TempFile } from "./blob-store";
+import type { ObjectRecord } from "./object-meta";
+
+const holder = globalThis as typeof globalThis & { __bosBlobStore?: BlobStore };
+
+export function blobStore(): BlobStore {
+  holder.__bosBlobStore ??= new BlobStore(env().dataDir);
+  return holder.__bosBlobStore;
+}
+
+function toRecord(row: StoredObject): ObjectRecord {
+  return {
+    bucketId: row.bucketId,
+    key: row.key,
+    size: Number(row.size),
+    etag: row.etag,
+    storageClass: row.storageClass,
+    httpMeta: JSON.parse(row.httpMeta) as Record<string, string>,
+    userMeta: JSON.parse(row.userMeta) as Record<string, string>,
+    sourceUrl: row.sourceUrl,
+    blobName: row.blobName,
+    lastModified: row.lastModified,
+  };
+}
+
+export async function findObject(bucketId: number, key: string): Promise<ObjectRecord | null> {
+  const row = await db().storedObject.findUnique({ where: { bucketId_key: { bucketId, key } } });
+  return row ? toRecord(row) : null;
+}
+
+export type NewObject = Omit<ObjectRecord, "blobName" | "lastModified">;
+
+/** Stores a complete, verified temporary file as object `key`, replacing any previous version. */
+export async function commitObject(temp: TempFile, object: NewObject): Promise<ObjectRecord> {
+  const store = blobStore();
+  const blobName = store.newBlobName(object.bucketId, object.key);
+  await store.commitTemp(temp, blobName);
+  return saveRow(object, blobName);
+}
+
+/** Stores an existing blob file (hard-linked from another object) as object `key`. */
+export async function commitLinkedObject(sourceBlob: string, object: NewObject): Promise<ObjectRecord> {
+  const store = blobStore();
+  const blobName = store.newBlobName(object.bucketId, object.key);
+  const target = store.blobPath(blobName);
+  await mkdir(path.dirname(target), { recursive: true });
+  await link(store.blobPath(sourceBlob), target);
+  return saveRow(object, blobName);
+}
+
+async function saveRow(object: NewObject, blobName: string): Promise<ObjectRecord> {
+  const data = {
+    size: BigInt(object.size),
+    etag: object.etag,
+    storageClass: object.storageClass,
+    httpMeta: JSON.stringify(object.httpMeta),
+    userMeta: JSON.stringify(object.userMeta),
+    sourceUrl: object.sourceUrl,
+    blobName,
+    lastModified: new Date(),
+  };
+  const where = { bucketId_key: { bucketId: object.bucketId, key: object.key } };
+  const { previous, row } = await db().$transaction(async (tx) => {
+    const previous = await tx.storedObject.findUnique({ where, select: { blobName: true } });
+    const row = await tx.storedObject.upsert({ where, create: { bucketId: object.bucketId, key: object.key, ...data }, update: data });
+    return { previous, row };
+  });
+  if (previous && previous.blobName !== blobName) await blobStore().removeBlob(previous.blobName);
+  return toRecord(row);
+}
+
+export async function deleteObject(bucketId: number, key: string): Promise<boolean> {
+  const row = await db().storedObject.findUnique({ where: { bucketId_key: { bucketId, key } }, select: { id: true, blobName: true } });
+  if (!row) return false;
+  await db().storedObject.delete({ where: { id: row.id } });
+  await blobStore().removeBlob(row.blobName);
+  return true;
+}
+
+export interface ListPage {
+  objects: ObjectRecord[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  nextMarker: string | null;
+}
+
+/** Keys after `marker` that start with `prefix`, rolled up at `delimiter`, in UTF-8 byte order. */
+export async function listObjects(bucketId: number, options: { prefix: string; delimiter: string; marker: string; maxKeys: number }): Promise<ListPage> {
+  const { prefix, delimiter, maxKeys } = options;
+  const objects: ObjectRecord[] = [];
+  const commonPrefixes: string[] = [];
+  let cursor = options.marker > prefix ? options.marker : prefix;
+  let inclusive = options.marker <= prefix && prefix !== "";
+  let last: string | null = null;
+  for (;;) {
+    const rows = await db().storedObject.findMany({
+      where: { bucketId, key: inclusive ? { gte: cursor } : { gt: cursor } },
+      orderBy: { key: "asc" },
+      take: 500,
+    });
+    for (const row of rows) {
+      if (!row.key.startsWith(prefix)) return { objects, commonPrefixes, isTruncated: false, nextMarker: null };
+      const cut = delimiter ? row.key.indexOf(delimiter, prefix.length) : -1;
+      const common = cut >= 0 ? row.key.slice(0, cut + delimiter.length) : null;
+      // A previous page that ended on a common prefix already reported every key under it.
+      if (common !== null && common === options.marker) continue;
+      const isNew = common === null || common !== commonPrefixes[commonPrefixes.length - 1];
+      if (isNew && objects.length + commonPrefixes.length >= maxKeys) return { objects, commonPrefixes, isTruncated: true, nextMarker: last };
+      if (common !== null) {
+        if (isNew) {
+          commonPrefixes.push(common);
+          last = common;
+        }
+      } else {
+        objects.push(toRecord(row));
+        last = row.key;
+      }
+    }
+    if (rows.length < 500) return { objects, commonPrefixes, isTruncated: false, nextMarker: null };
+    cursor = rows[rows.length - 1]!.key;
+    inclusive = false;
+  }
+}
+
+/**
+ * Run at startup: removes temporary files (no write survives a restart), rows whose blob is
+ * missing, and blobs no row points at.
+ */
+export async function reconcileStorage(): Promise<{ temps: number; rows: number; blobs: number }> {
+  const store = blobStore();
+  await store.init();
+  const temps = await store.clearTemps();
+  const files = new Set(await store.listBlobNames());
+  const rows = await db().storedObject.findMany({ select: { id: true, blobName: true } });
+  const missing = rows.filter((row) => !files.has(row.blobName)).map((row) => row.id);
+  if (missing.length > 0) await db().storedObject.deleteMany({ where: { id: { in: missing } } });
+  const referenced = new Set(rows.map((row) => row.blobName));
+  const orphans = [...files].filter((name) => !referenced.has(name));
+  await Promise.all(orphans.map((name) => store.removeBlob(name)));
+  return { temps, rows: missing.length, blobs: orphans.length };
+}
