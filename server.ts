@@ -1,7 +1,8 @@
 /**
- * The app's single process: applies database migrations, then serves the console and /api
- * through Next's request handler (Next's documented custom-server pattern). The object API
- * will be answered here directly, ahead of Next, because route handlers are too slow for bulk data.
+ * The app's single process: applies database migrations, reconciles stored objects, then answers
+ * the object API (/v1/..., and {bucket}.{OBJECT_HOST}) with Node's own HTTP server and hands every
+ * other request (console, /api) to Next, per Next's documented custom-server pattern. The object
+ * path stays out of Next because route handlers are far too slow for bulk data.
  */
 import { createServer } from "node:http";
 import path from "node:path";
@@ -9,6 +10,9 @@ import next from "next";
 import { applyMigrations } from "./lib/db/migrate";
 import { disconnectDb } from "./lib/db/client";
 import { env } from "./lib/env";
+import { createObjectApi } from "./lib/object-api/object-api";
+import { reconcileStorage } from "./lib/objects/object-store";
+import { MirrorEngine } from "./lib/origin/mirror-engine";
 
 const projectDir = path.dirname(new URL(import.meta.url).pathname);
 const dev = process.argv.includes("--dev");
@@ -16,27 +20,36 @@ const dev = process.argv.includes("--dev");
 async function main(): Promise<void> {
   const config = env();
   await applyMigrations(projectDir);
+  const cleaned = await reconcileStorage();
+  if (cleaned.temps + cleaned.rows + cleaned.blobs > 0) {
+    console.log(`Storage reconciled: ${cleaned.temps} temporary file(s), ${cleaned.rows} row(s) without a file, ${cleaned.blobs} file(s) without a row removed.`);
+  }
 
   const app = next({ dev, dir: projectDir, port: config.port });
   await app.prepare();
-  const handle = app.getRequestHandler();
+  const handleNext = app.getRequestHandler();
+  const engine = new MirrorEngine();
+  const objectApi = createObjectApi(engine, config.objectHost);
 
   const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
+    if (objectApi.handle(request, response)) return;
+    handleNext(request, response).catch((error: unknown) => {
       console.error("request failed", error);
       if (!response.headersSent) response.writeHead(500).end("Internal Server Error");
     });
   });
+  server.keepAliveTimeout = 65_000;
 
   const shutdown = () => {
-    server.close(() => void disconnectDb().finally(() => process.exit(0)));
+    server.close(() => void Promise.all([engine.close(), disconnectDb()]).finally(() => process.exit(0)));
+    server.closeIdleConnections();
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.once("SIGTERM", shutdown);
   process.once("SIGINT", shutdown);
 
   server.listen(config.port, () => {
-    console.log(`Console: http://localhost:${config.port}  (data: ${config.dataDir}, ${dev ? "development" : "production"})`);
+    console.log(`Console and APIs: http://localhost:${config.port}  (object API under /v1; data: ${config.dataDir}; ${dev ? "development" : "production"})`);
   });
 }
 

@@ -79,3 +79,18 @@ export async function deleteBucket(name: string): Promise<void> {
     await tx.bucket.delete({ where: { id: bucket.id } });
   });
 }
+
+export interface BucketRecord {
+  id: number;
+  name: string;
+  zoneType: ZoneType;
+  defaultStorageClass: StorageClass;
+  createdAt: Date;
+}
+
+/** The bucket row, or null: the object API's lookup, without counts. */
+export async function findBucketRecord(name: string): Promise<BucketRecord | null> {
+  if (bucketNameProblem(name)) return null;
+  const row = await db().bucket.findUnique({ where: { name } });
+  return row as BucketRecord | null;
+}

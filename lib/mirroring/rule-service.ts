@@ -6,6 +6,8 @@
 import { ApiError, addFieldError, type FieldErrors } from "@/lib/api/api-error";
 import type { ZoneType } from "@/lib/buckets/storage-class";
 import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { OriginAllowlist, originHostRefusal } from "@/lib/origin/ssrf-guard";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { MAX_RULES_PER_BUCKET } from "./limits";
 import { toRuleColumns, toStoredRule } from "./rule-record";
@@ -30,9 +32,23 @@ async function bucketContext(tx: Tx, bucket: { id: number; name: string; zoneTyp
   return { bucketName: bucket.name, zoneType: bucket.zoneType as ZoneType, otherBucketNames: others.map((b) => b.name) };
 }
 
+let allowlist: OriginAllowlist | undefined;
+
+/** Private, loopback and metadata origins are refused unless ORIGIN_ALLOWLIST names them. */
+async function originProblems(rule: MirrorRule): Promise<{ path: string; message: string }[]> {
+  allowlist ??= new OriginAllowlist(env().originAllowlist);
+  const problems = [];
+  for (const [field, origin] of [["origin", rule.origin], ["backupOrigin", rule.backupOrigin]] as const) {
+    if (origin?.type !== "url") continue;
+    const refusal = await originHostRefusal(allowlist, origin.host);
+    if (refusal) problems.push({ path: `${field}.host`, message: `${refusal[0]!.toUpperCase()}${refusal.slice(1)}.` });
+  }
+  return problems;
+}
+
 /** Throws 422 for a rule that does not fit the bucket, 409 for one that overlaps another rule. */
-function assertRuleFits(rule: MirrorRule, context: BucketContext, others: StoredMirrorRule[], ownId?: number): void {
-  const problems = checkRuleForBucket(rule, context);
+async function assertRuleFits(rule: MirrorRule, context: BucketContext, others: StoredMirrorRule[], ownId?: number): Promise<void> {
+  const problems = [...checkRuleForBucket(rule, context), ...(await originProblems(rule))];
   if (problems.length > 0) {
     const fieldErrors: FieldErrors = {};
     for (const problem of problems) addFieldError(fieldErrors, problem.path, problem.message);
@@ -72,7 +88,7 @@ export async function createRule(bucketName: string, rule: MirrorRule): Promise<
     if (rules.length >= MAX_RULES_PER_BUCKET) {
       throw new ApiError("TooManyRules", `A bucket has at most ${MAX_RULES_PER_BUCKET} mirror rules; ${bucketName} has ${rules.length}.`);
     }
-    assertRuleFits(rule, await bucketContext(tx, bucket), rules);
+    await assertRuleFits(rule, await bucketContext(tx, bucket), rules);
     const row = await tx.mirrorRule.create({ data: { bucketId: bucket.id, ...toRuleColumns(rule) } });
     return toStoredRule(row);
   });
@@ -92,7 +108,7 @@ export async function updateRule(bucketName: string, id: string, rule: MirrorRul
         `Someone else changed rule #${id} after you opened it (you have version ${version}, the rule is at ${current.version}). Reload it and apply your changes again.`,
       );
     }
-    assertRuleFits(rule, await bucketContext(tx, bucket), rules, ruleId);
+    await assertRuleFits(rule, await bucketContext(tx, bucket), rules, ruleId);
     const row = await tx.mirrorRule.update({
       where: { id: ruleId },
       data: { ...toRuleColumns(rule), version: { increment: 1 } },
@@ -107,5 +123,49 @@ export async function deleteRule(bucketName: string, id: string): Promise<void> 
     const bucket = await loadBucket(tx, bucketName);
     const deleted = await tx.mirrorRule.deleteMany({ where: { id: ruleId, bucketId: bucket.id } });
     if (deleted.count === 0) throw new ApiError("NoSuchRule", `Bucket ${bucketName} has no rule #${id}.`);
+  });
+}
+
+/** The rules the engine consults on a miss, in creation order. */
+export async function listRulesForBucketId(bucketId: number): Promise<StoredMirrorRule[]> {
+  const rows = await db().mirrorRule.findMany({ where: { bucketId }, orderBy: { id: "asc" } });
+  return rows.map(toStoredRule);
+}
+
+/**
+ * Replaces every rule of a bucket (BOS `PUT ?mirroring`): the whole set is checked against every
+ * limit first, then swapped in one transaction. Problems name the rule by its position.
+ */
+export async function replaceRules(bucketName: string, rules: MirrorRule[]): Promise<StoredMirrorRule[]> {
+  return db().$transaction(async (tx) => {
+    const bucket = await loadBucket(tx, bucketName);
+    if (rules.length > MAX_RULES_PER_BUCKET) {
+      throw new ApiError("TooManyRules", `A bucket has at most ${MAX_RULES_PER_BUCKET} mirror rules; the request has ${rules.length}.`);
+    }
+    const context = await bucketContext(tx, bucket);
+    const accepted: StoredMirrorRule[] = [];
+    for (const [index, rule] of rules.entries()) {
+      try {
+        await assertRuleFits(rule, context, accepted);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        const fields = Object.entries(error.fieldErrors ?? {}).map(([path, messages]) => `${path}: ${messages.join(" ")}`);
+        const detail = error.code === "RuleConflict" ? error.message.replace(/Rule #(\d+)/, (_, n) => `rule ${Number(n) + 1}`) : fields.join("; ");
+        throw new ApiError(error.code, `Rule ${index + 1}: ${detail}`, error.fieldErrors);
+      }
+      // Positions stand in for ids until the rules are stored.
+      accepted.push({ ...rule, id: index, version: 1, createdAt: "", updatedAt: "" });
+    }
+    await tx.mirrorRule.deleteMany({ where: { bucketId: bucket.id } });
+    const created = [];
+    for (const rule of rules) created.push(await tx.mirrorRule.create({ data: { bucketId: bucket.id, ...toRuleColumns(rule) } }));
+    return created.map(toStoredRule);
+  });
+}
+
+export async function deleteAllRules(bucketName: string): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const bucket = await loadBucket(tx, bucketName);
+    await tx.mirrorRule.deleteMany({ where: { bucketId: bucket.id } });
   });
 }

@@ -1,0 +1,81 @@
+/** BOS-style errors of the object API: JSON `{code, message, requestId}` with a fixed status. */
+import type { ServerResponse } from "node:http";
+import { ApiError } from "@/lib/api/api-error";
+
+export const BOS_ERROR_STATUS = {
+  InvalidArgument: 400,
+  InvalidBucketName: 400,
+  InvalidObjectName: 400,
+  BadDigest: 400,
+  EntityTooLarge: 400,
+  IncompleteBody: 400,
+  MalformedJSON: 400,
+  NoSuchBucket: 404,
+  NoSuchKey: 404,
+  MethodNotAllowed: 405,
+  BucketAlreadyExists: 409,
+  BucketNotEmpty: 409,
+  BucketInUse: 409,
+  InvalidRange: 416,
+  MirrorFailed: 424,
+  InternalError: 500,
+} as const;
+
+export type BosErrorCode = keyof typeof BOS_ERROR_STATUS;
+
+export class BosError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: BosErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "BosError";
+    this.status = BOS_ERROR_STATUS[code];
+  }
+}
+
+/** The management services speak ApiError; the object API answers in BOS's codes. */
+function fromApiError(error: ApiError): BosError {
+  switch (error.code) {
+    case "NoSuchBucket":
+    case "BucketAlreadyExists":
+    case "BucketNotEmpty":
+    case "BucketInUse":
+      return new BosError(error.code, error.message);
+    case "MalformedJson":
+      return new BosError("MalformedJSON", error.message);
+    case "PayloadTooLarge":
+      return new BosError("EntityTooLarge", error.message);
+    case "InternalError":
+      return new BosError("InternalError", error.message);
+    default: {
+      const fields = Object.entries(error.fieldErrors ?? {}).map(([path, messages]) => `${path}: ${messages.join(" ")}`);
+      const detail = fields.length > 0 && !error.message.includes(":") ? `${error.message} ${fields.join("; ")}` : error.message;
+      return new BosError("InvalidArgument", detail);
+    }
+  }
+}
+
+export function toBosError(error: unknown, requestId: string): BosError {
+  if (error instanceof BosError) return error;
+  if (error instanceof ApiError) return fromApiError(error);
+  console.error(`[${requestId}] object API error`, error);
+  return new BosError("InternalError", "The server failed to handle the request. Quote the request id when reporting it.");
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(payload) });
+  res.end(payload);
+}
+
+export function sendBosError(res: ServerResponse, error: BosError, requestId: string): void {
+  if (res.headersSent) {
+    res.destroy(error);
+    return;
+  }
+  if (error.code === "InvalidRange") res.setHeader("content-range", error.message.match(/bytes \*\/\d+/)?.[0] ?? "bytes */0");
+  sendJson(res, error.status, { code: error.code, message: error.message, requestId });
+}

@@ -1,0 +1,12 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { MirrorEngine } from "@/lib/origin/mirror-engine";
+import type { RequestTarget } from "./request-target";
+
+/** Everything a handler needs for one request. */
+export interface ObjectApiContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  target: RequestTarget;
+  engine: MirrorEngine;
+}

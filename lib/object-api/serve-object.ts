@@ -1,0 +1,73 @@
+/** Answers GET/HEAD for a stored object: conditional requests (304), one byte range (206/416). */
+import { createReadStream } from "node:fs";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { pipeline } from "node:stream/promises";
+import type { ObjectRecord } from "@/lib/objects/object-meta";
+import { blobStore } from "@/lib/objects/object-store";
+import { BosError } from "./bos-error";
+
+export function objectHeaders(object: ObjectRecord): OutgoingHttpHeaders {
+  return {
+    "content-type": "application/octet-stream",
+    ...object.httpMeta,
+    ...object.userMeta,
+    etag: `"${object.etag}"`,
+    "last-modified": object.lastModified.toUTCString(),
+    "accept-ranges": "bytes",
+    "x-bce-storage-class": object.storageClass,
+  };
+}
+
+type ByteRange = { start: number; end: number };
+
+/** A single `bytes=` range; null means serve the whole object (absent, malformed or multiple). */
+export function parseRange(header: string | undefined, size: number): ByteRange | "unsatisfiable" | null {
+  const match = header?.trim().match(/^bytes=(\d*)-(\d*)$/);
+  if (!match || (match[1] === "" && match[2] === "")) return null;
+  if (match[1] === "") {
+    const suffix = Number(match[2]);
+    if (suffix === 0 || size === 0) return "unsatisfiable";
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(match[1]);
+  const last = match[2] === "" ? size - 1 : Number(match[2]);
+  if (last < start) return null;
+  if (start >= size) return "unsatisfiable";
+  return { start, end: Math.min(last, size - 1) };
+}
+
+function notModified(req: IncomingMessage, object: ObjectRecord): boolean {
+  const ifNoneMatch = req.headers["if-none-match"];
+  if (ifNoneMatch !== undefined) {
+    return ifNoneMatch.split(",").some((tag) => {
+      const value = tag.trim().replace(/^W\//, "");
+      return value === "*" || value === `"${object.etag}"`;
+    });
+  }
+  const since = Date.parse(req.headers["if-modified-since"] ?? "");
+  return !Number.isNaN(since) && Math.floor(object.lastModified.getTime() / 1000) * 1000 <= since;
+}
+
+export async function serveObject(req: IncomingMessage, res: ServerResponse, object: ObjectRecord): Promise<void> {
+  const headers = objectHeaders(object);
+  if (notModified(req, object)) {
+    res.writeHead(304, { etag: headers.etag, "last-modified": headers["last-modified"] });
+    res.end();
+    return;
+  }
+  const range = parseRange(req.headers.range, object.size);
+  if (range === "unsatisfiable") {
+    throw new BosError("InvalidRange", `The range ${req.headers.range} is outside the object (bytes */${object.size}).`);
+  }
+  const { start, end } = range ?? { start: 0, end: object.size - 1 };
+  const length = end - start + 1;
+  if (range) headers["content-range"] = `bytes ${start}-${end}/${object.size}`;
+  headers["content-length"] = length;
+  res.writeHead(range ? 206 : 200, headers);
+  if (req.method === "HEAD" || length === 0) {
+    res.end();
+    return;
+  }
+  const file = createReadStream(blobStore().blobPath(object.blobName), { start, end, highWaterMark: Math.min(length, 1024 * 1024) });
+  await pipeline(file, res).catch(() => res.destroy());
+}

@@ -1,0 +1,128 @@
+/**
+ * Back-to-origin for a missing object: the rule's address becomes one MirrorFetch per object,
+ * shared by every request that misses the same key while it runs (single-flight), and by the
+ * background fetch of redirect mode.
+ */
+import { createReadStream } from "node:fs";
+import type { IncomingHttpHeaders } from "node:http";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { pickStoredHeaders } from "@/lib/objects/object-meta";
+import { blobStore, findObject } from "@/lib/objects/object-store";
+import { buildOriginHeaders } from "@/lib/mirroring/origin-headers";
+import { computeOriginAddress, formatOriginTarget, type OriginTarget } from "@/lib/mirroring/origin-address";
+import type { MirrorRule } from "@/lib/mirroring/rule-schema";
+import { MirrorFetch, type MirrorFetchTarget, type OriginSource } from "./mirror-fetch";
+import { OriginClient, OriginFailure, type OriginResponse } from "./origin-client";
+
+export interface MissRequest {
+  rawQuery: string;
+  headers: IncomingHttpHeaders;
+}
+
+function headerValue(headers: OriginResponse["headers"], name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The MD5 an origin vouches for: Content-MD5, or else a strong ETag that is an MD5. */
+export function declaredMd5(headers: OriginResponse["headers"]): string | null {
+  const contentMd5 = headerValue(headers, "content-md5");
+  if (contentMd5) {
+    const bytes = Buffer.from(contentMd5, "base64");
+    return bytes.length === 16 ? bytes.toString("hex") : "invalid";
+  }
+  const etag = headerValue(headers, "etag");
+  const match = etag?.match(/^"([0-9a-f]{32})"$/i);
+  return match ? match[1]!.toLowerCase() : null;
+}
+
+function flatten(headers: IncomingHttpHeaders): [string, string][] {
+  return Object.entries(headers).flatMap(([name, value]) =>
+    value === undefined ? [] : [[name, Array.isArray(value) ? value.join(", ") : value] as [string, string]],
+  );
+}
+
+export class MirrorEngine {
+  private readonly flights = new Map<string, MirrorFetch>();
+
+  constructor(private readonly client = new OriginClient()) {}
+
+  /** The running fetch of this object, or a new one. */
+  fetch(bucket: { id: number }, key: string, rule: MirrorRule, request: MissRequest): MirrorFetch {
+    const flightKey = `${bucket.id}\0${key}`;
+    const running = this.flights.get(flightKey);
+    if (running && !running.settled) return running;
+
+    const address = computeOriginAddress(rule, key, request.rawQuery);
+    const headers = buildOriginHeaders(rule.headers, flatten(request.headers));
+    const targets = [address.primary, address.backup].filter((target): target is OriginTarget => target !== null);
+    const flight = new MirrorFetch({
+      bucketId: bucket.id,
+      key,
+      storageClass: rule.storageClass,
+      maxSize: env().maxObjectSize,
+      targets: targets.map((target) => this.target(target, headers)),
+    });
+    this.flights.set(flightKey, flight);
+    void flight.done
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.flights.get(flightKey) === flight) this.flights.delete(flightKey);
+      });
+    return flight;
+  }
+
+  get activeFetches(): number {
+    return this.flights.size;
+  }
+
+  private target(target: OriginTarget, headers: Map<string, string>): MirrorFetchTarget {
+    const label = formatOriginTarget(target);
+    if (target.kind === "bucket") return { label, open: () => this.openBucketObject(target.bucket, target.key, label) };
+    return { label, open: () => this.openUrl(target.url, headers) };
+  }
+
+  private async openUrl(url: string, headers: Map<string, string>): Promise<OriginSource | "not-found"> {
+    const response = await this.client.get(url, headers);
+    if (response.status === 404) {
+      response.body.destroy();
+      return "not-found";
+    }
+    if (response.status !== 200) {
+      response.body.destroy();
+      throw new OriginFailure("network", `${response.url} answered HTTP ${response.status}`);
+    }
+    const length = headerValue(response.headers, "content-length");
+    const md5 = declaredMd5(response.headers);
+    if (md5 === "invalid") {
+      response.body.destroy();
+      throw new OriginFailure("digest", `${response.url} sent a malformed Content-MD5 header`);
+    }
+    return {
+      sourceUrl: response.url,
+      declaredSize: length !== undefined && /^\d+$/.test(length) ? Number(length) : null,
+      expectedMd5: md5,
+      httpMeta: pickStoredHeaders(response.headers),
+      body: response.body,
+    };
+  }
+
+  /** A private bucket of this deployment, read directly (no HTTP). */
+  private async openBucketObject(bucketName: string, key: string, label: string): Promise<OriginSource | "not-found"> {
+    const bucket = await db().bucket.findUnique({ where: { name: bucketName }, select: { id: true } });
+    const object = bucket ? await findObject(bucket.id, key) : null;
+    if (!object) return "not-found";
+    return {
+      sourceUrl: label,
+      declaredSize: object.size,
+      expectedMd5: object.etag,
+      httpMeta: object.httpMeta,
+      body: createReadStream(blobStore().blobPath(object.blobName)),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * One back-to-origin fetch of one object. The body is written to a temporary file as it arrives;
+ * any number of clients stream it by reading that file behind the writer (a slow client never
+ * slows the origin, and memory stays bounded). The object is committed only when the body is
+ * complete and verified; until then a reader never sees the end of the stream, so a failed fetch
+ * reaches every client as an aborted response and nothing is stored.
+ */
+import { createHash } from "node:crypto";
+import { EventEmitter, once } from "node:events";
+import type { Readable } from "node:stream";
+import type { TempFile } from "@/lib/objects/blob-store";
+import type { ObjectRecord } from "@/lib/objects/object-meta";
+import { blobStore, commitObject } from "@/lib/objects/object-store";
+import { OriginFailure } from "./origin-client";
+
+const READ_CHUNK = 256 * 1024;
+
+/** An origin's answer with a body to store: a 200 from a URL, or another bucket's object. */
+export interface OriginSource {
+  sourceUrl: string;
+  declaredSize: number | null;
+  /** Hex MD5 the body must have, when the origin stated one. */
+  expectedMd5: string | null;
+  httpMeta: Record<string, string>;
+  body: Readable;
+}
+
+/** Every origin answered 404 (or had no such object). */
+export class OriginNotFound extends Error {
+  constructor(readonly tried: string[]) {
+    super(`the object is not at ${tried.join(" nor at ")}`);
+    this.name = "OriginNotFound";
+  }
+}
+
+export type SourceOpener = () => Promise<OriginSource | "not-found">;
+
+export interface MirrorFetchTarget {
+  label: string;
+  open: SourceOpener;
+}
+
+export interface MirrorFetchInput {
+  bucketId: number;
+  key: string;
+  storageClass: string;
+  maxSize: number;
+  /** Primary, then backup: the next is tried on a 404 or a failure before any byte arrived. */
+  targets: MirrorFetchTarget[];
+}
+
+export class MirrorFetch {
+  /** Resolves when a body starts arriving; rejects with OriginNotFound or OriginFailure. */
+  readonly head: Promise<OriginSource>;
+  /** Resolves once the object is stored; rejects when nothing was stored. */
+  readonly done: Promise<ObjectRecord>;
+  private resolveHead!: (source: OriginSource) => void;
+  private rejectHead!: (error: Error) => void;
+  private readonly progress = new EventEmitter().setMaxListeners(0);
+  private temp: TempFile | null = null;
+  private written = 0;
+  private verified = false;
+  private failure: Error | null = null;
+  private readers = 0;
+  /** True once `done` has settled: new requests should read storage, not this fetch. */
+  settled = false;
+
+  constructor(private readonly input: MirrorFetchInput) {
+    this.head = new Promise((resolve, reject) => {
+      this.resolveHead = resolve;
+      this.rejectHead = reject;
+    });
+    this.head.catch(() => undefined);
+    this.done = this.run().finally(() => {
+      this.settled = true;
+      void this.closeIfIdle();
+    });
+    this.done.catch(() => undefined);
+  }
+
+  private async run(): Promise<ObjectRecord> {
+    const failures: string[] = [];
+    const notFound: string[] = [];
+    try {
+      for (const target of this.input.targets) {
+        let source: OriginSource | "not-found";
+        try {
+          source = await target.open();
+        } catch (error) {
+          failures.push(`${target.label}: ${(error as Error).message}`);
+          continue;
+        }
+        if (source === "not-found") notFound.push(target.label);
+        else return await this.receive(source);
+      }
+      throw failures.length > 0 ? new OriginFailure("network", failures.join("; ")) : new OriginNotFound(notFound);
+    } catch (error) {
+      this.failure = error as Error;
+      this.rejectHead(this.failure);
+      this.progress.emit("progress");
+      if (this.temp) await blobStore().removeTemp(this.temp.path);
+      throw error;
+    }
+  }
+
+  private async receive(source: OriginSource): Promise<ObjectRecord> {
+    const { maxSize } = this.input;
+    if (source.declaredSize !== null && source.declaredSize > maxSize) {
+      source.body.destroy();
+      throw new OriginFailure("too-large", `the object is ${source.declaredSize} bytes, more than the ${maxSize}-byte limit`);
+    }
+    this.temp = await blobStore().createTemp();
+    this.resolveHead(source);
+    const hash = createHash("md5");
+    try {
+      for await (const chunk of source.body as AsyncIterable<Buffer>) {
+        if (this.written + chunk.length > maxSize) throw new OriginFailure("too-large", `the body exceeded the ${maxSize}-byte limit`);
+        await this.temp.handle.write(chunk, 0, chunk.length, this.written);
+        hash.update(chunk);
+        this.written += chunk.length;
+        this.progress.emit("progress");
+      }
+    } catch (error) {
+      source.body.destroy();
+      if (error instanceof OriginFailure) throw error;
+      const code = (error as { code?: string }).code;
+      if (code === "UND_ERR_BODY_TIMEOUT") throw new OriginFailure("timeout", `${source.sourceUrl} stalled while sending the body`);
+      throw new OriginFailure("incomplete", `${source.sourceUrl} broke off after ${this.written} bytes: ${(error as Error).message}`);
+    }
+    if (source.declaredSize !== null && this.written !== source.declaredSize) {
+      throw new OriginFailure("incomplete", `received ${this.written} of the ${source.declaredSize} bytes ${source.sourceUrl} declared`);
+    }
+    const md5 = hash.digest("hex");
+    if (source.expectedMd5 !== null && source.expectedMd5 !== md5) {
+      throw new OriginFailure("digest", `the body's MD5 ${md5} does not match the ${source.expectedMd5} that ${source.sourceUrl} declared`);
+    }
+    this.verified = true;
+    this.progress.emit("progress");
+    return commitObject(this.temp, {
+      bucketId: this.input.bucketId,
+      key: this.input.key,
+      size: this.written,
+      etag: md5,
+      storageClass: this.input.storageClass,
+      httpMeta: source.httpMeta,
+      userMeta: {},
+      sourceUrl: source.sourceUrl,
+    });
+  }
+
+  /** The body as it arrives, for one client. Throws if the fetch fails; ends once verified. */
+  async *read(): AsyncGenerator<Buffer> {
+    this.readers += 1;
+    try {
+      let offset = 0;
+      for (;;) {
+        if (this.failure) throw this.failure;
+        if (offset < this.written) {
+          if (!this.temp) throw new Error("the fetch was closed before this reader finished");
+          const buffer = Buffer.allocUnsafe(Math.min(this.written - offset, READ_CHUNK));
+          const { bytesRead } = await this.temp.handle.read(buffer, 0, buffer.length, offset);
+          offset += bytesRead;
+          yield buffer.subarray(0, bytesRead);
+        } else if (this.verified) {
+          return;
+        } else {
+          await once(this.progress, "progress");
+        }
+      }
+    } finally {
+      this.readers -= 1;
+      void this.closeIfIdle();
+    }
+  }
+
+  private async closeIfIdle(): Promise<void> {
+    if (!this.settled || this.readers > 0 || !this.temp) return;
+    const { handle } = this.temp;
+    this.temp = null;
+    await handle.close().catch(() => undefined);
+  }
+}
