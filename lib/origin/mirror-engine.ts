@@ -13,7 +13,7 @@ import { buildOriginHeaders } from "@/lib/mirroring/origin-headers";
 import { computeOriginAddress, formatOriginTarget, type OriginTarget } from "@/lib/mirroring/origin-address";
 import type { MirrorRule } from "@/lib/mirroring/rule-schema";
 import { MirrorFetch, type MirrorFetchTarget, type OriginSource } from "./mirror-fetch";
-import { OriginClient, OriginFailure, type OriginResponse } from "./origin-client";
+import { OriginClient, OriginFailure, discardBody, type OriginResponse } from "./origin-client";
 
 export interface MissRequest {
   rawQuery: string;
@@ -86,17 +86,17 @@ export class MirrorEngine {
   private async openUrl(url: string, headers: Map<string, string>): Promise<OriginSource | "not-found"> {
     const response = await this.client.get(url, headers);
     if (response.status === 404) {
-      response.body.destroy();
+      discardBody(response.body);
       return "not-found";
     }
     if (response.status !== 200) {
-      response.body.destroy();
+      discardBody(response.body);
       throw new OriginFailure("network", `${response.url} answered HTTP ${response.status}`);
     }
     const length = headerValue(response.headers, "content-length");
     const md5 = declaredMd5(response.headers);
     if (md5 === "invalid") {
-      response.body.destroy();
+      discardBody(response.body);
       throw new OriginFailure("digest", `${response.url} sent a malformed Content-MD5 header`);
     }
     return {

@@ -11,7 +11,7 @@ import type { Readable } from "node:stream";
 import type { TempFile } from "@/lib/objects/blob-store";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
 import { blobStore, commitObject } from "@/lib/objects/object-store";
-import { OriginFailure } from "./origin-client";
+import { OriginFailure, discardBody } from "./origin-client";
 
 const READ_CHUNK = 256 * 1024;
 
@@ -106,7 +106,7 @@ export class MirrorFetch {
   private async receive(source: OriginSource): Promise<ObjectRecord> {
     const { maxSize } = this.input;
     if (source.declaredSize !== null && source.declaredSize > maxSize) {
-      source.body.destroy();
+      discardBody(source.body);
       throw new OriginFailure("too-large", `the object is ${source.declaredSize} bytes, more than the ${maxSize}-byte limit`);
     }
     this.temp = await blobStore().createTemp();
@@ -121,7 +121,7 @@ export class MirrorFetch {
         this.progress.emit("progress");
       }
     } catch (error) {
-      source.body.destroy();
+      discardBody(source.body);
       if (error instanceof OriginFailure) throw error;
       const code = (error as { code?: string }).code;
       if (code === "UND_ERR_BODY_TIMEOUT") throw new OriginFailure("timeout", `${source.sourceUrl} stalled while sending the body`);

@@ -25,6 +25,15 @@ export class OriginFailure extends Error {
   }
 }
 
+/**
+ * Drops a body we will not read. An undici body destroyed without an 'error' listener emits an
+ * AbortError that nobody handles, which would take the whole process down.
+ */
+export function discardBody(body: Readable): void {
+  body.on("error", () => undefined);
+  body.destroy();
+}
+
 export interface OriginResponse {
   url: string;
   status: number;

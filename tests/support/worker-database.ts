@@ -12,6 +12,8 @@ const database = path.join(dir, "test.db");
 copyFileSync(inject("templateDatabase"), database);
 process.env.DATA_DIR = dir;
 process.env.DATABASE_URL = `file:${database}`;
+// Test origins listen on loopback; a test file that checks the SSRF guard sets its own list first.
+process.env.ORIGIN_ALLOWLIST ??= "127.0.0.1";
 
 afterAll(async () => {
   const { disconnectDb } = await import("@/lib/db/client");

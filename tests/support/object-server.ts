@@ -1,0 +1,50 @@
+/**
+ * The object API on a real node:http server, in the test process, against the test file's own
+ * database and data directory: the same handler the app's server uses, without Next.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createObjectApi } from "@/lib/object-api/object-api";
+import { reconcileStorage } from "@/lib/objects/object-store";
+import { MirrorEngine } from "@/lib/origin/mirror-engine";
+import { OriginClient } from "@/lib/origin/origin-client";
+import { OriginAllowlist } from "@/lib/origin/ssrf-guard";
+import { env } from "@/lib/env";
+
+export interface TestObjectServer {
+  url: string;
+  engine: MirrorEngine;
+  stop: () => Promise<void>;
+}
+
+export const TEST_TIMEOUTS = { connectTimeoutMs: 2_000, headersTimeoutMs: 2_000, bodyIdleTimeoutMs: 1_000 };
+
+/** Origins are allowed per ORIGIN_ALLOWLIST, as in the app; timeouts are short for fault tests. */
+export async function startObjectServer(objectHost?: string): Promise<TestObjectServer> {
+  await reconcileStorage();
+  const engine = new MirrorEngine(new OriginClient(new OriginAllowlist(env().originAllowlist), TEST_TIMEOUTS));
+  const api = createObjectApi(engine, objectHost);
+  const server: Server = createServer((req, res) => {
+    if (!api.handle(req, res)) res.writeHead(418).end("not an object API request");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    engine,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await engine.close();
+    },
+  };
+}
+
+/** Creates a bucket and sets its rules through the BOS API, as a client would. */
+export async function bucketWithRules(base: string, bucket: string, rules: Record<string, unknown>[] = []): Promise<void> {
+  const created = await fetch(`${base}/v1/${bucket}`, { method: "PUT" });
+  if (created.status !== 200) throw new Error(`creating ${bucket}: ${created.status} ${await created.text()}`);
+  if (rules.length === 0) return;
+  const put = await fetch(`${base}/v1/${bucket}?mirroring`, { method: "PUT", body: JSON.stringify({ bucketMirroringConfiguration: rules }) });
+  if (put.status !== 200) throw new Error(`setting rules of ${bucket}: ${put.status} ${await put.text()}`);
+}
