@@ -30,6 +30,8 @@ const envSchema = z.object({
   ORIGIN_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   ORIGIN_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   ORIGIN_BODY_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  // Total time for one object's body: ends a trickling origin that never goes idle.
+  ORIGIN_BODY_TIMEOUT_MS: z.coerce.number().int().positive().default(30 * 60_000),
   MAX_OBJECT_SIZE: z.coerce.number().int().positive().default(5 * 1024 ** 3),
 });
 
@@ -44,7 +46,7 @@ export interface AppEnv {
   databaseFile: string;
   originAllowlist: string[];
   objectHost: string | undefined;
-  origin: { connectTimeoutMs: number; headersTimeoutMs: number; bodyIdleTimeoutMs: number };
+  origin: { connectTimeoutMs: number; headersTimeoutMs: number; bodyIdleTimeoutMs: number; bodyTimeoutMs: number };
   maxObjectSize: number;
 }
 
@@ -71,6 +73,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
       connectTimeoutMs: raw.ORIGIN_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: raw.ORIGIN_HEADERS_TIMEOUT_MS,
       bodyIdleTimeoutMs: raw.ORIGIN_BODY_IDLE_TIMEOUT_MS,
+      bodyTimeoutMs: raw.ORIGIN_BODY_TIMEOUT_MS,
     },
     maxObjectSize: raw.MAX_OBJECT_SIZE,
   };

@@ -43,10 +43,18 @@ function flatten(headers: IncomingHttpHeaders): [string, string][] {
   );
 }
 
+export interface EngineLimits {
+  maxObjectSize: number;
+  bodyTimeoutMs: number;
+}
+
 export class MirrorEngine {
   private readonly flights = new Map<string, MirrorFetch>();
 
-  constructor(private readonly client = new OriginClient()) {}
+  constructor(
+    private readonly client = new OriginClient(),
+    private readonly limits: EngineLimits = { maxObjectSize: env().maxObjectSize, bodyTimeoutMs: env().origin.bodyTimeoutMs },
+  ) {}
 
   /** The running fetch of this object, or a new one. */
   fetch(bucket: { id: number }, key: string, rule: MirrorRule, request: MissRequest): MirrorFetch {
@@ -61,7 +69,8 @@ export class MirrorEngine {
       bucketId: bucket.id,
       key,
       storageClass: rule.storageClass,
-      maxSize: env().maxObjectSize,
+      maxSize: this.limits.maxObjectSize,
+      bodyTimeoutMs: this.limits.bodyTimeoutMs,
       targets: targets.map((target) => this.target(target, headers)),
     });
     this.flights.set(flightKey, flight);

@@ -45,6 +45,8 @@ export interface MirrorFetchInput {
   key: string;
   storageClass: string;
   maxSize: number;
+  /** Total time allowed for the body once it starts. */
+  bodyTimeoutMs: number;
   /** Primary, then backup: the next is tried on a 404 or a failure before any byte arrived. */
   targets: MirrorFetchTarget[];
 }
@@ -112,6 +114,11 @@ export class MirrorFetch {
     this.temp = await blobStore().createTemp();
     this.resolveHead(source);
     const hash = createHash("md5");
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      source.body.destroy();
+    }, this.input.bodyTimeoutMs);
     try {
       for await (const chunk of source.body as AsyncIterable<Buffer>) {
         if (this.written + chunk.length > maxSize) throw new OriginFailure("too-large", `the body exceeded the ${maxSize}-byte limit`);
@@ -123,10 +130,14 @@ export class MirrorFetch {
     } catch (error) {
       discardBody(source.body);
       if (error instanceof OriginFailure) throw error;
+      if (timedOut) throw new OriginFailure("timeout", `${source.sourceUrl} took longer than ${this.input.bodyTimeoutMs} ms to send the body`);
       const code = (error as { code?: string }).code;
       if (code === "UND_ERR_BODY_TIMEOUT") throw new OriginFailure("timeout", `${source.sourceUrl} stalled while sending the body`);
       throw new OriginFailure("incomplete", `${source.sourceUrl} broke off after ${this.written} bytes: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(deadline);
     }
+    if (timedOut) throw new OriginFailure("timeout", `${source.sourceUrl} took longer than ${this.input.bodyTimeoutMs} ms to send the body`);
     if (source.declaredSize !== null && this.written !== source.declaredSize) {
       throw new OriginFailure("incomplete", `received ${this.written} of the ${source.declaredSize} bytes ${source.sourceUrl} declared`);
     }
@@ -155,14 +166,17 @@ export class MirrorFetch {
       let offset = 0;
       for (;;) {
         if (this.failure) throw this.failure;
-        if (offset < this.written) {
+        // The last byte waits for verification: with a declared length, a client holding every
+        // byte would take the response as complete even if the check then failed.
+        const available = this.verified ? this.written : this.written - 1;
+        if (offset < available) {
           if (!this.temp) throw new Error("the fetch was closed before this reader finished");
-          const buffer = Buffer.allocUnsafe(Math.min(this.written - offset, READ_CHUNK));
+          const buffer = Buffer.allocUnsafe(Math.min(available - offset, READ_CHUNK));
           const { bytesRead } = await this.temp.handle.read(buffer, 0, buffer.length, offset);
           offset += bytesRead;
           yield buffer.subarray(0, bytesRead);
         } else if (this.verified) {
-          return;
+          return; // offset === written
         } else {
           await once(this.progress, "progress");
         }

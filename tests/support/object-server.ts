@@ -17,12 +17,16 @@ export interface TestObjectServer {
   stop: () => Promise<void>;
 }
 
-export const TEST_TIMEOUTS = { connectTimeoutMs: 2_000, headersTimeoutMs: 2_000, bodyIdleTimeoutMs: 1_000 };
+export const TEST_TIMEOUTS = { connectTimeoutMs: 2_000, headersTimeoutMs: 1_000, bodyIdleTimeoutMs: 1_000, bodyTimeoutMs: 3_000 };
+export const TEST_MAX_OBJECT_SIZE = 8 * 1024 * 1024;
 
 /** Origins are allowed per ORIGIN_ALLOWLIST, as in the app; timeouts are short for fault tests. */
 export async function startObjectServer(objectHost?: string): Promise<TestObjectServer> {
   await reconcileStorage();
-  const engine = new MirrorEngine(new OriginClient(new OriginAllowlist(env().originAllowlist), TEST_TIMEOUTS));
+  const engine = new MirrorEngine(new OriginClient(new OriginAllowlist(env().originAllowlist), TEST_TIMEOUTS), {
+    maxObjectSize: TEST_MAX_OBJECT_SIZE,
+    bodyTimeoutMs: TEST_TIMEOUTS.bodyTimeoutMs,
+  });
   const api = createObjectApi(engine, objectHost);
   const server: Server = createServer((req, res) => {
     if (!api.handle(req, res)) res.writeHead(418).end("not an object API request");
