@@ -1,0 +1,126 @@
+/**
+ * The SSRF guard with the allowlist naming only 127.0.0.3: every other private address is refused
+ * when a rule is saved, and again when the engine connects (including after redirects).
+ */
+process.env.ORIGIN_ALLOWLIST = "127.0.0.3";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as bucketsRoute from "@/app/api/buckets/route";
+import * as rulesRoute from "@/app/api/buckets/[bucket]/mirroring/rules/route";
+import { db } from "@/lib/db/client";
+import { toRuleColumns } from "@/lib/mirroring/rule-record";
+import { mirrorRuleSchema } from "@/lib/mirroring/rule-schema";
+import { RecordingOrigin } from "../support/recording-origin";
+import { callRoute } from "../support/route-client";
+import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+
+let server: TestObjectServer;
+let internal: RecordingOrigin;
+let allowed: RecordingOrigin;
+
+beforeAll(async () => {
+  server = await startObjectServer();
+  internal = await new RecordingOrigin("127.0.0.2").start();
+  internal.serve("/secret", "internal data");
+  allowed = await new RecordingOrigin("127.0.0.3").start();
+  await callRoute(bucketsRoute.POST, { body: { name: "guarded", zoneType: "SINGLE_AZ", defaultStorageClass: "STANDARD" } });
+});
+afterAll(async () => {
+  await server.stop();
+  await internal.stop();
+  await allowed.stop();
+});
+
+const HOSTS = [
+  "127.0.0.1",
+  "localhost",
+  "[::1]",
+  "[::ffff:127.0.0.1]",
+  "169.254.169.254",
+  "10.0.0.1",
+  "172.16.0.1",
+  "192.168.0.1",
+  "100.100.100.200",
+  "[fc00::1]",
+  "[fe80::1]",
+  "0x7f.1",
+  "2130706433",
+];
+
+describe("when a rule is saved", () => {
+  it.each(HOSTS)("the console API refuses origin %s with a field error", async (host) => {
+    const result = await callRoute(rulesRoute.POST, {
+      params: { bucket: "guarded" },
+      body: { origin: { type: "url", host }, storageClass: "STANDARD" },
+    });
+    expect(result.status).toBe(422);
+    expect(result.body.fieldErrors["origin.host"]).toHaveLength(1);
+  });
+
+  it("checks the backup origin too", async () => {
+    const result = await callRoute(rulesRoute.POST, {
+      params: { bucket: "guarded" },
+      body: { origin: { type: "url", host: "203.0.113.10" }, backupOrigin: { type: "url", host: "169.254.169.254" }, storageClass: "STANDARD" },
+    });
+    expect(result.body.fieldErrors["backupOrigin.host"][0]).toMatch(/link-local/);
+  });
+
+  it.each(HOSTS)("the BOS API refuses sourceUrl http://%s", async (host) => {
+    const response = await fetch(`${server.url}/v1/guarded?mirroring`, {
+      method: "PUT",
+      body: JSON.stringify({ bucketMirroringConfiguration: [{ sourceUrl: `http://${host}` }] }),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).code).toBe("InvalidArgument");
+  });
+
+  it("admits an allowlisted private origin", async () => {
+    await bucketWithRules(server.url, "allowed-origin", [{ sourceUrl: `http://${allowed.host}` }]);
+  });
+});
+
+describe("when the engine connects", () => {
+  /** A rule stored before the guard could see it (e.g. DNS changed since): only the fetch-time check stands. */
+  async function plantRule(bucket: string, host: string) {
+    await callRoute(bucketsRoute.POST, { body: { name: bucket, zoneType: "SINGLE_AZ", defaultStorageClass: "STANDARD" } });
+    const { id } = await db().bucket.findUniqueOrThrow({ where: { name: bucket } });
+    const rule = mirrorRuleSchema.parse({ origin: { type: "url", host }, storageClass: "STANDARD" });
+    await db().mirrorRule.create({ data: { bucketId: id, ...toRuleColumns(rule) } });
+  }
+
+  it("refuses an origin address that is private", async () => {
+    await plantRule("planted-ip", internal.host);
+    const response = await fetch(`${server.url}/v1/planted-ip/secret`);
+    expect(response.status).toBe(424);
+    expect((await response.json()).message).toMatch(/127\.0\.0\.2 is a loopback address/);
+    expect(internal.received).toHaveLength(0);
+  });
+
+  it("refuses a host name that resolves to a private address", async () => {
+    // Listening on every address, so whichever address "localhost" resolves to would connect.
+    const everywhere = await new RecordingOrigin("::").start();
+    everywhere.serve("/secret", "internal data");
+    try {
+      await plantRule("planted-name", `localhost:${everywhere.host.split(":").pop()}`);
+      const response = await fetch(`${server.url}/v1/planted-name/secret`);
+      expect(response.status).toBe(424);
+      expect((await response.json()).message).toMatch(/refused to connect to localhost: (::1|127\.0\.0\.1) is a loopback address/);
+      expect(everywhere.received).toHaveLength(0);
+    } finally {
+      await everywhere.stop();
+    }
+  });
+
+  it.each([
+    ["an internal IP", () => `http://${internal.host}/secret`],
+    ["localhost", () => `http://localhost:${internal.host.split(":")[1]}/secret`],
+    ["an IPv4-mapped address", () => `http://[::ffff:127.0.0.2]:${internal.host.split(":")[1]}/secret`],
+  ])("refuses a redirect to %s", async (name, location) => {
+    const path = `/redirect-${name.replaceAll(" ", "-")}`;
+    allowed.on(path, (_req, res) => res.writeHead(302, { location: location() }).end());
+    const response = await fetch(`${server.url}/v1/allowed-origin${path}`);
+    expect(response.status).toBe(424);
+    expect((await response.json()).code).toBe("MirrorFailed");
+    expect(internal.received).toHaveLength(0);
+  });
+});
