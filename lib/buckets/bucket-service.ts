@@ -3,6 +3,7 @@ import { ApiError } from "@/lib/api/api-error";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { parseOriginJson } from "@/lib/mirroring/rule-record";
+import { hotCaches } from "@/lib/objects/hot-cache";
 import { bucketNameProblem, type CreateBucketInput } from "./bucket-name";
 import type { StorageClass, ZoneType } from "./storage-class";
 
@@ -44,6 +45,7 @@ export async function getBucket(name: string): Promise<BucketSummary> {
 export async function createBucket(input: CreateBucketInput): Promise<BucketSummary> {
   try {
     const row = await db().bucket.create({ data: input, include: withCounts });
+    hotCaches().buckets.delete(input.name);
     return toSummary(row);
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -78,6 +80,7 @@ export async function deleteBucket(name: string): Promise<void> {
     }
     await tx.bucket.delete({ where: { id: bucket.id } });
   });
+  hotCaches().buckets.delete(name);
 }
 
 export interface BucketRecord {
@@ -91,6 +94,12 @@ export interface BucketRecord {
 /** The bucket row, or null: the object API's lookup, without counts. */
 export async function findBucketRecord(name: string): Promise<BucketRecord | null> {
   if (bucketNameProblem(name)) return null;
-  const row = await db().bucket.findUnique({ where: { name } });
-  return row as BucketRecord | null;
+  const cache = hotCaches().buckets;
+  const cached = cache.get(name);
+  if (cached !== undefined) return cached;
+  // findFirst, not findUnique: Prisma batches concurrent findUnique calls into one query, which
+  // fails past SQLite's parameter limit under load (P2029).
+  const row = (await db().bucket.findFirst({ where: { name } })) as BucketRecord | null;
+  cache.set(name, row);
+  return row;
 }

@@ -1,8 +1,10 @@
 /** Answers GET/HEAD for a stored object: conditional requests (304), one byte range (206/416). */
 import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { pipeline } from "node:stream/promises";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
+import { SMALL_OBJECT_BYTES, hotCaches } from "@/lib/objects/hot-cache";
 import { blobStore } from "@/lib/objects/object-store";
 import { BosError } from "./bos-error";
 
@@ -63,11 +65,28 @@ export async function serveObject(req: IncomingMessage, res: ServerResponse, obj
   const length = end - start + 1;
   if (range) headers["content-range"] = `bytes ${start}-${end}/${object.size}`;
   headers["content-length"] = length;
-  res.writeHead(range ? 206 : 200, headers);
   if (req.method === "HEAD" || length === 0) {
+    res.writeHead(range ? 206 : 200, headers);
     res.end();
     return;
   }
+  if (object.size <= SMALL_OBJECT_BYTES) {
+    const bytes = await smallObjectBytes(object.blobName);
+    res.writeHead(range ? 206 : 200, headers);
+    res.end(range ? bytes.subarray(start, end + 1) : bytes);
+    return;
+  }
+  res.writeHead(range ? 206 : 200, headers);
   const file = createReadStream(blobStore().blobPath(object.blobName), { start, end, highWaterMark: Math.min(length, 1024 * 1024) });
   await pipeline(file, res).catch(() => res.destroy());
+}
+
+/** A small object's bytes, from memory after the first read (blob names never change content). */
+async function smallObjectBytes(blobName: string): Promise<Buffer> {
+  const cache = hotCaches().content;
+  const cached = cache.get(blobName);
+  if (cached) return cached;
+  const bytes = await readFile(blobStore().blobPath(blobName));
+  cache.set(blobName, bytes);
+  return bytes;
 }

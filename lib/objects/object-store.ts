@@ -10,6 +10,7 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import type { StoredObject } from "@/lib/generated/prisma/client";
 import { BlobStore, type TempFile } from "./blob-store";
+import { hotCaches, objectCacheKey } from "./hot-cache";
 import type { ObjectRecord } from "./object-meta";
 
 const holder = globalThis as typeof globalThis & { __bosBlobStore?: BlobStore };
@@ -35,8 +36,16 @@ function toRecord(row: StoredObject): ObjectRecord {
 }
 
 export async function findObject(bucketId: number, key: string): Promise<ObjectRecord | null> {
-  const row = await db().storedObject.findUnique({ where: { bucketId_key: { bucketId, key } } });
-  return row ? toRecord(row) : null;
+  const cache = hotCaches().objects;
+  const cacheKey = objectCacheKey(bucketId, key);
+  const cached = cache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  // findFirst, not findUnique: concurrent findUnique calls are batched into one query, which
+  // fails past SQLite's parameter limit under load (P2029).
+  const row = await db().storedObject.findFirst({ where: { bucketId, key } });
+  const record = row ? toRecord(row) : null;
+  cache.set(cacheKey, record);
+  return record;
 }
 
 export type NewObject = Omit<ObjectRecord, "blobName" | "lastModified">;
@@ -76,14 +85,21 @@ async function saveRow(object: NewObject, blobName: string): Promise<ObjectRecor
     const row = await tx.storedObject.upsert({ where, create: { bucketId: object.bucketId, key: object.key, ...data }, update: data });
     return { previous, row };
   });
-  if (previous && previous.blobName !== blobName) await blobStore().removeBlob(previous.blobName);
-  return toRecord(row);
+  const record = toRecord(row);
+  hotCaches().objects.set(objectCacheKey(object.bucketId, object.key), record);
+  if (previous && previous.blobName !== blobName) {
+    hotCaches().content.delete(previous.blobName);
+    await blobStore().removeBlob(previous.blobName);
+  }
+  return record;
 }
 
 export async function deleteObject(bucketId: number, key: string): Promise<boolean> {
-  const row = await db().storedObject.findUnique({ where: { bucketId_key: { bucketId, key } }, select: { id: true, blobName: true } });
+  const row = await db().storedObject.findFirst({ where: { bucketId, key }, select: { id: true, blobName: true } });
   if (!row) return false;
   await db().storedObject.delete({ where: { id: row.id } });
+  hotCaches().objects.set(objectCacheKey(bucketId, key), null);
+  hotCaches().content.delete(row.blobName);
   await blobStore().removeBlob(row.blobName);
   return true;
 }
@@ -140,6 +156,9 @@ export async function listObjects(bucketId: number, options: { prefix: string; d
 export async function reconcileStorage(): Promise<{ temps: number; rows: number; blobs: number }> {
   const store = blobStore();
   await store.init();
+  const caches = hotCaches();
+  caches.objects.clear();
+  caches.content.clear();
   const temps = await store.clearTemps();
   const files = new Set(await store.listBlobNames());
   const rows = await db().storedObject.findMany({ select: { id: true, blobName: true } });

@@ -13,7 +13,9 @@ import type { ObjectRecord } from "@/lib/objects/object-meta";
 import { blobStore, commitObject } from "@/lib/objects/object-store";
 import { OriginFailure, discardBody } from "./origin-client";
 
-const READ_CHUNK = 256 * 1024;
+const READ_CHUNK = 1024 * 1024;
+/** Bytes received but not yet on disk before the origin is made to wait. */
+const MAX_UNWRITTEN_BYTES = 8 * 1024 * 1024;
 
 /** An origin's answer with a body to store: a 200 from a URL, or another bucket's object. */
 export interface OriginSource {
@@ -60,7 +62,13 @@ export class MirrorFetch {
   private rejectHead!: (error: Error) => void;
   private readonly progress = new EventEmitter().setMaxListeners(0);
   private temp: TempFile | null = null;
+  /** Bytes on disk, readable by clients. */
   private written = 0;
+  private received = 0;
+  private unwritten: Buffer[] = [];
+  private unwrittenBytes = 0;
+  private flushing = false;
+  private writeError: Error | null = null;
   private verified = false;
   private failure: Error | null = null;
   private readers = 0;
@@ -121,25 +129,31 @@ export class MirrorFetch {
     }, this.input.bodyTimeoutMs);
     try {
       for await (const chunk of source.body as AsyncIterable<Buffer>) {
-        if (this.written + chunk.length > maxSize) throw new OriginFailure("too-large", `the body exceeded the ${maxSize}-byte limit`);
-        await this.temp.handle.write(chunk, 0, chunk.length, this.written);
+        if (this.received + chunk.length > maxSize) throw new OriginFailure("too-large", `the body exceeded the ${maxSize}-byte limit`);
         hash.update(chunk);
-        this.written += chunk.length;
-        this.progress.emit("progress");
+        this.received += chunk.length;
+        this.queueWrite(chunk);
+        while (this.unwrittenBytes > MAX_UNWRITTEN_BYTES && !this.writeError) await once(this.progress, "progress");
+        if (this.writeError) throw this.writeError;
       }
+      while ((this.flushing || this.unwritten.length > 0) && !this.writeError) {
+        if (!this.flushing) void this.flushWrites();
+        await once(this.progress, "progress");
+      }
+      if (this.writeError) throw this.writeError;
     } catch (error) {
       discardBody(source.body);
       if (error instanceof OriginFailure) throw error;
       if (timedOut) throw new OriginFailure("timeout", `${source.sourceUrl} took longer than ${this.input.bodyTimeoutMs} ms to send the body`);
       const code = (error as { code?: string }).code;
       if (code === "UND_ERR_BODY_TIMEOUT") throw new OriginFailure("timeout", `${source.sourceUrl} stalled while sending the body`);
-      throw new OriginFailure("incomplete", `${source.sourceUrl} broke off after ${this.written} bytes: ${(error as Error).message}`);
+      throw new OriginFailure("incomplete", `${source.sourceUrl} broke off after ${this.received} bytes: ${(error as Error).message}`);
     } finally {
       clearTimeout(deadline);
     }
     if (timedOut) throw new OriginFailure("timeout", `${source.sourceUrl} took longer than ${this.input.bodyTimeoutMs} ms to send the body`);
-    if (source.declaredSize !== null && this.written !== source.declaredSize) {
-      throw new OriginFailure("incomplete", `received ${this.written} of the ${source.declaredSize} bytes ${source.sourceUrl} declared`);
+    if (source.declaredSize !== null && this.received !== source.declaredSize) {
+      throw new OriginFailure("incomplete", `received ${this.received} of the ${source.declaredSize} bytes ${source.sourceUrl} declared`);
     }
     const md5 = hash.digest("hex");
     if (source.expectedMd5 !== null && source.expectedMd5 !== md5) {
@@ -157,6 +171,39 @@ export class MirrorFetch {
       userMeta: {},
       sourceUrl: source.sourceUrl,
     });
+  }
+
+  /** Disk writes run behind the download, batched, so the origin is never kept waiting per chunk. */
+  private queueWrite(chunk: Buffer): void {
+    this.unwritten.push(chunk);
+    this.unwrittenBytes += chunk.length;
+    if (!this.flushing) void this.flushWrites();
+  }
+
+  /** Writes queued chunks until none are left; `flushing` is cleared in the same tick as the last check. */
+  private async flushWrites(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.unwritten.length > 0) {
+        if (!this.temp) throw new Error("no temporary file to write to");
+        let batch = this.unwritten;
+        this.unwritten = [];
+        let size = batch.reduce((sum, buffer) => sum + buffer.length, 0);
+        this.unwrittenBytes -= size;
+        while (size > 0) {
+          const { bytesWritten } = await this.temp.handle.writev(batch, this.written);
+          this.written += bytesWritten;
+          size -= bytesWritten;
+          if (size > 0) batch = [Buffer.concat(batch).subarray(bytesWritten)];
+        }
+        this.progress.emit("progress");
+      }
+    } catch (error) {
+      this.writeError = error as Error;
+    } finally {
+      this.flushing = false;
+      this.progress.emit("progress");
+    }
   }
 
   /** The body as it arrives, for one client. Throws if the fetch fails; ends once verified. */
