@@ -1,12 +1,12 @@
 /**
- * One back-to-origin fetch of one object. The body is written to a temporary file as it arrives;
- * any number of clients stream it by reading that file behind the writer (a slow client never
- * slows the origin, and memory stays bounded). The object is committed only when the body is
- * complete and verified; until then a reader never sees the end of the stream, so a failed fetch
- * reaches every client as an aborted response and nothing is stored.
+ * One back-to-origin fetch of one object. The body is written to a temporary file as it arrives.
+ * Any number of clients stream it: a client that keeps up takes chunks from a bounded in-memory
+ * window of the most recent ones, a client that falls behind reads the file (so a slow client
+ * never slows the origin, and memory stays bounded). The object is committed only when the body
+ * is complete and verified; until then no reader gets the last byte, so a failed fetch reaches
+ * every client as a broken response and nothing is stored.
  */
 import { createHash } from "node:crypto";
-import { EventEmitter, once } from "node:events";
 import type { Readable } from "node:stream";
 import type { TempFile } from "@/lib/objects/blob-store";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
@@ -14,6 +14,8 @@ import { blobStore, commitObject } from "@/lib/objects/object-store";
 import { OriginFailure, discardBody } from "./origin-client";
 
 const READ_CHUNK = 1024 * 1024;
+/** Recent chunks kept in memory for clients that keep up; older ones are read from the file. */
+const WINDOW_BYTES = 16 * 1024 * 1024;
 /** Bytes received but not yet on disk before the origin is made to wait. */
 const MAX_UNWRITTEN_BYTES = 8 * 1024 * 1024;
 
@@ -60,11 +62,15 @@ export class MirrorFetch {
   readonly done: Promise<ObjectRecord>;
   private resolveHead!: (source: OriginSource) => void;
   private rejectHead!: (error: Error) => void;
-  private readonly progress = new EventEmitter().setMaxListeners(0);
+  /** Readers and the writer waiting for the next change (bytes received or written, end, failure). */
+  private waiters: (() => void)[] = [];
   private temp: TempFile | null = null;
   /** Bytes on disk, readable by clients. */
   private written = 0;
   private received = 0;
+  /** Received chunks from file offset `windowStart` on; trimmed from the front once on disk. */
+  private window: { start: number; data: Buffer }[] = [];
+  private windowStart = 0;
   private unwritten: Buffer[] = [];
   private unwrittenBytes = 0;
   private flushing = false;
@@ -107,7 +113,7 @@ export class MirrorFetch {
     } catch (error) {
       this.failure = error as Error;
       this.rejectHead(this.failure);
-      this.progress.emit("progress");
+      this.notify();
       if (this.temp) await blobStore().removeTemp(this.temp.path);
       throw error;
     }
@@ -133,12 +139,12 @@ export class MirrorFetch {
         hash.update(chunk);
         this.received += chunk.length;
         this.queueWrite(chunk);
-        while (this.unwrittenBytes > MAX_UNWRITTEN_BYTES && !this.writeError) await once(this.progress, "progress");
+        while (this.unwrittenBytes > MAX_UNWRITTEN_BYTES && !this.writeError) await this.changed();
         if (this.writeError) throw this.writeError;
       }
       while ((this.flushing || this.unwritten.length > 0) && !this.writeError) {
         if (!this.flushing) void this.flushWrites();
-        await once(this.progress, "progress");
+        await this.changed();
       }
       if (this.writeError) throw this.writeError;
     } catch (error) {
@@ -160,7 +166,7 @@ export class MirrorFetch {
       throw new OriginFailure("digest", `the body's MD5 ${md5} does not match the ${source.expectedMd5} that ${source.sourceUrl} declared`);
     }
     this.verified = true;
-    this.progress.emit("progress");
+    this.notify();
     return commitObject(this.temp, {
       bucketId: this.input.bucketId,
       key: this.input.key,
@@ -173,11 +179,55 @@ export class MirrorFetch {
     });
   }
 
+  private changed(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
   /** Disk writes run behind the download, batched, so the origin is never kept waiting per chunk. */
   private queueWrite(chunk: Buffer): void {
+    this.window.push({ start: this.received - chunk.length, data: chunk });
     this.unwritten.push(chunk);
     this.unwrittenBytes += chunk.length;
     if (!this.flushing) void this.flushWrites();
+    this.notify();
+  }
+
+  /** Drops the oldest chunks beyond the window size, once they are on disk. */
+  private trimWindow(): void {
+    let held = this.received - this.windowStart;
+    while (held > WINDOW_BYTES && this.window.length > 1) {
+      const first = this.window[0]!;
+      if (first.start + first.data.length > this.written) break;
+      this.window.shift();
+      this.windowStart = this.window[0]!.start;
+      held = this.received - this.windowStart;
+    }
+  }
+
+  /** Up to `max` bytes from `offset`, from the in-memory window or else from the file. */
+  private async bytesAt(offset: number, max: number): Promise<Buffer> {
+    if (offset >= this.windowStart) {
+      let low = 0;
+      let high = this.window.length - 1;
+      while (low < high) {
+        const middle = (low + high + 1) >> 1;
+        if (this.window[middle]!.start <= offset) low = middle;
+        else high = middle - 1;
+      }
+      const chunk = this.window[low]!;
+      const from = offset - chunk.start;
+      return chunk.data.subarray(from, from + Math.min(max, chunk.data.length - from));
+    }
+    if (!this.temp) throw new Error("the fetch was closed before this reader finished");
+    const buffer = Buffer.allocUnsafe(Math.min(max, this.windowStart - offset, READ_CHUNK));
+    const { bytesRead } = await this.temp.handle.read(buffer, 0, buffer.length, offset);
+    return buffer.subarray(0, bytesRead);
   }
 
   /** Writes queued chunks until none are left; `flushing` is cleared in the same tick as the last check. */
@@ -196,13 +246,13 @@ export class MirrorFetch {
           size -= bytesWritten;
           if (size > 0) batch = [Buffer.concat(batch).subarray(bytesWritten)];
         }
-        this.progress.emit("progress");
+        this.trimWindow();
       }
     } catch (error) {
       this.writeError = error as Error;
     } finally {
       this.flushing = false;
-      this.progress.emit("progress");
+      this.notify();
     }
   }
 
@@ -215,17 +265,15 @@ export class MirrorFetch {
         if (this.failure) throw this.failure;
         // The last byte waits for verification: with a declared length, a client holding every
         // byte would take the response as complete even if the check then failed.
-        const available = this.verified ? this.written : this.written - 1;
+        const available = this.verified ? this.received : this.received - 1;
         if (offset < available) {
-          if (!this.temp) throw new Error("the fetch was closed before this reader finished");
-          const buffer = Buffer.allocUnsafe(Math.min(available - offset, READ_CHUNK));
-          const { bytesRead } = await this.temp.handle.read(buffer, 0, buffer.length, offset);
-          offset += bytesRead;
-          yield buffer.subarray(0, bytesRead);
+          const bytes = await this.bytesAt(offset, available - offset);
+          offset += bytes.length;
+          yield bytes;
         } else if (this.verified) {
-          return; // offset === written
+          return; // offset === received
         } else {
-          await once(this.progress, "progress");
+          await this.changed();
         }
       }
     } finally {
