@@ -7,6 +7,7 @@
 import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
+import { ensureRootAccessKey } from "./lib/auth/access-key-service";
 import { applyMigrations } from "./lib/db/migrate";
 import { disconnectDb } from "./lib/db/client";
 import { env } from "./lib/env";
@@ -20,6 +21,12 @@ const dev = process.argv.includes("--dev");
 async function main(): Promise<void> {
   const config = env();
   await applyMigrations(projectDir);
+  const generated = await ensureRootAccessKey();
+  if (generated) {
+    console.log(
+      `\nFirst start: generated the root access key. It is shown this once; set ROOT_ACCESS_KEY and ROOT_SECRET_KEY to choose your own.\n  Access key: ${generated.accessKeyId}\n  Secret key: ${generated.secretKey}\n`,
+    );
+  }
   const cleaned = await reconcileStorage();
   if (cleaned.temps + cleaned.rows + cleaned.blobs > 0) {
     console.log(`Storage reconciled: ${cleaned.temps} temporary file(s), ${cleaned.rows} row(s) without a file, ${cleaned.blobs} file(s) without a row removed.`);

@@ -33,6 +33,9 @@ const envSchema = z.object({
   // Total time for one object's body: ends a trickling origin that never goes idle.
   ORIGIN_BODY_TIMEOUT_MS: z.coerce.number().int().positive().default(30 * 60_000),
   MAX_OBJECT_SIZE: z.coerce.number().int().positive().default(5 * 1024 ** 3),
+  // The first access key (MinIO-style first run): both or neither; generated and printed when absent.
+  ROOT_ACCESS_KEY: z.string().regex(/^[A-Za-z0-9]{8,128}$/, "use 8-128 letters and digits").optional(),
+  ROOT_SECRET_KEY: z.string().min(16, "use at least 16 characters").max(256).optional(),
 });
 
 export interface AppEnv {
@@ -48,6 +51,7 @@ export interface AppEnv {
   objectHost: string | undefined;
   origin: { connectTimeoutMs: number; headersTimeoutMs: number; bodyIdleTimeoutMs: number; bodyTimeoutMs: number };
   maxObjectSize: number;
+  rootAccessKey: { accessKeyId: string; secretKey: string } | null;
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
@@ -57,6 +61,9 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
     throw new Error(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
   const raw = result.data;
+  if ((raw.ROOT_ACCESS_KEY === undefined) !== (raw.ROOT_SECRET_KEY === undefined)) {
+    throw new Error("Invalid configuration:\n  ROOT_ACCESS_KEY and ROOT_SECRET_KEY go together: set both or neither");
+  }
   const dataDir = path.resolve(raw.DATA_DIR);
   const databaseFile = raw.DATABASE_URL
     ? path.resolve(raw.DATABASE_URL.slice("file:".length))
@@ -76,6 +83,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
       bodyTimeoutMs: raw.ORIGIN_BODY_TIMEOUT_MS,
     },
     maxObjectSize: raw.MAX_OBJECT_SIZE,
+    rootAccessKey: raw.ROOT_ACCESS_KEY && raw.ROOT_SECRET_KEY ? { accessKeyId: raw.ROOT_ACCESS_KEY, secretKey: raw.ROOT_SECRET_KEY } : null,
   };
 }
 

@@ -8,6 +8,7 @@ export const API_ERROR_STATUS = {
   ValidationFailed: 422,
   NoSuchBucket: 404,
   NoSuchRule: 404,
+  NoSuchAccessKey: 404,
   BucketAlreadyExists: 409,
   BucketNotEmpty: 409,
   BucketInUse: 409,

@@ -4,11 +4,13 @@ import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { parseOriginJson } from "@/lib/mirroring/rule-record";
 import { hotCaches } from "@/lib/objects/hot-cache";
+import type { BucketAcl } from "./bucket-acl";
 import { bucketNameProblem, type CreateBucketInput } from "./bucket-name";
 import type { StorageClass, ZoneType } from "./storage-class";
 
 export interface BucketSummary {
   name: string;
+  acl: BucketAcl;
   zoneType: ZoneType;
   defaultStorageClass: StorageClass;
   createdAt: string;
@@ -23,6 +25,7 @@ const withCounts = { _count: { select: { rules: true, objects: true } } } as con
 function toSummary(row: BucketRow): BucketSummary {
   return {
     name: row.name,
+    acl: row.acl as BucketAcl,
     zoneType: row.zoneType as ZoneType,
     defaultStorageClass: row.defaultStorageClass as StorageClass,
     createdAt: row.createdAt.toISOString(),
@@ -86,6 +89,7 @@ export async function deleteBucket(name: string): Promise<void> {
 export interface BucketRecord {
   id: number;
   name: string;
+  acl: BucketAcl;
   zoneType: ZoneType;
   defaultStorageClass: StorageClass;
   createdAt: Date;
@@ -102,4 +106,11 @@ export async function findBucketRecord(name: string): Promise<BucketRecord | nul
   const row = (await db().bucket.findFirst({ where: { name } })) as BucketRecord | null;
   cache.set(name, row);
   return row;
+}
+
+export async function setBucketAcl(name: string, acl: BucketAcl): Promise<BucketSummary> {
+  const updated = await db().bucket.updateMany({ where: { name }, data: { acl } });
+  if (updated.count === 0) throw new ApiError("NoSuchBucket", `There is no bucket named ${name}.`);
+  hotCaches().buckets.delete(name);
+  return getBucket(name);
 }

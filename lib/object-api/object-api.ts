@@ -1,18 +1,23 @@
 /**
  * The object API, answered by Node's own HTTP server ahead of Next (route handlers are far too
  * slow for bulk data: shared notes/toolchain.md). Every response carries x-bce-request-id.
+ * Signed requests may do anything; anonymous ones may only read objects of public-read buckets.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
+import { getAcl, putAcl } from "./acl-handlers";
+import { authenticate, type Identity } from "./authenticate";
 import { BosError, sendBosError, toBosError } from "./bos-error";
 import { createBucketHandler, deleteBucketHandler, headBucketHandler, listBucketsHandler, listObjectsHandler } from "./bucket-handlers";
 import type { ObjectApiContext } from "./context";
 import { deleteMirroring, getMirroring, putMirroring } from "./mirroring-handlers";
-import { deleteObjectHandler, getObject, putObject } from "./object-handlers";
+import { deleteObjectHandler, getObject, putObject, requireBucket } from "./object-handlers";
 import { requestTarget } from "./request-target";
 
-type Route = (ctx: ObjectApiContext) => Promise<void>;
+type Handler = (ctx: ObjectApiContext) => Promise<void>;
+/** "read": what an anonymous client may do in a public-read bucket. "write": anything else. */
+type Route = { access: "read" | "write"; handler: Handler };
 
 function notAllowed(method: string, what: string): never {
   throw new BosError("MethodNotAllowed", `${method} is not supported on ${what}.`);
@@ -21,24 +26,36 @@ function notAllowed(method: string, what: string): never {
 function route(ctx: ObjectApiContext): Route {
   const { bucket, key, query } = ctx.target;
   const method = ctx.req.method ?? "GET";
-  if (bucket === null) return method === "GET" ? listBucketsHandler : notAllowed(method, "the bucket list");
-  if (key === null && query.has("mirroring")) {
-    if (method === "GET") return (c) => getMirroring(c, bucket);
-    if (method === "PUT") return (c) => putMirroring(c, bucket);
-    if (method === "DELETE") return (c) => deleteMirroring(c, bucket);
-    return notAllowed(method, "?mirroring");
-  }
+  const write = (handler: Handler): Route => ({ access: "write", handler });
+  const read = (handler: Handler): Route => ({ access: "read", handler });
+  if (bucket === null) return method === "GET" ? write(listBucketsHandler) : notAllowed(method, "the bucket list");
   if (key === null) {
-    if (method === "GET") return (c) => listObjectsHandler(c, bucket);
-    if (method === "PUT") return (c) => createBucketHandler(c, bucket);
-    if (method === "HEAD") return (c) => headBucketHandler(c, bucket);
-    if (method === "DELETE") return (c) => deleteBucketHandler(c, bucket);
+    for (const [subresource, get, put, remove] of [
+      ["mirroring", getMirroring, putMirroring, deleteMirroring],
+      ["acl", getAcl, putAcl, null],
+    ] as const) {
+      if (!query.has(subresource)) continue;
+      if (method === "GET") return write((c) => get(c, bucket));
+      if (method === "PUT") return write((c) => put(c, bucket));
+      if (method === "DELETE" && remove) return write((c) => remove(c, bucket));
+      return notAllowed(method, `?${subresource}`);
+    }
+    if (method === "GET") return read((c) => listObjectsHandler(c, bucket));
+    if (method === "HEAD") return read((c) => headBucketHandler(c, bucket));
+    if (method === "PUT") return write((c) => createBucketHandler(c, bucket));
+    if (method === "DELETE") return write((c) => deleteBucketHandler(c, bucket));
     return notAllowed(method, "a bucket");
   }
-  if (method === "GET" || method === "HEAD") return (c) => getObject(c, bucket, key);
-  if (method === "PUT") return (c) => putObject(c, bucket, key);
-  if (method === "DELETE") return (c) => deleteObjectHandler(c, bucket, key);
+  if (method === "GET" || method === "HEAD") return read((c) => getObject(c, bucket, key));
+  if (method === "PUT") return write((c) => putObject(c, bucket, key));
+  if (method === "DELETE") return write((c) => deleteObjectHandler(c, bucket, key));
   return notAllowed(method, "an object");
+}
+
+async function authorize(identity: Identity, access: Route["access"], bucket: string | null): Promise<void> {
+  if (identity.kind === "access-key") return;
+  if (access === "read" && bucket !== null && (await requireBucket(bucket)).acl === "public-read") return;
+  throw new BosError("AccessDenied", "This request needs a bce-auth-v1 signature (or a presigned URL).");
 }
 
 export interface ObjectApi {
@@ -62,7 +79,12 @@ export function createObjectApi(engine: MirrorEngine, objectHost: string | undef
       res.setHeader("x-bce-request-id", requestId);
       const ctx: ObjectApiContext = { req, res, requestId, target, engine };
       Promise.resolve()
-        .then(() => route(ctx)(ctx))
+        .then(async () => {
+          const { access, handler } = route(ctx);
+          const identity = await authenticate(req, target.rawPath, target.rawQuery, target.query);
+          await authorize(identity, access, target.bucket);
+          await handler(ctx);
+        })
         .catch((error: unknown) => sendBosError(res, toBosError(error, requestId), requestId));
       return true;
     },

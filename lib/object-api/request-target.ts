@@ -1,7 +1,8 @@
 /**
  * Which bucket and key a request addresses: path style `/v1/{bucket}/{key}`, or virtual-host
- * style `{bucket}.{OBJECT_HOST}/{key}` when OBJECT_HOST is set. Keys are percent-decoded once
- * and otherwise kept exactly as sent.
+ * style `{bucket}.{OBJECT_HOST}/{key}` when OBJECT_HOST is set. A request signed with bce-auth-v1
+ * is an object-API request whatever its path: BOS's SDK sends `/{bucket}/{key}` without `/v1` to
+ * IP endpoints. Keys are percent-decoded once and otherwise kept exactly as sent.
  */
 import type { IncomingMessage } from "node:http";
 import { BosError } from "./bos-error";
@@ -9,6 +10,8 @@ import { BosError } from "./bos-error";
 export interface RequestTarget {
   bucket: string | null;
   key: string | null;
+  /** The path exactly as sent (the signature covers it). */
+  rawPath: string;
   /** The query string as sent, without "?". */
   rawQuery: string;
   query: URLSearchParams;
@@ -35,8 +38,8 @@ export function requestTarget(req: IncomingMessage, objectHost: string | undefin
   if (objectHost && host.endsWith(`.${objectHost}`)) {
     bucketPart = host.slice(0, -(objectHost.length + 1));
     keyPart = path.length > 1 ? path.slice(1) : null;
-  } else if (path === "/v1" || path.startsWith("/v1/")) {
-    const rest = path.slice(4);
+  } else if (path === "/v1" || path.startsWith("/v1/") || isSigned(req, rawQuery)) {
+    const rest = path === "/v1" || path.startsWith("/v1/") ? path.slice(4) : path.slice(1);
     const slash = rest.indexOf("/");
     bucketPart = rest === "" ? null : slash < 0 ? rest : rest.slice(0, slash);
     keyPart = slash < 0 || slash === rest.length - 1 ? null : rest.slice(slash + 1);
@@ -44,9 +47,16 @@ export function requestTarget(req: IncomingMessage, objectHost: string | undefin
     return null;
   }
   return {
+    rawPath: path,
     bucket: bucketPart === null ? null : decode(bucketPart, "bucket"),
     key: keyPart === null ? null : decode(keyPart, "key"),
     rawQuery,
     query: new URLSearchParams(rawQuery),
   };
+}
+
+/** Whether the request carries a bce-auth-v1 signature (the console never sends one). */
+function isSigned(req: IncomingMessage, rawQuery: string): boolean {
+  if (req.headers.authorization?.startsWith("bce-auth-v1/")) return true;
+  return /(^|&)authorization=bce-auth-v1/i.test(rawQuery);
 }

@@ -3,14 +3,15 @@ import * as rulesRoute from "@/app/api/buckets/[bucket]/mirroring/rules/route";
 import { db } from "@/lib/db/client";
 import { callRoute } from "../support/route-client";
 import { startObjectServer, type TestObjectServer } from "../support/object-server";
+import { signedFetch } from "../support/signed-fetch";
 
 let server: TestObjectServer;
 const url = (bucket: string) => `${server.url}/v1/${bucket}?mirroring`;
-const putConfig = (bucket: string, body: unknown) => fetch(url(bucket), { method: "PUT", body: typeof body === "string" ? body : JSON.stringify(body) });
+const putConfig = (bucket: string, body: unknown) => signedFetch(url(bucket), { method: "PUT", body: typeof body === "string" ? body : JSON.stringify(body) });
 
 beforeAll(async () => {
   server = await startObjectServer();
-  for (const name of ["bosapi", "other-bucket"]) await fetch(`${server.url}/v1/${name}`, { method: "PUT" });
+  for (const name of ["bosapi", "other-bucket"]) await signedFetch(`${server.url}/v1/${name}`, { method: "PUT" });
 });
 afterAll(() => server.stop());
 
@@ -25,7 +26,7 @@ describe("BOS ?mirroring API", () => {
       ],
     });
     expect(response.status).toBe(200);
-    const config = await (await fetch(url("bosapi"))).json();
+    const config = await (await signedFetch(url("bosapi"))).json();
     expect(config.bucketMirroringConfiguration).toEqual([
       expect.objectContaining({ mode: "fetch", resource: "abc*", sourceUrl: "https://myweb.com", version: "v2", prefixReplace: "tihuan/edf", suffix: ".doc", passQuerystring: true }),
       expect.objectContaining({ mode: "redirect", resource: "img*.jpg", sourceUrl: "bos://other-bucket", fixedKey: "default.jpg", passQuerystring: true }),
@@ -65,12 +66,12 @@ describe("BOS ?mirroring API", () => {
     const malformed = await putConfig("bosapi", "{nope");
     expect(malformed.status).toBe(400);
     expect((await malformed.json()).code).toBe("MalformedJSON");
-    expect((await fetch(url("nobucket"))).status).toBe(404);
+    expect((await signedFetch(url("nobucket"))).status).toBe(404);
     expect((await putConfig("nobucket", { bucketMirroringConfiguration: [] })).status).toBe(404);
   });
 
   it("deletes every rule", async () => {
-    expect((await fetch(url("bosapi"), { method: "DELETE" })).status).toBe(204);
-    expect(await (await fetch(url("bosapi"))).json()).toEqual({ bucketMirroringConfiguration: [] });
+    expect((await signedFetch(url("bosapi"), { method: "DELETE" })).status).toBe(204);
+    expect(await (await signedFetch(url("bosapi"))).json()).toEqual({ bucketMirroringConfiguration: [] });
   });
 });

@@ -8,6 +8,7 @@ import { env } from "@/lib/env";
 import { RecordingOrigin } from "../support/recording-origin";
 import { bucketWithRules } from "../support/object-server";
 import { waitFor } from "../support/wait";
+import { signedFetch } from "../support/signed-fetch";
 
 let origin: RecordingOrigin;
 let child: ChildProcess | null = null;
@@ -50,7 +51,7 @@ it("leaves no row, no stray temporary file and no orphan blob after kill -9 mid-
 
   let base = await startServerProcess();
   await bucketWithRules(base, "crash", [{ sourceUrl: `http://${origin.host}` }]);
-  const response = await fetch(`${base}/v1/crash/big.bin`);
+  const response = await signedFetch(`${base}/v1/crash/big.bin`);
   const reader = response.body!.getReader();
   await reader.read();
   await waitFor(async () => (await tmpFiles()).length === 1, "the temporary file to fill");
@@ -72,7 +73,7 @@ it("leaves no row, no stray temporary file and no orphan blob after kill -9 mid-
   expect(await db().storedObject.count()).toBe(0);
   expect(await readdir(path.join(env().dataDir, "blobs", "ab"))).toEqual([]);
 
-  const again = await fetch(`${base}/v1/crash/big.bin`);
+  const again = await signedFetch(`${base}/v1/crash/big.bin`);
   expect((await again.arrayBuffer()).byteLength).toBe(size);
   expect(origin.requestsFor("/big.bin")).toHaveLength(2);
 });

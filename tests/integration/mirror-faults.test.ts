@@ -9,6 +9,7 @@ import { env } from "@/lib/env";
 import { RecordingOrigin } from "../support/recording-origin";
 import { TEST_MAX_OBJECT_SIZE, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { waitFor } from "../support/wait";
+import { signedFetch } from "../support/signed-fetch";
 
 let server: TestObjectServer;
 let origin: RecordingOrigin;
@@ -34,7 +35,7 @@ type Outcome = { status: number; body: Buffer } | { aborted: true; status: numbe
 
 /** GETs `path` and reads the whole body; a broken transfer is reported, not thrown. */
 async function get(urlPath: string, headers: Record<string, string> = {}): Promise<Outcome> {
-  const response = await fetch(`${server.url}${urlPath}`, { headers, redirect: "manual" });
+  const response = await signedFetch(`${server.url}${urlPath}`, { headers, redirect: "manual" });
   try {
     return { status: response.status, body: Buffer.from(await response.arrayBuffer()) };
   } catch {
@@ -127,7 +128,7 @@ describe("broken bodies are never stored", () => {
 
   it("an object over the size limit", async () => {
     origin.serve("/f/huge", Buffer.alloc(TEST_MAX_OBJECT_SIZE + 1));
-    const response = await fetch(`${server.url}/v1/${BUCKET}/f/huge`);
+    const response = await signedFetch(`${server.url}/v1/${BUCKET}/f/huge`);
     expect(response.status).toBe(424);
     expect((await response.json()).message).toMatch(/more than the 8388608-byte limit/);
     await expectNothingStored("f/huge");
@@ -136,7 +137,7 @@ describe("broken bodies are never stored", () => {
 
 describe("origin answers", () => {
   it("passes a 404 through and stores nothing", async () => {
-    const response = await fetch(`${server.url}/v1/${BUCKET}/f/absent.txt`);
+    const response = await signedFetch(`${server.url}/v1/${BUCKET}/f/absent.txt`);
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ code: "NoSuchKey", message: expect.stringContaining(`http://${origin.host}/f/absent.txt`) });
     await expectNothingStored("f/absent.txt");
@@ -144,7 +145,7 @@ describe("origin answers", () => {
 
   it.each([403, 500, 503])("turns a %i into 424 MirrorFailed with the reason", async (status) => {
     origin.on(`/f/status-${status}`, (_req, res) => res.writeHead(status).end("no"));
-    const response = await fetch(`${server.url}/v1/${BUCKET}/f/status-${status}`);
+    const response = await signedFetch(`${server.url}/v1/${BUCKET}/f/status-${status}`);
     expect(response.status).toBe(424);
     expect(await response.json()).toMatchObject({ code: "MirrorFailed", message: expect.stringContaining(`answered HTTP ${status}`) });
     await expectNothingStored(`f/status-${status}`);
@@ -152,14 +153,14 @@ describe("origin answers", () => {
 
   it("an origin that sends no headers in time gives 424", async () => {
     origin.on("/f/silent", () => undefined);
-    const response = await fetch(`${server.url}/v1/${BUCKET}/f/silent`);
+    const response = await signedFetch(`${server.url}/v1/${BUCKET}/f/silent`);
     expect(response.status).toBe(424);
     expect((await response.json()).message).toMatch(/no response headers in time/);
   });
 
   it("an origin that refuses connections gives 424", async () => {
     await bucketWithRules(server.url, "closed-origin", [{ sourceUrl: "http://127.0.0.1:1" }]);
-    const response = await fetch(`${server.url}/v1/closed-origin/a.txt`);
+    const response = await signedFetch(`${server.url}/v1/closed-origin/a.txt`);
     expect(response.status).toBe(424);
     expect((await response.json()).message).toMatch(/refused the connection/);
   });
@@ -174,15 +175,15 @@ describe("origin answers", () => {
     };
     chain("five", 5);
     chain("six", 6);
-    expect(await (await fetch(`${server.url}/v1/${BUCKET}/f/five0`)).text()).toBe("arrived after 5");
-    const tooMany = await fetch(`${server.url}/v1/${BUCKET}/f/six0`);
+    expect(await (await signedFetch(`${server.url}/v1/${BUCKET}/f/five0`)).text()).toBe("arrived after 5");
+    const tooMany = await signedFetch(`${server.url}/v1/${BUCKET}/f/six0`);
     expect(tooMany.status).toBe(424);
     expect((await tooMany.json()).message).toMatch(/redirected more than 5 times/);
   });
 
   it("HEAD of a missing object answers 404 without going back to origin", async () => {
     const before = origin.received.length;
-    expect((await fetch(`${server.url}/v1/${BUCKET}/f/head-only`, { method: "HEAD" })).status).toBe(404);
+    expect((await signedFetch(`${server.url}/v1/${BUCKET}/f/head-only`, { method: "HEAD" })).status).toBe(404);
     expect(origin.received.length).toBe(before);
   });
 });
@@ -208,7 +209,7 @@ describe("concurrency", () => {
     const big = randomBytes(512 * 1024);
     origin.on("/f/abandoned", slowly(big, 10, 50));
     const controller = new AbortController();
-    const response = await fetch(`${server.url}/v1/${BUCKET}/f/abandoned`, { signal: controller.signal });
+    const response = await signedFetch(`${server.url}/v1/${BUCKET}/f/abandoned`, { signal: controller.signal });
     const reader = response.body!.getReader();
     await reader.read();
     controller.abort();
@@ -232,14 +233,14 @@ describe("concurrency", () => {
 describe("redirect mode", () => {
   it("answers 302 to the origin, stores the object in the background once, then serves it", async () => {
     origin.on("/r/moved.bin", slowly(body, 4, 30));
-    const answers = await Promise.all(Array.from({ length: 10 }, () => fetch(`${server.url}/v1/redirects/r/moved.bin`, { redirect: "manual" })));
+    const answers = await Promise.all(Array.from({ length: 10 }, () => signedFetch(`${server.url}/v1/redirects/r/moved.bin`, { redirect: "manual" })));
     for (const answer of answers) {
       expect(answer.status).toBe(302);
       expect(answer.headers.get("location")).toBe(`http://${origin.host}/r/moved.bin`);
     }
     await settled();
     expect(origin.requestsFor("/r/moved.bin")).toHaveLength(1);
-    const hit = await fetch(`${server.url}/v1/redirects/r/moved.bin`, { redirect: "manual" });
+    const hit = await signedFetch(`${server.url}/v1/redirects/r/moved.bin`, { redirect: "manual" });
     expect(hit.status).toBe(200);
     expect(Buffer.from(await hit.arrayBuffer())).toEqual(body);
     expect(hit.headers.get("etag")).toBe(`"${md5(body).toString("hex")}"`);
@@ -247,7 +248,7 @@ describe("redirect mode", () => {
 
   it("redirects every key to a fixed filename", async () => {
     origin.serve("/errors/default.png", "placeholder");
-    const answer = await fetch(`${server.url}/v1/fixed/any/thing.png`, { redirect: "manual" });
+    const answer = await signedFetch(`${server.url}/v1/fixed/any/thing.png`, { redirect: "manual" });
     expect(answer.headers.get("location")).toBe(`http://${origin.host}/errors/default.png`);
     await settled();
   });

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { startObjectServer, type TestObjectServer } from "../support/object-server";
+import { TEST_CREDENTIALS, signedFetch } from "../support/signed-fetch";
+import { signRequest } from "@/lib/auth/bce-signature";
 
 let server: TestObjectServer;
 let base: string;
@@ -13,18 +15,21 @@ let base: string;
 beforeAll(async () => {
   server = await startObjectServer();
   base = server.url;
-  for (const bucket of ["objects", "listing"]) expect((await fetch(`${base}/v1/${bucket}`, { method: "PUT" })).status).toBe(200);
+  for (const bucket of ["objects", "listing"]) expect((await signedFetch(`${base}/v1/${bucket}`, { method: "PUT" })).status).toBe(200);
 });
 afterAll(() => server.stop());
 
 const md5 = (data: string | Buffer) => createHash("md5").update(data).digest();
 const put = (key: string, body: string, headers: Record<string, string> = {}) =>
-  fetch(`${base}/v1/objects/${key}`, { method: "PUT", body, headers });
+  signedFetch(`${base}/v1/objects/${key}`, { method: "PUT", body, headers });
 
 /** A request whose path is sent byte for byte (fetch would resolve "../" segments first). */
 function rawRequest(method: string, rawPath: string, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${base}/`, { method, path: rawPath }, (res) => {
+    const [pathOnly = "", rawQuery = ""] = rawPath.split("?");
+    const host = new URL(base).host;
+    const authorization = signRequest(TEST_CREDENTIALS, { method, rawPath: pathOnly, query: [...new URLSearchParams(rawQuery)], headers: { host } });
+    const req = httpRequest(`${base}/`, { method, path: rawPath, headers: { authorization } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
@@ -44,21 +49,21 @@ async function expectBosError(response: Response, status: number, code: string) 
 
 describe("buckets", () => {
   it("creates, checks, lists and deletes buckets with BOS errors", async () => {
-    expect((await fetch(`${base}/v1/tempbucket`, { method: "PUT" })).status).toBe(200);
-    await expectBosError(await fetch(`${base}/v1/tempbucket`, { method: "PUT" }), 409, "BucketAlreadyExists");
-    await expectBosError(await fetch(`${base}/v1/Bad_Name`, { method: "PUT" }), 400, "InvalidBucketName");
-    expect((await fetch(`${base}/v1/tempbucket`, { method: "HEAD" })).status).toBe(200);
-    expect((await fetch(`${base}/v1/nobucket`, { method: "HEAD" })).status).toBe(404);
-    const list = await (await fetch(`${base}/v1/`)).json();
+    expect((await signedFetch(`${base}/v1/tempbucket`, { method: "PUT" })).status).toBe(200);
+    await expectBosError(await signedFetch(`${base}/v1/tempbucket`, { method: "PUT" }), 409, "BucketAlreadyExists");
+    await expectBosError(await signedFetch(`${base}/v1/Bad_Name`, { method: "PUT" }), 400, "InvalidBucketName");
+    expect((await signedFetch(`${base}/v1/tempbucket`, { method: "HEAD" })).status).toBe(200);
+    expect((await signedFetch(`${base}/v1/nobucket`, { method: "HEAD" })).status).toBe(404);
+    const list = await (await signedFetch(`${base}/v1/`)).json();
     expect(list.buckets.map((b: { name: string }) => b.name)).toContain("tempbucket");
-    expect((await fetch(`${base}/v1/tempbucket`, { method: "DELETE" })).status).toBe(204);
-    await expectBosError(await fetch(`${base}/v1/tempbucket`, { method: "DELETE" }), 404, "NoSuchBucket");
+    expect((await signedFetch(`${base}/v1/tempbucket`, { method: "DELETE" })).status).toBe(204);
+    await expectBosError(await signedFetch(`${base}/v1/tempbucket`, { method: "DELETE" }), 404, "NoSuchBucket");
   });
 
   it("refuses to delete a bucket that holds objects", async () => {
-    await fetch(`${base}/v1/full`, { method: "PUT" });
-    await fetch(`${base}/v1/full/a.txt`, { method: "PUT", body: "x" });
-    await expectBosError(await fetch(`${base}/v1/full`, { method: "DELETE" }), 409, "BucketNotEmpty");
+    await signedFetch(`${base}/v1/full`, { method: "PUT" });
+    await signedFetch(`${base}/v1/full/a.txt`, { method: "PUT", body: "x" });
+    await expectBosError(await signedFetch(`${base}/v1/full`, { method: "DELETE" }), 409, "BucketNotEmpty");
   });
 });
 
@@ -68,7 +73,7 @@ describe("objects", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("etag")).toBe(`"${md5("hello world").toString("hex")}"`);
 
-    const got = await fetch(`${base}/v1/objects/dir/hello.txt`);
+    const got = await signedFetch(`${base}/v1/objects/dir/hello.txt`);
     expect(got.status).toBe(200);
     expect(await got.text()).toBe("hello world");
     expect(got.headers.get("content-type")).toBe("text/plain");
@@ -76,7 +81,7 @@ describe("objects", () => {
     expect(got.headers.get("etag")).toBe(response.headers.get("etag"));
     expect(got.headers.get("last-modified")).toEqual(expect.any(String));
 
-    const head = await fetch(`${base}/v1/objects/dir/hello.txt`, { method: "HEAD" });
+    const head = await signedFetch(`${base}/v1/objects/dir/hello.txt`, { method: "HEAD" });
     expect(head.headers.get("content-length")).toBe("11");
   });
 
@@ -98,7 +103,7 @@ describe("objects", () => {
     await put("replace.txt", "first");
     const before = await db().storedObject.findFirstOrThrow({ where: { key: "replace.txt" } });
     await put("replace.txt", "second version");
-    expect(await (await fetch(`${base}/v1/objects/replace.txt`)).text()).toBe("second version");
+    expect(await (await signedFetch(`${base}/v1/objects/replace.txt`)).text()).toBe("second version");
     const after = await db().storedObject.findFirstOrThrow({ where: { key: "replace.txt" } });
     expect(after.blobName).not.toBe(before.blobName);
     const shard = path.join(env().dataDir, "blobs", before.blobName.slice(0, 2));
@@ -107,13 +112,13 @@ describe("objects", () => {
 
   it("serves ranges with 206 and refuses unsatisfiable ones with 416", async () => {
     await put("range.txt", "0123456789");
-    const part = await fetch(`${base}/v1/objects/range.txt`, { headers: { range: "bytes=2-5" } });
+    const part = await signedFetch(`${base}/v1/objects/range.txt`, { headers: { range: "bytes=2-5" } });
     expect(part.status).toBe(206);
     expect(part.headers.get("content-range")).toBe("bytes 2-5/10");
     expect(await part.text()).toBe("2345");
-    expect(await (await fetch(`${base}/v1/objects/range.txt`, { headers: { range: "bytes=-3" } })).text()).toBe("789");
-    expect(await (await fetch(`${base}/v1/objects/range.txt`, { headers: { range: "bytes=8-" } })).text()).toBe("89");
-    const outside = await fetch(`${base}/v1/objects/range.txt`, { headers: { range: "bytes=10-20" } });
+    expect(await (await signedFetch(`${base}/v1/objects/range.txt`, { headers: { range: "bytes=-3" } })).text()).toBe("789");
+    expect(await (await signedFetch(`${base}/v1/objects/range.txt`, { headers: { range: "bytes=8-" } })).text()).toBe("89");
+    const outside = await signedFetch(`${base}/v1/objects/range.txt`, { headers: { range: "bytes=10-20" } });
     expect(outside.headers.get("content-range")).toBe("bytes */10");
     await expectBosError(outside, 416, "InvalidRange");
   });
@@ -121,20 +126,20 @@ describe("objects", () => {
   it("answers 304 to If-None-Match and If-Modified-Since", async () => {
     const { headers } = await put("cached.txt", "cache me");
     const etag = headers.get("etag")!;
-    expect((await fetch(`${base}/v1/objects/cached.txt`, { headers: { "if-none-match": etag } })).status).toBe(304);
-    expect((await fetch(`${base}/v1/objects/cached.txt`, { headers: { "if-none-match": '"other"' } })).status).toBe(200);
+    expect((await signedFetch(`${base}/v1/objects/cached.txt`, { headers: { "if-none-match": etag } })).status).toBe(304);
+    expect((await signedFetch(`${base}/v1/objects/cached.txt`, { headers: { "if-none-match": '"other"' } })).status).toBe(200);
     const future = new Date(Date.now() + 60_000).toUTCString();
-    expect((await fetch(`${base}/v1/objects/cached.txt`, { headers: { "if-modified-since": future } })).status).toBe(304);
+    expect((await signedFetch(`${base}/v1/objects/cached.txt`, { headers: { "if-modified-since": future } })).status).toBe(304);
     const past = new Date(Date.now() - 3_600_000).toUTCString();
-    expect((await fetch(`${base}/v1/objects/cached.txt`, { headers: { "if-modified-since": past } })).status).toBe(200);
+    expect((await signedFetch(`${base}/v1/objects/cached.txt`, { headers: { "if-modified-since": past } })).status).toBe(200);
   });
 
   it("deletes objects", async () => {
     await put("gone.txt", "bye");
-    expect((await fetch(`${base}/v1/objects/gone.txt`, { method: "DELETE" })).status).toBe(204);
-    await expectBosError(await fetch(`${base}/v1/objects/gone.txt`), 404, "NoSuchKey");
-    await expectBosError(await fetch(`${base}/v1/objects/gone.txt`, { method: "DELETE" }), 404, "NoSuchKey");
-    await expectBosError(await fetch(`${base}/v1/nobucket/x`), 404, "NoSuchBucket");
+    expect((await signedFetch(`${base}/v1/objects/gone.txt`, { method: "DELETE" })).status).toBe(204);
+    await expectBosError(await signedFetch(`${base}/v1/objects/gone.txt`), 404, "NoSuchKey");
+    await expectBosError(await signedFetch(`${base}/v1/objects/gone.txt`, { method: "DELETE" }), 404, "NoSuchKey");
+    await expectBosError(await signedFetch(`${base}/v1/nobucket/x`), 404, "NoSuchBucket");
   });
 
   it("keeps keys exactly, never as paths: traversal, encoded dots, Unicode forms", async () => {
@@ -153,8 +158,8 @@ describe("objects", () => {
     const nfd = "cafe\u0301.txt";
     await put(encodeURIComponent(nfc), "composed");
     await put(encodeURIComponent(nfd), "decomposed");
-    expect(await (await fetch(`${base}/v1/objects/${encodeURIComponent(nfc)}`)).text()).toBe("composed");
-    expect(await (await fetch(`${base}/v1/objects/${encodeURIComponent(nfd)}`)).text()).toBe("decomposed");
+    expect(await (await signedFetch(`${base}/v1/objects/${encodeURIComponent(nfc)}`)).text()).toBe("composed");
+    expect(await (await signedFetch(`${base}/v1/objects/${encodeURIComponent(nfd)}`)).text()).toBe("decomposed");
   });
 
   it("refuses invalid keys with 400 InvalidObjectName", async () => {
@@ -171,10 +176,10 @@ describe("objects", () => {
 describe("listing", () => {
   beforeAll(async () => {
     for (const key of ["a.txt", "photos/2024/x.jpg", "photos/2024/y.jpg", "photos/2025/z.jpg", "photos/top.jpg", "videos/v.mp4"]) {
-      await fetch(`${base}/v1/listing/${key}`, { method: "PUT", body: key });
+      await signedFetch(`${base}/v1/listing/${key}`, { method: "PUT", body: key });
     }
   });
-  const list = async (query: string) => (await fetch(`${base}/v1/listing?${query}`)).json();
+  const list = async (query: string) => (await signedFetch(`${base}/v1/listing?${query}`)).json();
 
   it("lists with prefix and delimiter", async () => {
     const page = await list("prefix=photos/&delimiter=/");
@@ -202,8 +207,8 @@ describe("listing", () => {
   });
 
   it("refuses a bad maxKeys", async () => {
-    await expectBosError(await fetch(`${base}/v1/listing?maxKeys=0`), 400, "InvalidArgument");
-    await expectBosError(await fetch(`${base}/v1/listing?maxKeys=abc`), 400, "InvalidArgument");
+    await expectBosError(await signedFetch(`${base}/v1/listing?maxKeys=0`), 400, "InvalidArgument");
+    await expectBosError(await signedFetch(`${base}/v1/listing?maxKeys=abc`), 400, "InvalidArgument");
   });
 });
 
@@ -212,7 +217,9 @@ describe("addressing", () => {
     const vhost = await startObjectServer("objects.test");
     try {
       const { request } = await import("undici");
-      const response = await request(`${vhost.url}/dir/hello.txt`, { headers: { host: "objects.objects.test" } });
+      const host = "objects.objects.test";
+      const authorization = signRequest(TEST_CREDENTIALS, { method: "GET", rawPath: "/dir/hello.txt", query: [], headers: { host } });
+      const response = await request(`${vhost.url}/dir/hello.txt`, { headers: { host, authorization } });
       expect(response.statusCode).toBe(200);
       expect(await response.body.text()).toBe("hello world");
     } finally {

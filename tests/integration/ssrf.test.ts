@@ -13,6 +13,7 @@ import { mirrorRuleSchema } from "@/lib/mirroring/rule-schema";
 import { RecordingOrigin } from "../support/recording-origin";
 import { callRoute } from "../support/route-client";
 import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { signedFetch } from "../support/signed-fetch";
 
 let server: TestObjectServer;
 let internal: RecordingOrigin;
@@ -66,7 +67,7 @@ describe("when a rule is saved", () => {
   });
 
   it.each(HOSTS)("the BOS API refuses sourceUrl http://%s", async (host) => {
-    const response = await fetch(`${server.url}/v1/guarded?mirroring`, {
+    const response = await signedFetch(`${server.url}/v1/guarded?mirroring`, {
       method: "PUT",
       body: JSON.stringify({ bucketMirroringConfiguration: [{ sourceUrl: `http://${host}` }] }),
     });
@@ -90,7 +91,7 @@ describe("when the engine connects", () => {
 
   it("refuses an origin address that is private", async () => {
     await plantRule("planted-ip", internal.host);
-    const response = await fetch(`${server.url}/v1/planted-ip/secret`);
+    const response = await signedFetch(`${server.url}/v1/planted-ip/secret`);
     expect(response.status).toBe(424);
     expect((await response.json()).message).toMatch(/127\.0\.0\.2 is a loopback address/);
     expect(internal.received).toHaveLength(0);
@@ -102,7 +103,7 @@ describe("when the engine connects", () => {
     everywhere.serve("/secret", "internal data");
     try {
       await plantRule("planted-name", `localhost:${everywhere.host.split(":").pop()}`);
-      const response = await fetch(`${server.url}/v1/planted-name/secret`);
+      const response = await signedFetch(`${server.url}/v1/planted-name/secret`);
       expect(response.status).toBe(424);
       expect((await response.json()).message).toMatch(/refused to connect to localhost: (::1|127\.0\.0\.1) is a loopback address/);
       expect(everywhere.received).toHaveLength(0);
@@ -118,7 +119,7 @@ describe("when the engine connects", () => {
   ])("refuses a redirect to %s", async (name, location) => {
     const path = `/redirect-${name.replaceAll(" ", "-")}`;
     allowed.on(path, (_req, res) => res.writeHead(302, { location: location() }).end());
-    const response = await fetch(`${server.url}/v1/allowed-origin${path}`);
+    const response = await signedFetch(`${server.url}/v1/allowed-origin${path}`);
     expect(response.status).toBe(424);
     expect((await response.json()).code).toBe("MirrorFailed");
     expect(internal.received).toHaveLength(0);

@@ -4,12 +4,14 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ensureRootAccessKey } from "@/lib/auth/access-key-service";
 import { createObjectApi } from "@/lib/object-api/object-api";
 import { reconcileStorage } from "@/lib/objects/object-store";
 import { MirrorEngine } from "@/lib/origin/mirror-engine";
 import { OriginClient } from "@/lib/origin/origin-client";
 import { OriginAllowlist } from "@/lib/origin/ssrf-guard";
 import { env } from "@/lib/env";
+import { signedFetch } from "./signed-fetch";
 
 export interface TestObjectServer {
   url: string;
@@ -22,6 +24,7 @@ export const TEST_MAX_OBJECT_SIZE = 8 * 1024 * 1024;
 
 /** Origins are allowed per ORIGIN_ALLOWLIST, as in the app; timeouts are short for fault tests. */
 export async function startObjectServer(objectHost?: string): Promise<TestObjectServer> {
+  await ensureRootAccessKey();
   await reconcileStorage();
   const engine = new MirrorEngine(new OriginClient(new OriginAllowlist(env().originAllowlist), TEST_TIMEOUTS), {
     maxObjectSize: TEST_MAX_OBJECT_SIZE,
@@ -46,9 +49,9 @@ export async function startObjectServer(objectHost?: string): Promise<TestObject
 
 /** Creates a bucket and sets its rules through the BOS API, as a client would. */
 export async function bucketWithRules(base: string, bucket: string, rules: Record<string, unknown>[] = []): Promise<void> {
-  const created = await fetch(`${base}/v1/${bucket}`, { method: "PUT" });
+  const created = await signedFetch(`${base}/v1/${bucket}`, { method: "PUT" });
   if (created.status !== 200) throw new Error(`creating ${bucket}: ${created.status} ${await created.text()}`);
   if (rules.length === 0) return;
-  const put = await fetch(`${base}/v1/${bucket}?mirroring`, { method: "PUT", body: JSON.stringify({ bucketMirroringConfiguration: rules }) });
+  const put = await signedFetch(`${base}/v1/${bucket}?mirroring`, { method: "PUT", body: JSON.stringify({ bucketMirroringConfiguration: rules }) });
   if (put.status !== 200) throw new Error(`setting rules of ${bucket}: ${put.status} ${await put.text()}`);
 }

@@ -6,6 +6,7 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, inject } from "vitest";
+import { TEST_CREDENTIALS } from "./signed-fetch";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-test-"));
 const database = path.join(dir, "test.db");
@@ -14,6 +15,8 @@ process.env.DATA_DIR = dir;
 process.env.DATABASE_URL = `file:${database}`;
 // Test origins listen on loopback; a test file that checks the SSRF guard sets its own list first.
 process.env.ORIGIN_ALLOWLIST ??= "127.0.0.1";
+process.env.ROOT_ACCESS_KEY = TEST_CREDENTIALS.accessKeyId;
+process.env.ROOT_SECRET_KEY = TEST_CREDENTIALS.secretKey;
 
 afterAll(async () => {
   const { disconnectDb } = await import("@/lib/db/client");

@@ -1,0 +1,75 @@
+/** Access keys (AK/SK): created with a secret shown once, listed, disabled, deleted. Server only. */
+import { randomBytes } from "node:crypto";
+import { ApiError } from "@/lib/api/api-error";
+import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
+import { seal, unseal } from "./secret-box";
+
+export interface AccessKeySummary {
+  accessKeyId: string;
+  description: string;
+  enabled: boolean;
+  createdAt: string;
+}
+
+type Row = { accessKeyId: string; description: string; enabled: boolean; createdAt: Date };
+
+const toSummary = (row: Row): AccessKeySummary => ({
+  accessKeyId: row.accessKeyId,
+  description: row.description,
+  enabled: row.enabled,
+  createdAt: row.createdAt.toISOString(),
+});
+
+const newAccessKeyId = () => randomBytes(10).toString("hex");
+const newSecretKey = () => randomBytes(24).toString("base64url");
+
+export async function listAccessKeys(): Promise<AccessKeySummary[]> {
+  return (await db().accessKey.findMany({ orderBy: { id: "asc" } })).map(toSummary);
+}
+
+/** Creates a key; the secret is returned this once and stored only sealed. */
+export async function createAccessKey(description: string): Promise<AccessKeySummary & { secretKey: string }> {
+  const secretKey = newSecretKey();
+  const row = await db().accessKey.create({ data: { accessKeyId: newAccessKeyId(), secretSealed: seal(secretKey), description } });
+  return { ...toSummary(row), secretKey };
+}
+
+export async function setAccessKeyEnabled(accessKeyId: string, enabled: boolean): Promise<AccessKeySummary> {
+  const updated = await db().accessKey.updateMany({ where: { accessKeyId }, data: { enabled } });
+  if (updated.count === 0) throw new ApiError("NoSuchAccessKey", `There is no access key ${accessKeyId}.`);
+  return toSummary(await db().accessKey.findFirstOrThrow({ where: { accessKeyId } }));
+}
+
+export async function deleteAccessKey(accessKeyId: string): Promise<void> {
+  const deleted = await db().accessKey.deleteMany({ where: { accessKeyId } });
+  if (deleted.count === 0) throw new ApiError("NoSuchAccessKey", `There is no access key ${accessKeyId}.`);
+}
+
+/** The secret of an enabled key, for verifying a signature; null when unknown or disabled. */
+export async function findSigningSecret(accessKeyId: string): Promise<{ secretKey: string; enabled: boolean } | null> {
+  const row = await db().accessKey.findFirst({ where: { accessKeyId } });
+  return row ? { secretKey: unseal(row.secretSealed), enabled: row.enabled } : null;
+}
+
+/**
+ * First run: the key from ROOT_ACCESS_KEY/ROOT_SECRET_KEY is created (or its secret updated); with
+ * neither set and no key yet, one is generated. Returns a generated key so the caller prints it once.
+ */
+export async function ensureRootAccessKey(): Promise<{ accessKeyId: string; secretKey: string } | null> {
+  const configured = env().rootAccessKey;
+  if (configured) {
+    const sealed = seal(configured.secretKey);
+    await db().accessKey.upsert({
+      where: { accessKeyId: configured.accessKeyId },
+      create: { accessKeyId: configured.accessKeyId, secretSealed: sealed, description: "root (ROOT_ACCESS_KEY)" },
+      update: { secretSealed: sealed, enabled: true },
+    });
+    return null;
+  }
+  if ((await db().accessKey.count()) > 0) return null;
+  const secretKey = newSecretKey();
+  const accessKeyId = newAccessKeyId();
+  await db().accessKey.create({ data: { accessKeyId, secretSealed: seal(secretKey), description: "root (generated on first start)" } });
+  return { accessKeyId, secretKey };
+}
