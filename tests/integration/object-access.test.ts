@@ -1,0 +1,135 @@
+/** Signed requests, presigned URLs and bucket ACLs on the object API. Every rejection changes nothing. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAccessKey, setAccessKeyEnabled } from "@/lib/auth/access-key-service";
+import { bceTimestamp, signRequest } from "@/lib/auth/bce-signature";
+import { signedFetch as signWith } from "@/lib/auth/signed-fetch";
+import { db } from "@/lib/db/client";
+import { RecordingOrigin } from "../support/recording-origin";
+import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { TEST_CREDENTIALS, signedFetch } from "../support/signed-fetch";
+
+let server: TestObjectServer;
+let origin: RecordingOrigin;
+
+beforeAll(async () => {
+  server = await startObjectServer();
+  origin = await new RecordingOrigin().start();
+  origin.serve("/pulled.txt", "from the origin");
+  await bucketWithRules(server.url, "private-b");
+  await bucketWithRules(server.url, "public-b", [{ sourceUrl: `http://${origin.host}` }]);
+  expect((await signedFetch(`${server.url}/v1/public-b?acl`, { method: "PUT", headers: { "x-bce-acl": "public-read" } })).status).toBe(200);
+  await signedFetch(`${server.url}/v1/private-b/secret.txt`, { method: "PUT", body: "secret" });
+  await signedFetch(`${server.url}/v1/public-b/open.txt`, { method: "PUT", body: "open" });
+});
+afterAll(async () => {
+  await server.stop();
+  await origin.stop();
+});
+
+async function expectDenied(response: Response, code: string) {
+  expect(response.status).toBe(403);
+  expect((await response.json()).code).toBe(code);
+}
+
+/** A PUT signed with `credentials` and the given options, sent with fetch. */
+function signedPut(path: string, body: string, options: Parameters<typeof signRequest>[2], credentials = TEST_CREDENTIALS, tamper?: (auth: string) => string) {
+  const url = new URL(`${server.url}${path}`);
+  const date = bceTimestamp(new Date());
+  let authorization = signRequest(credentials, { method: "PUT", rawPath: url.pathname, query: [], headers: { host: url.host, "x-bce-date": date } }, { ...options, signedHeaders: ["host", "x-bce-date"] });
+  if (tamper) authorization = tamper(authorization);
+  return fetch(url, { method: "PUT", body, headers: { authorization, "x-bce-date": date } });
+}
+
+const objectCount = () => db().storedObject.count();
+
+describe("rejections", () => {
+  it("refuses unsigned writes and changes nothing", async () => {
+    const before = await objectCount();
+    await expectDenied(await fetch(`${server.url}/v1/private-b/new.txt`, { method: "PUT", body: "x" }), "AccessDenied");
+    await expectDenied(await fetch(`${server.url}/v1/public-b/new.txt`, { method: "PUT", body: "x" }), "AccessDenied");
+    await expectDenied(await fetch(`${server.url}/v1/public-b/open.txt`, { method: "DELETE" }), "AccessDenied");
+    await expectDenied(await fetch(`${server.url}/v1/public-b?mirroring`, { method: "DELETE" }), "AccessDenied");
+    await expectDenied(await fetch(`${server.url}/v1/public-b?acl`, { method: "PUT", headers: { "x-bce-acl": "private" } }), "AccessDenied");
+    await expectDenied(await fetch(`${server.url}/v1/new-bucket`, { method: "PUT" }), "AccessDenied");
+    expect(await objectCount()).toBe(before);
+    expect(await db().mirrorRule.count({ where: { bucket: { name: "public-b" } } })).toBe(1);
+    expect((await db().bucket.findFirstOrThrow({ where: { name: "public-b" } })).acl).toBe("public-read");
+  });
+
+  it("refuses unsigned reads of a private bucket", async () => {
+    await expectDenied(await fetch(`${server.url}/v1/private-b/secret.txt`), "AccessDenied");
+    await expectDenied(await fetch(`${server.url}/v1/private-b`), "AccessDenied");
+    await expectDenied(await fetch(`${server.url}/v1/`), "AccessDenied");
+  });
+
+  it("refuses an expired signature", async () => {
+    const response = await signedPut("/v1/private-b/expired.txt", "x", { timestamp: new Date(Date.now() - 3_600_000), expirationSeconds: 60 });
+    await expectDenied(response, "RequestExpired");
+  });
+
+  it("refuses a signature dated too far in the future", async () => {
+    await expectDenied(await signedPut("/v1/private-b/future.txt", "x", { timestamp: new Date(Date.now() + 3_600_000) }), "RequestExpired");
+  });
+
+  it("refuses a tampered signature or request", async () => {
+    const flipped = (auth: string) => auth.slice(0, -1) + (auth.endsWith("0") ? "1" : "0");
+    await expectDenied(await signedPut("/v1/private-b/tampered.txt", "x", {}, TEST_CREDENTIALS, flipped), "SignatureDoesNotMatch");
+    // Signed for one key, sent for another.
+    const url = new URL(`${server.url}/v1/private-b/a.txt`);
+    const authorization = signRequest(TEST_CREDENTIALS, { method: "PUT", rawPath: url.pathname, query: [], headers: { host: url.host } });
+    await expectDenied(await fetch(`${server.url}/v1/private-b/b.txt`, { method: "PUT", body: "x", headers: { authorization } }), "SignatureDoesNotMatch");
+  });
+
+  it("refuses a wrong secret, an unknown key, a disabled key and a malformed string", async () => {
+    await expectDenied(await signedPut("/v1/private-b/w.txt", "x", {}, { ...TEST_CREDENTIALS, secretKey: "wrong-secret-0123456789" }), "SignatureDoesNotMatch");
+    await expectDenied(await signedPut("/v1/private-b/w.txt", "x", {}, { accessKeyId: "nosuchkey00", secretKey: "whatever-0123456789" }), "InvalidAccessKeyId");
+    const extra = await createAccessKey("to disable");
+    expect((await signedPut("/v1/private-b/k.txt", "x", {}, extra)).status).toBe(200);
+    await setAccessKeyEnabled(extra.accessKeyId, false);
+    await expectDenied(await signedPut("/v1/private-b/k2.txt", "x", {}, extra), "InvalidAccessKeyId");
+    await expectDenied(await fetch(`${server.url}/v1/private-b/m.txt`, { headers: { authorization: "bce-auth-v1/broken" } }), "AccessDenied");
+    await expectDenied(await fetch(`${server.url}/v1/private-b/m.txt`, { headers: { authorization: "Basic dXNlcjpwYXNz" } }), "AccessDenied");
+    expect(await db().storedObject.count({ where: { key: { in: ["w.txt", "k2.txt"] } } })).toBe(0);
+  });
+});
+
+describe("what is allowed", () => {
+  it("lets anyone read a public-read bucket, and a miss there goes back to origin", async () => {
+    const hit = await fetch(`${server.url}/v1/public-b/open.txt`);
+    expect(await hit.text()).toBe("open");
+    expect((await fetch(`${server.url}/v1/public-b/open.txt`, { method: "HEAD" })).status).toBe(200);
+    const miss = await fetch(`${server.url}/v1/public-b/pulled.txt`);
+    expect(await miss.text()).toBe("from the origin");
+    expect(origin.requestsFor("/pulled.txt")).toHaveLength(1);
+    expect((await fetch(`${server.url}/v1/public-b`)).status).toBe(200);
+  });
+
+  it("accepts a presigned URL fetched by a plain client, until it expires", async () => {
+    const url = new URL(`${server.url}/v1/private-b/secret.txt`);
+    const presign = (timestamp: Date) =>
+      `${url}?authorization=${encodeURIComponent(signRequest(TEST_CREDENTIALS, { method: "GET", rawPath: url.pathname, query: [], headers: { host: url.host } }, { timestamp, expirationSeconds: 300, signedHeaders: ["host"] }))}`;
+    expect(await (await fetch(presign(new Date()))).text()).toBe("secret");
+    await expectDenied(await fetch(presign(new Date(Date.now() - 600_000))), "RequestExpired");
+  });
+
+  it("accepts signed requests without the /v1 prefix, as BOS's SDK sends them", async () => {
+    const response = await signedFetch(`${server.url}/private-b/secret.txt`);
+    expect(await response.text()).toBe("secret");
+    // Without a signature, such a path is not an object-API request at all.
+    expect((await fetch(`${server.url}/private-b/secret.txt`)).status).toBe(418);
+  });
+
+  it("reads and sets the ACL", async () => {
+    const acl = await (await signedFetch(`${server.url}/v1/public-b?acl`)).json();
+    expect(acl.acl).toBe("public-read");
+    expect(acl.accessControlList).toContainEqual({ grantee: [{ id: "*" }], permission: ["READ"] });
+    const bad = await signedFetch(`${server.url}/v1/public-b?acl`, { method: "PUT", headers: { "x-bce-acl": "world-writable" } });
+    expect(bad.status).toBe(400);
+    expect((await signedFetch(`${server.url}/v1/private-b?acl`)).status).toBe(200);
+  });
+
+  it("signs with any enabled access key", async () => {
+    const key = await createAccessKey("second");
+    expect((await signWith(key, `${server.url}/v1/private-b/secret.txt`)).status).toBe(200);
+  });
+});
