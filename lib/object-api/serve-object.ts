@@ -8,7 +8,19 @@ import { SMALL_OBJECT_BYTES, hotCaches } from "@/lib/objects/hot-cache";
 import { blobStore } from "@/lib/objects/object-store";
 import { BosError } from "./bos-error";
 
+/** Records are immutable per version, so their headers are built once (measurably cheaper on hits). */
+const headerMemo = new WeakMap<ObjectRecord, Readonly<OutgoingHttpHeaders>>();
+
 export function objectHeaders(object: ObjectRecord): OutgoingHttpHeaders {
+  let headers = headerMemo.get(object);
+  if (!headers) {
+    headers = Object.freeze(buildObjectHeaders(object));
+    headerMemo.set(object, headers);
+  }
+  return { ...headers };
+}
+
+function buildObjectHeaders(object: ObjectRecord): OutgoingHttpHeaders {
   return {
     "content-type": "application/octet-stream",
     ...object.httpMeta,
