@@ -35,7 +35,8 @@ export default defineConfig({
   webServer: {
     command: `rm -rf ${dataDir} && tsx server.ts`,
     url: `http://127.0.0.1:${port}/buckets`,
-    env: { PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "production" },
+    // Matches ADMIN in e2e/fixtures.ts.
+    env: { PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "production", ADMIN_EMAIL: "e2e-admin@example.com", ADMIN_PASSWORD: "e2e-admin-password-1" },
     reuseExistingServer: false,
     timeout: 120_000,
   },

@@ -8,6 +8,7 @@ import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
 import { ensureRootAccessKey } from "./lib/auth/access-key-service";
+import { ensureAdminUser } from "./lib/auth/session-service";
 import { applyMigrations } from "./lib/db/migrate";
 import { disconnectDb } from "./lib/db/client";
 import { env } from "./lib/env";
@@ -25,6 +26,12 @@ async function main(): Promise<void> {
   if (generated) {
     console.log(
       `\nFirst start: generated the root access key. It is shown this once; set ROOT_ACCESS_KEY and ROOT_SECRET_KEY to choose your own.\n  Access key: ${generated.accessKeyId}\n  Secret key: ${generated.secretKey}\n`,
+    );
+  }
+  const admin = await ensureAdminUser();
+  if (admin) {
+    console.log(
+      `First start: created the console admin. The password is shown this once; set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own.\n  Email:    ${admin.email}\n  Password: ${admin.password}\n`,
     );
   }
   const cleaned = await reconcileStorage();

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { AppProviders } from "@/components/app-providers";
+import { SignOutButton } from "@/components/auth/sign-out-button";
+import { currentUser } from "@/lib/auth/require-user";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -9,7 +11,8 @@ export const metadata: Metadata = {
   description: "Object storage with mirror back-to-origin",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await currentUser();
   return (
     <html lang="en">
       <body className="min-h-screen">
@@ -21,9 +24,14 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/buckets" className="font-semibold text-brand-700">
               BOS Mirror
             </Link>
-            <Link href="/buckets" className="text-sm text-slate-600 hover:text-slate-900">
-              Buckets
-            </Link>
+            {user && (
+              <>
+                <Link href="/buckets" className="text-sm text-slate-600 hover:text-slate-900">
+                  Buckets
+                </Link>
+                <SignOutButton email={user.email} />
+              </>
+            )}
           </nav>
         </header>
         <AppProviders>

@@ -1,14 +1,23 @@
 "use client";
 
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { NoticeProvider } from "@/components/ui/notices";
 import { ApiRequestError } from "@/lib/api/api-client";
+
+/** A 401 means the session ended (expired, signed out elsewhere): sign in again, then come back. */
+function signInAgainOn401(error: unknown) {
+  if (error instanceof ApiRequestError && error.status === 401) {
+    window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
+}
 
 export function AppProviders({ children }: { children: ReactNode }) {
   const [queryClient] = useState(
     () =>
       new QueryClient({
+        queryCache: new QueryCache({ onError: signInAgainOn401 }),
+        mutationCache: new MutationCache({ onError: signInAgainOn401 }),
         defaultOptions: {
           queries: {
             staleTime: 10_000,

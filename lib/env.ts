@@ -36,6 +36,9 @@ const envSchema = z.object({
   // The first access key (MinIO-style first run): both or neither; generated and printed when absent.
   ROOT_ACCESS_KEY: z.string().regex(/^[A-Za-z0-9]{8,128}$/, "use 8-128 letters and digits").optional(),
   ROOT_SECRET_KEY: z.string().min(16, "use at least 16 characters").max(256).optional(),
+  // The first console user: both or neither; generated and printed when absent.
+  ADMIN_EMAIL: z.email("use an email address").optional(),
+  ADMIN_PASSWORD: z.string().min(12, "use at least 12 characters").max(256).optional(),
 });
 
 export interface AppEnv {
@@ -52,6 +55,7 @@ export interface AppEnv {
   origin: { connectTimeoutMs: number; headersTimeoutMs: number; bodyIdleTimeoutMs: number; bodyTimeoutMs: number };
   maxObjectSize: number;
   rootAccessKey: { accessKeyId: string; secretKey: string } | null;
+  admin: { email: string; password: string } | null;
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
@@ -63,6 +67,9 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
   const raw = result.data;
   if ((raw.ROOT_ACCESS_KEY === undefined) !== (raw.ROOT_SECRET_KEY === undefined)) {
     throw new Error("Invalid configuration:\n  ROOT_ACCESS_KEY and ROOT_SECRET_KEY go together: set both or neither");
+  }
+  if ((raw.ADMIN_EMAIL === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
+    throw new Error("Invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither");
   }
   const dataDir = path.resolve(raw.DATA_DIR);
   const databaseFile = raw.DATABASE_URL
@@ -84,6 +91,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
     },
     maxObjectSize: raw.MAX_OBJECT_SIZE,
     rootAccessKey: raw.ROOT_ACCESS_KEY && raw.ROOT_SECRET_KEY ? { accessKeyId: raw.ROOT_ACCESS_KEY, secretKey: raw.ROOT_SECRET_KEY } : null,
+    admin: raw.ADMIN_EMAIL && raw.ADMIN_PASSWORD ? { email: raw.ADMIN_EMAIL.toLowerCase(), password: raw.ADMIN_PASSWORD } : null,
   };
 }
 

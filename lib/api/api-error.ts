@@ -4,6 +4,10 @@
  */
 export const API_ERROR_STATUS = {
   MalformedJson: 400,
+  Unauthenticated: 401,
+  InvalidCredentials: 401,
+  CrossSiteRequest: 403,
+  TooManyAttempts: 429,
   PayloadTooLarge: 413,
   ValidationFailed: 422,
   NoSuchBucket: 404,
@@ -32,6 +36,8 @@ export interface ApiErrorBody {
 
 export class ApiError extends Error {
   readonly status: number;
+  /** For 429: when to try again (sent as Retry-After). */
+  retryAfterSeconds?: number;
 
   constructor(
     readonly code: ApiErrorCode,

@@ -1,20 +1,43 @@
 /**
- * The one place where management-API route handlers parse input and turn failures into the
- * error shape. Handlers stay thin: `apiRoute(async (request, params) => service(...))`.
+ * The one place where management-API route handlers check who is calling, parse input and turn
+ * failures into the error shape. Every handler is wrapped, so every handler checks the session
+ * and, for anything but GET, that the request comes from the console's own origin (middleware
+ * alone is not an auth boundary). Handlers stay thin: `apiRoute(async (request, params, user) => ...)`.
  */
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
+import { readCookie } from "@/lib/auth/session-cookie";
+import { SESSION_COOKIE, sessionUser, type SessionUser } from "@/lib/auth/session-service";
 import { ApiError, addFieldError, type ApiErrorBody, type FieldErrors } from "./api-error";
 
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
 type RouteContext<P> = { params: Promise<P> };
-type Handler<P> = (request: Request, params: P) => Promise<Response>;
+type Handler<P> = (request: Request, params: P, user: SessionUser) => Promise<Response>;
+type PublicHandler<P> = (request: Request, params: P) => Promise<Response>;
 
-export function apiRoute<P = Record<string, never>>(handler: Handler<P>) {
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** Refuses a state-changing request that does not come from this site: cross-site, `Origin: null`, or none. */
+function assertSameOrigin(request: Request): void {
+  if (SAFE_METHODS.has(request.method)) return;
+  const origin = request.headers.get("origin");
+  let originHost: string | null = null;
+  try {
+    originHost = origin && origin !== "null" ? new URL(origin).host : null;
+  } catch {
+    originHost = null;
+  }
+  if (!originHost || originHost !== request.headers.get("host")) {
+    throw new ApiError("CrossSiteRequest", "This request did not come from the console's own origin, so it was refused.");
+  }
+}
+
+function wrap<P>(handler: PublicHandler<P>) {
   return async (request: Request, context: RouteContext<P>): Promise<Response> => {
     const requestId = randomUUID();
     try {
+      assertSameOrigin(request);
       const response = await handler(request, await context.params);
       response.headers.set("x-request-id", requestId);
       return response;
@@ -22,6 +45,20 @@ export function apiRoute<P = Record<string, never>>(handler: Handler<P>) {
       return errorResponse(error, requestId);
     }
   };
+}
+
+/** A handler for signed-in users: 401 without a live session. */
+export function apiRoute<P = Record<string, never>>(handler: Handler<P>) {
+  return wrap<P>(async (request, params) => {
+    const user = await sessionUser(readCookie(request, SESSION_COOKIE));
+    if (!user) throw new ApiError("Unauthenticated", "Sign in to use the console API.");
+    return handler(request, params, user);
+  });
+}
+
+/** A handler anyone may call (signing in); the same-origin check still applies. */
+export function publicApiRoute<P = Record<string, never>>(handler: PublicHandler<P>) {
+  return wrap(handler);
 }
 
 function errorResponse(error: unknown, requestId: string): Response {
@@ -33,7 +70,9 @@ function errorResponse(error: unknown, requestId: string): Response {
   }
   const body: ApiErrorBody = { code: apiError.code, message: apiError.message, requestId };
   if (apiError.fieldErrors) body.fieldErrors = apiError.fieldErrors;
-  return Response.json(body, { status: apiError.status, headers: { "x-request-id": requestId } });
+  const headers: Record<string, string> = { "x-request-id": requestId };
+  if (apiError.retryAfterSeconds !== undefined) headers["retry-after"] = String(apiError.retryAfterSeconds);
+  return Response.json(body, { status: apiError.status, headers });
 }
 
 export function zodFieldErrors(error: z.ZodError): FieldErrors {

@@ -1,19 +1,51 @@
-/** Calls App Router route handlers in-process with real Request objects, as Next would. */
+/**
+ * Calls App Router route handlers in-process with real Request objects, as Next would: signed in
+ * as a test user, from the console's own origin, unless a test says otherwise.
+ */
 type RouteHandler<P> = (request: Request, context: { params: Promise<P> }) => Promise<Response>;
 
 export interface RouteCall<P> {
   params?: P;
   /** An object is sent as JSON; a string is sent as is (for malformed bodies). */
   body?: unknown;
+  method?: string;
+  /** false: send no session cookie. */
+  session?: boolean;
+  /** Extra or replacement headers (e.g. a cross-site Origin). */
+  headers?: Record<string, string>;
 }
 
-export async function callRoute<P>(handler: RouteHandler<P>, { params, body }: RouteCall<P> = {}) {
-  const init: RequestInit = { method: body === undefined ? "GET" : "POST" };
+const HOST = "localhost";
+let sessionToken: string | undefined;
+
+/** A session for a test user, created once per test file. */
+export async function testSessionToken(): Promise<string> {
+  if (!sessionToken) {
+    const { db } = await import("@/lib/db/client");
+    const { hashPassword } = await import("@/lib/auth/password");
+    const { createSession } = await import("@/lib/auth/session-service");
+    const user = await db().user.upsert({
+      where: { email: "tester@example.com" },
+      create: { email: "tester@example.com", passwordHash: await hashPassword("tester-password-1") },
+      update: {},
+    });
+    sessionToken = (await createSession(user.id)).token;
+  }
+  return sessionToken;
+}
+
+export async function callRoute<P>(handler: RouteHandler<P>, { params, body, method, session = true, headers = {} }: RouteCall<P> = {}) {
+  const init: RequestInit & { headers: Record<string, string> } = {
+    method: method ?? (body === undefined ? "GET" : "POST"),
+    headers: { host: HOST, origin: `http://${HOST}` },
+  };
+  if (session) init.headers.cookie = `bos_session=${await testSessionToken()}`;
   if (body !== undefined) {
     init.body = typeof body === "string" ? body : JSON.stringify(body);
-    init.headers = { "content-type": "application/json" };
+    init.headers["content-type"] = "application/json";
   }
-  const response = await handler(new Request("http://localhost/api/test", init), {
+  Object.assign(init.headers, headers);
+  const response = await handler(new Request(`http://${HOST}/api/test`, init), {
     params: Promise.resolve((params ?? {}) as P),
   });
   const text = await response.text();

@@ -1,0 +1,17 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { SignInForm } from "@/components/auth/sign-in-form";
+import { currentUser, safeNextPath } from "@/lib/auth/require-user";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const next = safeNextPath((await searchParams).next);
+  if (await currentUser()) redirect(next);
+  return (
+    <div className="mx-auto mt-16 max-w-sm">
+      <h1 className="mb-4 text-2xl font-semibold">Sign in</h1>
+      <SignInForm next={next} />
+    </div>
+  );
+}

@@ -1,0 +1,21 @@
+"use client";
+
+import { Button } from "@/components/ui/button";
+import { apiFetch } from "@/lib/api/api-client";
+
+export function SignOutButton({ email }: { email: string }) {
+  return (
+    <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
+      <span>{email}</span>
+      <Button
+        variant="secondary"
+        onClick={async () => {
+          await apiFetch("/api/auth/logout", { method: "POST" }).catch(() => undefined);
+          window.location.assign("/sign-in");
+        }}
+      >
+        Sign out
+      </Button>
+    </div>
+  );
+}

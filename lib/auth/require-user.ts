@@ -1,0 +1,19 @@
+/** For console layouts (server components): the signed-in user, or a redirect to sign-in and back. */
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { SESSION_COOKIE, sessionUser, type SessionUser } from "./session-service";
+
+/** A same-site path to return to after signing in; anything else becomes the bucket list. */
+export function safeNextPath(next: string | null | undefined): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/buckets";
+}
+
+export async function requireUser(): Promise<SessionUser> {
+  const user = await sessionUser((await cookies()).get(SESSION_COOKIE)?.value);
+  if (!user) redirect(`/sign-in?next=${encodeURIComponent(safeNextPath((await headers()).get("x-bos-path")))}`);
+  return user;
+}
+
+export async function currentUser(): Promise<SessionUser | null> {
+  return sessionUser((await cookies()).get(SESSION_COOKIE)?.value);
+}
