@@ -8,6 +8,8 @@ import { ApiRequestError } from "@/lib/api/api-client";
 /** A 401 means the session ended (expired, signed out elsewhere): sign in again, then come back. */
 function signInAgainOn401(error: unknown) {
   if (error instanceof ApiRequestError && error.status === 401) {
+    // Query caches live outside React, so there is no router here; a full load also resets state.
+    // eslint-disable-next-line @next/next/no-location-assign-relative-destination
     window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
   }
 }

@@ -1,9 +1,11 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { apiFetch } from "@/lib/api/api-client";
 
 export function SignOutButton({ email }: { email: string }) {
+  const router = useRouter();
   return (
     <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
       <span>{email}</span>
@@ -11,7 +13,8 @@ export function SignOutButton({ email }: { email: string }) {
         variant="secondary"
         onClick={async () => {
           await apiFetch("/api/auth/logout", { method: "POST" }).catch(() => undefined);
-          window.location.assign("/sign-in");
+          router.replace("/sign-in");
+          router.refresh();
         }}
       >
         Sign out

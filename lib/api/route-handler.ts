@@ -6,6 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
+import type { AuditContext } from "@/lib/audit/audit-log";
 import { readCookie } from "@/lib/auth/session-cookie";
 import { SESSION_COOKIE, sessionUser, type SessionUser } from "@/lib/auth/session-service";
 import { ApiError, addFieldError, type ApiErrorBody, type FieldErrors } from "./api-error";
@@ -13,8 +14,13 @@ import { ApiError, addFieldError, type ApiErrorBody, type FieldErrors } from "./
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
 type RouteContext<P> = { params: Promise<P> };
-type Handler<P> = (request: Request, params: P, user: SessionUser) => Promise<Response>;
-type PublicHandler<P> = (request: Request, params: P) => Promise<Response>;
+/** Who is calling: the signed-in user, and the audit context their changes are recorded under. */
+export interface Caller {
+  user: SessionUser;
+  audit: AuditContext;
+}
+type Handler<P> = (request: Request, params: P, caller: Caller) => Promise<Response>;
+type PublicHandler<P> = (request: Request, params: P, requestId: string) => Promise<Response>;
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -38,7 +44,7 @@ function wrap<P>(handler: PublicHandler<P>) {
     const requestId = randomUUID();
     try {
       assertSameOrigin(request);
-      const response = await handler(request, await context.params);
+      const response = await handler(request, await context.params, requestId);
       response.headers.set("x-request-id", requestId);
       return response;
     } catch (error) {
@@ -49,16 +55,16 @@ function wrap<P>(handler: PublicHandler<P>) {
 
 /** A handler for signed-in users: 401 without a live session. */
 export function apiRoute<P = Record<string, never>>(handler: Handler<P>) {
-  return wrap<P>(async (request, params) => {
+  return wrap<P>(async (request, params, requestId) => {
     const user = await sessionUser(readCookie(request, SESSION_COOKIE));
     if (!user) throw new ApiError("Unauthenticated", "Sign in to use the console API.");
-    return handler(request, params, user);
+    return handler(request, params, { user, audit: { actor: `user:${user.email}`, requestId } });
   });
 }
 
 /** A handler anyone may call (signing in); the same-origin check still applies. */
-export function publicApiRoute<P = Record<string, never>>(handler: PublicHandler<P>) {
-  return wrap(handler);
+export function publicApiRoute<P = Record<string, never>>(handler: (request: Request, params: P) => Promise<Response>) {
+  return wrap<P>((request, params) => handler(request, params));
 }
 
 function errorResponse(error: unknown, requestId: string): Response {

@@ -1,6 +1,7 @@
 /** Access keys (AK/SK): created with a secret shown once, listed, disabled, deleted. Server only. */
 import { randomBytes } from "node:crypto";
 import { ApiError } from "@/lib/api/api-error";
+import { SYSTEM_AUDIT, recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { seal, unseal } from "./secret-box";
@@ -29,21 +30,34 @@ export async function listAccessKeys(): Promise<AccessKeySummary[]> {
 }
 
 /** Creates a key; the secret is returned this once and stored only sealed. */
-export async function createAccessKey(description: string): Promise<AccessKeySummary & { secretKey: string }> {
+export async function createAccessKey(description: string, audit: AuditContext): Promise<AccessKeySummary & { secretKey: string }> {
   const secretKey = newSecretKey();
-  const row = await db().accessKey.create({ data: { accessKeyId: newAccessKeyId(), secretSealed: seal(secretKey), description } });
+  const row = await db().$transaction(async (tx) => {
+    const created = await tx.accessKey.create({ data: { accessKeyId: newAccessKeyId(), secretSealed: seal(secretKey), description } });
+    // The secret never goes into the log.
+    await recordAudit(tx, audit, { action: "accessKey.create", target: created.accessKeyId, after: toSummary(created) });
+    return created;
+  });
   return { ...toSummary(row), secretKey };
 }
 
-export async function setAccessKeyEnabled(accessKeyId: string, enabled: boolean): Promise<AccessKeySummary> {
-  const updated = await db().accessKey.updateMany({ where: { accessKeyId }, data: { enabled } });
-  if (updated.count === 0) throw new ApiError("NoSuchAccessKey", `There is no access key ${accessKeyId}.`);
-  return toSummary(await db().accessKey.findFirstOrThrow({ where: { accessKeyId } }));
+async function changeAccessKey(accessKeyId: string, audit: AuditContext, action: "enable" | "disable" | "delete") {
+  return db().$transaction(async (tx) => {
+    const row = await tx.accessKey.findFirst({ where: { accessKeyId } });
+    if (!row) throw new ApiError("NoSuchAccessKey", `There is no access key ${accessKeyId}.`);
+    const after = action === "delete" ? null : await tx.accessKey.update({ where: { id: row.id }, data: { enabled: action === "enable" } });
+    if (action === "delete") await tx.accessKey.delete({ where: { id: row.id } });
+    await recordAudit(tx, audit, { action: `accessKey.${action}`, target: accessKeyId, before: toSummary(row), after: after && toSummary(after) });
+    return after && toSummary(after);
+  });
 }
 
-export async function deleteAccessKey(accessKeyId: string): Promise<void> {
-  const deleted = await db().accessKey.deleteMany({ where: { accessKeyId } });
-  if (deleted.count === 0) throw new ApiError("NoSuchAccessKey", `There is no access key ${accessKeyId}.`);
+export async function setAccessKeyEnabled(accessKeyId: string, enabled: boolean, audit: AuditContext): Promise<AccessKeySummary> {
+  return (await changeAccessKey(accessKeyId, audit, enabled ? "enable" : "disable"))!;
+}
+
+export async function deleteAccessKey(accessKeyId: string, audit: AuditContext): Promise<void> {
+  await changeAccessKey(accessKeyId, audit, "delete");
 }
 
 /** The secret of an enabled key, for verifying a signature; null when unknown or disabled. */
@@ -70,6 +84,9 @@ export async function ensureRootAccessKey(): Promise<{ accessKeyId: string; secr
   if ((await db().accessKey.count()) > 0) return null;
   const secretKey = newSecretKey();
   const accessKeyId = newAccessKeyId();
-  await db().accessKey.create({ data: { accessKeyId, secretSealed: seal(secretKey), description: "root (generated on first start)" } });
+  await db().$transaction(async (tx) => {
+    const created = await tx.accessKey.create({ data: { accessKeyId, secretSealed: seal(secretKey), description: "root (generated on first start)" } });
+    await recordAudit(tx, SYSTEM_AUDIT, { action: "accessKey.create", target: accessKeyId, after: toSummary(created) });
+  });
   return { accessKeyId, secretKey };
 }

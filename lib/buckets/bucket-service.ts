@@ -1,5 +1,6 @@
 /** Buckets: the rows behind the console's bucket list and the rule pages. Server only. */
 import { ApiError } from "@/lib/api/api-error";
+import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import { db } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { parseOriginJson } from "@/lib/mirroring/rule-record";
@@ -45,9 +46,13 @@ export async function getBucket(name: string): Promise<BucketSummary> {
   return toSummary(row);
 }
 
-export async function createBucket(input: CreateBucketInput): Promise<BucketSummary> {
+export async function createBucket(input: CreateBucketInput, audit: AuditContext): Promise<BucketSummary> {
   try {
-    const row = await db().bucket.create({ data: input, include: withCounts });
+    const row = await db().$transaction(async (tx) => {
+      const created = await tx.bucket.create({ data: input, include: withCounts });
+      await recordAudit(tx, audit, { action: "bucket.create", bucket: input.name, after: input });
+      return created;
+    });
     hotCaches().buckets.delete(input.name);
     return toSummary(row);
   } catch (error) {
@@ -61,7 +66,7 @@ export async function createBucket(input: CreateBucketInput): Promise<BucketSumm
 }
 
 /** Deletes an empty bucket and its rules; refused while it holds objects or serves as an origin. */
-export async function deleteBucket(name: string): Promise<void> {
+export async function deleteBucket(name: string, audit: AuditContext): Promise<void> {
   await db().$transaction(async (tx) => {
     const bucket = await tx.bucket.findUnique({ where: { name }, include: withCounts });
     if (!bucket) throw new ApiError("NoSuchBucket", `There is no bucket named ${name}.`);
@@ -82,6 +87,8 @@ export async function deleteBucket(name: string): Promise<void> {
       throw new ApiError("BucketInUse", `${name} is the origin of rule #${user.id} in bucket ${user.bucket.name}; change that rule first.`);
     }
     await tx.bucket.delete({ where: { id: bucket.id } });
+    const { _count: _counts, id: _id, ...before } = bucket;
+    await recordAudit(tx, audit, { action: "bucket.delete", bucket: name, before });
   });
   hotCaches().buckets.delete(name);
 }
@@ -108,9 +115,13 @@ export async function findBucketRecord(name: string): Promise<BucketRecord | nul
   return row;
 }
 
-export async function setBucketAcl(name: string, acl: BucketAcl): Promise<BucketSummary> {
-  const updated = await db().bucket.updateMany({ where: { name }, data: { acl } });
-  if (updated.count === 0) throw new ApiError("NoSuchBucket", `There is no bucket named ${name}.`);
+export async function setBucketAcl(name: string, acl: BucketAcl, audit: AuditContext): Promise<BucketSummary> {
+  await db().$transaction(async (tx) => {
+    const bucket = await tx.bucket.findFirst({ where: { name } });
+    if (!bucket) throw new ApiError("NoSuchBucket", `There is no bucket named ${name}.`);
+    await tx.bucket.update({ where: { id: bucket.id }, data: { acl } });
+    await recordAudit(tx, audit, { action: "bucket.acl", bucket: name, before: { acl: bucket.acl }, after: { acl } });
+  });
   hotCaches().buckets.delete(name);
   return getBucket(name);
 }

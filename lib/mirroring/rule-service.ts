@@ -4,6 +4,7 @@
  * Server only.
  */
 import { ApiError, addFieldError, type FieldErrors } from "@/lib/api/api-error";
+import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import type { ZoneType } from "@/lib/buckets/storage-class";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
@@ -81,7 +82,7 @@ export async function getRule(bucketName: string, id: string): Promise<StoredMir
   });
 }
 
-export async function createRule(bucketName: string, rule: MirrorRule): Promise<StoredMirrorRule> {
+export async function createRule(bucketName: string, rule: MirrorRule, audit: AuditContext): Promise<StoredMirrorRule> {
   return db().$transaction(async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
     const rules = await loadRules(tx, bucket.id);
@@ -89,13 +90,14 @@ export async function createRule(bucketName: string, rule: MirrorRule): Promise<
       throw new ApiError("TooManyRules", `A bucket has at most ${MAX_RULES_PER_BUCKET} mirror rules; ${bucketName} has ${rules.length}.`);
     }
     await assertRuleFits(rule, await bucketContext(tx, bucket), rules);
-    const row = await tx.mirrorRule.create({ data: { bucketId: bucket.id, ...toRuleColumns(rule) } });
-    return toStoredRule(row);
+    const stored = toStoredRule(await tx.mirrorRule.create({ data: { bucketId: bucket.id, ...toRuleColumns(rule) } }));
+    await recordAudit(tx, audit, { action: "rule.create", bucket: bucketName, target: stored.id, after: stored });
+    return stored;
   });
 }
 
 /** Replaces a rule if nobody changed it since `version` was read. */
-export async function updateRule(bucketName: string, id: string, rule: MirrorRule, version: number): Promise<StoredMirrorRule> {
+export async function updateRule(bucketName: string, id: string, rule: MirrorRule, version: number, audit: AuditContext): Promise<StoredMirrorRule> {
   const ruleId = parseRuleId(id);
   return db().$transaction(async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
@@ -109,20 +111,22 @@ export async function updateRule(bucketName: string, id: string, rule: MirrorRul
       );
     }
     await assertRuleFits(rule, await bucketContext(tx, bucket), rules, ruleId);
-    const row = await tx.mirrorRule.update({
-      where: { id: ruleId },
-      data: { ...toRuleColumns(rule), version: { increment: 1 } },
-    });
-    return toStoredRule(row);
+    const stored = toStoredRule(
+      await tx.mirrorRule.update({ where: { id: ruleId }, data: { ...toRuleColumns(rule), version: { increment: 1 } } }),
+    );
+    await recordAudit(tx, audit, { action: "rule.update", bucket: bucketName, target: ruleId, before: current, after: stored });
+    return stored;
   });
 }
 
-export async function deleteRule(bucketName: string, id: string): Promise<void> {
+export async function deleteRule(bucketName: string, id: string, audit: AuditContext): Promise<void> {
   const ruleId = parseRuleId(id);
   await db().$transaction(async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
-    const deleted = await tx.mirrorRule.deleteMany({ where: { id: ruleId, bucketId: bucket.id } });
-    if (deleted.count === 0) throw new ApiError("NoSuchRule", `Bucket ${bucketName} has no rule #${id}.`);
+    const row = await tx.mirrorRule.findFirst({ where: { id: ruleId, bucketId: bucket.id } });
+    if (!row) throw new ApiError("NoSuchRule", `Bucket ${bucketName} has no rule #${id}.`);
+    await tx.mirrorRule.delete({ where: { id: ruleId } });
+    await recordAudit(tx, audit, { action: "rule.delete", bucket: bucketName, target: ruleId, before: toStoredRule(row) });
   });
 }
 
@@ -136,7 +140,7 @@ export async function listRulesForBucketId(bucketId: number): Promise<StoredMirr
  * Replaces every rule of a bucket (BOS `PUT ?mirroring`): the whole set is checked against every
  * limit first, then swapped in one transaction. Problems name the rule by its position.
  */
-export async function replaceRules(bucketName: string, rules: MirrorRule[]): Promise<StoredMirrorRule[]> {
+export async function replaceRules(bucketName: string, rules: MirrorRule[], audit: AuditContext): Promise<StoredMirrorRule[]> {
   return db().$transaction(async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
     if (rules.length > MAX_RULES_PER_BUCKET) {
@@ -156,16 +160,20 @@ export async function replaceRules(bucketName: string, rules: MirrorRule[]): Pro
       // Positions stand in for ids until the rules are stored.
       accepted.push({ ...rule, id: index, version: 1, createdAt: "", updatedAt: "" });
     }
+    const before = await loadRules(tx, bucket.id);
     await tx.mirrorRule.deleteMany({ where: { bucketId: bucket.id } });
     const created = [];
-    for (const rule of rules) created.push(await tx.mirrorRule.create({ data: { bucketId: bucket.id, ...toRuleColumns(rule) } }));
-    return created.map(toStoredRule);
+    for (const rule of rules) created.push(toStoredRule(await tx.mirrorRule.create({ data: { bucketId: bucket.id, ...toRuleColumns(rule) } })));
+    await recordAudit(tx, audit, { action: "rules.replace", bucket: bucketName, before, after: created });
+    return created;
   });
 }
 
-export async function deleteAllRules(bucketName: string): Promise<void> {
+export async function deleteAllRules(bucketName: string, audit: AuditContext): Promise<void> {
   await db().$transaction(async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
+    const before = await loadRules(tx, bucket.id);
     await tx.mirrorRule.deleteMany({ where: { bucketId: bucket.id } });
+    await recordAudit(tx, audit, { action: "rules.deleteAll", bucket: bucketName, before });
   });
 }

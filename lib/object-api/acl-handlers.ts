@@ -17,7 +17,7 @@ export async function putAcl(ctx: ObjectApiContext, name: string): Promise<void>
   if (typeof header !== "string" || !(BUCKET_ACLS as readonly string[]).includes(header)) {
     throw new BosError("InvalidArgument", `Send the x-bce-acl header with ${BUCKET_ACLS.join(" or ")}.`);
   }
-  await setBucketAcl(name, header as BucketAcl);
+  await setBucketAcl(name, header as BucketAcl, ctx.audit);
   ctx.res.writeHead(200, { "content-length": 0 });
   ctx.res.end();
 }

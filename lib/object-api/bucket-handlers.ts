@@ -29,7 +29,7 @@ export async function createBucketHandler(ctx: ObjectApiContext, name: string): 
   if (!isStorageClassAllowed(zoneType, storageClass)) {
     throw new BosError("InvalidArgument", `Storage class ${storageClass} is not available in a ${zoneType} bucket.`);
   }
-  await createBucket({ name, zoneType, defaultStorageClass: storageClass as StorageClass });
+  await createBucket({ name, zoneType, defaultStorageClass: storageClass as StorageClass }, ctx.audit);
   ctx.res.writeHead(200, { location: `/v1/${name}`, "content-length": 0 });
   ctx.res.end();
 }
@@ -41,7 +41,7 @@ export async function headBucketHandler(ctx: ObjectApiContext, name: string): Pr
 }
 
 export async function deleteBucketHandler(ctx: ObjectApiContext, name: string): Promise<void> {
-  await deleteBucket(name);
+  await deleteBucket(name, ctx.audit);
   ctx.res.writeHead(204);
   ctx.res.end();
 }

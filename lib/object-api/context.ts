@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AuditContext } from "@/lib/audit/audit-log";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
 import type { RequestTarget } from "./request-target";
 
@@ -9,4 +10,6 @@ export interface ObjectApiContext {
   requestId: string;
   target: RequestTarget;
   engine: MirrorEngine;
+  /** Who is acting (the verified access key), for the audit log of changes. */
+  audit: AuditContext;
 }

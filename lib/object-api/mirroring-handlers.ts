@@ -51,14 +51,14 @@ export async function putMirroring(ctx: ObjectApiContext, bucketName: string): P
     }
     return result.data;
   });
-  await replaceRules(bucket.name, rules);
+  await replaceRules(bucket.name, rules, ctx.audit);
   ctx.res.writeHead(200, { "content-length": 0 });
   ctx.res.end();
 }
 
 export async function deleteMirroring(ctx: ObjectApiContext, bucket: string): Promise<void> {
   if (!(await findBucketRecord(bucket))) throw new BosError("NoSuchBucket", `There is no bucket named ${bucket}.`);
-  await deleteAllRules(bucket);
+  await deleteAllRules(bucket, ctx.audit);
   ctx.res.writeHead(204);
   ctx.res.end();
 }

@@ -77,12 +77,13 @@ export function createObjectApi(engine: MirrorEngine, objectHost: string | undef
       }
       if (!target) return false;
       res.setHeader("x-bce-request-id", requestId);
-      const ctx: ObjectApiContext = { req, res, requestId, target, engine };
+      const ctx: ObjectApiContext = { req, res, requestId, target, engine, audit: { actor: "anonymous", requestId } };
       Promise.resolve()
         .then(async () => {
           const { access, handler } = route(ctx);
           const identity = await authenticate(req, target.rawPath, target.rawQuery, target.query);
           await authorize(identity, access, target.bucket);
+          if (identity.kind === "access-key") ctx.audit = { actor: `key:${identity.accessKeyId}`, requestId };
           await handler(ctx);
         })
         .catch((error: unknown) => sendBosError(res, toBosError(error, requestId), requestId));

@@ -8,6 +8,7 @@ import { RecordingOrigin } from "../support/recording-origin";
 import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { TEST_CREDENTIALS, signedFetch } from "../support/signed-fetch";
 
+const TEST_AUDIT = { actor: "test", requestId: "test" };
 let server: TestObjectServer;
 let origin: RecordingOrigin;
 
@@ -83,9 +84,9 @@ describe("rejections", () => {
   it("refuses a wrong secret, an unknown key, a disabled key and a malformed string", async () => {
     await expectDenied(await signedPut("/v1/private-b/w.txt", "x", {}, { ...TEST_CREDENTIALS, secretKey: "wrong-secret-0123456789" }), "SignatureDoesNotMatch");
     await expectDenied(await signedPut("/v1/private-b/w.txt", "x", {}, { accessKeyId: "nosuchkey00", secretKey: "whatever-0123456789" }), "InvalidAccessKeyId");
-    const extra = await createAccessKey("to disable");
+    const extra = await createAccessKey("to disable", TEST_AUDIT);
     expect((await signedPut("/v1/private-b/k.txt", "x", {}, extra)).status).toBe(200);
-    await setAccessKeyEnabled(extra.accessKeyId, false);
+    await setAccessKeyEnabled(extra.accessKeyId, false, TEST_AUDIT);
     await expectDenied(await signedPut("/v1/private-b/k2.txt", "x", {}, extra), "InvalidAccessKeyId");
     await expectDenied(await fetch(`${server.url}/v1/private-b/m.txt`, { headers: { authorization: "bce-auth-v1/broken" } }), "AccessDenied");
     await expectDenied(await fetch(`${server.url}/v1/private-b/m.txt`, { headers: { authorization: "Basic dXNlcjpwYXNz" } }), "AccessDenied");
@@ -129,7 +130,7 @@ describe("what is allowed", () => {
   });
 
   it("signs with any enabled access key", async () => {
-    const key = await createAccessKey("second");
+    const key = await createAccessKey("second", TEST_AUDIT);
     expect((await signWith(key, `${server.url}/v1/private-b/secret.txt`)).status).toBe(200);
   });
 });

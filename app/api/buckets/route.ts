@@ -4,4 +4,6 @@ import { createBucket, listBuckets } from "@/lib/buckets/bucket-service";
 
 export const GET = apiRoute(async () => json({ buckets: await listBuckets() }));
 
-export const POST = apiRoute(async (request) => json(await createBucket(await readJsonBody(request, createBucketSchema)), 201));
+export const POST = apiRoute(async (request, _params, { audit }) =>
+  json(await createBucket(await readJsonBody(request, createBucketSchema), audit), 201),
+);

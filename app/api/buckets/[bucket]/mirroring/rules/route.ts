@@ -6,6 +6,6 @@ type Params = { bucket: string };
 
 export const GET = apiRoute<Params>(async (_request, { bucket }) => json({ rules: await listRules(bucket) }));
 
-export const POST = apiRoute<Params>(async (request, { bucket }) =>
-  json(await createRule(bucket, await readJsonBody(request, mirrorRuleSchema)), 201),
+export const POST = apiRoute<Params>(async (request, { bucket }, { audit }) =>
+  json(await createRule(bucket, await readJsonBody(request, mirrorRuleSchema), audit), 201),
 );

@@ -6,12 +6,12 @@ type Params = { bucket: string; id: string };
 
 export const GET = apiRoute<Params>(async (_request, { bucket, id }) => json(await getRule(bucket, id)));
 
-export const PUT = apiRoute<Params>(async (request, { bucket, id }) => {
+export const PUT = apiRoute<Params>(async (request, { bucket, id }, { audit }) => {
   const { version, ...rule } = await readJsonBody(request, updateMirrorRuleSchema);
-  return json(await updateRule(bucket, id, rule, version));
+  return json(await updateRule(bucket, id, rule, version, audit));
 });
 
-export const DELETE = apiRoute<Params>(async (_request, { bucket, id }) => {
-  await deleteRule(bucket, id);
+export const DELETE = apiRoute<Params>(async (_request, { bucket, id }, { audit }) => {
+  await deleteRule(bucket, id, audit);
   return noContent();
 });
