@@ -29,6 +29,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <Link href="/buckets" className="text-sm text-slate-600 hover:text-slate-900">
                   Buckets
                 </Link>
+                <Link href="/access-keys" className="text-sm text-slate-600 hover:text-slate-900">
+                  Access keys
+                </Link>
                 <SignOutButton email={user.email} />
               </>
             )}

@@ -8,6 +8,7 @@ import { useNotify } from "@/components/ui/notices";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
 import { useBucket, useDeleteBucket } from "@/lib/buckets/bucket-queries";
+import { BucketAclSetting } from "./bucket-acl-setting";
 import { STORAGE_CLASS_LABELS, ZONE_TYPE_LABELS } from "@/lib/buckets/storage-class";
 
 export function BucketOverview({ bucket: name }: { bucket: string }) {
@@ -39,6 +40,7 @@ export function BucketOverview({ bucket: name }: { bucket: string }) {
         <dt className="text-slate-500">Created</dt>
         <dd>{new Date(data.createdAt).toLocaleString()}</dd>
       </dl>
+      <BucketAclSetting bucket={name} acl={data.acl} />
       <div className="border-t border-slate-100 pt-4">
         <Button variant="danger" disabled={blocked !== null} aria-describedby={blocked ? "delete-blocked" : undefined} onClick={() => setConfirming(true)}>
           Delete bucket

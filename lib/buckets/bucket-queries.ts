@@ -2,6 +2,7 @@
  * bucket-scoped key (rules included) starts with bucketKeys.detail(name). */
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api/api-client";
+import type { BucketAcl } from "./bucket-acl";
 import type { CreateBucketInput } from "./bucket-name";
 import type { BucketSummary } from "./bucket-service";
 
@@ -41,5 +42,13 @@ export function useDeleteBucket() {
       queryClient.removeQueries({ queryKey: bucketKeys.detail(name) });
       return queryClient.invalidateQueries({ queryKey: bucketKeys.all });
     },
+  });
+}
+
+export function useSetBucketAcl(name: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (acl: BucketAcl) => apiFetch<BucketSummary>(`/api/buckets/${encodeURIComponent(name)}`, { method: "PATCH", body: { acl } }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: bucketKeys.detail(name) }),
   });
 }

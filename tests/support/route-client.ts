@@ -13,6 +13,8 @@ export interface RouteCall<P> {
   session?: boolean;
   /** Extra or replacement headers (e.g. a cross-site Origin). */
   headers?: Record<string, string>;
+  /** A query string for the request URL, without "?". */
+  query?: string;
 }
 
 const HOST = "localhost";
@@ -34,7 +36,7 @@ export async function testSessionToken(): Promise<string> {
   return sessionToken;
 }
 
-export async function callRoute<P>(handler: RouteHandler<P>, { params, body, method, session = true, headers = {} }: RouteCall<P> = {}) {
+export async function callRoute<P>(handler: RouteHandler<P>, { params, body, method, session = true, headers = {}, query }: RouteCall<P> = {}) {
   const init: RequestInit & { headers: Record<string, string> } = {
     method: method ?? (body === undefined ? "GET" : "POST"),
     headers: { host: HOST, origin: `http://${HOST}` },
@@ -45,7 +47,7 @@ export async function callRoute<P>(handler: RouteHandler<P>, { params, body, met
     init.headers["content-type"] = "application/json";
   }
   Object.assign(init.headers, headers);
-  const response = await handler(new Request(`http://${HOST}/api/test`, init), {
+  const response = await handler(new Request(`http://${HOST}/api/test${query ? `?${query}` : ""}`, init), {
     params: Promise.resolve((params ?? {}) as P),
   });
   const text = await response.text();

@@ -1,0 +1,64 @@
+"use client";
+
+import { Button } from "@/components/ui/button";
+import { QueryError } from "@/components/ui/query-error";
+import { Spinner } from "@/components/ui/spinner";
+import { useBucketAudit } from "@/lib/audit/audit-queries";
+
+const pretty = (value: unknown) => (value === null ? "—" : JSON.stringify(value, null, 2));
+
+export function AuditLogView({ bucket }: { bucket: string }) {
+  const audit = useBucketAudit(bucket);
+  if (audit.isPending) return <Spinner label="Loading the audit log" />;
+  if (audit.isError) return <QueryError error={audit.error} what="the audit log" onRetry={() => void audit.refetch()} />;
+  const events = audit.data.pages.flatMap((page) => page.events);
+  return (
+    <section aria-labelledby="audit-title" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
+      <h2 id="audit-title" className="text-lg font-medium">
+        Audit log
+      </h2>
+      {events.length === 0 ? (
+        <p className="text-sm text-slate-600">No changes recorded for this bucket yet.</p>
+      ) : (
+        <table className="w-full text-sm">
+          <caption className="sr-only">Changes to {bucket}, newest first</caption>
+          <thead className="bg-slate-100 text-left text-slate-600">
+            <tr>
+              <th className="px-3 py-2 font-medium">When</th>
+              <th className="px-3 py-2 font-medium">Who</th>
+              <th className="px-3 py-2 font-medium">What</th>
+              <th className="px-3 py-2 font-medium">Details</th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.map((event) => (
+              <tr key={event.id} className="border-t border-slate-100 align-top">
+                <td className="px-3 py-2 whitespace-nowrap">{new Date(event.at).toLocaleString()}</td>
+                <td className="px-3 py-2">{event.actor}</td>
+                <td className="px-3 py-2">
+                  {event.action}
+                  {event.target && ` #${event.target}`}
+                </td>
+                <td className="px-3 py-2">
+                  <details>
+                    <summary className="cursor-pointer text-brand-700">Before and after</summary>
+                    <div className="mt-2 grid gap-2 md:grid-cols-2">
+                      <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs">{pretty(event.before)}</pre>
+                      <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs">{pretty(event.after)}</pre>
+                    </div>
+                    <p className="mt-1 text-xs text-slate-500">Request id: {event.requestId}</p>
+                  </details>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {audit.hasNextPage && (
+        <Button variant="secondary" disabled={audit.isFetchingNextPage} onClick={() => void audit.fetchNextPage()}>
+          {audit.isFetchingNextPage ? "Loading…" : "Show older changes"}
+        </Button>
+      )}
+    </section>
+  );
+}
