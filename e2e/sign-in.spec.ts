@@ -2,7 +2,7 @@
 import { expect, test } from "@playwright/test";
 import { ADMIN } from "./fixtures";
 
-test("redirects to sign-in and back, refuses a wrong password, and signs out", async ({ page }) => {
+test("redirects to sign-in and back, refuses a wrong password, manages a rule, and signs out", async ({ page }) => {
   await page.goto("/buckets");
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fbuckets$/);
 
@@ -16,6 +16,15 @@ test("redirects to sign-in and back, refuses a wrong password, and signs out", a
   await expect(page).toHaveURL(/\/buckets$/);
   await expect(page.getByRole("heading", { name: "Buckets", exact: true })).toBeVisible();
   await expect(page.getByText(ADMIN.email)).toBeVisible();
+
+  const bucket = `signin-${Date.now().toString(36)}`;
+  await page.getByLabel("Bucket name").fill(bucket);
+  await page.getByRole("button", { name: "Create bucket" }).click();
+  await page.getByRole("link", { name: "Add configuration" }).click();
+  await page.getByLabel("Filename prefix").fill("abc");
+  await page.getByLabel("Origin domain", { exact: true }).fill("www.myweb.com");
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await expect(page.getByRole("cell", { name: 'Prefix "abc" (on 404)' })).toBeVisible();
 
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);

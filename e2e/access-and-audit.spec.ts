@@ -1,0 +1,39 @@
+/** Access keys, the bucket ACL and the audit log, through the console. */
+import { expect, test } from "./fixtures";
+
+test("creates an access key (secret shown once), disables and deletes it", async ({ page }) => {
+  await page.goto("/access-keys");
+  await page.getByLabel("Description of the new key").fill("e2e job");
+  await page.getByRole("button", { name: "Create access key" }).click();
+  const secret = page.getByLabel("Secret key");
+  await expect(secret).toHaveText(/^[\w-]{32}$/);
+  const row = page.getByRole("row").filter({ hasText: "e2e job" });
+  const accessKeyId = (await row.getByRole("cell").first().textContent())!;
+  await page.getByRole("button", { name: "I have stored the secret" }).click();
+  await expect(secret).toBeHidden();
+
+  await page.getByRole("button", { name: `Disable access key ${accessKeyId}` }).click();
+  await expect(row.getByRole("cell", { name: "Disabled" })).toBeVisible();
+  await page.getByRole("button", { name: `Delete access key ${accessKeyId}` }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete this access key?" });
+  await dialog.getByRole("button", { name: "Delete key" }).click();
+  await expect(page.getByRole("row").filter({ hasText: "e2e job" })).toHaveCount(0);
+});
+
+test("sets a bucket public-read and shows the change in the audit log", async ({ page, api }) => {
+  const bucket = await api.createBucket("acl");
+  await api.createRule(bucket, { conditionPrefix: "abc" });
+  await page.goto(`/buckets/${bucket}`);
+  await page.getByLabel("Access (ACL)").selectOption("public-read");
+  await expect(page.getByRole("status").filter({ hasText: "is now public-read" })).toBeVisible();
+
+  await page.getByRole("link", { name: "Audit log" }).click();
+  const log = page.getByRole("table", { name: `Changes to ${bucket}, newest first` });
+  await expect(log.getByRole("row")).toHaveCount(4);
+  await expect(log.getByRole("row").nth(1)).toContainText("bucket.acl");
+  await expect(log.getByRole("row").nth(1)).toContainText("user:e2e-admin@example.com");
+  await expect(log.getByRole("row").nth(2)).toContainText("rule.create");
+  await expect(log.getByRole("row").nth(3)).toContainText("bucket.create");
+  await log.getByRole("row").nth(1).getByText("Before and after").click();
+  await expect(log.getByRole("row").nth(1)).toContainText('"acl": "public-read"');
+});
