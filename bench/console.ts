@@ -12,14 +12,20 @@ import { bucketRuleSchema } from "@/lib/mirroring/rule-set";
 import { startApp } from "./support/app-process";
 
 async function firstLoadJs(): Promise<{ bytes: number; gzipped: number; scripts: number }> {
-  const app = await startApp(3299);
+  const admin = { email: "bench@example.com", password: "bench-admin-password-1" };
+  const app = await startApp(3299, { ADMIN_EMAIL: admin.email, ADMIN_PASSWORD: admin.password });
   try {
+    const sameOrigin = { "content-type": "application/json", origin: app.baseUrl };
+    const login = await fetch(`${app.baseUrl}/api/auth/login`, { method: "POST", headers: sameOrigin, body: JSON.stringify(admin) });
+    const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
     await fetch(`${app.baseUrl}/api/buckets`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { ...sameOrigin, cookie },
       body: JSON.stringify({ name: "bench", zoneType: "SINGLE_AZ", defaultStorageClass: "STANDARD" }),
     });
-    const html = await (await fetch(`${app.baseUrl}/buckets/bench/configuration/mirroring/new`)).text();
+    const page = await fetch(`${app.baseUrl}/buckets/bench/configuration/mirroring/new`, { headers: { cookie }, redirect: "manual" });
+    if (page.status !== 200) throw new Error(`the rule page answered ${page.status}`);
+    const html = await page.text();
     const sources = [...new Set([...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((match) => match[1]!))];
     let bytes = 0;
     let gzipped = 0;

@@ -21,12 +21,16 @@ export async function startApp(port: number, extraEnv: Record<string, string> = 
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode}; run \`npm run build\` first`);
-    try {
-      if ((await fetch(`${baseUrl}/api/buckets`)).ok) break;
-    } catch {
-      // not listening yet
+    // Any HTTP answer (a 401 included) means the server is listening.
+    const listening = await fetch(`${baseUrl}/api/auth/session`).then(
+      () => true,
+      () => false,
+    );
+    if (listening) break;
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error("the app did not start within 60 s");
     }
-    if (Date.now() > deadline) throw new Error("the app did not start within 60 s");
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const stop = () =>
