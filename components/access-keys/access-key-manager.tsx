@@ -113,12 +113,8 @@ export function AccessKeyManager() {
         open={deleting !== null}
         title="Delete this access key?"
         confirmLabel="Delete key"
-        pending={remove.isPending}
-        error={remove.error?.message}
-        onCancel={() => {
-          remove.reset();
-          setDeleting(null);
-        }}
+        mutation={remove}
+        onCancel={() => setDeleting(null)}
         onConfirm={() =>
           deleting &&
           remove.mutate(deleting, {

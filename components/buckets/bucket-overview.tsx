@@ -55,12 +55,8 @@ export function BucketOverview({ bucket: name }: { bucket: string }) {
         open={confirming}
         title={`Delete bucket ${name}?`}
         confirmLabel="Delete bucket"
-        pending={remove.isPending}
-        error={remove.error?.message}
-        onCancel={() => {
-          remove.reset();
-          setConfirming(false);
-        }}
+        mutation={remove}
+        onCancel={() => setConfirming(false)}
         onConfirm={() =>
           remove.mutate(name, {
             onSuccess: () => {

@@ -66,12 +66,8 @@ export function MirrorRulesPanel({ bucket }: { bucket: string }) {
         open={deleting !== null}
         title="Delete this mirror rule?"
         confirmLabel="Delete rule"
-        pending={remove.isPending}
-        error={remove.error?.message}
-        onCancel={() => {
-          remove.reset();
-          setDeleting(null);
-        }}
+        mutation={remove}
+        onCancel={() => setDeleting(null)}
         onConfirm={() => {
           if (!deleting) return;
           remove.mutate(deleting.id, {

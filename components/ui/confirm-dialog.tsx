@@ -7,18 +7,30 @@
 import { useEffect, useId, useRef, type ReactNode } from "react";
 import { Button } from "./button";
 
+/** The mutation the dialog confirms: its progress and error are shown, and reset on cancel. */
+interface ConfirmedMutation {
+  isPending: boolean;
+  error: Error | null;
+  reset: () => void;
+}
+
 interface ConfirmDialogProps {
   open: boolean;
   title: string;
   children: ReactNode;
   confirmLabel: string;
-  pending?: boolean;
-  error?: string | null;
+  mutation: ConfirmedMutation;
   onConfirm: () => void;
   onCancel: () => void;
 }
 
-export function ConfirmDialog({ open, title, children, confirmLabel, pending, error, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({ open, title, children, confirmLabel, mutation, onConfirm, onCancel: close }: ConfirmDialogProps) {
+  const pending = mutation.isPending;
+  const error = mutation.error?.message;
+  const onCancel = () => {
+    mutation.reset();
+    close();
+  };
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
