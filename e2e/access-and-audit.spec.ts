@@ -7,7 +7,7 @@ test("creates an access key (secret shown once), disables and deletes it", async
   await page.getByRole("button", { name: "Create access key" }).click();
   const secret = page.getByLabel("Secret key");
   await expect(secret).toHaveText(/^[\w-]{32}$/);
-  const row = page.getByRole("row").filter({ hasText: "e2e job" });
+  const row = page.getByRole("table", { name: "Access keys", exact: true }).getByRole("row").filter({ hasText: "e2e job" });
   const accessKeyId = (await row.getByRole("cell").first().textContent())!;
   await page.getByRole("button", { name: "I have stored the secret" }).click();
   await expect(secret).toBeHidden();
@@ -17,7 +17,10 @@ test("creates an access key (secret shown once), disables and deletes it", async
   await page.getByRole("button", { name: `Delete access key ${accessKeyId}` }).click();
   const dialog = page.getByRole("dialog", { name: "Delete this access key?" });
   await dialog.getByRole("button", { name: "Delete key" }).click();
-  await expect(page.getByRole("row").filter({ hasText: "e2e job" })).toHaveCount(0);
+  await expect(page.getByRole("table", { name: "Access keys", exact: true }).getByRole("row").filter({ hasText: "e2e job" })).toHaveCount(0);
+  const log = page.getByRole("table", { name: "Changes to access keys, newest first" });
+  await expect(log.getByRole("row").nth(1)).toContainText(`accessKey.delete #${accessKeyId}`);
+  await expect(log.getByRole("row").nth(2)).toContainText(`accessKey.disable #${accessKeyId}`);
 });
 
 test("sets a bucket public-read and shows the change in the audit log", async ({ page, api }) => {

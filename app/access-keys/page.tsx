@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { AccessKeyManager } from "@/components/access-keys/access-key-manager";
+import { AuditLogView } from "@/components/audit/audit-log-view";
 
 export const metadata: Metadata = { title: "Access keys" };
 
@@ -12,6 +13,7 @@ export default function AccessKeysPage() {
         shown once, when the key is created.
       </p>
       <AccessKeyManager />
+      <AuditLogView bucket={null} title="Changes to access keys" />
     </div>
   );
 }

@@ -3,25 +3,27 @@
 import { Button } from "@/components/ui/button";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
-import { useBucketAudit } from "@/lib/audit/audit-queries";
+import { useAuditLog } from "@/lib/audit/audit-queries";
 
 const pretty = (value: unknown) => (value === null ? "—" : JSON.stringify(value, null, 2));
 
-export function AuditLogView({ bucket }: { bucket: string }) {
-  const audit = useBucketAudit(bucket);
+/** A bucket's audit log, or with `bucket={null}` the log of access keys and other changes outside buckets. */
+export function AuditLogView({ bucket, title = "Audit log" }: { bucket: string | null; title?: string }) {
+  const audit = useAuditLog(bucket);
+  const subject = bucket ?? "access keys";
   if (audit.isPending) return <Spinner label="Loading the audit log" />;
   if (audit.isError) return <QueryError error={audit.error} what="the audit log" onRetry={() => void audit.refetch()} />;
   const events = audit.data.pages.flatMap((page) => page.events);
   return (
     <section aria-labelledby="audit-title" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4">
       <h2 id="audit-title" className="text-lg font-medium">
-        Audit log
+        {title}
       </h2>
       {events.length === 0 ? (
-        <p className="text-sm text-slate-600">No changes recorded for this bucket yet.</p>
+        <p className="text-sm text-slate-600">No changes recorded for {subject} yet.</p>
       ) : (
         <table className="w-full text-sm">
-          <caption className="sr-only">Changes to {bucket}, newest first</caption>
+          <caption className="sr-only">Changes to {subject}, newest first</caption>
           <thead className="bg-slate-100 text-left text-slate-600">
             <tr>
               <th className="px-3 py-2 font-medium">When</th>

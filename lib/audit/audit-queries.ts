@@ -1,4 +1,4 @@
-/** The audit log of a bucket, as an infinite query paging back in time. */
+/** An audit log (a bucket's, or the one of changes outside buckets), as an infinite query paging back in time. */
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api/api-client";
 import { bucketKeys } from "@/lib/buckets/bucket-queries";
@@ -6,11 +6,14 @@ import type { AuditEventView } from "./audit-log";
 
 type Page = { events: AuditEventView[]; nextBefore: number | null };
 
-export const useBucketAudit = (bucket: string) =>
+/** `bucket: null` is the log of access keys and other changes that belong to no bucket. */
+export const useAuditLog = (bucket: string | null) =>
   useInfiniteQuery({
-    queryKey: [...bucketKeys.detail(bucket), "audit"],
-    queryFn: ({ pageParam }) =>
-      apiFetch<Page>(`/api/buckets/${encodeURIComponent(bucket)}/audit${pageParam ? `?before=${pageParam}` : ""}`),
+    queryKey: bucket === null ? ["audit"] : [...bucketKeys.detail(bucket), "audit"],
+    queryFn: ({ pageParam }) => {
+      const path = bucket === null ? "/api/audit" : `/api/buckets/${encodeURIComponent(bucket)}/audit`;
+      return apiFetch<Page>(`${path}${pageParam ? `?before=${pageParam}` : ""}`);
+    },
     initialPageParam: 0,
     getNextPageParam: (last) => last.nextBefore ?? undefined,
   });

@@ -15,7 +15,11 @@ export const useAccessKeys = () => useQuery(accessKeysQuery());
 
 function useInvalidatingMutation<T, V>(mutationFn: (variables: V) => Promise<T>) {
   const queryClient = useQueryClient();
-  return useMutation({ mutationFn, onSuccess: () => queryClient.invalidateQueries({ queryKey: accessKeyKeys.all }) });
+  return useMutation({
+    mutationFn,
+    // Key changes also add to the audit log shown beside them.
+    onSuccess: () => Promise.all([accessKeyKeys.all, ["audit"]].map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
+  });
 }
 
 export const useCreateAccessKey = () =>

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as accessKeyRoute from "@/app/api/access-keys/[accessKeyId]/route";
 import * as accessKeysRoute from "@/app/api/access-keys/route";
 import * as auditRoute from "@/app/api/buckets/[bucket]/audit/route";
+import * as globalAuditRoute from "@/app/api/audit/route";
 import * as bucketRoute from "@/app/api/buckets/[bucket]/route";
 import * as ruleRoute from "@/app/api/buckets/[bucket]/mirroring/rules/[id]/route";
 import * as rulesRoute from "@/app/api/buckets/[bucket]/mirroring/rules/route";
@@ -44,6 +45,17 @@ describe("access keys API", () => {
     expect((await callRoute(accessKeyRoute.DELETE, { method: "DELETE", params: { accessKeyId: key.accessKeyId } })).status).toBe(204);
     expect((await signWith(key, `${server.url}/v1/`)).status).toBe(403);
     expect((await callRoute(accessKeyRoute.DELETE, { method: "DELETE", params: { accessKeyId: key.accessKeyId } })).status).toBe(404);
+  });
+
+  it("records key changes, never the secret, in the log outside buckets", async () => {
+    const { body: key } = await callRoute(accessKeysRoute.POST, { body: { description: "logged" } });
+    await callRoute(accessKeyRoute.PATCH, { method: "PATCH", params: { accessKeyId: key.accessKeyId }, body: { enabled: false } });
+    const { body } = await callRoute(globalAuditRoute.GET);
+    expect(body.events.slice(0, 2)).toMatchObject([
+      { action: "accessKey.disable", target: key.accessKeyId, actor: "user:tester@example.com", before: { enabled: true }, after: { enabled: false } },
+      { action: "accessKey.create", target: key.accessKeyId, after: { description: "logged" } },
+    ]);
+    expect(JSON.stringify(body)).not.toContain(key.secretKey);
   });
 
   it("needs a session", async () => {
