@@ -1,7 +1,7 @@
 /** Signed requests, presigned URLs and bucket ACLs on the object API. Every rejection changes nothing. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccessKey, setAccessKeyEnabled } from "@/lib/auth/access-key-service";
-import { bceTimestamp, signRequest } from "@/lib/auth/bce-signature";
+import { bceTimestamp, computeSignature, signRequest } from "@/lib/auth/bce-signature";
 import { signedFetch as signWith } from "@/lib/auth/signed-fetch";
 import { db } from "@/lib/db/client";
 import { RecordingOrigin } from "../support/recording-origin";
@@ -127,6 +127,18 @@ describe("what is allowed", () => {
     const bad = await signedFetch(`${server.url}/v1/public-b?acl`, { method: "PUT", headers: { "x-bce-acl": "world-writable" } });
     expect(bad.status).toBe(400);
     expect((await signedFetch(`${server.url}/v1/private-b?acl`)).status).toBe(200);
+  });
+
+  it("verifies an empty signed-header list against the default set (host, content-*, x-bce-*)", async () => {
+    const url = new URL(`${server.url}/v1/private-b/secret.txt`);
+    const headers = { host: url.host, "x-bce-date": bceTimestamp(new Date()) };
+    const prefix = `bce-auth-v1/${TEST_CREDENTIALS.accessKeyId}/${bceTimestamp(new Date())}/1800`;
+    const { signature } = computeSignature(TEST_CREDENTIALS.secretKey, prefix, { method: "GET", rawPath: url.pathname, query: [], headers }, []);
+    const ok = await fetch(url, { headers: { "x-bce-date": headers["x-bce-date"], authorization: `${prefix}//${signature}` } });
+    expect(await ok.text()).toBe("secret");
+    // The default set covers x-bce-* headers: changing one breaks the signature.
+    const changed = await fetch(url, { headers: { "x-bce-date": "2000-01-01T00:00:00Z", authorization: `${prefix}//${signature}` } });
+    await expectDenied(changed, "SignatureDoesNotMatch");
   });
 
   it("signs with any enabled access key", async () => {
