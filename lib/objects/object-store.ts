@@ -4,8 +4,6 @@
  * replaced blob, so at any crash point no row points at a missing or partial file (reconcile()
  * removes what a crash leaves behind).
  */
-import { link, mkdir } from "node:fs/promises";
-import path from "node:path";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import type { StoredObject } from "@/lib/generated/prisma/client";
@@ -55,16 +53,6 @@ export async function commitObject(temp: TempFile, object: NewObject): Promise<O
   const store = blobStore();
   const blobName = store.newBlobName(object.bucketId, object.key);
   await store.commitTemp(temp, blobName);
-  return saveRow(object, blobName);
-}
-
-/** Stores an existing blob file (hard-linked from another object) as object `key`. */
-export async function commitLinkedObject(sourceBlob: string, object: NewObject): Promise<ObjectRecord> {
-  const store = blobStore();
-  const blobName = store.newBlobName(object.bucketId, object.key);
-  const target = store.blobPath(blobName);
-  await mkdir(path.dirname(target), { recursive: true });
-  await link(store.blobPath(sourceBlob), target);
   return saveRow(object, blobName);
 }
 

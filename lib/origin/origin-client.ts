@@ -106,10 +106,6 @@ export class OriginClient {
     }
   }
 
-  describeError(error: unknown, url: string): OriginFailure {
-    return describeNetworkError(error, url);
-  }
-
   close(): Promise<void> {
     return this.agent.close();
   }
