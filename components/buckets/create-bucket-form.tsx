@@ -11,7 +11,8 @@ import { applyServerErrors } from "@/components/ui/form-server-errors";
 import { useNotify } from "@/components/ui/notices";
 import { createBucketSchema } from "@/lib/buckets/bucket-name";
 import { useCreateBucket } from "@/lib/buckets/bucket-queries";
-import { STORAGE_CLASS_LABELS, ZONE_TYPES, ZONE_TYPE_LABELS, storageClassesFor } from "@/lib/buckets/storage-class";
+import { ZONE_TYPES, ZONE_TYPE_LABELS, storageClassesFor } from "@/lib/buckets/storage-class";
+import { StorageClassOptions } from "./storage-class-options";
 
 type Values = z.input<typeof createBucketSchema>;
 
@@ -72,11 +73,7 @@ export function CreateBucketForm() {
         <Field label="Default storage class" error={formState.errors.defaultStorageClass?.message}>
           {(a11y) => (
             <select {...a11y} {...register("defaultStorageClass")} className={inputClass}>
-              {storageClassesFor(zoneType).map((storageClass) => (
-                <option key={storageClass} value={storageClass}>
-                  {STORAGE_CLASS_LABELS[storageClass]}
-                </option>
-              ))}
+              <StorageClassOptions zoneType={zoneType} />
             </select>
           )}
         </Field>

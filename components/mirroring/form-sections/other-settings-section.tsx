@@ -4,7 +4,8 @@ import { useState } from "react";
 import { useFieldArray, useFormContext } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { Choice, Field, Fieldset, inputClass } from "@/components/ui/field";
-import { STORAGE_CLASS_LABELS, ZONE_TYPE_LABELS, storageClassesFor, type ZoneType } from "@/lib/buckets/storage-class";
+import { StorageClassOptions } from "@/components/buckets/storage-class-options";
+import { ZONE_TYPE_LABELS, type ZoneType } from "@/lib/buckets/storage-class";
 import { MAX_HEADERS_PER_LIST } from "@/lib/mirroring/limits";
 import type { RuleFormValues } from "../rule-form-values";
 import { FormSection, errorAt } from "./form-section";
@@ -38,11 +39,7 @@ export function OtherSettingsSection({ zoneType }: { zoneType: ZoneType }) {
       >
         {(a11y) => (
           <select {...a11y} {...register("storageClass")} className={`${inputClass} max-w-xs`}>
-            {storageClassesFor(zoneType).map((storageClass) => (
-              <option key={storageClass} value={storageClass}>
-                {STORAGE_CLASS_LABELS[storageClass]}
-              </option>
-            ))}
+            <StorageClassOptions zoneType={zoneType} />
           </select>
         )}
       </Field>
