@@ -4,8 +4,7 @@
  * itself (lib/api/route-handler.ts, lib/auth/require-user.ts).
  */
 import { NextResponse, type NextRequest } from "next/server";
-
-const SESSION_COOKIE = "bos_session";
+import { SESSION_COOKIE } from "@/lib/auth/session-cookie";
 
 export function proxy(request: NextRequest) {
   const path = `${request.nextUrl.pathname}${request.nextUrl.search}`;

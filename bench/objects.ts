@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { request } from "undici";
-import { bceTimestamp, signRequest } from "@/lib/auth/bce-signature";
+import { signedFetch } from "@/lib/auth/signed-fetch";
 import { startApp } from "./support/app-process";
 import { startNginx } from "./support/nginx";
 import { wrk } from "./support/wrk";
@@ -47,13 +47,10 @@ const app = await startApp(3380, { ORIGIN_ALLOWLIST: "127.0.0.1", ROOT_ACCESS_KE
 const api = (urlPath: string) => `${app.baseUrl}${urlPath}`;
 
 /** A signed request (setup and writes); the measured GETs are anonymous reads of a public-read bucket. */
-async function call(method: string, urlPath: string, body?: Buffer | string, extraHeaders: Record<string, string> = {}) {
-  const url = new URL(api(urlPath));
-  const headers = { ...extraHeaders, "x-bce-date": bceTimestamp(new Date()) };
-  const authorization = signRequest(credentials, { method, rawPath: url.pathname, query: [...url.searchParams], headers: { ...headers, host: url.host } }, { signedHeaders: ["host", "x-bce-date"] });
-  const response = await request(url, { method, body, headers: { ...headers, authorization } });
-  await response.body.dump();
-  return response.statusCode;
+async function call(method: string, urlPath: string, body?: Uint8Array | string, headers: Record<string, string> = {}) {
+  const response = await signedFetch(credentials, api(urlPath), { method, body: body as BodyInit | undefined, headers });
+  await response.arrayBuffer();
+  return response.status;
 }
 
 async function download(url: string): Promise<{ ttfb: number; ttlb: number; bytes: number }> {

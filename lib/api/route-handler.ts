@@ -7,8 +7,8 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import type { AuditContext } from "@/lib/audit/audit-log";
-import { readCookie } from "@/lib/auth/session-cookie";
-import { SESSION_COOKIE, sessionUser, type SessionUser } from "@/lib/auth/session-service";
+import { SESSION_COOKIE, readCookie } from "@/lib/auth/session-cookie";
+import { sessionUser, type SessionUser } from "@/lib/auth/session-service";
 import { ApiError, addFieldError, type ApiErrorBody, type FieldErrors } from "./api-error";
 
 const MAX_JSON_BODY_BYTES = 1024 * 1024;

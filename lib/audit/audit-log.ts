@@ -51,6 +51,12 @@ export interface AuditEventView {
 
 export const AUDIT_PAGE_SIZE = 25;
 
+/** The `?before={id}` of an audit request, when it is a valid id. */
+export function auditCursor(requestUrl: string): number | undefined {
+  const before = Number(new URL(requestUrl).searchParams.get("before"));
+  return Number.isInteger(before) && before > 0 ? before : undefined;
+}
+
 /** A bucket's events, newest first, `limit` at a time; pass the last id seen as `before`. */
 export async function listAuditEvents(bucket: string | null, options: { before?: number; limit?: number } = {}) {
   const limit = Math.min(options.limit ?? AUDIT_PAGE_SIZE, 100);

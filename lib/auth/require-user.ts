@@ -1,7 +1,8 @@
 /** For console layouts (server components): the signed-in user, or a redirect to sign-in and back. */
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { SESSION_COOKIE, sessionUser, type SessionUser } from "./session-service";
+import { SESSION_COOKIE } from "./session-cookie";
+import { sessionUser, type SessionUser } from "./session-service";
 
 /** A same-site path to return to after signing in; anything else becomes the bucket list. */
 export function safeNextPath(next: string | null | undefined): string {

@@ -1,5 +1,5 @@
-/** The session cookie: httpOnly, SameSite=Strict, Secure when the console is served over HTTPS. */
-import { SESSION_COOKIE } from "./session-service";
+/** The session cookie: httpOnly, SameSite=Strict, Secure when the console is served over HTTPS. Pure. */
+export const SESSION_COOKIE = "bos_session";
 
 export function isHttps(request: Request): boolean {
   return request.headers.get("x-forwarded-proto") === "https" || new URL(request.url).protocol === "https:";

@@ -8,7 +8,6 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { hashPassword, verifyPassword } from "./password";
 
-export const SESSION_COOKIE = "bos_session";
 export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
 
 export interface SessionUser {
@@ -18,12 +17,12 @@ export interface SessionUser {
 
 const sessionId = (token: string) => createHash("sha256").update(token).digest("hex");
 
-/** A password check that costs the same whether or not the account exists. */
-const DECOY_HASH = hashPassword(randomBytes(16).toString("hex"));
+/** A password check that costs the same whether or not the account exists (hashed on first use). */
+let decoyHash: Promise<string> | undefined;
 
 export async function checkCredentials(email: string, password: string): Promise<SessionUser | null> {
   const user = await db().user.findFirst({ where: { email: email.toLowerCase() } });
-  const valid = await verifyPassword(user?.passwordHash ?? (await DECOY_HASH), password);
+  const valid = await verifyPassword(user?.passwordHash ?? (await (decoyHash ??= hashPassword(randomBytes(16).toString("hex")))), password);
   return user && valid ? { id: user.id, email: user.email } : null;
 }
 

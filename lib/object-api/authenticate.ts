@@ -32,7 +32,7 @@ export function queryPairs(rawQuery: string): [string, string][] {
     });
 }
 
-/** The bce-auth-v1 authorization the request carries, if any. */
+/** The bce-auth-v1 authorization the request carries, if any (the console never sends one). */
 export function requestAuthorization(req: IncomingMessage, query: URLSearchParams): string | null {
   const header = req.headers.authorization;
   if (header?.startsWith("bce-auth-v1/")) return header;

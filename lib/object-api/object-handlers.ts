@@ -9,7 +9,7 @@ import { computeOriginAddress, encodeOriginPath, type OriginTarget } from "@/lib
 import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
 import { findMatchingRule } from "@/lib/mirroring/rule-set";
 import { objectKeyProblem } from "@/lib/objects/object-key";
-import { pickStoredHeaders, pickUserMeta } from "@/lib/objects/object-meta";
+import { contentMd5Hex, pickStoredHeaders, pickUserMeta } from "@/lib/objects/object-meta";
 import { blobStore, commitObject, deleteObject, findObject } from "@/lib/objects/object-store";
 import { OriginNotFound } from "@/lib/origin/mirror-fetch";
 import { OriginFailure } from "@/lib/origin/origin-client";
@@ -89,9 +89,9 @@ async function backToOrigin(ctx: ObjectApiContext, bucket: BucketRecord, key: st
 
 function expectedMd5(header: string | string[] | undefined): string | null {
   if (header === undefined) return null;
-  const bytes = Buffer.from(Array.isArray(header) ? header[0]! : header, "base64");
-  if (bytes.length !== 16) throw new BosError("BadDigest", "Content-MD5 is not the base64 of a 16-byte MD5.");
-  return bytes.toString("hex");
+  const md5 = contentMd5Hex(Array.isArray(header) ? header[0]! : header);
+  if (md5 === "invalid") throw new BosError("BadDigest", "Content-MD5 is not the base64 of a 16-byte MD5.");
+  return md5;
 }
 
 export async function putObject(ctx: ObjectApiContext, bucketName: string, rawKey: string): Promise<void> {

@@ -5,6 +5,7 @@
  * IP endpoints. Keys are percent-decoded once and otherwise kept exactly as sent.
  */
 import type { IncomingMessage } from "node:http";
+import { requestAuthorization } from "./authenticate";
 import { BosError } from "./bos-error";
 
 export interface RequestTarget {
@@ -32,13 +33,14 @@ export function requestTarget(req: IncomingMessage, objectHost: string | undefin
   const path = mark < 0 ? url : url.slice(0, mark);
   const rawQuery = mark < 0 ? "" : url.slice(mark + 1);
 
+  const query = new URLSearchParams(rawQuery);
   let bucketPart: string | null;
   let keyPart: string | null;
   const host = objectHost ? (req.headers.host ?? "").toLowerCase().replace(/:\d+$/, "") : "";
   if (objectHost && host.endsWith(`.${objectHost}`)) {
     bucketPart = host.slice(0, -(objectHost.length + 1));
     keyPart = path.length > 1 ? path.slice(1) : null;
-  } else if (path === "/v1" || path.startsWith("/v1/") || isSigned(req, rawQuery)) {
+  } else if (path === "/v1" || path.startsWith("/v1/") || requestAuthorization(req, query) !== null) {
     const rest = path === "/v1" || path.startsWith("/v1/") ? path.slice(4) : path.slice(1);
     const slash = rest.indexOf("/");
     bucketPart = rest === "" ? null : slash < 0 ? rest : rest.slice(0, slash);
@@ -51,12 +53,7 @@ export function requestTarget(req: IncomingMessage, objectHost: string | undefin
     bucket: bucketPart === null ? null : decode(bucketPart, "bucket"),
     key: keyPart === null ? null : decode(keyPart, "key"),
     rawQuery,
-    query: new URLSearchParams(rawQuery),
+    query,
   };
 }
 
-/** Whether the request carries a bce-auth-v1 signature (the console never sends one). */
-function isSigned(req: IncomingMessage, rawQuery: string): boolean {
-  if (req.headers.authorization?.startsWith("bce-auth-v1/")) return true;
-  return /(^|&)authorization=bce-auth-v1/i.test(rawQuery);
-}

@@ -11,6 +11,12 @@ export const STORED_HTTP_HEADERS = [
 
 export const USER_META_PREFIX = "x-bce-meta-";
 
+/** A Content-MD5 header (base64 of 16 bytes) as hex, or "invalid" when it is not one. */
+export function contentMd5Hex(value: string): string | "invalid" {
+  const bytes = Buffer.from(value, "base64");
+  return bytes.length === 16 ? bytes.toString("hex") : "invalid";
+}
+
 type HeaderBag = Record<string, string | string[] | undefined>;
 
 const single = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(", ") : value);

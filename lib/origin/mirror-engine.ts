@@ -7,7 +7,7 @@ import { createReadStream } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { pickStoredHeaders } from "@/lib/objects/object-meta";
+import { contentMd5Hex, pickStoredHeaders } from "@/lib/objects/object-meta";
 import { blobStore, findObject } from "@/lib/objects/object-store";
 import { buildOriginHeaders } from "@/lib/mirroring/origin-headers";
 import { computeOriginAddress, formatOriginTarget, type OriginTarget } from "@/lib/mirroring/origin-address";
@@ -28,10 +28,7 @@ function headerValue(headers: OriginResponse["headers"], name: string): string |
 /** The MD5 an origin vouches for: Content-MD5, or else a strong ETag that is an MD5. */
 export function declaredMd5(headers: OriginResponse["headers"]): string | null {
   const contentMd5 = headerValue(headers, "content-md5");
-  if (contentMd5) {
-    const bytes = Buffer.from(contentMd5, "base64");
-    return bytes.length === 16 ? bytes.toString("hex") : "invalid";
-  }
+  if (contentMd5) return contentMd5Hex(contentMd5);
   const etag = headerValue(headers, "etag");
   const match = etag?.match(/^"([0-9a-f]{32})"$/i);
   return match ? match[1]!.toLowerCase() : null;

@@ -1,6 +1,6 @@
 import { noContent, apiRoute } from "@/lib/api/route-handler";
-import { clearedSessionCookie, isHttps, readCookie } from "@/lib/auth/session-cookie";
-import { SESSION_COOKIE, revokeSession } from "@/lib/auth/session-service";
+import { SESSION_COOKIE, clearedSessionCookie, isHttps, readCookie } from "@/lib/auth/session-cookie";
+import { revokeSession } from "@/lib/auth/session-service";
 
 export const POST = apiRoute(async (request) => {
   await revokeSession(readCookie(request, SESSION_COOKIE)!);

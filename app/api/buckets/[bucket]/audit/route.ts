@@ -1,5 +1,5 @@
 import { apiRoute, json } from "@/lib/api/route-handler";
-import { listAuditEvents } from "@/lib/audit/audit-log";
+import { auditCursor, listAuditEvents } from "@/lib/audit/audit-log";
 import { getBucket } from "@/lib/buckets/bucket-service";
 
 type Params = { bucket: string };
@@ -7,6 +7,5 @@ type Params = { bucket: string };
 /** The bucket's audit events, newest first; `?before={id}` pages back. */
 export const GET = apiRoute<Params>(async (request, { bucket }) => {
   await getBucket(bucket);
-  const before = Number(new URL(request.url).searchParams.get("before"));
-  return json(await listAuditEvents(bucket, { before: Number.isInteger(before) && before > 0 ? before : undefined }));
+  return json(await listAuditEvents(bucket, { before: auditCursor(request.url) }));
 });
