@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
-import { currentUser, safeNextPath } from "@/lib/auth/require-user";
+import { safeNextPath } from "@/lib/auth/next-path";
+import { currentUser } from "@/lib/auth/require-user";
 
 export const metadata: Metadata = { title: "Sign in" };
 

@@ -1,13 +1,9 @@
 /** For console layouts (server components): the signed-in user, or a redirect to sign-in and back. */
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { safeNextPath } from "./next-path";
 import { SESSION_COOKIE } from "./session-cookie";
 import { sessionUser, type SessionUser } from "./session-service";
-
-/** A same-site path to return to after signing in; anything else becomes the bucket list. */
-export function safeNextPath(next: string | null | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/buckets";
-}
 
 export async function requireUser(): Promise<SessionUser> {
   const user = await sessionUser((await cookies()).get(SESSION_COOKIE)?.value);
