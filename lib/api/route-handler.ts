@@ -24,16 +24,26 @@ type PublicHandler<P> = (request: Request, params: P, requestId: string) => Prom
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/**
+ * The host of an `Origin` header that is exactly an origin, `scheme://host[:port]` as browsers send
+ * it; null for anything else. URL parsing alone is lenient (`http://user@host/x` has host `host`),
+ * so the header must equal its own serialised origin: no userinfo, path, query or stray characters.
+ */
+function exactOriginHost(origin: string | null): string | null {
+  if (!origin || origin === "null") return null;
+  try {
+    const url = new URL(origin);
+    if ((url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== origin) return null;
+    return url.host;
+  } catch {
+    return null;
+  }
+}
+
 /** Refuses a state-changing request that does not come from this site: cross-site, `Origin: null`, or none. */
 function assertSameOrigin(request: Request): void {
   if (SAFE_METHODS.has(request.method)) return;
-  const origin = request.headers.get("origin");
-  let originHost: string | null = null;
-  try {
-    originHost = origin && origin !== "null" ? new URL(origin).host : null;
-  } catch {
-    originHost = null;
-  }
+  const originHost = exactOriginHost(request.headers.get("origin"));
   if (!originHost || originHost !== request.headers.get("host")) {
     throw new ApiError("CrossSiteRequest", "This request did not come from the console's own origin, so it was refused.");
   }

@@ -97,6 +97,11 @@ describe("every /api handler checks the session", () => {
     ["a cross-site Origin", { origin: "https://evil.example" }],
     ["Origin: null", { origin: "null" }],
     ["no Origin at all", { origin: "" }],
+    ["an Origin with userinfo", { origin: "http://user@localhost" }],
+    ["an Origin with userinfo and a password", { origin: "http://evil.example:x@localhost" }],
+    ["an Origin with a path", { origin: "http://localhost/sign-in" }],
+    ["an Origin with a trailing slash", { origin: "http://localhost/" }],
+    ["an Origin of another scheme", { origin: "ftp://localhost" }],
   ])("refuses a state-changing request with %s (403), even signed in", async (_name, headers) => {
     const result = await callRoute(bucketsRoute.POST, { body: newBucket, headers });
     expect(result.status).toBe(403);
