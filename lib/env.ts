@@ -33,6 +33,16 @@ const envSchema = z.object({
   // Total time for one object's body: ends a trickling origin that never goes idle.
   ORIGIN_BODY_TIMEOUT_MS: z.coerce.number().int().positive().default(30 * 60_000),
   MAX_OBJECT_SIZE: z.coerce.number().int().positive().default(5 * 1024 ** 3),
+  // Which forwarded client address to believe: empty (the socket's peer), a hop count, or proxy CIDRs.
+  TRUST_PROXY: z.string().default(""),
+  // A client request (upload or not) that sends nothing for this long is cut off.
+  REQUEST_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  // Redirect mode's background fetches: waiting at most this many, running this many per origin.
+  BACKGROUND_FETCH_QUEUE: z.coerce.number().int().min(0).default(1_000),
+  BACKGROUND_FETCHES_PER_ORIGIN: z.coerce.number().int().positive().default(4),
+  // In-memory caches, in bytes: object metadata rows, and the bytes of small objects.
+  METADATA_CACHE_BYTES: z.coerce.number().int().min(0).default(32 * 1024 ** 2),
+  CONTENT_CACHE_BYTES: z.coerce.number().int().min(0).default(64 * 1024 ** 2),
   // The first access key (MinIO-style first run): both or neither; generated and printed when absent.
   ROOT_ACCESS_KEY: z.string().regex(/^[A-Za-z0-9]{8,128}$/, "use 8-128 letters and digits").optional(),
   ROOT_SECRET_KEY: z.string().min(16, "use at least 16 characters").max(256).optional(),
@@ -54,6 +64,11 @@ export interface AppEnv {
   objectHost: string | undefined;
   origin: { connectTimeoutMs: number; headersTimeoutMs: number; bodyIdleTimeoutMs: number; bodyTimeoutMs: number };
   maxObjectSize: number;
+  /** TRUST_PROXY as given (parsed by lib/http/client-address.ts). */
+  trustProxy: string;
+  requestIdleTimeoutMs: number;
+  backgroundFetch: { queue: number; perOrigin: number };
+  cacheBytes: { metadata: number; content: number };
   rootAccessKey: { accessKeyId: string; secretKey: string } | null;
   admin: { email: string; password: string } | null;
 }
@@ -90,6 +105,10 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
       bodyTimeoutMs: raw.ORIGIN_BODY_TIMEOUT_MS,
     },
     maxObjectSize: raw.MAX_OBJECT_SIZE,
+    trustProxy: raw.TRUST_PROXY.trim(),
+    requestIdleTimeoutMs: raw.REQUEST_IDLE_TIMEOUT_MS,
+    backgroundFetch: { queue: raw.BACKGROUND_FETCH_QUEUE, perOrigin: raw.BACKGROUND_FETCHES_PER_ORIGIN },
+    cacheBytes: { metadata: raw.METADATA_CACHE_BYTES, content: raw.CONTENT_CACHE_BYTES },
     rootAccessKey: raw.ROOT_ACCESS_KEY && raw.ROOT_SECRET_KEY ? { accessKeyId: raw.ROOT_ACCESS_KEY, secretKey: raw.ROOT_SECRET_KEY } : null,
     admin: raw.ADMIN_EMAIL && raw.ADMIN_PASSWORD ? { email: raw.ADMIN_EMAIL.toLowerCase(), password: raw.ADMIN_PASSWORD } : null,
   };

@@ -62,7 +62,11 @@ export function RulePreviewPanel({ bucket, rules, ownId }: { bucket: string; rul
         <input id={queryId} value={query} onChange={(event) => setQuery(event.target.value)} placeholder="e.g. x=1&y=2" className={inputClass} autoComplete="off" />
       </div>
       <dl className="space-y-3">
-        {preview.matches ? (
+        {preview.matches && preview.refusal ? (
+          <Output label="Refused" mono={false}>
+            <span className="text-red-700">{preview.refusal} A missing object with this key answers 400.</span>
+          </Output>
+        ) : preview.matches ? (
           <>
             <Output label={preview.redirect ? "Redirects to" : "Back-to-origin address"}>{preview.primary}</Output>
             {preview.backup && <Output label="Backup address">{preview.backup}</Output>}

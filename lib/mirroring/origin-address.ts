@@ -30,6 +30,8 @@ export interface OriginAddress {
   storedKey: string;
   /** The origin path P before percent-encoding. */
   path: string;
+  /** Why this key must not go back to origin (the path would leave the rule's address), or null. */
+  refusal: string | null;
 }
 
 /** Step 1. */
@@ -73,6 +75,17 @@ function replaceSuffix(path: string, conditionSuffix: string, suffix: string): s
   return dot >= segmentStart ? path.slice(0, dot) + suffix : path + suffix;
 }
 
+/**
+ * A "." or ".." segment would let a key climb out of what the rule computes: origins (and proxies
+ * in front of them) resolve dot segments, percent-encoded or not (RFC 3986 treats %2E as "."), so
+ * encoding is not enough. Such keys never go back to origin. Backslashes count as separators
+ * because some servers treat them so.
+ */
+export function dotSegmentRefusal(path: string): string | null {
+  const dots = path.split(/[/\\]/).some((segment) => segment === "." || segment === "..");
+  return dots ? `The origin path "${path}" has a "." or ".." segment, so this key is never sent to an origin.` : null;
+}
+
 /** Percent-encodes each path segment; "/" stays a separator. */
 export function encodeOriginPath(path: string): string {
   return path.split("/").map(encodeURIComponent).join("/");
@@ -110,7 +123,7 @@ export function computeOriginAddress(rule: AddressRule, key: string, rawQuery = 
   const path = computeOriginPath(rule, key);
   const query = rule.passQueryString ? forwardableQuery(rawQuery) : "";
   const backup = rule.mode === "fetch" && rule.backupOrigin ? targetFor(rule.backupOrigin, path, query) : null;
-  return { primary: targetFor(rule.origin, path, query), backup, storedKey: key, path };
+  return { primary: targetFor(rule.origin, path, query), backup, storedKey: key, path, refusal: dotSegmentRefusal(path) };
 }
 
 /** A one-line rendering of a target, for the console and for error messages. */

@@ -16,6 +16,8 @@ export interface RulePreview {
   primary: string | null;
   backup: string | null;
   storedKey: string | null;
+  /** The sample key matches but is never sent to an origin (a dot segment), and why. */
+  refusal: string | null;
   redirect: boolean;
   query: string;
   headers: string;
@@ -89,7 +91,7 @@ export function computeRulePreview(
       : "Not sent.",
   };
   if (!ruleMatchesKey(rule, sampleKey)) {
-    return { ...common, matches: false, mismatch: mismatchReason(rule, sampleKey), primary: null, backup: null, storedKey: null };
+    return { ...common, matches: false, mismatch: mismatchReason(rule, sampleKey), primary: null, backup: null, storedKey: null, refusal: null };
   }
   const address = computeOriginAddress(rule, sampleKey, sampleQuery);
   return {
@@ -99,5 +101,6 @@ export function computeRulePreview(
     primary: formatOriginTarget(address.primary),
     backup: address.backup ? formatOriginTarget(address.backup) : null,
     storedKey: address.storedKey,
+    refusal: address.refusal,
   };
 }

@@ -9,6 +9,7 @@ import type { ZoneType } from "@/lib/buckets/storage-class";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { OriginAllowlist, originHostRefusal } from "@/lib/origin/ssrf-guard";
+import { parseOriginHost } from "./origin-host";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { MAX_RULES_PER_BUCKET } from "./limits";
 import { toRuleColumns, toStoredRule } from "./rule-record";
@@ -35,13 +36,31 @@ async function bucketContext(tx: Tx, bucket: { id: number; name: string; zoneTyp
 
 let allowlist: OriginAllowlist | undefined;
 
+const LOOPBACK_NAMES = /^(localhost|.*\.localhost|127(\.\d{1,3}){3}|::1|::ffff:127(\.\d{1,3}){3}|0\.0\.0\.0)$/;
+
+/**
+ * An origin that is this service itself would send every miss back here. Known at save time when
+ * the host is OBJECT_HOST (or one of its bucket subdomains) or a loopback address on our own port;
+ * anything else (a proxy in front of us) is caught at fetch time by the hop marker.
+ */
+function selfOriginRefusal(protocol: "http" | "https", host: string): string | null {
+  const parsed = parseOriginHost(host);
+  if (!parsed.ok) return null;
+  const { hostname } = parsed.host;
+  const port = parsed.host.port ?? (protocol === "https" ? 443 : 80);
+  const { objectHost, port: ownPort } = env();
+  const name = hostname.toLowerCase();
+  const isSelf = (objectHost && (name === objectHost || name.endsWith(`.${objectHost}`))) || (LOOPBACK_NAMES.test(name) && port === ownPort);
+  return isSelf ? `${host} is this service's own address; a rule whose origin is this service would loop` : null;
+}
+
 /** Private, loopback and metadata origins are refused unless ORIGIN_ALLOWLIST names them. */
 async function originProblems(rule: MirrorRule): Promise<{ path: string; message: string }[]> {
   allowlist ??= new OriginAllowlist(env().originAllowlist);
   const problems = [];
   for (const [field, origin] of [["origin", rule.origin], ["backupOrigin", rule.backupOrigin]] as const) {
     if (origin?.type !== "url") continue;
-    const refusal = await originHostRefusal(allowlist, origin.host);
+    const refusal = selfOriginRefusal(origin.protocol, origin.host) ?? (await originHostRefusal(allowlist, origin.host));
     if (refusal) problems.push({ path: `${field}.host`, message: `${refusal[0]!.toUpperCase()}${refusal.slice(1)}.` });
   }
   return problems;

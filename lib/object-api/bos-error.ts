@@ -22,6 +22,8 @@ export const BOS_ERROR_STATUS = {
   BucketInUse: 409,
   InvalidRange: 416,
   MirrorFailed: 424,
+  LoopDetected: 508,
+  InsufficientStorage: 507,
   InternalError: 500,
 } as const;
 

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
 import { getAcl, putAcl } from "./acl-handlers";
 import { authenticate, type Identity } from "./authenticate";
@@ -12,8 +13,19 @@ import { BosError, sendBosError, toBosError } from "./bos-error";
 import { createBucketHandler, deleteBucketHandler, headBucketHandler, listBucketsHandler, listObjectsHandler } from "./bucket-handlers";
 import type { ObjectApiContext } from "./context";
 import { deleteMirroring, getMirroring, putMirroring } from "./mirroring-handlers";
-import { deleteObjectHandler, getObject, putObject, requireBucket } from "./object-handlers";
+import { deleteObjectHandler, getObject, putObject } from "./object-handlers";
 import { requestTarget } from "./request-target";
+
+/**
+ * On every object-API response, errors included. Object bytes are whatever a client uploaded or an
+ * origin sent (HTML, SVG, ...) and share an origin with the console: `sandbox` gives the document a
+ * unique opaque origin, so its script (if any runs at all) has no cookies, storage or same-origin
+ * access to /api; nosniff stops a browser from guessing a scriptable type from the bytes.
+ */
+const OBJECT_RESPONSE_HEADERS: [string, string][] = [
+  ["x-content-type-options", "nosniff"],
+  ["content-security-policy", "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"],
+];
 
 type Handler = (ctx: ObjectApiContext) => Promise<void>;
 /** "read": what an anonymous client may do in a public-read bucket. "write": anything else. */
@@ -52,9 +64,13 @@ function route(ctx: ObjectApiContext): Route {
   return notAllowed(method, "an object");
 }
 
+/**
+ * Anonymous requests may only read public-read buckets. A missing bucket answers exactly as a
+ * private one does, so anonymous clients cannot probe which bucket names exist.
+ */
 async function authorize(identity: Identity, access: Route["access"], bucket: string | null): Promise<void> {
   if (identity.kind === "access-key") return;
-  if (access === "read" && bucket !== null && (await requireBucket(bucket)).acl === "public-read") return;
+  if (access === "read" && bucket !== null && (await findBucketRecord(bucket))?.acl === "public-read") return;
   throw new BosError("AccessDenied", "This request needs a bce-auth-v1 signature (or a presigned URL).");
 }
 
@@ -77,6 +93,7 @@ export function createObjectApi(engine: MirrorEngine, objectHost: string | undef
       }
       if (!target) return false;
       res.setHeader("x-bce-request-id", requestId);
+      for (const [name, value] of OBJECT_RESPONSE_HEADERS) res.setHeader(name, value);
       const ctx: ObjectApiContext = { req, res, requestId, target, engine, audit: { actor: "anonymous", requestId } };
       Promise.resolve()
         .then(async () => {

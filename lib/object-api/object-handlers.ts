@@ -11,8 +11,9 @@ import { findMatchingRule } from "@/lib/mirroring/rule-set";
 import { objectKeyProblem } from "@/lib/objects/object-key";
 import { contentMd5Hex, pickStoredHeaders, pickUserMeta } from "@/lib/objects/object-meta";
 import { blobStore, commitObject, deleteObject, findObject } from "@/lib/objects/object-store";
+import { UnsafeOriginPath } from "@/lib/origin/mirror-engine";
 import { OriginNotFound } from "@/lib/origin/mirror-fetch";
-import { OriginFailure } from "@/lib/origin/origin-client";
+import { MIRROR_HOP_HEADER, OriginFailure } from "@/lib/origin/origin-client";
 import { BosError } from "./bos-error";
 import type { ObjectApiContext } from "./context";
 import { serveObject } from "./serve-object";
@@ -36,10 +37,14 @@ export async function getObject(ctx: ObjectApiContext, bucketName: string, rawKe
   if (object) return serveObject(ctx.req, ctx.res, object);
   // Back-to-origin runs only for GET of a missing object, never for HEAD.
   if (ctx.req.method !== "GET") throw new BosError("NoSuchKey", `${key} does not exist in ${bucket.name}.`);
+  if (ctx.req.headers[MIRROR_HOP_HEADER] !== undefined) {
+    throw new BosError("LoopDetected", `${key} does not exist in ${bucket.name}, and this request came from a back-to-origin fetch, so it does not go back to origin again (a rule's origin points at this service).`);
+  }
   return backToOrigin(ctx, bucket, key);
 }
 
 function fetchError(error: unknown, bucket: BucketRecord, key: string): Error {
+  if (error instanceof UnsafeOriginPath) return new BosError("InvalidObjectName", error.message);
   if (error instanceof OriginNotFound) return new BosError("NoSuchKey", `${key} does not exist in ${bucket.name}, and ${error.message}.`);
   if (error instanceof OriginFailure) return new BosError("MirrorFailed", `Back-to-origin failed: ${error.message}.`);
   return error as Error;
@@ -58,20 +63,32 @@ async function backToOrigin(ctx: ObjectApiContext, bucket: BucketRecord, key: st
   const miss = { rawQuery: target.rawQuery, headers: req.headers };
 
   if (rule.mode === "redirect") {
-    const flight = engine.fetch(bucket, key, rule, miss);
-    flight.done.catch((error: Error) => console.warn(`[${ctx.requestId}] background fetch of ${bucket.name}/${key} failed: ${error.message}`));
-    res.writeHead(302, { location: redirectLocation(computeOriginAddress(rule, key, target.rawQuery).primary) });
+    const location = computeOriginAddress(rule, key, target.rawQuery);
+    if (location.refusal) throw new BosError("InvalidObjectName", location.refusal);
+    // Past the queue's capacity this fetches nothing (counted in engine.backgroundStats): the client has its redirect.
+    engine.fetchInBackground(bucket, key, rule, miss, (error) =>
+      console.warn(`[${ctx.requestId}] background fetch of ${bucket.name}/${key} failed: ${error.message}`),
+    );
+    res.writeHead(302, { location: redirectLocation(location.primary) });
     res.end();
     return;
   }
 
-  const flight = engine.fetch(bucket, key, rule, miss);
+  let flight;
+  try {
+    flight = engine.fetch(bucket, key, rule, miss);
+  } catch (error) {
+    throw fetchError(error, bucket, key);
+  }
   if (req.headers.range !== undefined) {
     // A range of a missing object: fetch the whole object (shared with other misses), then serve the range.
     const stored = await flight.done.catch((error: unknown) => {
       throw fetchError(error, bucket, key);
     });
-    return serveObject(req, res, stored);
+    // null: a client's newer write (or delete) of the key won over the origin copy.
+    const current = stored ?? (await findObject(bucket.id, key));
+    if (!current) throw new BosError("NoSuchKey", `${key} was deleted while it was being fetched from origin.`);
+    return serveObject(req, res, current);
   }
   const source = await flight.head.catch((error: unknown) => {
     throw fetchError(error, bucket, key);

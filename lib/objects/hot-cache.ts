@@ -10,14 +10,12 @@
  * A deployment with several processes writing one database would need these turned off.
  */
 import type { BucketRecord } from "@/lib/buckets/bucket-service";
+import { env } from "@/lib/env";
 import { LruCache } from "./lru";
 import type { ObjectRecord } from "./object-meta";
 
 /** Objects up to this size are kept in memory after their first read. */
 export const SMALL_OBJECT_BYTES = 256 * 1024;
-const CONTENT_BUDGET_BYTES = 64 * 1024 * 1024;
-const MAX_OBJECT_ENTRIES = 100_000;
-const MAX_BUCKET_ENTRIES = 10_000;
 
 interface HotCaches {
   /** Bucket name to row; null records a name that does not exist. */
@@ -28,14 +26,49 @@ interface HotCaches {
   content: LruCache<string, Buffer>;
 }
 
+/** Fixed cost of an entry (Map slot, LRU entry, record object, Date), measured roughly with heap snapshots. */
+const ENTRY_OVERHEAD_BYTES = 400;
+/** JavaScript strings take up to 2 bytes per character. */
+const stringBytes = (value: string) => value.length * 2;
+
+function recordBytes(record: Record<string, string>): number {
+  let total = 64;
+  for (const name in record) total += 48 + stringBytes(name) + stringBytes(record[name]!);
+  return total;
+}
+
+/** An estimate of an object row's memory: its key and metadata dominate, and they are user-controlled. */
+export function objectEntryBytes(object: ObjectRecord | null): number {
+  if (!object) return ENTRY_OVERHEAD_BYTES;
+  return (
+    ENTRY_OVERHEAD_BYTES +
+    2 * stringBytes(object.key) + // the record's key and the cache key
+    stringBytes(object.etag) +
+    stringBytes(object.blobName) +
+    stringBytes(object.storageClass) +
+    stringBytes(object.sourceUrl ?? "") +
+    recordBytes(object.httpMeta) +
+    recordBytes(object.userMeta)
+  );
+}
+
+const bucketEntryBytes = (bucket: BucketRecord | null) => ENTRY_OVERHEAD_BYTES + (bucket ? 4 * stringBytes(bucket.name) + 128 : 0);
+
 const holder = globalThis as typeof globalThis & { __bosHotCaches?: HotCaches };
 
+/**
+ * Every cache is bounded in bytes (METADATA_CACHE_BYTES for bucket and object rows,
+ * CONTENT_CACHE_BYTES for small objects' bytes), so memory does not grow with key or metadata size.
+ */
 export function hotCaches(): HotCaches {
-  holder.__bosHotCaches ??= {
-    buckets: new LruCache(MAX_BUCKET_ENTRIES),
-    objects: new LruCache(MAX_OBJECT_ENTRIES),
-    content: new LruCache(CONTENT_BUDGET_BYTES, (bytes) => bytes.length),
-  };
+  if (!holder.__bosHotCaches) {
+    const { metadata, content } = env().cacheBytes;
+    holder.__bosHotCaches = {
+      buckets: new LruCache(Math.max(Math.floor(metadata / 16), 64 * 1024), bucketEntryBytes),
+      objects: new LruCache(metadata, objectEntryBytes),
+      content: new LruCache(content, (bytes) => bytes.length + ENTRY_OVERHEAD_BYTES),
+    };
+  }
   return holder.__bosHotCaches;
 }
 

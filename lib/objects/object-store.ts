@@ -48,15 +48,68 @@ export async function findObject(bucketId: number, key: string): Promise<ObjectR
 
 export type NewObject = Omit<ObjectRecord, "blobName" | "lastModified">;
 
-/** Stores a complete, verified temporary file as object `key`, replacing any previous version. */
-export async function commitObject(temp: TempFile, object: NewObject): Promise<ObjectRecord> {
+/**
+ * A back-to-origin fetch's claim on a key: any client write or delete of that key after the miss
+ * supersedes it, so the older origin copy is never committed over a newer write (or undoes a delete).
+ */
+export interface MissWatch {
+  readonly superseded: boolean;
+  release(): void;
+}
+
+interface WatchState {
+  superseded: boolean;
+}
+
+const watchHolder = globalThis as typeof globalThis & { __bosMissWatches?: Map<string, Set<WatchState>> };
+const missWatches = () => (watchHolder.__bosMissWatches ??= new Map());
+
+/** Registers a miss of `key`; call before looking at the origin, release when the fetch settles. */
+export function watchMiss(bucketId: number, key: string): MissWatch {
+  const id = objectCacheKey(bucketId, key);
+  const state: WatchState = { superseded: false };
+  const set = missWatches().get(id) ?? new Set();
+  set.add(state);
+  missWatches().set(id, set);
+  return {
+    get superseded() {
+      return state.superseded;
+    },
+    release() {
+      set.delete(state);
+      if (set.size === 0 && missWatches().get(id) === set) missWatches().delete(id);
+    },
+  };
+}
+
+/** A client write or delete of `key` starts: every fetch that missed it before loses. */
+function supersedeMisses(bucketId: number, key: string): void {
+  for (const state of missWatches().get(objectCacheKey(bucketId, key)) ?? []) state.superseded = true;
+}
+
+/**
+ * Stores a complete, verified blob as object `key`, replacing any previous version. With `miss`
+ * (a back-to-origin commit) it stores only if the key is still absent and no client wrote or
+ * deleted it since the miss, in one transaction, and returns null otherwise.
+ */
+export async function commitObject(temp: TempFile, object: NewObject, miss?: MissWatch): Promise<ObjectRecord | null> {
+  if (!miss) supersedeMisses(object.bucketId, object.key);
   const store = blobStore();
   const blobName = store.newBlobName(object.bucketId, object.key);
   await store.commitTemp(temp, blobName);
-  return saveRow(object, blobName);
+  let saved: ObjectRecord | null;
+  try {
+    saved = await saveRow(object, blobName, miss);
+  } catch (error) {
+    // No row points at the blob: remove it now rather than leave it until a restart.
+    await store.removeBlob(blobName).catch(() => undefined);
+    throw error;
+  }
+  if (!saved) await store.removeBlob(blobName);
+  return saved;
 }
 
-async function saveRow(object: NewObject, blobName: string): Promise<ObjectRecord> {
+async function saveRow(object: NewObject, blobName: string, miss?: MissWatch): Promise<ObjectRecord | null> {
   const data = {
     size: BigInt(object.size),
     etag: object.etag,
@@ -68,11 +121,14 @@ async function saveRow(object: NewObject, blobName: string): Promise<ObjectRecor
     lastModified: new Date(),
   };
   const where = { bucketId_key: { bucketId: object.bucketId, key: object.key } };
-  const { previous, row } = await db().$transaction(async (tx) => {
+  const result = await db().$transaction(async (tx) => {
     const previous = await tx.storedObject.findUnique({ where, select: { blobName: true } });
+    if (miss && (previous || miss.superseded)) return null;
     const row = await tx.storedObject.upsert({ where, create: { bucketId: object.bucketId, key: object.key, ...data }, update: data });
     return { previous, row };
   });
+  if (!result) return null;
+  const { previous, row } = result;
   const record = toRecord(row);
   hotCaches().objects.set(objectCacheKey(object.bucketId, object.key), record);
   if (previous && previous.blobName !== blobName) {
@@ -83,6 +139,7 @@ async function saveRow(object: NewObject, blobName: string): Promise<ObjectRecor
 }
 
 export async function deleteObject(bucketId: number, key: string): Promise<boolean> {
+  supersedeMisses(bucketId, key);
   const row = await db().storedObject.findFirst({ where: { bucketId, key }, select: { id: true, blobName: true } });
   if (!row) return false;
   await db().storedObject.delete({ where: { id: row.id } });

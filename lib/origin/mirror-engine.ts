@@ -12,6 +12,7 @@ import { blobStore, findObject } from "@/lib/objects/object-store";
 import { buildOriginHeaders } from "@/lib/mirroring/origin-headers";
 import { computeOriginAddress, formatOriginTarget, type OriginTarget } from "@/lib/mirroring/origin-address";
 import type { MirrorRule } from "@/lib/mirroring/rule-schema";
+import { BackgroundQueue } from "./background-queue";
 import { MirrorFetch, type MirrorFetchTarget, type OriginSource } from "./mirror-fetch";
 import { OriginClient, OriginFailure, discardBody, type OriginResponse } from "./origin-client";
 
@@ -43,23 +44,50 @@ function flatten(headers: IncomingHttpHeaders): [string, string][] {
 export interface EngineLimits {
   maxObjectSize: number;
   bodyTimeoutMs: number;
+  /** Redirect mode: background fetches waiting at most, and running at once per origin. */
+  backgroundQueue: number;
+  backgroundPerOrigin: number;
+}
+
+/** A key whose origin path would leave the rule's address (a "." or ".." segment). */
+export class UnsafeOriginPath extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UnsafeOriginPath";
+  }
+}
+
+export type BackgroundOutcome = "started" | "queued" | "already-fetching" | "dropped";
+
+function defaultLimits(): EngineLimits {
+  const config = env();
+  return {
+    maxObjectSize: config.maxObjectSize,
+    bodyTimeoutMs: config.origin.bodyTimeoutMs,
+    backgroundQueue: config.backgroundFetch.queue,
+    backgroundPerOrigin: config.backgroundFetch.perOrigin,
+  };
 }
 
 export class MirrorEngine {
   private readonly flights = new Map<string, MirrorFetch>();
+  private readonly background: BackgroundQueue;
 
   constructor(
     private readonly client = new OriginClient(),
-    private readonly limits: EngineLimits = { maxObjectSize: env().maxObjectSize, bodyTimeoutMs: env().origin.bodyTimeoutMs },
-  ) {}
+    private readonly limits: EngineLimits = defaultLimits(),
+  ) {
+    this.background = new BackgroundQueue(limits.backgroundQueue, limits.backgroundPerOrigin);
+  }
 
-  /** The running fetch of this object, or a new one. */
+  /** The running fetch of this object, or a new one. Throws UnsafeOriginPath before any request. */
   fetch(bucket: { id: number }, key: string, rule: MirrorRule, request: MissRequest): MirrorFetch {
     const flightKey = `${bucket.id}\0${key}`;
     const running = this.flights.get(flightKey);
     if (running && !running.settled) return running;
 
     const address = computeOriginAddress(rule, key, request.rawQuery);
+    if (address.refusal) throw new UnsafeOriginPath(address.refusal);
     const headers = buildOriginHeaders(rule.headers, flatten(request.headers));
     const targets = [address.primary, address.backup].filter((target): target is OriginTarget => target !== null);
     const flight = new MirrorFetch({
@@ -79,8 +107,32 @@ export class MirrorEngine {
     return flight;
   }
 
+  /**
+   * Redirect mode's fetch behind the 302: through a bounded queue, at most `backgroundPerOrigin`
+   * running per origin. Past the queue nothing is fetched (the client has its redirect anyway)
+   * and the drop is counted, so a flood of distinct keys cannot exhaust sockets or descriptors.
+   */
+  fetchInBackground(bucket: { id: number }, key: string, rule: MirrorRule, request: MissRequest, onError: (error: Error) => void): BackgroundOutcome {
+    const flightKey = `${bucket.id}\0${key}`;
+    const running = this.flights.get(flightKey);
+    if ((running && !running.settled) || this.background.has(flightKey)) return "already-fetching";
+    const address = computeOriginAddress(rule, key, request.rawQuery);
+    if (address.refusal) throw new UnsafeOriginPath(address.refusal);
+    const origin = address.primary.kind === "url" ? new URL(address.primary.url).host : `bos://${address.primary.bucket}`;
+    return this.background.submit(flightKey, origin, async () => {
+      // It may have been stored (or be fetching for a live GET) while it waited.
+      if (await findObject(bucket.id, key)) return;
+      await this.fetch(bucket, key, rule, request).done.catch(onError);
+    });
+  }
+
   get activeFetches(): number {
     return this.flights.size;
+  }
+
+  /** Redirect mode's background work, for tests, logs and metrics. */
+  get backgroundStats(): { running: number; queued: number; dropped: number } {
+    return this.background.stats();
   }
 
   private target(target: OriginTarget, headers: Map<string, string>): MirrorFetchTarget {
@@ -114,7 +166,7 @@ export class MirrorEngine {
     };
   }
 
-  /** A private bucket of this deployment, read directly (no HTTP). */
+  /** A private bucket of this deployment, read directly (no HTTP, so no loop through our own API). */
   private async openBucketObject(bucketName: string, key: string, label: string): Promise<OriginSource | "not-found"> {
     const bucket = await db().bucket.findUnique({ where: { name: bucketName }, select: { id: true } });
     const object = bucket ? await findObject(bucket.id, key) : null;

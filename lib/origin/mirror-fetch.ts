@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import type { TempFile } from "@/lib/objects/blob-store";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
-import { blobStore, commitObject } from "@/lib/objects/object-store";
+import { blobStore, commitObject, watchMiss, type MissWatch } from "@/lib/objects/object-store";
 import { OriginFailure, discardBody } from "./origin-client";
 
 const READ_CHUNK = 1024 * 1024;
@@ -58,8 +58,13 @@ export interface MirrorFetchInput {
 export class MirrorFetch {
   /** Resolves when a body starts arriving; rejects with OriginNotFound or OriginFailure. */
   readonly head: Promise<OriginSource>;
-  /** Resolves once the object is stored; rejects when nothing was stored. */
-  readonly done: Promise<ObjectRecord>;
+  /**
+   * Resolves once the body is complete and verified: with the stored object, or null when a
+   * client's newer write or delete of the key won (the origin copy is then not stored). Rejects
+   * when the fetch failed.
+   */
+  readonly done: Promise<ObjectRecord | null>;
+  private readonly watch: MissWatch;
   private resolveHead!: (source: OriginSource) => void;
   private rejectHead!: (error: Error) => void;
   /** Readers and the writer waiting for the next change (bytes received or written, end, failure). */
@@ -82,6 +87,7 @@ export class MirrorFetch {
   settled = false;
 
   constructor(private readonly input: MirrorFetchInput) {
+    this.watch = watchMiss(input.bucketId, input.key);
     this.head = new Promise((resolve, reject) => {
       this.resolveHead = resolve;
       this.rejectHead = reject;
@@ -89,12 +95,13 @@ export class MirrorFetch {
     this.head.catch(() => undefined);
     this.done = this.run().finally(() => {
       this.settled = true;
+      this.watch.release();
       void this.closeIfIdle();
     });
     this.done.catch(() => undefined);
   }
 
-  private async run(): Promise<ObjectRecord> {
+  private async run(): Promise<ObjectRecord | null> {
     const failures: string[] = [];
     const notFound: string[] = [];
     try {
@@ -119,7 +126,7 @@ export class MirrorFetch {
     }
   }
 
-  private async receive(source: OriginSource): Promise<ObjectRecord> {
+  private async receive(source: OriginSource): Promise<ObjectRecord | null> {
     const { maxSize } = this.input;
     if (source.declaredSize !== null && source.declaredSize > maxSize) {
       discardBody(source.body);
@@ -165,18 +172,26 @@ export class MirrorFetch {
     if (source.expectedMd5 !== null && source.expectedMd5 !== md5) {
       throw new OriginFailure("digest", `the body's MD5 ${md5} does not match the ${source.expectedMd5} that ${source.sourceUrl} declared`);
     }
+    // Committed before the last byte is released: a client that has the whole object can rely on
+    // a HEAD, GET or LIST that starts afterwards seeing it, and a failed commit (a full disk)
+    // reaches every client as a broken response rather than a 200 that was never stored.
+    const stored = await commitObject(
+      this.temp,
+      {
+        bucketId: this.input.bucketId,
+        key: this.input.key,
+        size: this.written,
+        etag: md5,
+        storageClass: this.input.storageClass,
+        httpMeta: source.httpMeta,
+        userMeta: {},
+        sourceUrl: source.sourceUrl,
+      },
+      this.watch,
+    );
     this.verified = true;
     this.notify();
-    return commitObject(this.temp, {
-      bucketId: this.input.bucketId,
-      key: this.input.key,
-      size: this.written,
-      etag: md5,
-      storageClass: this.input.storageClass,
-      httpMeta: source.httpMeta,
-      userMeta: {},
-      sourceUrl: source.sourceUrl,
-    });
+    return stored;
   }
 
   private changed(): Promise<void> {

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { ensureRootAccessKey } from "@/lib/auth/access-key-service";
 import { createObjectApi } from "@/lib/object-api/object-api";
 import { reconcileStorage } from "@/lib/objects/object-store";
-import { MirrorEngine } from "@/lib/origin/mirror-engine";
+import { MirrorEngine, type EngineLimits } from "@/lib/origin/mirror-engine";
 import { OriginClient } from "@/lib/origin/origin-client";
 import { OriginAllowlist } from "@/lib/origin/ssrf-guard";
 import { env } from "@/lib/env";
@@ -23,12 +23,15 @@ export const TEST_TIMEOUTS = { connectTimeoutMs: 2_000, headersTimeoutMs: 1_000,
 export const TEST_MAX_OBJECT_SIZE = 8 * 1024 * 1024;
 
 /** Origins are allowed per ORIGIN_ALLOWLIST, as in the app; timeouts are short for fault tests. */
-export async function startObjectServer(objectHost?: string): Promise<TestObjectServer> {
+export async function startObjectServer(objectHost?: string, limits: Partial<EngineLimits> = {}): Promise<TestObjectServer> {
   await ensureRootAccessKey();
   await reconcileStorage();
   const engine = new MirrorEngine(new OriginClient(new OriginAllowlist(env().originAllowlist), TEST_TIMEOUTS), {
     maxObjectSize: TEST_MAX_OBJECT_SIZE,
     bodyTimeoutMs: TEST_TIMEOUTS.bodyTimeoutMs,
+    backgroundQueue: 100,
+    backgroundPerOrigin: 4,
+    ...limits,
   });
   const api = createObjectApi(engine, objectHost);
   const server: Server = createServer((req, res) => {
