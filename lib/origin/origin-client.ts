@@ -11,6 +11,12 @@ import { OriginAllowlist, connectionRefusal } from "./ssrf-guard";
 
 export const MAX_REDIRECTS = 5;
 export const USER_AGENT = "bos-mirror/0.1 (mirror back-to-origin)";
+/**
+ * Marks every back-to-origin request. A request that arrives carrying it (a rule whose origin is
+ * this service, directly or through a proxy) never goes back to origin again: no recursion.
+ * An x-bce-* name, so no rule can pass, set or remove it (origin-headers.ts).
+ */
+export const MIRROR_HOP_HEADER = "x-bce-mirror-hop";
 
 export type OriginFailureKind = "refused" | "timeout" | "network" | "redirects" | "too-large" | "incomplete" | "digest";
 
@@ -85,7 +91,7 @@ export class OriginClient {
         response = await request(current, {
           method: "GET",
           dispatcher: this.agent,
-          headers: { ...Object.fromEntries(headers), "user-agent": USER_AGENT },
+          headers: { ...Object.fromEntries(headers), "user-agent": USER_AGENT, [MIRROR_HOP_HEADER]: "1" },
           signal,
         });
       } catch (error) {
