@@ -1,12 +1,13 @@
 /**
  * Who sent an object-API request: a verified access key (bce-auth-v1, in the Authorization
  * header or a presigned URL's `authorization` parameter), or nobody. A request that carries a
- * signature which does not verify is refused outright, never treated as anonymous.
+ * signature which does not verify, or which does not cover the Host header, is refused outright,
+ * never treated as anonymous.
  */
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { findSigningSecret } from "@/lib/auth/access-key-service";
-import { computeSignature, parseAuthorization } from "@/lib/auth/bce-signature";
+import { canonicalHeaders, computeSignature, parseAuthorization } from "@/lib/auth/bce-signature";
 import { BosError } from "./bos-error";
 
 export type Identity = { kind: "access-key"; accessKeyId: string } | { kind: "anonymous" };
@@ -58,6 +59,12 @@ export async function authenticate(req: IncomingMessage, rawPath: string, rawQue
   }
   if (signedAt > now + MAX_CLOCK_SKEW_SECONDS * 1000) {
     throw new BosError("RequestExpired", "The signature's timestamp is too far in the future; check the client's clock.");
+  }
+  // A signature that leaves Host out is valid for any host: with OBJECT_HOST, one made for
+  // a.{OBJECT_HOST} would replay against b.{OBJECT_HOST}. An empty list means BOS's default set,
+  // which covers host whenever the request has one.
+  if (!canonicalHeaders(req.headers, parsed.signedHeaders).names.includes("host")) {
+    throw new BosError("AccessDenied", "The signature must cover the host header: list host among the signed headers.");
   }
   const key = await findSigningSecret(parsed.accessKeyId);
   if (!key || !key.enabled) throw new BosError("InvalidAccessKeyId", `The access key ${parsed.accessKeyId} does not exist or is disabled.`);

@@ -94,6 +94,54 @@ describe("rejections", () => {
   });
 });
 
+describe("signatures must cover Host", () => {
+  const objectIn = (bucket: string, key: string) => db().storedObject.count({ where: { key, bucket: { name: bucket } } });
+
+  it("refuses a valid signature that lists only x-bce-date, and stores nothing", async () => {
+    const url = new URL(`${server.url}/v1/private-b/hostless.txt`);
+    const date = bceTimestamp(new Date());
+    const authorization = signRequest(TEST_CREDENTIALS, { method: "PUT", rawPath: url.pathname, query: [], headers: { "x-bce-date": date } }, { signedHeaders: ["x-bce-date"] });
+    await expectDenied(await fetch(url, { method: "PUT", body: "x", headers: { authorization, "x-bce-date": date } }), "AccessDenied");
+    expect(await objectIn("private-b", "hostless.txt")).toBe(0);
+  });
+
+  it("does not let a DELETE signed for one virtual-host bucket delete the same key in another", async () => {
+    const vhost = await startObjectServer("objects.test");
+    try {
+      for (const bucket of ["alpha-b", "beta-b"]) {
+        await bucketWithRules(server.url, bucket);
+        expect((await signedFetch(`${server.url}/v1/${bucket}/k`, { method: "PUT", body: bucket })).status).toBe(200);
+      }
+      const { request } = await import("undici");
+      const date = bceTimestamp(new Date());
+      const del = (host: string, authorization: string) => request(`${vhost.url}/k`, { method: "DELETE", headers: { host, authorization, "x-bce-date": date } });
+      const sign = (signedHeaders: string[], host: string) =>
+        signRequest(TEST_CREDENTIALS, { method: "DELETE", rawPath: "/k", query: [], headers: { host, "x-bce-date": date } }, { signedHeaders });
+
+      // One signature without host, sent to both buckets: refused in both.
+      const hostless = sign(["x-bce-date"], "alpha-b.objects.test");
+      for (const host of ["alpha-b.objects.test", "beta-b.objects.test"]) {
+        const response = await del(host, hostless);
+        expect(response.statusCode).toBe(403);
+        expect((await response.body.json()) as object).toMatchObject({ code: "AccessDenied" });
+      }
+      // A signature over alpha's host does not verify for beta.
+      const forAlpha = sign(["host", "x-bce-date"], "alpha-b.objects.test");
+      const replayed = await del("beta-b.objects.test", forAlpha);
+      expect(replayed.statusCode).toBe(403);
+      expect((await replayed.body.json()) as object).toMatchObject({ code: "SignatureDoesNotMatch" });
+      expect([await objectIn("alpha-b", "k"), await objectIn("beta-b", "k")]).toEqual([1, 1]);
+
+      const genuine = await del("alpha-b.objects.test", forAlpha);
+      await genuine.body.dump();
+      expect(genuine.statusCode).toBe(204);
+      expect([await objectIn("alpha-b", "k"), await objectIn("beta-b", "k")]).toEqual([0, 1]);
+    } finally {
+      await vhost.stop();
+    }
+  });
+});
+
 describe("what is allowed", () => {
   it("lets anyone read a public-read bucket, and a miss there goes back to origin", async () => {
     const hit = await fetch(`${server.url}/v1/public-b/open.txt`);
