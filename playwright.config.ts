@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { EXPECT_TIMEOUT_MS, TEST_TIMEOUT_MS } from "./tests/support/timeouts";
 
 const port = 3210;
 // A fresh data directory per run: the console starts on an empty, freshly migrated database.
@@ -11,12 +12,17 @@ export default defineConfig({
   fullyParallel: true,
   workers: 2,
   retries: 0,
+  // Ceilings, not waits: every step waits on a condition (tests/support/timeouts.ts).
+  timeout: TEST_TIMEOUT_MS,
+  expect: { timeout: EXPECT_TIMEOUT_MS },
   forbidOnly: !!process.env.CI,
   reporter: [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     screenshot: "on",
     trace: "retain-on-failure",
+    actionTimeout: EXPECT_TIMEOUT_MS,
+    navigationTimeout: EXPECT_TIMEOUT_MS * 2,
   },
   projects: [
     {

@@ -1,11 +1,14 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { TEST_TIMEOUT_MS } from "./tests/support/timeouts";
 
 const root = path.dirname(new URL(import.meta.url).pathname);
 
 export default defineConfig({
   resolve: { alias: { "@": root } },
   test: {
+    testTimeout: TEST_TIMEOUT_MS,
+    hookTimeout: TEST_TIMEOUT_MS,
     projects: [
       {
         extends: true,

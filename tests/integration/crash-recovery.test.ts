@@ -1,5 +1,4 @@
 /** kill -9 in the middle of a back-to-origin fetch, then a restart: nothing half-written survives. */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -7,28 +6,12 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { RecordingOrigin } from "../support/recording-origin";
 import { bucketWithRules } from "../support/object-server";
+import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { waitFor } from "../support/wait";
 import { signedFetch } from "../support/signed-fetch";
 
 let origin: RecordingOrigin;
-let child: ChildProcess | null = null;
-
-function startServerProcess(): Promise<string> {
-  const process_ = spawn(process.execPath, ["--import", "tsx", "tests/support/object-server-main.ts"], {
-    env: { ...process.env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  child = process_;
-  return new Promise((resolve, reject) => {
-    let output = "";
-    process_.stdout!.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = output.match(/listening (http:\/\/\S+)/);
-      if (match) resolve(match[1]!);
-    });
-    process_.once("exit", (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-}
+let server: ServerProcess | null = null;
 
 const tmpFiles = () => readdir(path.join(env().dataDir, "tmp"));
 
@@ -36,7 +19,7 @@ beforeAll(async () => {
   origin = await new RecordingOrigin().start();
 });
 afterAll(async () => {
-  child?.kill("SIGKILL");
+  await server?.kill();
   await origin.stop();
 });
 
@@ -49,15 +32,15 @@ it("leaves no row, no stray temporary file and no orphan blob after kill -9 mid-
     if (!fetching) res.end(Buffer.alloc(size - 1024 * 1024, 1));
   });
 
-  let base = await startServerProcess();
+  server = await startServerProcess();
+  let base = server.url;
   await bucketWithRules(base, "crash", [{ sourceUrl: `http://${origin.host}` }]);
   const response = await signedFetch(`${base}/v1/crash/big.bin`);
   const reader = response.body!.getReader();
   await reader.read();
   await waitFor(async () => (await tmpFiles()).length === 1, "the temporary file to fill");
 
-  child!.kill("SIGKILL");
-  await new Promise((resolve) => child!.once("exit", resolve));
+  await server.kill();
   await reader.read().catch(() => undefined);
   expect(await tmpFiles()).toHaveLength(1);
 
@@ -68,7 +51,8 @@ it("leaves no row, no stray temporary file and no orphan blob after kill -9 mid-
   await db().storedObject.create({ data: { bucketId: bucket.id, key: "ghost", size: 1n, etag: "x", storageClass: "STANDARD", blobName: "cd".padEnd(64, "0") + ".000000000000" } });
 
   fetching = false;
-  base = await startServerProcess();
+  server = await startServerProcess();
+  base = server.url;
   expect(await tmpFiles()).toEqual([]);
   expect(await db().storedObject.count()).toBe(0);
   expect(await readdir(path.join(env().dataDir, "blobs", "ab"))).toEqual([]);

@@ -1,0 +1,37 @@
+/**
+ * The object API in a child process (tests/support/object-server-main.ts), for tests that kill it
+ * or run it on another data directory. Resolves with its URL once it listens; rejects if it exits.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+
+export interface ServerProcess {
+  url: string;
+  child: ChildProcess;
+  /** Everything it printed to stderr so far. */
+  stderr: () => string;
+  kill: () => Promise<void>;
+}
+
+export function startServerProcess(extraEnv: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "tests/support/object-server-main.ts"], {
+    env: { ...process.env, ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  let errors = "";
+  child.stderr!.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.match(/listening (http:\/\/\S+)/);
+      if (match) resolve({ url: match[1]!, child, stderr: () => errors, kill });
+    });
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${output}\n${errors}`)));
+  });
+}
