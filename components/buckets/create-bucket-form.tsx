@@ -73,7 +73,7 @@ export function CreateBucketForm() {
         <Field label="Default storage class" error={formState.errors.defaultStorageClass?.message}>
           {(a11y) => (
             <select {...a11y} {...register("defaultStorageClass")} className={inputClass}>
-              <StorageClassOptions zoneType={zoneType} />
+              <StorageClassOptions zoneType={zoneType ?? "SINGLE_AZ"} />
             </select>
           )}
         </Field>

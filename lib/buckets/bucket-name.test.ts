@@ -13,4 +13,11 @@ describe("bucket names", () => {
     const bad = createBucketSchema.safeParse({ name: "abc", zoneType: "MULTI_AZ", defaultStorageClass: "COLD" });
     expect(bad.error?.issues[0]).toMatchObject({ path: ["defaultStorageClass"] });
   });
+
+  it("defaults the zone type to single-AZ and the storage class to the zone's standard class, as BOS does", () => {
+    expect(createBucketSchema.parse({ name: "abc" })).toEqual({ name: "abc", zoneType: "SINGLE_AZ", defaultStorageClass: "STANDARD" });
+    expect(createBucketSchema.parse({ name: "abc", zoneType: "MULTI_AZ" })).toEqual({ name: "abc", zoneType: "MULTI_AZ", defaultStorageClass: "MAZ_STANDARD" });
+    expect(createBucketSchema.parse({ name: "abc", defaultStorageClass: "COLD" })).toMatchObject({ zoneType: "SINGLE_AZ", defaultStorageClass: "COLD" });
+    expect(createBucketSchema.safeParse({ name: "abc", defaultStorageClass: "MAZ_STANDARD" }).error?.issues[0]).toMatchObject({ path: ["defaultStorageClass"] });
+  });
 });

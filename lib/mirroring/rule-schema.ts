@@ -108,7 +108,8 @@ const ruleFields = z.object({
   headers: headerRulesSchema.default({ passAll: false, pass: [], prohibit: [], set: [] }),
 });
 
-type RuleFields = z.output<typeof ruleFields>;
+// The storage class plays no part here, and a request may leave it out.
+type RuleFields = Omit<z.output<typeof ruleFields>, "storageClass">;
 
 /** Checks that involve several fields of one rule. */
 function checkRuleFields(rule: RuleFields, ctx: z.RefinementCtx): void {
@@ -137,15 +138,25 @@ function checkRuleFields(rule: RuleFields, ctx: z.RefinementCtx): void {
   });
 }
 
-/** Create a rule (POST). */
+/** A complete rule: what the console form submits, BOS's JSON translates to, and the engine runs. */
 export const mirrorRuleSchema = ruleFields.superRefine(checkRuleFields);
+
+/**
+ * What the management API accepts. As in BOS, the storage class may be left out: the rule then
+ * takes its bucket's default class, which the rule service fills in (only it knows the bucket).
+ */
+const requestFields = ruleFields.extend({ storageClass: ruleFields.shape.storageClass.optional() });
+/** Create a rule (POST). */
+export const createMirrorRuleSchema = requestFields.superRefine(checkRuleFields);
 /** Replace a rule (PUT): the same fields plus the version that was read. */
-export const updateMirrorRuleSchema = ruleFields
+export const updateMirrorRuleSchema = requestFields
   .extend({ version: z.number("Send the version you read.").int().positive() })
   .superRefine(checkRuleFields);
 
 export type MirrorRuleInput = z.input<typeof mirrorRuleSchema>;
 export type MirrorRule = z.output<typeof mirrorRuleSchema>;
+/** A rule as sent to the management API: storageClass may be missing. */
+export type MirrorRuleRequest = z.output<typeof createMirrorRuleSchema>;
 export type HeaderRulesInput = z.input<typeof headerRulesSchema>;
 
 /** A rule as stored and returned by the API. */

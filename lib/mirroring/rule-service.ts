@@ -5,7 +5,7 @@
  */
 import { ApiError, addFieldError, type FieldErrors } from "@/lib/api/api-error";
 import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
-import type { ZoneType } from "@/lib/buckets/storage-class";
+import type { StorageClass, ZoneType } from "@/lib/buckets/storage-class";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { OriginAllowlist, originHostRefusal } from "@/lib/origin/ssrf-guard";
@@ -13,7 +13,7 @@ import { parseOriginHost } from "./origin-host";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { MAX_RULES_PER_BUCKET } from "./limits";
 import { toRuleColumns, toStoredRule } from "./rule-record";
-import type { MirrorRule, StoredMirrorRule } from "./rule-schema";
+import type { MirrorRule, MirrorRuleRequest, StoredMirrorRule } from "./rule-schema";
 import { checkRuleForBucket, conflictMessage, findConflictingRule, type BucketContext } from "./rule-set";
 
 type Tx = Prisma.TransactionClient;
@@ -27,6 +27,11 @@ async function loadBucket(tx: Tx, bucketName: string) {
 async function loadRules(tx: Tx, bucketId: number): Promise<StoredMirrorRule[]> {
   const rows = await tx.mirrorRule.findMany({ where: { bucketId }, orderBy: { id: "asc" } });
   return rows.map(toStoredRule);
+}
+
+/** A rule without a storage class takes the bucket's default class, as in BOS. */
+function withStorageClass(rule: MirrorRuleRequest, bucket: { defaultStorageClass: string }): MirrorRule {
+  return { ...rule, storageClass: rule.storageClass ?? (bucket.defaultStorageClass as StorageClass) };
 }
 
 async function bucketContext(tx: Tx, bucket: { id: number; name: string; zoneType: string }): Promise<BucketContext> {
@@ -101,9 +106,10 @@ export async function getRule(bucketName: string, id: string): Promise<StoredMir
   });
 }
 
-export async function createRule(bucketName: string, rule: MirrorRule, audit: AuditContext): Promise<StoredMirrorRule> {
+export async function createRule(bucketName: string, request: MirrorRuleRequest, audit: AuditContext): Promise<StoredMirrorRule> {
   return db().$transaction(async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
+    const rule = withStorageClass(request, bucket);
     const rules = await loadRules(tx, bucket.id);
     if (rules.length >= MAX_RULES_PER_BUCKET) {
       throw new ApiError("TooManyRules", `A bucket has at most ${MAX_RULES_PER_BUCKET} mirror rules; ${bucketName} has ${rules.length}.`);
@@ -116,10 +122,11 @@ export async function createRule(bucketName: string, rule: MirrorRule, audit: Au
 }
 
 /** Replaces a rule if nobody changed it since `version` was read. */
-export async function updateRule(bucketName: string, id: string, rule: MirrorRule, version: number, audit: AuditContext): Promise<StoredMirrorRule> {
+export async function updateRule(bucketName: string, id: string, request: MirrorRuleRequest, version: number, audit: AuditContext): Promise<StoredMirrorRule> {
   const ruleId = parseRuleId(id);
   return db().$transaction(async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
+    const rule = withStorageClass(request, bucket);
     const rules = await loadRules(tx, bucket.id);
     const current = rules.find((existing) => existing.id === ruleId);
     if (!current) throw new ApiError("NoSuchRule", `Bucket ${bucketName} has no rule #${id}.`);

@@ -37,6 +37,14 @@ describe("buckets API", () => {
     expect(duplicate.body.code).toBe("BucketAlreadyExists");
   });
 
+  it("defaults the zone type to single-AZ and the storage class to the zone's standard class (as BOS does)", async () => {
+    const plain = await callRoute(bucketsRoute.POST, { body: { name: "plain" } });
+    expect(plain.status).toBe(201);
+    expect(plain.body).toMatchObject({ name: "plain", zoneType: "SINGLE_AZ", defaultStorageClass: "STANDARD" });
+    const multi = await callRoute(bucketsRoute.POST, { body: { name: "multi", zoneType: "MULTI_AZ" } });
+    expect(multi.body).toMatchObject({ zoneType: "MULTI_AZ", defaultStorageClass: "MAZ_STANDARD" });
+  });
+
   it("refuses a storage class that does not suit the zone type", async () => {
     const result = await createBucket("mazbucket", "MULTI_AZ", "STANDARD");
     expect(result.status).toBe(422);

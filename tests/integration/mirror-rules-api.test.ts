@@ -53,6 +53,21 @@ describe("mirror rules API", () => {
     expect(created.body).toMatchObject(rule);
   });
 
+  it("gives a rule without a storage class its bucket's default class, on create and on replace (as BOS does)", async () => {
+    await callRoute(bucketsRoute.POST, { body: { name: "coldbucket", defaultStorageClass: "COLD" } });
+    const created = await callRoute(rulesRoute.POST, { params: { bucket: "coldbucket" }, body: { origin: baseRule.origin } });
+    expect(created.status).toBe(201);
+    expect(created.body.storageClass).toBe("COLD");
+    const replaced = await callRoute(ruleRoute.PUT, {
+      params: { bucket: "coldbucket", id: String(created.body.id) },
+      body: { origin: baseRule.origin, conditionPrefix: "x", version: 1 },
+    });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ conditionPrefix: "x", storageClass: "COLD" });
+    const explicit = await callRoute(rulesRoute.POST, { params: { bucket: "coldbucket" }, body: { origin: baseRule.origin, conditionPrefix: "y", storageClass: "ARCHIVE" } });
+    expect(explicit.body.storageClass).toBe("ARCHIVE");
+  });
+
   it("updates with the current version and refuses a stale one with 409", async () => {
     const { body: rule } = await createRule({ conditionPrefix: "abc" });
     const updated = await putRule(rule.id, { ...baseRule, conditionPrefix: "abd", version: 1 });
