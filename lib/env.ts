@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { trustProxyProblem } from "./http/client-address";
 
 const csv = z
   .string()
@@ -34,7 +35,13 @@ const envSchema = z.object({
   ORIGIN_BODY_TIMEOUT_MS: z.coerce.number().int().positive().default(30 * 60_000),
   MAX_OBJECT_SIZE: z.coerce.number().int().positive().default(5 * 1024 ** 3),
   // Which forwarded client address to believe: empty (the socket's peer), a hop count, or proxy CIDRs.
-  TRUST_PROXY: z.string().default(""),
+  TRUST_PROXY: z
+    .string()
+    .default("")
+    .superRefine((value, ctx) => {
+      const problem = trustProxyProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   // A client request (upload or not) that sends nothing for this long is cut off.
   REQUEST_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
   // Redirect mode's background fetches: waiting at most this many, running this many per origin.

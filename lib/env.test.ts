@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "./env";
+
+describe("TRUST_PROXY", () => {
+  it("is empty (trust no proxy) unless set, and kept as given when valid", () => {
+    expect(parseEnv({} as NodeJS.ProcessEnv).trustProxy).toBe("");
+    expect(parseEnv({ TRUST_PROXY: " 1 " } as unknown as NodeJS.ProcessEnv).trustProxy).toBe("1");
+    expect(parseEnv({ TRUST_PROXY: "10.0.0.0/8,loopback" } as unknown as NodeJS.ProcessEnv).trustProxy).toBe("10.0.0.0/8,loopback");
+  });
+
+  it.each(["true", "10.0.0.0/40", "proxy.example"])("stops the start with a clear message for %j", (value) => {
+    expect(() => parseEnv({ TRUST_PROXY: value } as unknown as NodeJS.ProcessEnv)).toThrow(/Invalid configuration:\n {2}TRUST_PROXY: .*hop count/);
+  });
+});
