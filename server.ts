@@ -4,7 +4,6 @@
  * other request (console, /api) to Next, per Next's documented custom-server pattern. The object
  * path stays out of Next because route handlers are far too slow for bulk data.
  */
-import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
 import { ensureRootAccessKey } from "./lib/auth/access-key-service";
@@ -12,6 +11,7 @@ import { ensureAdminUser } from "./lib/auth/session-service";
 import { applyMigrations } from "./lib/db/migrate";
 import { disconnectDb } from "./lib/db/client";
 import { env } from "./lib/env";
+import { createHttpServer } from "./lib/http/create-http-server";
 import { createObjectApi } from "./lib/object-api/object-api";
 import { reconcileStorage } from "./lib/objects/object-store";
 import { MirrorEngine } from "./lib/origin/mirror-engine";
@@ -45,14 +45,13 @@ async function main(): Promise<void> {
   const engine = new MirrorEngine();
   const objectApi = createObjectApi(engine, config.objectHost);
 
-  const server = createServer((request, response) => {
+  const server = createHttpServer((request, response) => {
     if (objectApi.handle(request, response)) return;
     handleNext(request, response).catch((error: unknown) => {
       console.error("request failed", error);
       if (!response.headersSent) response.writeHead(500).end("Internal Server Error");
     });
   });
-  server.keepAliveTimeout = 65_000;
 
   const shutdown = () => {
     server.close(() => void Promise.all([engine.close(), disconnectDb()]).finally(() => process.exit(0)));

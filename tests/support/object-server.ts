@@ -2,9 +2,10 @@
  * The object API on a real node:http server, in the test process, against the test file's own
  * database and data directory: the same handler the app's server uses, without Next.
  */
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ensureRootAccessKey } from "@/lib/auth/access-key-service";
+import { createHttpServer, type HttpServerOptions } from "@/lib/http/create-http-server";
 import { createObjectApi } from "@/lib/object-api/object-api";
 import { reconcileStorage } from "@/lib/objects/object-store";
 import { MirrorEngine, type EngineLimits } from "@/lib/origin/mirror-engine";
@@ -23,7 +24,11 @@ export const TEST_TIMEOUTS = { connectTimeoutMs: 2_000, headersTimeoutMs: 1_000,
 export const TEST_MAX_OBJECT_SIZE = 8 * 1024 * 1024;
 
 /** Origins are allowed per ORIGIN_ALLOWLIST, as in the app; timeouts are short for fault tests. */
-export async function startObjectServer(objectHost?: string, limits: Partial<EngineLimits> = {}): Promise<TestObjectServer> {
+export async function startObjectServer(
+  objectHost?: string,
+  limits: Partial<EngineLimits> = {},
+  http: HttpServerOptions = {},
+): Promise<TestObjectServer> {
   await ensureRootAccessKey();
   await reconcileStorage();
   const engine = new MirrorEngine(new OriginClient(new OriginAllowlist(env().originAllowlist), TEST_TIMEOUTS), {
@@ -34,9 +39,10 @@ export async function startObjectServer(objectHost?: string, limits: Partial<Eng
     ...limits,
   });
   const api = createObjectApi(engine, objectHost);
-  const server: Server = createServer((req, res) => {
+  // The app's own server settings (timeouts included), without Next.
+  const server: Server = createHttpServer((req, res) => {
     if (!api.handle(req, res)) res.writeHead(418).end("not an object API request");
-  });
+  }, http);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

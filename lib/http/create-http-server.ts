@@ -1,0 +1,30 @@
+/**
+ * The app's node:http server with its timeouts, used by server.ts and by the tests' object
+ * server so both run the same settings. Node's default `requestTimeout` cuts every request off
+ * after 5 minutes, which fails any upload of a large object (up to MAX_OBJECT_SIZE, 5 GiB) on an
+ * ordinary link. Instead a request may last as long as bytes keep moving, and one whose
+ * connection sends and receives nothing for REQUEST_IDLE_TIMEOUT_MS is cut off: a stalled upload
+ * fails (and stores nothing) without holding a socket and a temporary file forever.
+ */
+import { createServer, type RequestListener, type Server } from "node:http";
+import { env } from "@/lib/env";
+
+/** The whole header block must arrive within this, however it trickles in. */
+const HEADERS_TIMEOUT_MS = 60_000;
+/** Idle time between requests on a keep-alive connection: above the 60 s idle timeout common to load balancers, so they close first. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+export interface HttpServerOptions {
+  /** Defaults to REQUEST_IDLE_TIMEOUT_MS. */
+  requestIdleTimeoutMs?: number;
+}
+
+export function createHttpServer(listener: RequestListener, { requestIdleTimeoutMs = env().requestIdleTimeoutMs }: HttpServerOptions = {}): Server {
+  const server = createServer({ requestTimeout: 0, headersTimeout: HEADERS_TIMEOUT_MS }, listener);
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Node arms the socket's inactivity timer with `timeout` while a request is in flight (and with
+  // keepAliveTimeout between requests); reads and writes both count as activity. When it fires and
+  // nobody listens for 'timeout', Node destroys the socket, which aborts the request.
+  server.timeout = requestIdleTimeoutMs;
+  return server;
+}
