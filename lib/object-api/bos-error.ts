@@ -1,6 +1,7 @@
 /** BOS-style errors of the object API: JSON `{code, message, requestId}` with a fixed status. */
 import type { ServerResponse } from "node:http";
 import { ApiError } from "@/lib/api/api-error";
+import { bodyLeftUnread } from "@/lib/http/unread-body";
 
 export const BOS_ERROR_STATUS = {
   InvalidArgument: 400,
@@ -82,6 +83,8 @@ export function sendBosError(res: ServerResponse, error: BosError, requestId: st
     res.destroy(error);
     return;
   }
+  // Every early error of every handler passes here: never leave the rest of a body on a kept-alive connection.
+  if (bodyLeftUnread(res.req)) res.setHeader("connection", "close");
   if (error.code === "InvalidRange") res.setHeader("content-range", error.message.match(/bytes \*\/\d+/)?.[0] ?? "bytes */0");
   sendJson(res, error.status, { code: error.code, message: error.message, requestId });
 }
