@@ -22,6 +22,11 @@ const dev = process.argv.includes("--dev");
 async function main(): Promise<void> {
   const config = env();
   await applyMigrations(projectDir);
+  // Before anything else writes: on a full disk, cleaning up is what makes room.
+  const cleaned = await reconcileStorage();
+  if (cleaned.temps + cleaned.rows + cleaned.blobs > 0) {
+    console.log(`Storage reconciled: ${cleaned.temps} temporary file(s), ${cleaned.rows} row(s) without a file, ${cleaned.blobs} file(s) without a row removed.`);
+  }
   const generated = await ensureRootAccessKey();
   if (generated) {
     console.log(
@@ -33,10 +38,6 @@ async function main(): Promise<void> {
     console.log(
       `First start: created the console admin. The password is shown this once; set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own.\n  Email:    ${admin.email}\n  Password: ${admin.password}\n`,
     );
-  }
-  const cleaned = await reconcileStorage();
-  if (cleaned.temps + cleaned.rows + cleaned.blobs > 0) {
-    console.log(`Storage reconciled: ${cleaned.temps} temporary file(s), ${cleaned.rows} row(s) without a file, ${cleaned.blobs} file(s) without a row removed.`);
   }
 
   const app = next({ dev, dir: projectDir, port: config.port });

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
-import { TEST_TIMEOUT_MS } from "./tests/support/timeouts";
+import { TEST_TIMEOUT_MS } from "./tests/support/timeouts.ts";
 
 const root = path.dirname(new URL(import.meta.url).pathname);
 

@@ -73,6 +73,9 @@ export async function findSigningSecret(accessKeyId: string): Promise<{ secretKe
 export async function ensureRootAccessKey(): Promise<{ accessKeyId: string; secretKey: string } | null> {
   const configured = env().rootAccessKey;
   if (configured) {
+    // Written only when it changes: a start on a full disk must not fail here.
+    const existing = await db().accessKey.findFirst({ where: { accessKeyId: configured.accessKeyId } });
+    if (existing?.enabled && unseal(existing.secretSealed) === configured.secretKey) return null;
     const sealed = seal(configured.secretKey);
     await db().accessKey.upsert({
       where: { accessKeyId: configured.accessKeyId },

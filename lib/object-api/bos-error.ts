@@ -2,6 +2,7 @@
 import type { ServerResponse } from "node:http";
 import { ApiError } from "@/lib/api/api-error";
 import { bodyLeftUnread } from "@/lib/http/unread-body";
+import { isStorageFull } from "@/lib/objects/storage-full";
 
 export const BOS_ERROR_STATUS = {
   InvalidArgument: 400,
@@ -36,6 +37,8 @@ export class BosError extends Error {
   constructor(
     readonly code: BosErrorCode,
     message: string,
+    /** What the client is not told (internal addresses, DNS answers): logged with the request id. */
+    readonly logDetail?: string,
   ) {
     super(message);
     this.name = "BosError";
@@ -68,6 +71,10 @@ function fromApiError(error: ApiError): BosError {
 export function toBosError(error: unknown, requestId: string): BosError {
   if (error instanceof BosError) return error;
   if (error instanceof ApiError) return fromApiError(error);
+  if (isStorageFull(error)) {
+    console.error(`[${requestId}] storage full`, error);
+    return new BosError("InsufficientStorage", "The server's storage is full, so nothing was stored. Deleting objects frees space; ask the operator to add more.");
+  }
   console.error(`[${requestId}] object API error`, error);
   return new BosError("InternalError", "The server failed to handle the request. Quote the request id when reporting it.");
 }
@@ -79,6 +86,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 export function sendBosError(res: ServerResponse, error: BosError, requestId: string): void {
+  if (error.logDetail) console.warn(`[${requestId}] ${error.code}: ${error.logDetail}`);
   if (res.headersSent) {
     res.destroy(error);
     return;

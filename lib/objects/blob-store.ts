@@ -5,7 +5,7 @@
  * object writes a new file, so a row never points at half-replaced bytes.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { mkdir, open, readdir, rename, rm, unlink, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readdir, rename, rm, unlink, writeFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 
 export interface TempFile {
@@ -13,13 +13,47 @@ export interface TempFile {
   handle: FileHandle;
 }
 
+/**
+ * Space held back on the data disk. On a full disk even a DELETE fails (SQLite must write its
+ * journal before it can free anything), so the object store releases this file to let deletes
+ * through and restores it once there is room again.
+ */
+export const RESERVE_BYTES = 4 * 1024 * 1024;
+
 export class BlobStore {
   readonly blobDir: string;
   readonly tmpDir: string;
+  private readonly reservePath: string;
 
   constructor(dataDir: string) {
     this.blobDir = path.join(dataDir, "blobs");
     this.tmpDir = path.join(dataDir, "tmp");
+    this.reservePath = path.join(dataDir, "reserve.bin");
+  }
+
+  /** Writes the reserve file if it is missing; false when there is no room for it (yet). */
+  async ensureReserve(): Promise<boolean> {
+    try {
+      await writeFile(this.reservePath, Buffer.alloc(RESERVE_BYTES), { flag: "wx" });
+      return true;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EEXIST") return true;
+      await rm(this.reservePath, { force: true }).catch(() => undefined);
+      if (code === "ENOSPC" || code === "EDQUOT") return false;
+      throw error;
+    }
+  }
+
+  /** Frees the reserved space; true when there was a reserve to free. */
+  async releaseReserve(): Promise<boolean> {
+    try {
+      await unlink(this.reservePath);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw error;
+    }
   }
 
   async init(): Promise<void> {

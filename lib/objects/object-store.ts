@@ -9,6 +9,7 @@ import { env } from "@/lib/env";
 import type { StoredObject } from "@/lib/generated/prisma/client";
 import { BlobStore, type TempFile } from "./blob-store";
 import { hotCaches, objectCacheKey } from "./hot-cache";
+import { isStorageFull } from "./storage-full";
 import type { ObjectRecord } from "./object-meta";
 
 const holder = globalThis as typeof globalThis & { __bosBlobStore?: BlobStore };
@@ -142,11 +143,26 @@ export async function deleteObject(bucketId: number, key: string): Promise<boole
   supersedeMisses(bucketId, key);
   const row = await db().storedObject.findFirst({ where: { bucketId, key }, select: { id: true, blobName: true } });
   if (!row) return false;
-  await db().storedObject.delete({ where: { id: row.id } });
+  await withSpaceReserve(() => db().storedObject.deleteMany({ where: { id: row.id } }));
   hotCaches().objects.set(objectCacheKey(bucketId, key), null);
   hotCaches().content.delete(row.blobName);
   await blobStore().removeBlob(row.blobName);
+  // Best effort: put the reserve back once deletes have made room for it.
+  void blobStore().ensureReserve().catch(() => undefined);
   return true;
+}
+
+/**
+ * Runs a write that frees space. On a full disk it would fail like any write, so the reserve file
+ * is given up and the write tried once more: deleting must work exactly when the disk is full.
+ */
+async function withSpaceReserve<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isStorageFull(error) || !(await blobStore().releaseReserve())) throw error;
+    return write();
+  }
 }
 
 export interface ListPage {
@@ -208,9 +224,10 @@ export async function reconcileStorage(): Promise<{ temps: number; rows: number;
   const files = new Set(await store.listBlobNames());
   const rows = await db().storedObject.findMany({ select: { id: true, blobName: true } });
   const missing = rows.filter((row) => !files.has(row.blobName)).map((row) => row.id);
-  if (missing.length > 0) await db().storedObject.deleteMany({ where: { id: { in: missing } } });
+  if (missing.length > 0) await withSpaceReserve(() => db().storedObject.deleteMany({ where: { id: { in: missing } } }));
   const referenced = new Set(rows.map((row) => row.blobName));
   const orphans = [...files].filter((name) => !referenced.has(name));
   await Promise.all(orphans.map((name) => store.removeBlob(name)));
+  await store.ensureReserve();
   return { temps, rows: missing.length, blobs: orphans.length };
 }

@@ -9,6 +9,7 @@ import { createHttpServer, type HttpServerOptions } from "@/lib/http/create-http
 import { createObjectApi } from "@/lib/object-api/object-api";
 import { reconcileStorage } from "@/lib/objects/object-store";
 import { MirrorEngine, type EngineLimits } from "@/lib/origin/mirror-engine";
+import type { OriginLookup } from "@/lib/origin/checked-connect";
 import { OriginClient } from "@/lib/origin/origin-client";
 import { OriginAllowlist } from "@/lib/origin/ssrf-guard";
 import { env } from "@/lib/env";
@@ -23,15 +24,21 @@ export interface TestObjectServer {
 export const TEST_TIMEOUTS = { connectTimeoutMs: 2_000, headersTimeoutMs: 1_000, bodyIdleTimeoutMs: 1_000, bodyTimeoutMs: 3_000 };
 export const TEST_MAX_OBJECT_SIZE = 8 * 1024 * 1024;
 
+export interface TestServerOptions extends HttpServerOptions {
+  /** Stands in for DNS when the engine resolves origin host names. */
+  originLookup?: OriginLookup;
+}
+
 /** Origins are allowed per ORIGIN_ALLOWLIST, as in the app; timeouts are short for fault tests. */
 export async function startObjectServer(
   objectHost?: string,
   limits: Partial<EngineLimits> = {},
-  http: HttpServerOptions = {},
+  { originLookup, ...http }: TestServerOptions = {},
 ): Promise<TestObjectServer> {
-  await ensureRootAccessKey();
+  // The app's start order: clean up first, which is what makes room on a full disk.
   await reconcileStorage();
-  const engine = new MirrorEngine(new OriginClient(new OriginAllowlist(env().originAllowlist), TEST_TIMEOUTS), {
+  await ensureRootAccessKey();
+  const engine = new MirrorEngine(new OriginClient(new OriginAllowlist(env().originAllowlist), TEST_TIMEOUTS, originLookup), {
     maxObjectSize: TEST_MAX_OBJECT_SIZE,
     bodyTimeoutMs: TEST_TIMEOUTS.bodyTimeoutMs,
     backgroundQueue: 100,

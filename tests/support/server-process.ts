@@ -12,7 +12,7 @@ export interface ServerProcess {
   kill: () => Promise<void>;
 }
 
-export function startServerProcess(extraEnv: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+export function startServerProcess(extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "tests/support/object-server-main.ts"], {
     env: { ...process.env, ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
