@@ -54,3 +54,11 @@ describe("computeRulePreview", () => {
     expect(computeRulePreview({ mode: "redirect", fixedKey: "404.html", backupOrigin: origin }, "k", "", []).backup).toBeNull();
   });
 });
+
+describe("dot segments", () => {
+  it("marks a key whose origin path would climb out of the rule's address as refused, as the engine does", () => {
+    const draft = { origin: { type: "url" as const, protocol: "https" as const, host: "myweb.com" }, addressPrefix: "public/assets" };
+    expect(computeRulePreview(draft, "pub/../../secret/config", "", []).refusal).toMatch(/"\." or "\.\." segment/);
+    expect(computeRulePreview(draft, "a..b/.hidden", "", []).refusal).toBeNull();
+  });
+});

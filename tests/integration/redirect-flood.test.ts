@@ -1,0 +1,71 @@
+/**
+ * Redirect mode under a flood of distinct keys: every client gets its 302, but background fetches
+ * go through a bounded queue with a bounded number running per origin, and the rest of the service
+ * keeps answering.
+ */
+import type { ServerResponse } from "node:http";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
+import { RecordingOrigin } from "../support/recording-origin";
+import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { signedFetch } from "../support/signed-fetch";
+import { waitFor } from "../support/wait";
+
+const QUEUE = 5;
+const PER_ORIGIN = 2;
+const FLOOD = 60;
+
+let server: TestObjectServer;
+let origin: RecordingOrigin;
+let inFlight = 0;
+let releasing = false;
+const held: ServerResponse[] = [];
+const answer = (res: ServerResponse) => res.end("pulled");
+
+beforeAll(async () => {
+  server = await startObjectServer(undefined, { backgroundQueue: QUEUE, backgroundPerOrigin: PER_ORIGIN });
+  origin = await new RecordingOrigin().start();
+  for (let i = 0; i < FLOOD; i++) {
+    origin.on(`/flood/${i}`, (_req, res) => {
+      inFlight += 1;
+      res.on("close", () => (inFlight -= 1));
+      res.writeHead(200, { "content-length": 6 });
+      if (releasing) answer(res);
+      else held.push(res);
+    });
+  }
+  await bucketWithRules(server.url, "flood", [{ mode: "redirect", sourceUrl: `http://${origin.host}` }]);
+  await signedFetch(`${server.url}/v1/flood?acl`, { method: "PUT", headers: { "x-bce-acl": "public-read" } });
+});
+afterAll(async () => {
+  await server.stop();
+  await origin.stop();
+});
+
+it("answers every anonymous GET with a 302, runs at most the per-origin limit, queues a bounded number and counts the rest", async () => {
+  const answers = await Promise.all(Array.from({ length: FLOOD }, (_, i) => fetch(`${server.url}/v1/flood/flood/${i}`, { redirect: "manual" })));
+  expect(answers.map((response) => response.status)).toEqual(Array(FLOOD).fill(302));
+
+  await waitFor(() => inFlight === PER_ORIGIN, "the first background fetches to reach the origin");
+  expect(server.engine.backgroundStats).toEqual({ running: PER_ORIGIN, queued: QUEUE, dropped: FLOOD - PER_ORIGIN - QUEUE });
+
+  // The rest of the service is not starved while the origin holds every connection.
+  const put = await signedFetch(`${server.url}/v1/flood/uploaded`, { method: "PUT", body: "still works" });
+  expect(put.status).toBe(200);
+  expect(inFlight).toBe(PER_ORIGIN);
+
+  releasing = true;
+  held.splice(0).forEach(answer);
+  await waitFor(() => server.engine.backgroundStats.running === 0 && server.engine.backgroundStats.queued === 0, "the queue to drain");
+  await waitFor(() => server.engine.activeFetches === 0, "the last fetch to be stored");
+  expect(origin.received).toHaveLength(PER_ORIGIN + QUEUE);
+  expect(await db().storedObject.count({ where: { key: { startsWith: "flood/" } } })).toBe(PER_ORIGIN + QUEUE);
+});
+
+it("does not queue a key twice, and fetches a dropped key again on a later miss", async () => {
+  const before = origin.received.length;
+  const key = `flood/${FLOOD - 1}`; // dropped in the flood above
+  await Promise.all([1, 2, 3].map(() => fetch(`${server.url}/v1/flood/${key}`, { redirect: "manual" })));
+  await waitFor(async () => (await db().storedObject.count({ where: { key } })) === 1, "the dropped key to be fetched now");
+  expect(origin.received.length - before).toBe(1);
+});
