@@ -46,7 +46,7 @@ export async function getObject(ctx: ObjectApiContext, bucketName: string, rawKe
 function fetchError(error: unknown, bucket: BucketRecord, key: string): Error {
   if (error instanceof UnsafeOriginPath) return new BosError("InvalidObjectName", error.message);
   if (error instanceof OriginNotFound) return new BosError("NoSuchKey", `${key} does not exist in ${bucket.name}, and ${error.message}.`);
-  if (error instanceof OriginFailure) return new BosError("MirrorFailed", `Back-to-origin failed: ${error.message}.`);
+  if (error instanceof OriginFailure) return new BosError("MirrorFailed", `Back-to-origin failed: ${error.message}.`, error.detail);
   return error as Error;
 }
 
@@ -67,7 +67,7 @@ async function backToOrigin(ctx: ObjectApiContext, bucket: BucketRecord, key: st
     if (location.refusal) throw new BosError("InvalidObjectName", location.refusal);
     // Past the queue's capacity this fetches nothing (counted in engine.backgroundStats): the client has its redirect.
     engine.fetchInBackground(bucket, key, rule, miss, (error) =>
-      console.warn(`[${ctx.requestId}] background fetch of ${bucket.name}/${key} failed: ${error.message}`),
+      console.warn(`[${ctx.requestId}] background fetch of ${bucket.name}/${key} failed: ${error instanceof OriginFailure ? error.detail : error.message}`),
     );
     res.writeHead(302, { location: redirectLocation(location.primary) });
     res.end();

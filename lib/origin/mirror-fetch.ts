@@ -103,6 +103,8 @@ export class MirrorFetch {
 
   private async run(): Promise<ObjectRecord | null> {
     const failures: string[] = [];
+    /** The same failures in full, for the server log (OriginFailure.detail). */
+    const details: string[] = [];
     const notFound: string[] = [];
     try {
       for (const target of this.input.targets) {
@@ -111,12 +113,13 @@ export class MirrorFetch {
           source = await target.open();
         } catch (error) {
           failures.push(`${target.label}: ${(error as Error).message}`);
+          details.push(`${target.label}: ${error instanceof OriginFailure ? error.detail : (error as Error).message}`);
           continue;
         }
         if (source === "not-found") notFound.push(target.label);
         else return await this.receive(source);
       }
-      throw failures.length > 0 ? new OriginFailure("network", failures.join("; ")) : new OriginNotFound(notFound);
+      throw failures.length > 0 ? new OriginFailure("network", failures.join("; "), details.join("; ")) : new OriginNotFound(notFound);
     } catch (error) {
       this.failure = error as Error;
       this.rejectHead(this.failure);

@@ -1,13 +1,15 @@
 /**
  * HTTP(S) requests to origins. Bytes come back exactly as sent (undici's `request` never
- * decompresses). Every connection is checked against the SSRF guard on the address the socket
- * actually connected to, so IP literals, DNS rebinding and redirects to internal hosts are refused;
- * redirects are followed here, at most MAX_REDIRECTS hops, each hop on a checked connection.
+ * decompresses). Every connection is opened by checked-connect.ts: the host is resolved and each
+ * address checked against the SSRF guard before anything is sent, then the connection goes to that
+ * address, so IP literals, DNS rebinding and redirects to internal hosts are refused; redirects are
+ * followed here, at most MAX_REDIRECTS hops, each hop on a checked connection.
  */
 import type { Readable } from "node:stream";
-import { Agent, buildConnector, request } from "undici";
+import { Agent, request } from "undici";
 import { env } from "@/lib/env";
-import { OriginAllowlist, connectionRefusal } from "./ssrf-guard";
+import { ConnectFailure, checkedConnector, systemLookup, type OriginLookup } from "./checked-connect";
+import { OriginAllowlist } from "./ssrf-guard";
 
 export const MAX_REDIRECTS = 5;
 export const USER_AGENT = "bos-mirror/0.1 (mirror back-to-origin)";
@@ -18,18 +20,33 @@ export const USER_AGENT = "bos-mirror/0.1 (mirror back-to-origin)";
  */
 export const MIRROR_HOP_HEADER = "x-bce-mirror-hop";
 
-export type OriginFailureKind = "refused" | "timeout" | "network" | "redirects" | "too-large" | "incomplete" | "digest";
+export type OriginFailureKind = "refused" | "unreachable" | "timeout" | "network" | "redirects" | "too-large" | "incomplete" | "digest";
 
-/** A failure to get a complete, verified object from an origin; `message` says why. */
+/**
+ * A failure to get a complete, verified object from an origin. `message` says why, in words a
+ * client may see; `detail` is the full story for the server log (the same unless the message
+ * had to leave something out).
+ */
 export class OriginFailure extends Error {
+  readonly detail: string;
+
   constructor(
     readonly kind: OriginFailureKind,
     message: string,
+    detail?: string,
   ) {
     super(message);
     this.name = "OriginFailure";
+    this.detail = detail ?? message;
   }
 }
+
+/**
+ * What a client is told about any connection that was refused or failed: one message whether the
+ * SSRF guard refused the address, the name did not resolve, or the port was closed, filtered or
+ * spoke no TLS. Anything more would make the 424 a port scanner and a reader of internal DNS.
+ */
+export const UNREACHABLE_MESSAGE = "could not connect to the origin (the server log has the reason under this request id)";
 
 /**
  * Drops a body we will not read. An undici body destroyed without an 'error' listener emits an
@@ -49,13 +66,12 @@ export interface OriginResponse {
 
 function describeNetworkError(error: unknown, url: string): OriginFailure {
   if (error instanceof OriginFailure) return error;
+  // Every failure before a connection is up (lookup, refusal, connect, TLS) comes from the connector.
+  if (error instanceof ConnectFailure) return new OriginFailure("unreachable", UNREACHABLE_MESSAGE, `${url}: ${error.message}`);
   const code = (error as { code?: string }).code ?? "";
   const host = new URL(url).host;
-  if (code === "UND_ERR_CONNECT_TIMEOUT") return new OriginFailure("timeout", `connecting to ${host} timed out`);
   if (code === "UND_ERR_HEADERS_TIMEOUT") return new OriginFailure("timeout", `${host} sent no response headers in time`);
   if (code === "UND_ERR_BODY_TIMEOUT") return new OriginFailure("timeout", `${host} stalled while sending the body`);
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return new OriginFailure("network", `${host} does not resolve`);
-  if (code === "ECONNREFUSED") return new OriginFailure("network", `${host} refused the connection`);
   const detail = error instanceof Error ? error.message : String(error);
   return new OriginFailure("network", `request to ${host} failed: ${detail}${code ? ` (${code})` : ""}`);
 }
@@ -64,21 +80,14 @@ export class OriginClient {
   private readonly agent: Agent;
 
   constructor(
-    private readonly allowlist = new OriginAllowlist(env().originAllowlist),
-    private readonly timeouts = env().origin,
+    allowlist = new OriginAllowlist(env().originAllowlist),
+    timeouts = env().origin,
+    lookup: OriginLookup = systemLookup,
   ) {
-    const connect = buildConnector({ timeout: timeouts.connectTimeoutMs });
     this.agent = new Agent({
       headersTimeout: timeouts.headersTimeoutMs,
       bodyTimeout: timeouts.bodyIdleTimeoutMs,
-      connect: (options, callback) =>
-        connect(options, (error, socket) => {
-          if (error) return callback(error, null);
-          const refusal = connectionRefusal(this.allowlist, options.hostname, socket.remoteAddress ?? "");
-          if (!refusal) return callback(null, socket);
-          socket.destroy();
-          callback(new OriginFailure("refused", `refused to connect to ${options.hostname}: ${refusal}`), null);
-        }),
+      connect: checkedConnector({ allowlist, timeoutMs: timeouts.connectTimeoutMs, lookup }),
     });
   }
 

@@ -1,8 +1,8 @@
 /**
  * Which addresses an origin may be: never loopback, private, link-local (cloud metadata),
  * CGNAT, unique-local, IPv4-mapped or otherwise special, unless ORIGIN_ALLOWLIST names the host,
- * the address or a CIDR containing it. Checked when a rule is saved and on every connection the
- * engine makes (origin-client.ts checks the address the socket actually connected to).
+ * the address or a CIDR containing it. Checked when a rule is saved and before every connection the
+ * engine makes (checked-connect.ts resolves the name, checks each address, then connects to one).
  */
 import { lookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";

@@ -1,15 +1,17 @@
 /**
  * The SSRF guard with the allowlist naming only 127.0.0.3: every other private address is refused
- * when a rule is saved, and again when the engine connects (including after redirects).
+ * when a rule is saved, and again before the engine connects (including after redirects).
+ * ssrf-before-connect.test.ts shows that nothing reaches a refused address.
  */
 process.env.ORIGIN_ALLOWLIST = "127.0.0.3";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as bucketsRoute from "@/app/api/buckets/route";
 import * as rulesRoute from "@/app/api/buckets/[bucket]/mirroring/rules/route";
 import { db } from "@/lib/db/client";
 import { toRuleColumns } from "@/lib/mirroring/rule-record";
 import { mirrorRuleSchema } from "@/lib/mirroring/rule-schema";
+import { UNREACHABLE_MESSAGE } from "@/lib/origin/origin-client";
 import { RecordingOrigin } from "../support/recording-origin";
 import { callRoute } from "../support/route-client";
 import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
@@ -89,11 +91,23 @@ describe("when the engine connects", () => {
     await db().mirrorRule.create({ data: { bucketId: id, ...toRuleColumns(rule) } });
   }
 
+  /** A 424 tells the client only UNREACHABLE_MESSAGE; the reason is logged under its request id. */
+  async function expectRefused(response: Response, reason: RegExp, warn: { mock: { calls: unknown[][] } }) {
+    expect(response.status).toBe(424);
+    const body = await response.json();
+    expect(body.message).toContain(UNREACHABLE_MESSAGE);
+    const logged = warn.mock.calls.map((args) => args.join(" ")).filter((line) => line.includes(body.requestId));
+    expect(logged.join("\n")).toMatch(reason);
+  }
+
   it("refuses an origin address that is private", async () => {
     await plantRule("planted-ip", internal.host);
-    const response = await signedFetch(`${server.url}/v1/planted-ip/secret`);
-    expect(response.status).toBe(424);
-    expect((await response.json()).message).toMatch(/127\.0\.0\.2 is a loopback address/);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    try {
+      await expectRefused(await signedFetch(`${server.url}/v1/planted-ip/secret`), /127\.0\.0\.2 is a loopback address/, warn);
+    } finally {
+      warn.mockRestore();
+    }
     expect(internal.received).toHaveLength(0);
   });
 
@@ -103,9 +117,13 @@ describe("when the engine connects", () => {
     everywhere.serve("/secret", "internal data");
     try {
       await plantRule("planted-name", `localhost:${everywhere.host.split(":").pop()}`);
-      const response = await signedFetch(`${server.url}/v1/planted-name/secret`);
-      expect(response.status).toBe(424);
-      expect((await response.json()).message).toMatch(/refused to connect to localhost: (::1|127\.0\.0\.1) is a loopback address/);
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+      try {
+        const response = await signedFetch(`${server.url}/v1/planted-name/secret`);
+        await expectRefused(response, /refused to connect to localhost: (::1|127\.0\.0\.1) is a loopback address/, warn);
+      } finally {
+        warn.mockRestore();
+      }
       expect(everywhere.received).toHaveLength(0);
     } finally {
       await everywhere.stop();
