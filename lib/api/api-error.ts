@@ -4,6 +4,7 @@
  */
 export const API_ERROR_STATUS = {
   MalformedJson: 400,
+  MalformedUrl: 400,
   Unauthenticated: 401,
   InvalidCredentials: 401,
   CrossSiteRequest: 403,
@@ -20,6 +21,7 @@ export const API_ERROR_STATUS = {
   StaleVersion: 409,
   TooManyRules: 409,
   InternalError: 500,
+  ServerBusy: 503,
 } as const;
 
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;
@@ -36,8 +38,10 @@ export interface ApiErrorBody {
 
 export class ApiError extends Error {
   readonly status: number;
-  /** For 429: when to try again (sent as Retry-After). */
+  /** For 429 and 503: when to try again (sent as Retry-After). */
   retryAfterSeconds?: number;
+  /** The request body is still partly unread: answer with `Connection: close` rather than read the rest. */
+  closeConnection?: boolean;
 
   constructor(
     readonly code: ApiErrorCode,

@@ -10,8 +10,7 @@ import type { AuditContext } from "@/lib/audit/audit-log";
 import { SESSION_COOKIE, readCookie } from "@/lib/auth/session-cookie";
 import { sessionUser, type SessionUser } from "@/lib/auth/session-service";
 import { ApiError, addFieldError, type ApiErrorBody, type FieldErrors } from "./api-error";
-
-const MAX_JSON_BODY_BYTES = 1024 * 1024;
+import { MAX_JSON_BODY_BYTES } from "./body-limit";
 
 type RouteContext<P> = { params: Promise<P> };
 /** Who is calling: the signed-in user, and the audit context their changes are recorded under. */
@@ -88,6 +87,7 @@ function errorResponse(error: unknown, requestId: string): Response {
   if (apiError.fieldErrors) body.fieldErrors = apiError.fieldErrors;
   const headers: Record<string, string> = { "x-request-id": requestId };
   if (apiError.retryAfterSeconds !== undefined) headers["retry-after"] = String(apiError.retryAfterSeconds);
+  if (apiError.closeConnection) headers.connection = "close";
   return Response.json(body, { status: apiError.status, headers });
 }
 
@@ -97,12 +97,44 @@ export function zodFieldErrors(error: z.ZodError): FieldErrors {
   return errors;
 }
 
+function payloadTooLarge(): ApiError {
+  const error = new ApiError("PayloadTooLarge", `The request body is larger than ${MAX_JSON_BODY_BYTES} bytes.`);
+  // The rest of the body may still be on the wire; reading it only to discard it is what an attacker wants.
+  error.closeConnection = true;
+  return error;
+}
+
+/**
+ * The body as text, never holding more than MAX_JSON_BODY_BYTES of it: a declared Content-Length
+ * over the limit is refused before reading, and a streamed (chunked) body as soon as it passes
+ * the limit. `request.text()` would first buffer whatever arrives, however large.
+ */
+async function readLimitedText(request: Request): Promise<string> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > MAX_JSON_BODY_BYTES) throw payloadTooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > MAX_JSON_BODY_BYTES) {
+      // Stop pulling, but do not cancel: cancelling the body of a Node request destroys its socket
+      // at once, before the 413 is written. The answer says Connection: close instead, and Node
+      // closes the connection once it is sent; unread bytes stay in the socket's small buffers.
+      reader.releaseLock();
+      throw payloadTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 /** Reads a JSON body and parses it with `schema`: 400 for bad JSON, 413 when too large, 422 for bad fields. */
 export async function readJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) {
-    throw new ApiError("PayloadTooLarge", `The request body is larger than ${MAX_JSON_BODY_BYTES} bytes.`);
-  }
+  const text = await readLimitedText(request);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,0 +1,57 @@
+/**
+ * What server.ts does to each request before handing it to Next (the console and /api), where
+ * Next cannot: Next only sees a request once it has decided to read it.
+ * - It says who the client is, in an internal header that only this server writes (a client's
+ *   own copy is deleted first): the socket's peer, or what TRUST_PROXY's proxies forwarded.
+ * - It refuses a body declared larger than the API ever reads (413) before any of it is read;
+ *   the app has no server actions or uploads through Next, so this holds for every path.
+ * - It refuses an /api path whose percent-escapes do not decode with 400 in the API's JSON error
+ *   shape; Next answers such a path with a 500. (Console pages keep Next's own answer.)
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { API_ERROR_STATUS, type ApiErrorBody, type ApiErrorCode } from "@/lib/api/api-error";
+import { MAX_JSON_BODY_BYTES } from "@/lib/api/body-limit";
+import { CLIENT_ADDRESS_HEADER, clientAddress, type TrustProxy } from "./client-address";
+import { bodyLeftUnread } from "./unread-body";
+
+/** The path of a request target, in origin form (`/a?b`) or absolute form (`http://h/a?b`), still encoded. */
+function rawPath(url: string): string {
+  return /^(?:[a-z][a-z0-9+.-]*:\/\/[^/?#]*)?([^?#]*)/i.exec(url)![1]!;
+}
+
+function decodes(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function refuse(req: IncomingMessage, res: ServerResponse, code: ApiErrorCode, message: string): void {
+  const requestId = randomUUID();
+  const body = Buffer.from(JSON.stringify({ code, message, requestId } satisfies ApiErrorBody));
+  const headers: Record<string, string | number> = { "content-type": "application/json", "content-length": body.length, "x-request-id": requestId };
+  // The body is not read: close the connection after answering instead of draining it.
+  if (bodyLeftUnread(req)) headers.connection = "close";
+  res.writeHead(API_ERROR_STATUS[code], headers).end(body);
+}
+
+/** Prepares `req` for Next; false when it has already answered (and Next must not see the request). */
+export function admitToNext(req: IncomingMessage, res: ServerResponse, trustProxy: TrustProxy): boolean {
+  delete req.headers[CLIENT_ADDRESS_HEADER];
+  req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustProxy);
+
+  const declared = req.headers["content-length"];
+  if (declared !== undefined && Number(declared) > MAX_JSON_BODY_BYTES) {
+    refuse(req, res, "PayloadTooLarge", `The request body is larger than ${MAX_JSON_BODY_BYTES} bytes.`);
+    return false;
+  }
+  const path = rawPath(req.url ?? "/");
+  if ((path === "/api" || path.startsWith("/api/")) && !decodes(path)) {
+    refuse(req, res, "MalformedUrl", "The request path has a malformed percent-escape (% must be followed by two hex digits of valid UTF-8).");
+    return false;
+  }
+  return true;
+}
