@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { hashPassword, verifyPassword } from "./password";
+import { hashPassword, verifyPassword, type PasswordCheckHooks } from "./password";
 
 export const SESSION_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -20,9 +20,25 @@ const sessionId = (token: string) => createHash("sha256").update(token).digest("
 /** A password check that costs the same whether or not the account exists (hashed on first use). */
 let decoyHash: Promise<string> | undefined;
 
-export async function checkCredentials(email: string, password: string): Promise<SessionUser | null> {
+function decoy(): Promise<string> {
+  decoyHash ??= hashPassword(randomBytes(16).toString("hex")).catch((error: unknown) => {
+    // Refused at a busy password gate: hash it on a later call rather than fail every one.
+    decoyHash = undefined;
+    throw error;
+  });
+  return decoyHash;
+}
+
+/**
+ * The user, or null for a wrong email or password. The hooks run during the password's turn at
+ * the hashing gate (see password.ts); `afterHash` is told whether the sign-in succeeds.
+ */
+export async function checkCredentials(email: string, password: string, hooks: PasswordCheckHooks = {}): Promise<SessionUser | null> {
   const user = await db().user.findFirst({ where: { email: email.toLowerCase() } });
-  const valid = await verifyPassword(user?.passwordHash ?? (await (decoyHash ??= hashPassword(randomBytes(16).toString("hex")))), password);
+  const valid = await verifyPassword(user?.passwordHash ?? (await decoy()), password, {
+    beforeHash: hooks.beforeHash,
+    afterHash: (matched) => hooks.afterHash?.(user !== null && matched),
+  });
   return user && valid ? { id: user.id, email: user.email } : null;
 }
 
