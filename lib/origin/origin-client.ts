@@ -46,7 +46,7 @@ export class OriginFailure extends Error {
  * SSRF guard refused the address, the name did not resolve, or the port was closed, filtered or
  * spoke no TLS. Anything more would make the 424 a port scanner and a reader of internal DNS.
  */
-export const UNREACHABLE_MESSAGE = "could not connect to the origin (the server log has the reason under this request id)";
+export const UNREACHABLE_MESSAGE = "could not connect to the origin or to where it redirected (the server log has the reason under this request id)";
 
 /**
  * Drops a body we will not read. An undici body destroyed without an 'error' listener emits an
