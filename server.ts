@@ -11,7 +11,9 @@ import { ensureAdminUser } from "./lib/auth/session-service";
 import { applyMigrations } from "./lib/db/migrate";
 import { disconnectDb } from "./lib/db/client";
 import { env } from "./lib/env";
+import { parseTrustProxy } from "./lib/http/client-address";
 import { createHttpServer } from "./lib/http/create-http-server";
+import { admitToNext } from "./lib/http/next-handoff";
 import { createObjectApi } from "./lib/object-api/object-api";
 import { reconcileStorage } from "./lib/objects/object-store";
 import { MirrorEngine } from "./lib/origin/mirror-engine";
@@ -45,9 +47,12 @@ async function main(): Promise<void> {
   const handleNext = app.getRequestHandler();
   const engine = new MirrorEngine();
   const objectApi = createObjectApi(engine, config.objectHost);
+  const trustProxy = parseTrustProxy(config.trustProxy);
 
   const server = createHttpServer((request, response) => {
     if (objectApi.handle(request, response)) return;
+    // Sets the client address Next's handlers read, and refuses oversized or malformed requests first.
+    if (!admitToNext(request, response, trustProxy)) return;
     handleNext(request, response).catch((error: unknown) => {
       console.error("request failed", error);
       if (!response.headersSent) response.writeHead(500).end("Internal Server Error");
