@@ -91,9 +91,9 @@ export function checkedConnector({ allowlist, timeoutMs, lookup = systemLookup, 
         callback(new ConnectFailure(`connecting to ${hostname}${port ? `:${port}` : ""} failed: ${failures.join("; ")}`), null);
       });
     };
-    checkedAddresses(allowlist, hostname, lookup, timeoutMs).then(
-      (addresses) => attempt(addresses, 0, []),
-      (error: Error) => callback(error, null),
-    );
+    checkedAddresses(allowlist, hostname, lookup, timeoutMs)
+      .then((addresses) => attempt(addresses, 0, []))
+      // A lookup or check failure, or a connector that threw: never an unhandled rejection.
+      .catch((error: unknown) => callback(error instanceof ConnectFailure ? error : new ConnectFailure(describe(error)), null));
   };
 }
