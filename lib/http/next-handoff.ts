@@ -1,12 +1,12 @@
 /**
- * What server.ts does to each request before handing it to Next (the console and /api), where
- * Next cannot: Next only sees a request once it has decided to read it.
+ * What server.ts does to each request before handing it to Next (the console and /api): what
+ * must be settled before Next reads any of it.
  * - It says who the client is, in an internal header that only this server writes (a client's
  *   own copy is deleted first): the socket's peer, or what TRUST_PROXY's proxies forwarded.
  * - It refuses a body declared larger than the API ever reads (413) before any of it is read;
  *   the app has no server actions or uploads through Next, so this holds for every path.
  * - It refuses an /api path whose percent-escapes do not decode with 400 in the API's JSON error
- *   shape; Next answers such a path with a 500. (Console pages keep Next's own answer.)
+ *   shape (issue 7 found Next answering it with a 500). Console pages keep Next's own answer.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
