@@ -21,6 +21,7 @@ export const API_ERROR_STATUS = {
   StaleVersion: 409,
   TooManyRules: 409,
   InternalError: 500,
+  InsufficientStorage: 507,
   ServerBusy: 503,
 } as const;
 

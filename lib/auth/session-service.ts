@@ -69,6 +69,9 @@ export async function revokeSession(token: string): Promise<void> {
 export async function ensureAdminUser(): Promise<{ email: string; password: string } | null> {
   const configured = env().admin;
   if (configured) {
+    // Written only when it changes: a start on a full disk must not fail here.
+    const existing = await db().user.findFirst({ where: { email: configured.email } });
+    if (existing && (await verifyPassword(existing.passwordHash, configured.password))) return null;
     const passwordHash = await hashPassword(configured.password);
     await db().user.upsert({ where: { email: configured.email }, create: { email: configured.email, passwordHash }, update: { passwordHash } });
     return null;

@@ -71,6 +71,10 @@ function fromApiError(error: ApiError): BosError {
 export function toBosError(error: unknown, requestId: string): BosError {
   if (error instanceof BosError) return error;
   if (error instanceof ApiError) return fromApiError(error);
+  if ((error as { code?: unknown }).code === "ECONNRESET") {
+    // The client went away mid-request (or the idle timeout cut it off): its fault, not ours.
+    return new BosError("IncompleteBody", "The connection closed before the request body was complete.");
+  }
   if (isStorageFull(error)) {
     console.error(`[${requestId}] storage full`, error);
     return new BosError("InsufficientStorage", "The server's storage is full, so nothing was stored. Deleting objects frees space; ask the operator to add more.");

@@ -122,6 +122,14 @@ describe.skipIf(mountProblem !== null)(`a full disk${mountProblem ? ` (skipped: 
     removeFillers();
   });
 
+  it("refuses a new bucket on a full disk with 507, and creates nothing", async () => {
+    fillDisk();
+    const created = await signedFetch(`${server.url}/v1/no-room-bucket`, { method: "PUT" });
+    expect(created.status).toBe(507);
+    expect((await signedFetch(`${server.url}/v1/no-room-bucket`, { method: "HEAD" })).status).toBe(404);
+    removeFillers();
+  });
+
   it("still deletes on a completely full disk, which frees space for new writes", async () => {
     fillDisk();
     const rowsBefore = rowCount();
