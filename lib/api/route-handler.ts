@@ -9,7 +9,9 @@ import type { z } from "zod";
 import type { AuditContext } from "@/lib/audit/audit-log";
 import { SESSION_COOKIE, readCookie } from "@/lib/auth/session-cookie";
 import { sessionUser, type SessionUser } from "@/lib/auth/session-service";
+import { DomainError, StorageFull } from "@/lib/domain/errors";
 import { isStorageFull } from "@/lib/objects/storage-full";
+import { apiErrorFor } from "./api-error-map";
 import { ApiError, addFieldError, type ApiErrorBody, type FieldErrors } from "./api-error";
 import { MAX_JSON_BODY_BYTES } from "./body-limit";
 
@@ -80,9 +82,10 @@ export function publicApiRoute<P = Record<string, never>>(handler: (request: Req
 function errorResponse(error: unknown, requestId: string): Response {
   let apiError: ApiError;
   if (error instanceof ApiError) apiError = error;
+  else if (error instanceof DomainError) apiError = apiErrorFor(error);
   else if (isStorageFull(error)) {
     console.error(`[${requestId}] storage full`, error);
-    apiError = new ApiError("InsufficientStorage", "The server's storage is full, so the change was not saved. Deleting objects frees space; ask the operator to add more.");
+    apiError = apiErrorFor(new StorageFull());
   } else {
     console.error(`[${requestId}] unhandled error`, error);
     apiError = new ApiError("InternalError", "Something went wrong on the server. Quote the request id when reporting it.");

@@ -1,8 +1,8 @@
 /** Access keys (AK/SK): created with a secret shown once, listed, disabled, deleted. Server only. */
 import { randomBytes } from "node:crypto";
-import { ApiError } from "@/lib/api/api-error";
 import { SYSTEM_AUDIT, recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import { db } from "@/lib/db/client";
+import { NoSuchAccessKey } from "@/lib/domain/errors";
 import { env } from "@/lib/env";
 import { seal, unseal } from "./secret-box";
 
@@ -44,7 +44,7 @@ export async function createAccessKey(description: string, audit: AuditContext):
 async function changeAccessKey(accessKeyId: string, audit: AuditContext, action: "enable" | "disable" | "delete") {
   return db().$transaction(async (tx) => {
     const row = await tx.accessKey.findFirst({ where: { accessKeyId } });
-    if (!row) throw new ApiError("NoSuchAccessKey", `There is no access key ${accessKeyId}.`);
+    if (!row) throw new NoSuchAccessKey(accessKeyId);
     const after = action === "delete" ? null : await tx.accessKey.update({ where: { id: row.id }, data: { enabled: action === "enable" } });
     if (action === "delete") await tx.accessKey.delete({ where: { id: row.id } });
     await recordAudit(tx, audit, { action: `accessKey.${action}`, target: accessKeyId, before: toSummary(row), after: after && toSummary(after) });

@@ -1,7 +1,7 @@
 /** Buckets: the rows behind the console's bucket list and the rule pages. Server only. */
-import { ApiError } from "@/lib/api/api-error";
 import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import { db } from "@/lib/db/client";
+import { BucketAlreadyExists, BucketInUse, BucketNotEmpty, NoSuchBucket } from "@/lib/domain/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { parseOriginJson } from "@/lib/mirroring/rule-record";
 import { hotCaches } from "@/lib/objects/hot-cache";
@@ -42,7 +42,7 @@ export async function listBuckets(): Promise<BucketSummary[]> {
 
 export async function getBucket(name: string): Promise<BucketSummary> {
   const row = bucketNameProblem(name) ? null : await db().bucket.findUnique({ where: { name }, include: withCounts });
-  if (!row) throw new ApiError("NoSuchBucket", `There is no bucket named ${name}.`);
+  if (!row) throw new NoSuchBucket(name);
   return toSummary(row);
 }
 
@@ -57,9 +57,7 @@ export async function createBucket(input: CreateBucketInput, audit: AuditContext
     return toSummary(row);
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      throw new ApiError("BucketAlreadyExists", `A bucket named ${input.name} already exists.`, {
-        name: [`A bucket named ${input.name} already exists.`],
-      });
+      throw new BucketAlreadyExists(input.name);
     }
     throw error;
   }
@@ -69,10 +67,8 @@ export async function createBucket(input: CreateBucketInput, audit: AuditContext
 export async function deleteBucket(name: string, audit: AuditContext): Promise<void> {
   await db().$transaction(async (tx) => {
     const bucket = await tx.bucket.findUnique({ where: { name }, include: withCounts });
-    if (!bucket) throw new ApiError("NoSuchBucket", `There is no bucket named ${name}.`);
-    if (bucket._count.objects > 0) {
-      throw new ApiError("BucketNotEmpty", `${name} still holds ${bucket._count.objects} object(s); delete them first.`);
-    }
+    if (!bucket) throw new NoSuchBucket(name);
+    if (bucket._count.objects > 0) throw new BucketNotEmpty(name, bucket._count.objects);
     const dependants = await tx.mirrorRule.findMany({
       where: { bucketId: { not: bucket.id } },
       select: { id: true, origin: true, backupOrigin: true, bucket: { select: { name: true } } },
@@ -84,7 +80,7 @@ export async function deleteBucket(name: string, audit: AuditContext): Promise<v
       }),
     );
     if (user) {
-      throw new ApiError("BucketInUse", `${name} is the origin of rule #${user.id} in bucket ${user.bucket.name}; change that rule first.`);
+      throw new BucketInUse(name, user.bucket.name, user.id);
     }
     await tx.bucket.delete({ where: { id: bucket.id } });
     const { _count: _counts, id: _id, ...before } = bucket;
@@ -118,7 +114,7 @@ export async function findBucketRecord(name: string): Promise<BucketRecord | nul
 export async function setBucketAcl(name: string, acl: BucketAcl, audit: AuditContext): Promise<BucketSummary> {
   await db().$transaction(async (tx) => {
     const bucket = await tx.bucket.findFirst({ where: { name } });
-    if (!bucket) throw new ApiError("NoSuchBucket", `There is no bucket named ${name}.`);
+    if (!bucket) throw new NoSuchBucket(name);
     await tx.bucket.update({ where: { id: bucket.id }, data: { acl } });
     await recordAudit(tx, audit, { action: "bucket.acl", bucket: name, before: { acl: bucket.acl }, after: { acl } });
   });

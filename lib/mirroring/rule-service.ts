@@ -3,10 +3,10 @@
  * rule set inside one transaction, with the same pure checks the console runs as the user types.
  * Server only.
  */
-import { ApiError, addFieldError, type FieldErrors } from "@/lib/api/api-error";
 import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import type { StorageClass, ZoneType } from "@/lib/buckets/storage-class";
 import { db } from "@/lib/db/client";
+import { InvalidInput, NoSuchBucket, NoSuchRule, RuleConflict, StaleVersion, TooManyRules, type FieldErrors } from "@/lib/domain/errors";
 import { env } from "@/lib/env";
 import { OriginAllowlist, originHostRefusal } from "@/lib/origin/ssrf-guard";
 import { parseOriginHost } from "./origin-host";
@@ -20,7 +20,7 @@ type Tx = Prisma.TransactionClient;
 
 async function loadBucket(tx: Tx, bucketName: string) {
   const bucket = await tx.bucket.findUnique({ where: { name: bucketName } });
-  if (!bucket) throw new ApiError("NoSuchBucket", `There is no bucket named ${bucketName}.`);
+  if (!bucket) throw new NoSuchBucket(bucketName);
   return bucket;
 }
 
@@ -76,13 +76,13 @@ async function assertRuleFits(rule: MirrorRule, context: BucketContext, others: 
   const problems = [...checkRuleForBucket(rule, context), ...(await originProblems(rule))];
   if (problems.length > 0) {
     const fieldErrors: FieldErrors = {};
-    for (const problem of problems) addFieldError(fieldErrors, problem.path, problem.message);
-    throw new ApiError("ValidationFailed", "Some fields are invalid.", fieldErrors);
+    for (const problem of problems) (fieldErrors[problem.path] ??= []).push(problem.message);
+    throw new InvalidInput(fieldErrors);
   }
   const conflict = findConflictingRule(rule, others, ownId);
   if (conflict) {
     const message = conflictMessage(conflict);
-    throw new ApiError("RuleConflict", message, { conditionPrefix: [message], conditionSuffix: [message] });
+    throw new RuleConflict(conflict.id, message, { conditionPrefix: [message], conditionSuffix: [message] });
   }
 }
 
@@ -90,18 +90,18 @@ export async function listRules(bucketName: string): Promise<StoredMirrorRule[]>
   return db().$transaction(async (tx) => loadRules(tx, (await loadBucket(tx, bucketName)).id));
 }
 
-function parseRuleId(id: string): number {
+function parseRuleId(bucketName: string, id: string): number {
   const value = Number(id);
-  if (!/^\d{1,9}$/.test(id) || value < 1) throw new ApiError("NoSuchRule", `There is no rule ${id}.`);
+  if (!/^\d{1,9}$/.test(id) || value < 1) throw new NoSuchRule(bucketName, id);
   return value;
 }
 
 export async function getRule(bucketName: string, id: string): Promise<StoredMirrorRule> {
-  const ruleId = parseRuleId(id);
+  const ruleId = parseRuleId(bucketName, id);
   return db().$transaction(async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
     const row = await tx.mirrorRule.findFirst({ where: { id: ruleId, bucketId: bucket.id } });
-    if (!row) throw new ApiError("NoSuchRule", `Bucket ${bucketName} has no rule #${id}.`);
+    if (!row) throw new NoSuchRule(bucketName, id);
     return toStoredRule(row);
   });
 }
@@ -112,7 +112,7 @@ export async function createRule(bucketName: string, request: MirrorRuleRequest,
     const rule = withStorageClass(request, bucket);
     const rules = await loadRules(tx, bucket.id);
     if (rules.length >= MAX_RULES_PER_BUCKET) {
-      throw new ApiError("TooManyRules", `A bucket has at most ${MAX_RULES_PER_BUCKET} mirror rules; ${bucketName} has ${rules.length}.`);
+      throw new TooManyRules(`A bucket has at most ${MAX_RULES_PER_BUCKET} mirror rules; ${bucketName} has ${rules.length}.`);
     }
     await assertRuleFits(rule, await bucketContext(tx, bucket), rules);
     const stored = toStoredRule(await tx.mirrorRule.create({ data: { bucketId: bucket.id, ...toRuleColumns(rule) } }));
@@ -123,18 +123,15 @@ export async function createRule(bucketName: string, request: MirrorRuleRequest,
 
 /** Replaces a rule if nobody changed it since `version` was read. */
 export async function updateRule(bucketName: string, id: string, request: MirrorRuleRequest, version: number, audit: AuditContext): Promise<StoredMirrorRule> {
-  const ruleId = parseRuleId(id);
+  const ruleId = parseRuleId(bucketName, id);
   return db().$transaction(async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
     const rule = withStorageClass(request, bucket);
     const rules = await loadRules(tx, bucket.id);
     const current = rules.find((existing) => existing.id === ruleId);
-    if (!current) throw new ApiError("NoSuchRule", `Bucket ${bucketName} has no rule #${id}.`);
+    if (!current) throw new NoSuchRule(bucketName, id);
     if (current.version !== version) {
-      throw new ApiError(
-        "StaleVersion",
-        `Someone else changed rule #${id} after you opened it (you have version ${version}, the rule is at ${current.version}). Reload it and apply your changes again.`,
-      );
+      throw new StaleVersion(id, version, current.version);
     }
     await assertRuleFits(rule, await bucketContext(tx, bucket), rules, ruleId);
     const stored = toStoredRule(
@@ -146,11 +143,11 @@ export async function updateRule(bucketName: string, id: string, request: Mirror
 }
 
 export async function deleteRule(bucketName: string, id: string, audit: AuditContext): Promise<void> {
-  const ruleId = parseRuleId(id);
+  const ruleId = parseRuleId(bucketName, id);
   await db().$transaction(async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
     const row = await tx.mirrorRule.findFirst({ where: { id: ruleId, bucketId: bucket.id } });
-    if (!row) throw new ApiError("NoSuchRule", `Bucket ${bucketName} has no rule #${id}.`);
+    if (!row) throw new NoSuchRule(bucketName, id);
     await tx.mirrorRule.delete({ where: { id: ruleId } });
     await recordAudit(tx, audit, { action: "rule.delete", bucket: bucketName, target: ruleId, before: toStoredRule(row) });
   });
@@ -170,7 +167,7 @@ export async function replaceRules(bucketName: string, rules: MirrorRule[], audi
   return db().$transaction(async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
     if (rules.length > MAX_RULES_PER_BUCKET) {
-      throw new ApiError("TooManyRules", `A bucket has at most ${MAX_RULES_PER_BUCKET} mirror rules; the request has ${rules.length}.`);
+      throw new TooManyRules(`A bucket has at most ${MAX_RULES_PER_BUCKET} mirror rules; the request has ${rules.length}.`);
     }
     const context = await bucketContext(tx, bucket);
     const accepted: StoredMirrorRule[] = [];
@@ -178,10 +175,14 @@ export async function replaceRules(bucketName: string, rules: MirrorRule[], audi
       try {
         await assertRuleFits(rule, context, accepted);
       } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        const fields = Object.entries(error.fieldErrors ?? {}).map(([path, messages]) => `${path}: ${messages.join(" ")}`);
-        const detail = error.code === "RuleConflict" ? error.message.replace(/Rule #(\d+)/, (_, n) => `rule ${Number(n) + 1}`) : fields.join("; ");
-        throw new ApiError(error.code, `Rule ${index + 1}: ${detail}`, error.fieldErrors);
+        // The other rule's id is its position here (see below): name both rules by position.
+        if (error instanceof RuleConflict) {
+          const message = `Rule ${index + 1}: this condition overlaps rule ${error.ruleId + 1}: one key could match both rules.`;
+          throw new RuleConflict(error.ruleId, message, error.fieldErrors);
+        }
+        if (!(error instanceof InvalidInput)) throw error;
+        const fields = Object.entries(error.fieldErrors).map(([path, messages]) => `${path}: ${messages.join(" ")}`);
+        throw new InvalidInput(error.fieldErrors, `Rule ${index + 1}: ${fields.join("; ")}`);
       }
       // Positions stand in for ids until the rules are stored.
       accepted.push({ ...rule, id: index, version: 1, createdAt: "", updatedAt: "" });

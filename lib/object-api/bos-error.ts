@@ -1,6 +1,6 @@
 /** BOS-style errors of the object API: JSON `{code, message, requestId}` with a fixed status. */
 import type { ServerResponse } from "node:http";
-import { ApiError } from "@/lib/api/api-error";
+import { DomainError, InvalidInput, InvalidRange, OriginFailure, StorageFull, type DomainErrorCode } from "@/lib/domain/errors";
 import { bodyLeftUnread } from "@/lib/http/unread-body";
 import { isStorageFull } from "@/lib/objects/storage-full";
 
@@ -39,6 +39,8 @@ export class BosError extends Error {
     message: string,
     /** What the client is not told (internal addresses, DNS answers): logged with the request id. */
     readonly logDetail?: string,
+    /** Extra response headers (Content-Range of a 416). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "BosError";
@@ -46,38 +48,53 @@ export class BosError extends Error {
   }
 }
 
-/** The management services speak ApiError; the object API answers in BOS's codes. */
-function fromApiError(error: ApiError): BosError {
-  switch (error.code) {
-    case "NoSuchBucket":
-    case "BucketAlreadyExists":
-    case "BucketNotEmpty":
-    case "BucketInUse":
-      return new BosError(error.code, error.message);
-    case "MalformedJson":
-      return new BosError("MalformedJSON", error.message);
-    case "PayloadTooLarge":
-      return new BosError("EntityTooLarge", error.message);
-    case "InternalError":
-      return new BosError("InternalError", error.message);
-    default: {
-      const fields = Object.entries(error.fieldErrors ?? {}).map(([path, messages]) => `${path}: ${messages.join(" ")}`);
-      const detail = fields.length > 0 && !error.message.includes(":") ? `${error.message} ${fields.join("; ")}` : error.message;
-      return new BosError("InvalidArgument", detail);
-    }
+/** BOS's one table from domain errors to its codes (and so statuses). */
+const BOS_CODE: { [C in DomainErrorCode]: BosErrorCode } = {
+  NoSuchBucket: "NoSuchBucket",
+  BucketAlreadyExists: "BucketAlreadyExists",
+  BucketNotEmpty: "BucketNotEmpty",
+  BucketInUse: "BucketInUse",
+  NoSuchKey: "NoSuchKey",
+  InvalidObjectName: "InvalidObjectName",
+  InvalidRange: "InvalidRange",
+  EntityTooLarge: "EntityTooLarge",
+  IncompleteBody: "IncompleteBody",
+  BadDigest: "BadDigest",
+  StorageFull: "InsufficientStorage",
+  NoSuchRule: "InvalidArgument",
+  RuleConflict: "InvalidArgument",
+  StaleVersion: "InvalidArgument",
+  TooManyRules: "InvalidArgument",
+  InvalidInput: "InvalidArgument",
+  NoSuchAccessKey: "InvalidArgument",
+  OriginFailure: "MirrorFailed",
+  OriginNotFound: "NoSuchKey",
+  UnsafeOriginPath: "InvalidObjectName",
+  MirrorLoop: "LoopDetected",
+};
+
+function fromDomainError(error: DomainError): BosError {
+  const code = BOS_CODE[error.code];
+  if (error instanceof OriginFailure) return new BosError(code, `Back-to-origin failed: ${error.message}.`, error.detail);
+  if (error instanceof InvalidRange) return new BosError(code, error.message, undefined, { "content-range": `bytes */${error.size}` });
+  if (error instanceof InvalidInput && !error.message.includes(":")) {
+    // BOS errors have no field map: name the fields in the message.
+    const fields = Object.entries(error.fieldErrors).map(([path, messages]) => `${path}: ${messages.join(" ")}`);
+    return new BosError(code, `${error.message} ${fields.join("; ")}`);
   }
+  return new BosError(code, error.message);
 }
 
 export function toBosError(error: unknown, requestId: string): BosError {
   if (error instanceof BosError) return error;
-  if (error instanceof ApiError) return fromApiError(error);
+  if (error instanceof DomainError) return fromDomainError(error);
   if ((error as { code?: unknown }).code === "ECONNRESET") {
     // The client went away mid-request (or the idle timeout cut it off): its fault, not ours.
     return new BosError("IncompleteBody", "The connection closed before the request body was complete.");
   }
   if (isStorageFull(error)) {
     console.error(`[${requestId}] storage full`, error);
-    return new BosError("InsufficientStorage", "The server's storage is full, so nothing was stored. Deleting objects frees space; ask the operator to add more.");
+    return fromDomainError(new StorageFull());
   }
   console.error(`[${requestId}] object API error`, error);
   return new BosError("InternalError", "The server failed to handle the request. Quote the request id when reporting it.");
@@ -97,6 +114,6 @@ export function sendBosError(res: ServerResponse, error: BosError, requestId: st
   }
   // Every early error of every handler passes here: never leave the rest of a body on a kept-alive connection.
   if (bodyLeftUnread(res.req)) res.setHeader("connection", "close");
-  if (error.code === "InvalidRange") res.setHeader("content-range", error.message.match(/bytes \*\/\d+/)?.[0] ?? "bytes */0");
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   sendJson(res, error.status, { code: error.code, message: error.message, requestId });
 }

@@ -6,7 +6,7 @@ import { pipeline } from "node:stream/promises";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
 import { SMALL_OBJECT_BYTES, hotCaches } from "@/lib/objects/hot-cache";
 import { blobStore } from "@/lib/objects/object-store";
-import { BosError } from "./bos-error";
+import { InvalidRange } from "@/lib/domain/errors";
 
 /** Records are immutable per version, so their headers are built once (measurably cheaper on hits). */
 const headerMemo = new WeakMap<ObjectRecord, Readonly<OutgoingHttpHeaders>>();
@@ -71,7 +71,7 @@ export async function serveObject(req: IncomingMessage, res: ServerResponse, obj
   }
   const range = parseRange(req.headers.range, object.size);
   if (range === "unsatisfiable") {
-    throw new BosError("InvalidRange", `The range ${req.headers.range} is outside the object (bytes */${object.size}).`);
+    throw new InvalidRange(req.headers.range ?? "", object.size);
   }
   const { start, end } = range ?? { start: 0, end: object.size - 1 };
   const length = end - start + 1;

@@ -1,0 +1,41 @@
+/**
+ * The management API's one table from domain errors to its codes (and so statuses). Services
+ * throw domain errors (lib/domain/errors.ts); route-handler.ts answers them through this map.
+ */
+import type { DomainError, DomainErrorCode } from "@/lib/domain/errors";
+import { ApiError, type ApiErrorCode, type FieldErrors } from "./api-error";
+
+const API_CODE: { [C in DomainErrorCode]: ApiErrorCode } = {
+  NoSuchBucket: "NoSuchBucket",
+  BucketAlreadyExists: "BucketAlreadyExists",
+  BucketNotEmpty: "BucketNotEmpty",
+  BucketInUse: "BucketInUse",
+  NoSuchKey: "NoSuchKey",
+  InvalidObjectName: "InvalidObjectName",
+  InvalidRange: "InvalidRange",
+  EntityTooLarge: "PayloadTooLarge",
+  IncompleteBody: "IncompleteBody",
+  BadDigest: "BadDigest",
+  StorageFull: "InsufficientStorage",
+  NoSuchRule: "NoSuchRule",
+  RuleConflict: "RuleConflict",
+  StaleVersion: "StaleVersion",
+  TooManyRules: "TooManyRules",
+  InvalidInput: "ValidationFailed",
+  NoSuchAccessKey: "NoSuchAccessKey",
+  OriginFailure: "MirrorFailed",
+  OriginNotFound: "NoSuchKey",
+  UnsafeOriginPath: "InvalidObjectName",
+  MirrorLoop: "LoopDetected",
+};
+
+/** Which form field an error belongs to, so the console can show it there. */
+function fieldErrorsOf(error: DomainError): FieldErrors | undefined {
+  if ("fieldErrors" in error) return error.fieldErrors as FieldErrors;
+  if (error.code === "BucketAlreadyExists") return { name: [error.message] };
+  return undefined;
+}
+
+export function apiErrorFor(error: DomainError): ApiError {
+  return new ApiError(API_CODE[error.code], error.message, fieldErrorsOf(error));
+}

@@ -1,0 +1,238 @@
+/**
+ * The domain's failures, as classes with the fields a caller may need. Services throw these and
+ * know nothing of HTTP; each protocol maps them with one table (lib/api/api-error-map.ts for the
+ * management API's JSON, lib/object-api/bos-error.ts for BOS; an S3 XML table would be a third).
+ * `message` is written for the person reading the error response.
+ */
+export type FieldErrors = Record<string, string[]>;
+
+export abstract class DomainError extends Error {
+  abstract readonly code: DomainErrorCode;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+// Buckets
+export class NoSuchBucket extends DomainError {
+  readonly code = "NoSuchBucket";
+  constructor(readonly bucket: string) {
+    super(`There is no bucket named ${bucket}.`);
+  }
+}
+export class BucketAlreadyExists extends DomainError {
+  readonly code = "BucketAlreadyExists";
+  constructor(readonly bucket: string) {
+    super(`A bucket named ${bucket} already exists.`);
+  }
+}
+export class BucketNotEmpty extends DomainError {
+  readonly code = "BucketNotEmpty";
+  constructor(
+    readonly bucket: string,
+    readonly objectCount: number,
+  ) {
+    super(`${bucket} still holds ${objectCount} object(s); delete them first.`);
+  }
+}
+export class BucketInUse extends DomainError {
+  readonly code = "BucketInUse";
+  constructor(
+    readonly bucket: string,
+    readonly byBucket: string,
+    readonly ruleId: number,
+  ) {
+    super(`${bucket} is the origin of rule #${ruleId} in bucket ${byBucket}; change that rule first.`);
+  }
+}
+
+// Objects
+export class NoSuchKey extends DomainError {
+  readonly code = "NoSuchKey";
+  /** `detail` says why, e.g. that no rule matches or the origin has no such object. */
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+    detail?: string,
+  ) {
+    super(`${key} does not exist in ${bucket}${detail ? `, and ${detail}` : ""}.`);
+  }
+}
+export class InvalidObjectName extends DomainError {
+  readonly code = "InvalidObjectName";
+  constructor(readonly problem: string) {
+    super(problem);
+  }
+}
+export class InvalidRange extends DomainError {
+  readonly code = "InvalidRange";
+  constructor(
+    readonly range: string,
+    readonly size: number,
+  ) {
+    super(`The range ${range} is outside the object (bytes */${size}).`);
+  }
+}
+export class EntityTooLarge extends DomainError {
+  readonly code = "EntityTooLarge";
+  constructor(
+    readonly limit: number,
+    what = "The object",
+  ) {
+    super(`${what} is larger than the ${limit}-byte limit.`);
+  }
+}
+export class IncompleteBody extends DomainError {
+  readonly code = "IncompleteBody";
+  constructor(
+    readonly received: number,
+    readonly declared: number | null,
+  ) {
+    super(declared === null ? `The body ended after ${received} bytes.` : `Received ${received} of ${declared} bytes.`);
+  }
+}
+export class BadDigest extends DomainError {
+  readonly code = "BadDigest";
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`The body's MD5 ${actual} does not match the ${expected} that was declared.`);
+  }
+}
+/** The disk or quota is full (ENOSPC, SQLITE_FULL): nothing was stored. */
+export class StorageFull extends DomainError {
+  readonly code = "StorageFull";
+  constructor() {
+    super("The server's storage is full, so nothing was stored. Deleting objects frees space; ask the operator to add more.");
+  }
+}
+
+// Mirror rules
+export class NoSuchRule extends DomainError {
+  readonly code = "NoSuchRule";
+  constructor(
+    readonly bucket: string,
+    readonly ruleId: string,
+  ) {
+    super(`Bucket ${bucket} has no rule #${ruleId}.`);
+  }
+}
+export class RuleConflict extends DomainError {
+  readonly code = "RuleConflict";
+  constructor(
+    readonly ruleId: number,
+    message: string,
+    readonly fieldErrors: FieldErrors,
+  ) {
+    super(message);
+  }
+}
+export class StaleVersion extends DomainError {
+  readonly code = "StaleVersion";
+  constructor(
+    readonly ruleId: string,
+    readonly yours: number,
+    readonly current: number,
+  ) {
+    super(
+      `Someone else changed rule #${ruleId} after you opened it (you have version ${yours}, the rule is at ${current}). Reload it and apply your changes again.`,
+    );
+  }
+}
+export class TooManyRules extends DomainError {
+  readonly code = "TooManyRules";
+  constructor(message: string) {
+    super(message);
+  }
+}
+/** Input that parsed but does not fit (field path to messages), e.g. a rule's origin refused. */
+export class InvalidInput extends DomainError {
+  readonly code = "InvalidInput";
+  constructor(
+    readonly fieldErrors: FieldErrors,
+    message = "Some fields are invalid.",
+  ) {
+    super(message);
+  }
+}
+
+// Access keys
+export class NoSuchAccessKey extends DomainError {
+  readonly code = "NoSuchAccessKey";
+  constructor(readonly accessKeyId: string) {
+    super(`There is no access key ${accessKeyId}.`);
+  }
+}
+
+// Back to origin
+export type OriginFailureKind = "refused" | "timeout" | "network" | "redirects" | "too-large" | "incomplete" | "digest";
+
+/**
+ * A failure to get a complete, verified object from an origin. `message` is safe to show a client;
+ * `detail` (defaults to `message`) is the full reason, for the server log only: it may name internal
+ * addresses, ports or DNS answers that the client must not learn.
+ */
+export class OriginFailure extends DomainError {
+  readonly code = "OriginFailure";
+  readonly detail: string;
+  constructor(
+    readonly kind: OriginFailureKind,
+    message: string,
+    detail?: string,
+  ) {
+    super(message);
+    this.detail = detail ?? message;
+  }
+}
+/** Every origin answered 404 (or had no such object). */
+export class OriginNotFound extends DomainError {
+  readonly code = "OriginNotFound";
+  constructor(readonly tried: string[]) {
+    super(`the object is not at ${tried.join(" nor at ")}`);
+  }
+}
+/** A key whose origin path would leave the rule's address (a "." or ".." segment). */
+export class UnsafeOriginPath extends DomainError {
+  readonly code = "UnsafeOriginPath";
+  constructor(message: string) {
+    super(message);
+  }
+}
+/** A request that came from a back-to-origin fetch must not go back to origin again. */
+export class MirrorLoop extends DomainError {
+  readonly code = "MirrorLoop";
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+  ) {
+    super(
+      `${key} does not exist in ${bucket}, and this request came from a back-to-origin fetch, so it does not go back to origin again (a rule's origin points at this service).`,
+    );
+  }
+}
+
+export type DomainErrorCode =
+  | "NoSuchBucket"
+  | "BucketAlreadyExists"
+  | "BucketNotEmpty"
+  | "BucketInUse"
+  | "NoSuchKey"
+  | "InvalidObjectName"
+  | "InvalidRange"
+  | "EntityTooLarge"
+  | "IncompleteBody"
+  | "BadDigest"
+  | "StorageFull"
+  | "NoSuchRule"
+  | "RuleConflict"
+  | "StaleVersion"
+  | "TooManyRules"
+  | "InvalidInput"
+  | "NoSuchAccessKey"
+  | "OriginFailure"
+  | "OriginNotFound"
+  | "UnsafeOriginPath"
+  | "MirrorLoop";
