@@ -11,9 +11,10 @@ export interface AppProcess {
   stop: () => Promise<void>;
 }
 
-export async function startApp(port: number, extraEnv: Record<string, string> = {}): Promise<AppProcess> {
+/** `nodeArgs`: extra node options for the app, e.g. ["--cpu-prof", "--cpu-prof-dir=..."]. */
+export async function startApp(port: number, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<AppProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-bench-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, ...extraEnv },
     stdio: ["ignore", "pipe", "inherit"],
   });

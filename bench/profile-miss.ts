@@ -1,0 +1,75 @@
+/**
+ * CPU profile of the app's main thread during 64 MiB mirror misses (`node --cpu-prof`), summarised:
+ * self time per group (md5, undici's parser, streams and promises, socket writes, fs, ...) and the
+ * top functions, counting only samples taken while a miss was being downloaded.
+ *   npx tsx bench/profile-miss.ts [--runs=5] [--keep]   (after `npm run build`; nginx installed)
+ */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { signedFetch } from "@/lib/auth/signed-fetch";
+import { startApp } from "./support/app-process";
+import { formatSummary, summariseProfile } from "./support/cpu-profile";
+import { startNginx } from "./support/nginx";
+
+const runs = Number(process.argv.find((arg) => arg.startsWith("--runs="))?.slice(7) ?? 5);
+const keep = process.argv.includes("--keep");
+const MiB = 1024 * 1024;
+const work = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-profile-"));
+const files = path.join(work, "files");
+const profiles = path.join(work, "profiles");
+mkdirSync(files);
+mkdirSync(profiles);
+writeFileSync(path.join(files, "big64.bin"), randomBytes(64 * MiB));
+const run = promisify(execFile);
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+const nginx = await startNginx(files, 3386, work);
+const credentials = { accessKeyId: "benchroot01", secretKey: "bench-secret-key-0123456789" };
+const app = await startApp(
+  3385,
+  { ORIGIN_ALLOWLIST: "127.0.0.1", ROOT_ACCESS_KEY: credentials.accessKeyId, ROOT_SECRET_KEY: credentials.secretKey },
+  ["--cpu-prof", `--cpu-prof-dir=${profiles}`, "--cpu-prof-interval=250"],
+);
+const call = async (method: string, urlPath: string, body?: string, headers: Record<string, string> = {}) => {
+  const response = await signedFetch(credentials, `${app.baseUrl}${urlPath}`, { method, body, headers });
+  await response.arrayBuffer();
+  return response.status;
+};
+
+const windows: [number, number][] = [];
+const times: number[] = [];
+try {
+  await call("PUT", "/v1/prof");
+  await call("PUT", "/v1/prof?acl", undefined, { "x-bce-acl": "public-read" });
+  const rules = { bucketMirroringConfiguration: [{ resource: "mirror*", sourceUrl: nginx.url.replace("http://", ""), version: "v2", prefixReplace: "quiet" }] };
+  if ((await call("PUT", "/v1/prof?mirroring", JSON.stringify(rules))) !== 200) throw new Error("could not set the rule");
+  for (let i = 0; i <= runs; i++) {
+    await call("DELETE", "/v1/prof/mirror/big64.bin");
+    const from = nowUs();
+    const { stdout } = await run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{time_total}", `${app.baseUrl}/v1/prof/mirror/big64.bin`]);
+    const to = nowUs();
+    const [status, total] = stdout.split(" ").map(Number);
+    if (status !== 200) throw new Error(`the miss answered ${status}`);
+    // The first miss warms up (JIT, connections) and is left out.
+    if (i > 0) {
+      windows.push([from, to]);
+      times.push(total! * 1000);
+    }
+    for (let j = 0; j < 400 && (await call("HEAD", "/v1/prof/mirror/big64.bin")) !== 200; j++) await new Promise((r) => setTimeout(r, 25));
+  }
+} finally {
+  await app.stop();
+  await nginx.stop();
+}
+// The main thread's profile is the largest (workers write their own, smaller ones).
+const written = readdirSync(profiles).map((name) => path.join(profiles, name));
+const main = written.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+if (!main) throw new Error("no profile was written");
+console.log(`Load average ${os.loadavg().map((v) => v.toFixed(2)).join(", ")}; misses took ${times.map((t) => t.toFixed(0)).join(", ")} ms (curl).\n`);
+console.log(formatSummary(summariseProfile(main, windows), runs));
+if (keep) console.log(`\nProfiles kept in ${profiles} (open in Chrome DevTools or speedscope).`);
+else rmSync(work, { recursive: true, force: true });
