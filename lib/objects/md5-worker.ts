@@ -1,0 +1,308 @@
+/**
+ * Streaming MD5 computed on a worker thread, so hashing a large body does not hold the event loop
+ * (MD5 runs at ~0.6 GB/s on one core: ~100 ms of a 64 MiB mirror miss otherwise spent on the
+ * main thread).
+ *
+ * `update(chunk)` copies the bytes into a batch buffer (one memcpy, ~10x faster than hashing them)
+ * and, once the batch is full, transfers it to the worker without a further copy; the worker hands
+ * the buffer back after hashing, so a stream reuses a few buffers instead of allocating per batch.
+ * `update` never waits: a caller that must bound memory watches `pendingBytes` and awaits
+ * `whenPendingAtMost(n)` (bytes handed over but not hashed yet), like any other backpressure.
+ *
+ * One pool of long-lived workers serves every stream (starting a worker costs ~30 ms, far more than
+ * hashing a small object); workers are unref'd while no stream is open. Bodies below
+ * INLINE_BELOW_BYTES are better hashed inline: `createMd5({ sizeHint })` chooses.
+ */
+import { createHash, type Hash } from "node:crypto";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+
+export interface Md5Stream {
+  /** Where the hash is computed. */
+  readonly kind: "inline" | "worker";
+  /** Adds bytes. Never blocks on the hash; the caller may reuse `chunk` as soon as this returns. */
+  update(chunk: Uint8Array): void;
+  /** Bytes given to `update` whose hash is not computed yet. */
+  readonly pendingBytes: number;
+  /** Resolves once at most `bytes` are pending (backpressure for bounded memory). */
+  whenPendingAtMost(bytes: number): Promise<void>;
+  /** Hex MD5 of everything given to `update`. The stream cannot be used afterwards. */
+  digest(): Promise<string>;
+  /** Drops the stream (a failed ingest); a pending `digest` rejects. */
+  abort(): void;
+}
+
+/** Below this size, hashing inline costs less than the round trip to a worker (~0.1 ms). */
+export const INLINE_BELOW_BYTES = 512 * 1024;
+/** Bytes per message to the worker: large enough that messaging costs nothing per byte. */
+export const DEFAULT_BATCH_BYTES = 1024 * 1024;
+/** Free batch buffers kept for reuse, across streams: warm memory, no allocation per batch. */
+const SPARE_BUFFERS = 16;
+const spare = new Map<number, ArrayBuffer[]>();
+
+/** A batch buffer: a spare of that size, else a new one left uninitialised (it is written before it is read). */
+function takeBuffer(size: number): ArrayBuffer {
+  return spare.get(size)?.pop() ?? (Buffer.allocUnsafeSlow(size).buffer as ArrayBuffer);
+}
+
+function giveBack(buffer: ArrayBuffer): void {
+  const list = spare.get(buffer.byteLength) ?? [];
+  if (list.length >= SPARE_BUFFERS) return;
+  list.push(buffer);
+  spare.set(buffer.byteLength, list);
+}
+
+// Plain CommonJS, evaluated in the worker: no loader (tsx, vitest, bundlers) is involved.
+const WORKER_SOURCE = `
+const { parentPort } = require("node:worker_threads");
+const { createHash } = require("node:crypto");
+const hashes = new Map();
+parentPort.on("message", (m) => {
+  // [0, id, buffer, length] update · [1, id] digest · [2, id] abort
+  const id = m[1];
+  if (m[0] === 0) {
+    let hash = hashes.get(id);
+    if (hash === undefined) hashes.set(id, (hash = createHash("md5")));
+    hash.update(new Uint8Array(m[2], 0, m[3]));
+    parentPort.postMessage([0, id, m[2], m[3]], [m[2]]);
+  } else if (m[0] === 1) {
+    const hash = hashes.get(id) ?? createHash("md5");
+    hashes.delete(id);
+    parentPort.postMessage([1, id, hash.digest("hex")]);
+  } else {
+    hashes.delete(id);
+  }
+});
+`;
+
+type WorkerReply = [0, number, ArrayBuffer, number] | [1, number, string];
+
+class InlineMd5 implements Md5Stream {
+  readonly kind = "inline";
+  private hash: Hash | null = createHash("md5");
+  readonly pendingBytes = 0;
+
+  update(chunk: Uint8Array): void {
+    if (!this.hash) throw new Error("the MD5 stream is finished");
+    this.hash.update(chunk);
+  }
+
+  whenPendingAtMost(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  digest(): Promise<string> {
+    if (!this.hash) return Promise.reject(new Error("the MD5 stream is finished"));
+    const hex = this.hash.digest("hex");
+    this.hash = null;
+    return Promise.resolve(hex);
+  }
+
+  abort(): void {
+    this.hash = null;
+  }
+}
+
+/** One worker thread and the streams it is hashing. */
+class HashWorker {
+  private readonly worker: Worker;
+  private readonly streams = new Map<number, WorkerMd5>();
+  failure: Error | null = null;
+
+  constructor(private readonly onGone: (worker: HashWorker) => void) {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, name: "md5" });
+    this.worker.unref();
+    this.worker.on("message", (reply: WorkerReply) => this.streams.get(reply[1])?.receive(reply));
+    const fail = (error: Error) => {
+      if (this.failure) return;
+      this.failure = error;
+      this.onGone(this);
+      for (const stream of this.streams.values()) stream.fail(error);
+      this.streams.clear();
+    };
+    this.worker.on("error", fail);
+    this.worker.on("exit", (code) => fail(new Error(`the MD5 worker exited (code ${code})`)));
+  }
+
+  get load(): number {
+    return this.streams.size;
+  }
+
+  attach(id: number, stream: WorkerMd5): void {
+    if (this.streams.size === 0) this.worker.ref();
+    this.streams.set(id, stream);
+  }
+
+  detach(id: number): void {
+    if (!this.streams.delete(id)) return;
+    if (this.streams.size === 0) this.worker.unref();
+  }
+
+  post(message: unknown[], transfer: ArrayBuffer[] = []): void {
+    this.worker.postMessage(message, transfer);
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+class WorkerMd5 implements Md5Stream {
+  readonly kind = "worker";
+  private batch: ArrayBuffer | null = null;
+  private filled = 0;
+  private posted = 0;
+  private hashed = 0;
+  private waiters: { bytes: number; resolve: () => void; reject: (error: Error) => void }[] = [];
+  private resolveDigest: ((hex: string) => void) | null = null;
+  private rejectDigest: ((error: Error) => void) | null = null;
+  private finished = false;
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly worker: HashWorker,
+    private readonly id: number,
+    private readonly batchBytes: number,
+  ) {
+    worker.attach(id, this);
+  }
+
+  get pendingBytes(): number {
+    return this.posted - this.hashed + this.filled;
+  }
+
+  update(chunk: Uint8Array): void {
+    if (this.finished) throw new Error("the MD5 stream is finished");
+    if (this.failure) return; // reported by digest()
+    let offset = 0;
+    while (offset < chunk.length) {
+      this.batch ??= takeBuffer(this.batchBytes);
+      const take = Math.min(chunk.length - offset, this.batchBytes - this.filled);
+      new Uint8Array(this.batch, this.filled, take).set(chunk.subarray(offset, offset + take));
+      this.filled += take;
+      offset += take;
+      if (this.filled === this.batchBytes) this.flush();
+    }
+  }
+
+  private flush(): void {
+    if (!this.batch || this.filled === 0) return;
+    const buffer = this.batch;
+    const length = this.filled;
+    this.batch = null;
+    this.filled = 0;
+    this.posted += length;
+    this.worker.post([0, this.id, buffer, length], [buffer]);
+  }
+
+  whenPendingAtMost(bytes: number): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.posted - this.hashed <= bytes) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ bytes, resolve, reject }));
+  }
+
+  digest(): Promise<string> {
+    if (this.finished) return Promise.reject(new Error("the MD5 stream is finished"));
+    this.finished = true;
+    if (this.failure) return Promise.reject(this.failure);
+    this.flush();
+    const result = new Promise<string>((resolve, reject) => {
+      this.resolveDigest = resolve;
+      this.rejectDigest = reject;
+    });
+    this.worker.post([1, this.id]);
+    return result;
+  }
+
+  abort(): void {
+    if (this.finished && !this.rejectDigest) return;
+    this.finished = true;
+    if (this.batch) giveBack(this.batch);
+    this.batch = null;
+    if (!this.failure) this.worker.post([2, this.id]);
+    this.worker.detach(this.id);
+    this.fail(new Error("the MD5 stream was aborted"));
+  }
+
+  /** A reply from the worker. */
+  receive(reply: WorkerReply): void {
+    if (reply[0] === 0) {
+      this.hashed += reply[3];
+      giveBack(reply[2]);
+      const inFlight = this.posted - this.hashed;
+      const ready = this.waiters.filter((waiter) => inFlight <= waiter.bytes);
+      if (ready.length > 0) {
+        this.waiters = this.waiters.filter((waiter) => inFlight > waiter.bytes);
+        for (const waiter of ready) waiter.resolve();
+      }
+      return;
+    }
+    this.worker.detach(this.id);
+    const resolve = this.resolveDigest;
+    this.resolveDigest = null;
+    this.rejectDigest = null;
+    resolve?.(reply[2]);
+  }
+
+  /** The worker died, or the stream was aborted. */
+  fail(error: Error): void {
+    this.failure ??= error;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter.reject(this.failure);
+    const reject = this.rejectDigest;
+    this.resolveDigest = null;
+    this.rejectDigest = null;
+    reject?.(this.failure);
+  }
+}
+
+const holder = globalThis as typeof globalThis & { __bosMd5Pool?: HashWorker[] };
+let nextId = 1;
+
+/** Workers: one per core beyond the first (the event loop's), at least one. */
+function poolSize(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
+
+function pickWorker(): HashWorker {
+  const pool = (holder.__bosMd5Pool ??= []);
+  const idle = pool.find((worker) => worker.load === 0);
+  if (idle) return idle;
+  if (pool.length < poolSize()) {
+    const worker = new HashWorker((gone) => {
+      const index = pool.indexOf(gone);
+      if (index >= 0) pool.splice(index, 1);
+    });
+    pool.push(worker);
+    return worker;
+  }
+  return pool.reduce((least, worker) => (worker.load < least.load ? worker : least));
+}
+
+export interface Md5Options {
+  /** Expected body size when known: small bodies are hashed inline. */
+  sizeHint?: number | null;
+  /** Force a worker (true) or inline hashing (false); default: by `sizeHint`. */
+  worker?: boolean;
+  batchBytes?: number;
+}
+
+export function createMd5(options: Md5Options = {}): Md5Stream {
+  const useWorker = options.worker ?? !(options.sizeHint != null && options.sizeHint < INLINE_BELOW_BYTES);
+  if (!useWorker) return new InlineMd5();
+  let worker: HashWorker;
+  try {
+    worker = pickWorker();
+  } catch {
+    return new InlineMd5(); // no thread to be had (resource limits): hash here, slower but correct
+  }
+  return new WorkerMd5(worker, nextId++, options.batchBytes ?? DEFAULT_BATCH_BYTES);
+}
+
+/** Stops every hashing worker (tests, shutdown). Open streams fail. */
+export async function closeMd5Workers(): Promise<void> {
+  const pool = holder.__bosMd5Pool ?? [];
+  holder.__bosMd5Pool = [];
+  await Promise.all(pool.map((worker) => worker.terminate()));
+}
