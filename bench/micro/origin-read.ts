@@ -1,0 +1,76 @@
+/**
+ * Micro-bench: reading a 64 MiB body from nginx on loopback with undici, as the mirror fetch does,
+ * in several ways. Prints wall time, this process's CPU time (nginx is another process) and the
+ * number of chunks the consumer saw.
+ *   npx tsx bench/micro/origin-read.ts
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { Agent, request } from "undici";
+import { readBatches } from "@/lib/origin/read-batches";
+import { startNginx } from "../support/nginx";
+
+const MiB = 1024 * 1024;
+const work = mkdtempSync(path.join(os.tmpdir(), "bos-micro-origin-"));
+writeFileSync(path.join(work, "big64.bin"), randomBytes(64 * MiB));
+const nginx = await startNginx(work, 3391, work);
+const url = `${nginx.url}/quiet/big64.bin`;
+const agent = new Agent();
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+type Consumer = (body: import("node:stream").Readable) => Promise<number>;
+
+const forAwait: Consumer = async (body) => {
+  let chunks = 0;
+  for await (const _chunk of body) chunks++;
+  return chunks;
+};
+const onData: Consumer = (body) =>
+  new Promise((resolve, reject) => {
+    let chunks = 0;
+    body.on("data", () => chunks++);
+    body.on("end", () => resolve(chunks));
+    body.on("error", reject);
+  });
+const batched =
+  (maxBytes: number): Consumer =>
+  async (body) => {
+    let batches = 0;
+    for await (const _batch of readBatches(body, { maxBytes })) batches++;
+    return batches;
+  };
+
+async function measure(label: string, highWaterMark: number | undefined, consume: Consumer) {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let chunks = 0;
+  for (let round = 0; round < 9; round++) {
+    const cpuStart = process.cpuUsage();
+    const start = performance.now();
+    const response = await request(url, { dispatcher: agent, highWaterMark });
+    chunks = await consume(response.body);
+    wall.push(performance.now() - start);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  console.log(`| ${label} | ${median(wall).toFixed(1)} ms | ${median(cpu).toFixed(1)} ms | ${chunks} |`);
+}
+
+try {
+  await measure("warm-up", undefined, forAwait);
+  console.log("| undici request, 64 MiB from nginx (median of 9) | wall | CPU (this process) | chunks or batches seen |\n|---|---|---|---|");
+  await measure("for await, highWaterMark 64 KiB (default)", undefined, forAwait);
+  await measure("for await, highWaterMark 1 MiB", MiB, forAwait);
+  await measure("for await, highWaterMark 8 MiB", 8 * MiB, forAwait);
+  await measure("'data' events, highWaterMark 64 KiB", undefined, onData);
+  await measure("readBatches ≤ 1 MiB, highWaterMark 64 KiB", undefined, batched(MiB));
+  await measure("readBatches ≤ 1 MiB, highWaterMark 1 MiB", MiB, batched(MiB));
+  await measure("readBatches ≤ 4 MiB, highWaterMark 4 MiB", 4 * MiB, batched(4 * MiB));
+} finally {
+  await agent.close();
+  await nginx.stop();
+  rmSync(work, { recursive: true, force: true });
+}
