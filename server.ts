@@ -9,14 +9,12 @@ import next from "next";
 import { ensureRootAccessKey } from "./lib/auth/access-key-service";
 import { ensureAdminUser } from "./lib/auth/session-service";
 import { applyMigrations } from "./lib/db/migrate";
-import { disconnectDb } from "./lib/db/client";
 import { env } from "./lib/env";
 import { parseTrustProxy } from "./lib/http/client-address";
 import { createHttpServer } from "./lib/http/create-http-server";
 import { admitToNext } from "./lib/http/next-handoff";
 import { createObjectApi } from "./lib/object-api/object-api";
-import { reconcileStorage } from "./lib/objects/object-store";
-import { MirrorEngine } from "./lib/origin/mirror-engine";
+import { createApp } from "./lib/runtime/create-app";
 
 const projectDir = path.dirname(new URL(import.meta.url).pathname);
 const dev = process.argv.includes("--dev");
@@ -24,8 +22,9 @@ const dev = process.argv.includes("--dev");
 async function main(): Promise<void> {
   const config = env();
   await applyMigrations(projectDir);
+  const services = createApp(config);
   // Before anything else writes: on a full disk, cleaning up is what makes room.
-  const cleaned = await reconcileStorage();
+  const cleaned = await services.objects.reconcile();
   if (cleaned.temps + cleaned.rows + cleaned.blobs > 0) {
     console.log(`Storage reconciled: ${cleaned.temps} temporary file(s), ${cleaned.rows} row(s) without a file, ${cleaned.blobs} file(s) without a row removed.`);
   }
@@ -45,8 +44,7 @@ async function main(): Promise<void> {
   const app = next({ dev, dir: projectDir, port: config.port });
   await app.prepare();
   const handleNext = app.getRequestHandler();
-  const engine = new MirrorEngine();
-  const objectApi = createObjectApi(engine, config.objectHost);
+  const objectApi = createObjectApi(services, config.objectHost);
   const trustProxy = parseTrustProxy(config.trustProxy);
 
   const server = createHttpServer((request, response) => {
@@ -60,7 +58,7 @@ async function main(): Promise<void> {
   });
 
   const shutdown = () => {
-    server.close(() => void Promise.all([engine.close(), disconnectDb()]).finally(() => process.exit(0)));
+    server.close(() => void services.close().finally(() => process.exit(0)));
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 5000).unref();
   };

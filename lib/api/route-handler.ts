@@ -10,7 +10,7 @@ import type { AuditContext } from "@/lib/audit/audit-log";
 import { SESSION_COOKIE, readCookie } from "@/lib/auth/session-cookie";
 import { sessionUser, type SessionUser } from "@/lib/auth/session-service";
 import { DomainError, StorageFull } from "@/lib/domain/errors";
-import { isStorageFull } from "@/lib/objects/storage-full";
+import { isStorageFull } from "@/lib/storage/storage-full";
 import { apiErrorFor } from "./api-error-map";
 import { ApiError, addFieldError, type ApiErrorBody, type FieldErrors } from "./api-error";
 import { MAX_JSON_BODY_BYTES } from "./body-limit";

@@ -2,12 +2,17 @@
 import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import { db } from "@/lib/db/client";
 import { BucketAlreadyExists, BucketInUse, BucketNotEmpty, NoSuchBucket } from "@/lib/domain/errors";
-import { Prisma } from "@/lib/generated/prisma/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { parseOriginJson } from "@/lib/mirroring/rule-record";
-import { hotCaches } from "@/lib/objects/hot-cache";
+import { currentApp } from "@/lib/runtime/current-app";
 import type { BucketAcl } from "./bucket-acl";
+import type { BucketRecord } from "./bucket-record";
 import { bucketNameProblem, type CreateBucketInput } from "./bucket-name";
 import type { StorageClass, ZoneType } from "./storage-class";
+
+export type { BucketRecord };
+
+const bucketCache = () => currentApp().caches.buckets;
 
 export interface BucketSummary {
   name: string;
@@ -53,10 +58,11 @@ export async function createBucket(input: CreateBucketInput, audit: AuditContext
       await recordAudit(tx, audit, { action: "bucket.create", bucket: input.name, after: input });
       return created;
     });
-    hotCaches().buckets.delete(input.name);
+    bucketCache().delete(input.name);
     return toSummary(row);
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    // By code, not instanceof: Next's bundled copy of this module sees another copy of Prisma's classes.
+    if ((error as { code?: unknown }).code === "P2002") {
       throw new BucketAlreadyExists(input.name);
     }
     throw error;
@@ -86,22 +92,13 @@ export async function deleteBucket(name: string, audit: AuditContext): Promise<v
     const { _count: _counts, id: _id, ...before } = bucket;
     await recordAudit(tx, audit, { action: "bucket.delete", bucket: name, before });
   });
-  hotCaches().buckets.delete(name);
-}
-
-export interface BucketRecord {
-  id: number;
-  name: string;
-  acl: BucketAcl;
-  zoneType: ZoneType;
-  defaultStorageClass: StorageClass;
-  createdAt: Date;
+  bucketCache().delete(name);
 }
 
 /** The bucket row, or null: the object API's lookup, without counts. */
 export async function findBucketRecord(name: string): Promise<BucketRecord | null> {
   if (bucketNameProblem(name)) return null;
-  const cache = hotCaches().buckets;
+  const cache = bucketCache();
   const cached = cache.get(name);
   if (cached !== undefined) return cached;
   // findFirst, not findUnique: Prisma batches concurrent findUnique calls into one query, which
@@ -118,6 +115,6 @@ export async function setBucketAcl(name: string, acl: BucketAcl, audit: AuditCon
     await tx.bucket.update({ where: { id: bucket.id }, data: { acl } });
     await recordAudit(tx, audit, { action: "bucket.acl", bucket: name, before: { acl: bucket.acl }, after: { acl } });
   });
-  hotCaches().buckets.delete(name);
+  bucketCache().delete(name);
   return getBucket(name);
 }

@@ -1,23 +1,10 @@
 /**
- * The one Prisma client of the process. The custom server (loaded by tsx) and Next's bundled
- * route handlers each get their own copy of this module, so the instance lives on globalThis:
- * both copies share one SQLite connection.
+ * The process's one Prisma client. The composition root (lib/runtime/create-app.ts) creates it;
+ * Next's bundled route handlers and the custom server reach the same instance through the app.
  */
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "@/lib/generated/prisma/client";
-import { env } from "@/lib/env";
-
-const holder = globalThis as typeof globalThis & { __bosPrisma?: PrismaClient };
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { currentApp } from "@/lib/runtime/current-app";
 
 export function db(): PrismaClient {
-  holder.__bosPrisma ??= new PrismaClient({
-    adapter: new PrismaBetterSQLite3({ url: env().databaseUrl }),
-  });
-  return holder.__bosPrisma;
-}
-
-export async function disconnectDb(): Promise<void> {
-  const client = holder.__bosPrisma;
-  holder.__bosPrisma = undefined;
-  await client?.$disconnect();
+  return currentApp().db;
 }

@@ -168,7 +168,7 @@ export class NoSuchAccessKey extends DomainError {
 }
 
 // Back to origin
-export type OriginFailureKind = "refused" | "timeout" | "network" | "redirects" | "too-large" | "incomplete" | "digest";
+export type OriginFailureKind = "refused" | "unreachable" | "timeout" | "network" | "redirects" | "too-large" | "incomplete" | "digest";
 
 /**
  * A failure to get a complete, verified object from an origin. `message` is safe to show a client;

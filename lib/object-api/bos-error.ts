@@ -2,7 +2,7 @@
 import type { ServerResponse } from "node:http";
 import { DomainError, InvalidInput, InvalidRange, OriginFailure, StorageFull, type DomainErrorCode } from "@/lib/domain/errors";
 import { bodyLeftUnread } from "@/lib/http/unread-body";
-import { isStorageFull } from "@/lib/objects/storage-full";
+import { isStorageFull } from "@/lib/storage/storage-full";
 
 export const BOS_ERROR_STATUS = {
   InvalidArgument: 400,

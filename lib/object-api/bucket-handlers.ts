@@ -2,10 +2,9 @@
 import { bucketNameProblem } from "@/lib/buckets/bucket-name";
 import { createBucket, deleteBucket, listBuckets } from "@/lib/buckets/bucket-service";
 import { STORAGE_CLASSES_BY_ZONE, ZONE_TYPES, isStorageClassAllowed, type StorageClass, type ZoneType } from "@/lib/buckets/storage-class";
-import { listObjects } from "@/lib/objects/object-store";
+import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { BosError, sendJson } from "./bos-error";
 import type { ObjectApiContext } from "./context";
-import { requireBucket } from "./object-handlers";
 
 const OWNER = { id: "bos-mirror", displayName: "bos-mirror" };
 
@@ -34,8 +33,7 @@ export async function createBucketHandler(ctx: ObjectApiContext, name: string): 
   ctx.res.end();
 }
 
-export async function headBucketHandler(ctx: ObjectApiContext, name: string): Promise<void> {
-  await requireBucket(name);
+export async function headBucketHandler(ctx: ObjectApiContext): Promise<void> {
   ctx.res.writeHead(200);
   ctx.res.end();
 }
@@ -48,8 +46,7 @@ export async function deleteBucketHandler(ctx: ObjectApiContext, name: string): 
 
 const MAX_KEYS = 1000;
 
-export async function listObjectsHandler(ctx: ObjectApiContext, name: string): Promise<void> {
-  const bucket = await requireBucket(name);
+export async function listObjectsHandler(ctx: ObjectApiContext, bucket: BucketRecord): Promise<void> {
   const { query } = ctx.target;
   const prefix = query.get("prefix") ?? "";
   const delimiter = query.get("delimiter") ?? "";
@@ -59,7 +56,7 @@ export async function listObjectsHandler(ctx: ObjectApiContext, name: string): P
   if (!/^\d+$/.test(maxKeysParam) || maxKeys < 1 || maxKeys > MAX_KEYS) {
     throw new BosError("InvalidArgument", `maxKeys must be a whole number from 1 to ${MAX_KEYS}.`);
   }
-  const page = await listObjects(bucket.id, { prefix, delimiter, marker, maxKeys });
+  const page = await ctx.objects.list(bucket.id, { prefix, delimiter, marker, maxKeys });
   sendJson(ctx.res, 200, {
     name: bucket.name,
     prefix,

@@ -1,15 +1,24 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuditContext } from "@/lib/audit/audit-log";
+import type { BucketRecord } from "@/lib/buckets/bucket-record";
+import type { ObjectService } from "@/lib/objects/object-service";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
 import type { RequestTarget } from "./request-target";
 
+/** What the object API runs on: the object service and the back-to-origin engine. */
+export interface ObjectApiDeps {
+  objects: ObjectService;
+  engine: MirrorEngine;
+}
+
 /** Everything a handler needs for one request. */
-export interface ObjectApiContext {
+export interface ObjectApiContext extends ObjectApiDeps {
   req: IncomingMessage;
   res: ServerResponse;
   requestId: string;
   target: RequestTarget;
-  engine: MirrorEngine;
+  /** The addressed bucket, looked up once by the dispatcher (null when it does not exist). */
+  bucket: BucketRecord | null;
   /** Who is acting (the verified access key), for the audit log of changes. */
   audit: AuditContext;
 }

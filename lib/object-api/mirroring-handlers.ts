@@ -1,12 +1,11 @@
 /** `PUT|GET|DELETE /v1/{bucket}?mirroring`: the bucket's rules in BOS's JSON. */
 import type { IncomingMessage } from "node:http";
-import { findBucketRecord } from "@/lib/buckets/bucket-service";
+import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { bosMirroringConfigurationSchema, fromBosRule, toBosRule } from "@/lib/mirroring/bos-json";
 import { mirrorRuleSchema, type MirrorRule } from "@/lib/mirroring/rule-schema";
 import { deleteAllRules, listRules, replaceRules } from "@/lib/mirroring/rule-service";
 import { BosError, sendJson } from "./bos-error";
 import type { ObjectApiContext } from "./context";
-import { requireBucket } from "./object-handlers";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -25,13 +24,12 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-export async function getMirroring(ctx: ObjectApiContext, bucket: string): Promise<void> {
-  const rules = await listRules(bucket);
+export async function getMirroring(ctx: ObjectApiContext, bucket: BucketRecord): Promise<void> {
+  const rules = await listRules(bucket.name);
   sendJson(ctx.res, 200, { bucketMirroringConfiguration: rules.map(toBosRule) });
 }
 
-export async function putMirroring(ctx: ObjectApiContext, bucketName: string): Promise<void> {
-  const bucket = await requireBucket(bucketName);
+export async function putMirroring(ctx: ObjectApiContext, bucket: BucketRecord): Promise<void> {
   const parsed = bosMirroringConfigurationSchema.safeParse(await readJson(ctx.req));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -56,9 +54,8 @@ export async function putMirroring(ctx: ObjectApiContext, bucketName: string): P
   ctx.res.end();
 }
 
-export async function deleteMirroring(ctx: ObjectApiContext, bucket: string): Promise<void> {
-  if (!(await findBucketRecord(bucket))) throw new BosError("NoSuchBucket", `There is no bucket named ${bucket}.`);
-  await deleteAllRules(bucket, ctx.audit);
+export async function deleteMirroring(ctx: ObjectApiContext, bucket: BucketRecord): Promise<void> {
+  await deleteAllRules(bucket.name, ctx.audit);
   ctx.res.writeHead(204);
   ctx.res.end();
 }

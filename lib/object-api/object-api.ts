@@ -5,16 +5,16 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
-import type { MirrorEngine } from "@/lib/origin/mirror-engine";
-import { getAcl, putAcl } from "./acl-handlers";
+import { NoSuchBucket } from "@/lib/domain/errors";
 import { authenticate, type Identity } from "./authenticate";
 import { BosError, sendBosError, toBosError } from "./bos-error";
-import { createBucketHandler, deleteBucketHandler, headBucketHandler, listBucketsHandler, listObjectsHandler } from "./bucket-handlers";
-import type { ObjectApiContext } from "./context";
-import { deleteMirroring, getMirroring, putMirroring } from "./mirroring-handlers";
-import { deleteObjectHandler, getObject, putObject } from "./object-handlers";
+import type { ObjectApiContext, ObjectApiDeps } from "./context";
+import { resolveOperation, type Access } from "./operations";
 import { requestTarget } from "./request-target";
+
+const pick = ({ objects, engine }: ObjectApiDeps): ObjectApiDeps => ({ objects, engine });
 
 /**
  * On every object-API response, errors included. Object bytes are whatever a client uploaded or an
@@ -27,50 +27,13 @@ const OBJECT_RESPONSE_HEADERS: [string, string][] = [
   ["content-security-policy", "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"],
 ];
 
-type Handler = (ctx: ObjectApiContext) => Promise<void>;
-/** "read": what an anonymous client may do in a public-read bucket. "write": anything else. */
-type Route = { access: "read" | "write"; handler: Handler };
-
-function notAllowed(method: string, what: string): never {
-  throw new BosError("MethodNotAllowed", `${method} is not supported on ${what}.`);
-}
-
-function route(ctx: ObjectApiContext): Route {
-  const { bucket, key, query } = ctx.target;
-  const method = ctx.req.method ?? "GET";
-  const write = (handler: Handler): Route => ({ access: "write", handler });
-  const read = (handler: Handler): Route => ({ access: "read", handler });
-  if (bucket === null) return method === "GET" ? write(listBucketsHandler) : notAllowed(method, "the bucket list");
-  if (key === null) {
-    for (const [subresource, get, put, remove] of [
-      ["mirroring", getMirroring, putMirroring, deleteMirroring],
-      ["acl", getAcl, putAcl, null],
-    ] as const) {
-      if (!query.has(subresource)) continue;
-      if (method === "GET") return write((c) => get(c, bucket));
-      if (method === "PUT") return write((c) => put(c, bucket));
-      if (method === "DELETE" && remove) return write((c) => remove(c, bucket));
-      return notAllowed(method, `?${subresource}`);
-    }
-    if (method === "GET") return read((c) => listObjectsHandler(c, bucket));
-    if (method === "HEAD") return read((c) => headBucketHandler(c, bucket));
-    if (method === "PUT") return write((c) => createBucketHandler(c, bucket));
-    if (method === "DELETE") return write((c) => deleteBucketHandler(c, bucket));
-    return notAllowed(method, "a bucket");
-  }
-  if (method === "GET" || method === "HEAD") return read((c) => getObject(c, bucket, key));
-  if (method === "PUT") return write((c) => putObject(c, bucket, key));
-  if (method === "DELETE") return write((c) => deleteObjectHandler(c, bucket, key));
-  return notAllowed(method, "an object");
-}
-
 /**
  * Anonymous requests may only read public-read buckets. A missing bucket answers exactly as a
  * private one does, so anonymous clients cannot probe which bucket names exist.
  */
-async function authorize(identity: Identity, access: Route["access"], bucket: string | null): Promise<void> {
+function authorize(identity: Identity, access: Access, bucket: BucketRecord | null): void {
   if (identity.kind === "access-key") return;
-  if (access === "read" && bucket !== null && (await findBucketRecord(bucket))?.acl === "public-read") return;
+  if (access === "read" && bucket?.acl === "public-read") return;
   throw new BosError("AccessDenied", "This request needs a bce-auth-v1 signature (or a presigned URL).");
 }
 
@@ -79,7 +42,7 @@ export interface ObjectApi {
   handle(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
-export function createObjectApi(engine: MirrorEngine, objectHost: string | undefined): ObjectApi {
+export function createObjectApi(deps: ObjectApiDeps, objectHost: string | undefined): ObjectApi {
   return {
     handle(req, res) {
       const requestId = randomUUID();
@@ -94,14 +57,18 @@ export function createObjectApi(engine: MirrorEngine, objectHost: string | undef
       if (!target) return false;
       res.setHeader("x-bce-request-id", requestId);
       for (const [name, value] of OBJECT_RESPONSE_HEADERS) res.setHeader(name, value);
-      const ctx: ObjectApiContext = { req, res, requestId, target, engine, audit: { actor: "anonymous", requestId } };
+      const ctx: ObjectApiContext = { ...pick(deps), req, res, requestId, target, bucket: null, audit: { actor: "anonymous", requestId } };
       Promise.resolve()
         .then(async () => {
-          const { access, handler } = route(ctx);
+          const operation = resolveOperation(req.method ?? "GET", target);
           const identity = await authenticate(req, target.rawPath, target.rawQuery, target.query);
-          await authorize(identity, access, target.bucket);
+          // The bucket is looked up once, here; a missing one answers anonymous clients as a private one.
+          ctx.bucket = target.bucket === null ? null : await findBucketRecord(target.bucket);
+          authorize(identity, operation.access, ctx.bucket);
           if (identity.kind === "access-key") ctx.audit = { actor: `key:${identity.accessKeyId}`, requestId };
-          await handler(ctx);
+          if ("byName" in operation.run) return operation.run.byName(ctx, target.bucket ?? "");
+          if (!ctx.bucket) throw new NoSuchBucket(target.bucket ?? "");
+          return operation.run(ctx, ctx.bucket);
         })
         .catch((error: unknown) => sendBosError(res, toBosError(error, requestId), requestId));
       return true;

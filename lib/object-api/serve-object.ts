@@ -1,11 +1,8 @@
 /** Answers GET/HEAD for a stored object: conditional requests (304), one byte range (206/416). */
-import { createReadStream } from "node:fs";
-import { readFile } from "node:fs/promises";
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import { pipeline } from "node:stream/promises";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
-import { SMALL_OBJECT_BYTES, hotCaches } from "@/lib/objects/hot-cache";
-import { blobStore } from "@/lib/objects/object-store";
+import type { ObjectApiContext } from "./context";
 import { InvalidRange } from "@/lib/domain/errors";
 
 /** Records are immutable per version, so their headers are built once (measurably cheaper on hits). */
@@ -62,7 +59,8 @@ function notModified(req: IncomingMessage, object: ObjectRecord): boolean {
   return !Number.isNaN(since) && Math.floor(object.lastModified.getTime() / 1000) * 1000 <= since;
 }
 
-export async function serveObject(req: IncomingMessage, res: ServerResponse, object: ObjectRecord): Promise<void> {
+export async function serveObject(ctx: ObjectApiContext, object: ObjectRecord): Promise<void> {
+  const { req, res } = ctx;
   const headers = objectHeaders(object);
   if (notModified(req, object)) {
     res.writeHead(304, { etag: headers.etag, "last-modified": headers["last-modified"] });
@@ -82,23 +80,11 @@ export async function serveObject(req: IncomingMessage, res: ServerResponse, obj
     res.end();
     return;
   }
-  if (object.size <= SMALL_OBJECT_BYTES) {
-    const bytes = await smallObjectBytes(object.blobName);
-    res.writeHead(range ? 206 : 200, headers);
-    res.end(range ? bytes.subarray(start, end + 1) : bytes);
+  const content = await ctx.objects.read(object, start, end);
+  res.writeHead(range ? 206 : 200, headers);
+  if (Buffer.isBuffer(content)) {
+    res.end(content);
     return;
   }
-  res.writeHead(range ? 206 : 200, headers);
-  const file = createReadStream(blobStore().blobPath(object.blobName), { start, end, highWaterMark: Math.min(length, 1024 * 1024) });
-  await pipeline(file, res).catch(() => res.destroy());
-}
-
-/** A small object's bytes, from memory after the first read (blob names never change content). */
-async function smallObjectBytes(blobName: string): Promise<Buffer> {
-  const cache = hotCaches().content;
-  const cached = cache.get(blobName);
-  if (cached) return cached;
-  const bytes = await readFile(blobStore().blobPath(blobName));
-  cache.set(blobName, bytes);
-  return bytes;
+  await pipeline(content, res).catch(() => res.destroy());
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { hotCaches, objectCacheKey, objectEntryBytes } from "./hot-cache";
+import { createHotCaches, objectEntryBytes } from "./hot-cache";
+import { objectCacheKey } from "./object-cache";
 import type { ObjectRecord } from "./object-meta";
 
 const DEFAULT_METADATA_BUDGET = 32 * 1024 * 1024;
@@ -21,7 +22,7 @@ function record(key: string, metaValue: string): ObjectRecord {
 
 describe("hot caches are bounded in bytes", () => {
   it("keeps 20,000 rows with 14 KB of metadata each within the metadata budget", () => {
-    const cache = hotCaches().objects;
+    const cache = createHotCaches({ metadata: DEFAULT_METADATA_BUDGET, content: 0 }).objects;
     const notes = "n".repeat(14 * 1024);
     for (let i = 0; i < 20_000; i++) cache.set(objectCacheKey(1, `k${i}`), record(`k${i}`, notes));
     // Each entry weighs at least its metadata (two bytes a character); the total stays under the budget.

@@ -2,22 +2,19 @@
  * In-process caches in front of the database for the object path's per-request lookups: a
  * Prisma query costs ~0.7 ms here, more than serving a small object (bench/objects.ts).
  *
- * Coherence: every write of an object goes through object-store.ts and every bucket create or
- * delete through bucket-service.ts, in this process; both update these caches. The caches live on
- * globalThis because Next's bundled copy of those modules must update the same instance. Bucket
- * ids are never reused (AUTOINCREMENT), so entries of a deleted bucket cannot resurface. Content is
- * cached by blob name, which changes with every new version, so cached bytes are never stale.
- * A deployment with several processes writing one database would need these turned off.
+ * Coherence: every object write goes through the object service (its repository wrapper keeps the
+ * row cache right, object-cache.ts) and every bucket create, delete or ACL change through
+ * bucket-service.ts, in this process. The composition root (lib/runtime) builds one set per
+ * process, which Next's bundled modules reach too. Bucket ids are never reused (AUTOINCREMENT), so
+ * entries of a deleted bucket cannot resurface. Content is cached by blob name, which changes with
+ * every new version, so cached bytes are never stale. A deployment with several processes writing
+ * one database would need these turned off (both budgets 0).
  */
-import type { BucketRecord } from "@/lib/buckets/bucket-service";
-import { env } from "@/lib/env";
+import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { LruCache } from "./lru";
 import type { ObjectRecord } from "./object-meta";
 
-/** Objects up to this size are kept in memory after their first read. */
-export const SMALL_OBJECT_BYTES = 256 * 1024;
-
-interface HotCaches {
+export interface HotCaches {
   /** Bucket name to row; null records a name that does not exist. */
   buckets: LruCache<string, BucketRecord | null>;
   /** `${bucketId}\0${key}` to row; null records a key that does not exist. */
@@ -54,22 +51,14 @@ export function objectEntryBytes(object: ObjectRecord | null): number {
 
 const bucketEntryBytes = (bucket: BucketRecord | null) => ENTRY_OVERHEAD_BYTES + (bucket ? 4 * stringBytes(bucket.name) + 128 : 0);
 
-const holder = globalThis as typeof globalThis & { __bosHotCaches?: HotCaches };
-
 /**
  * Every cache is bounded in bytes (METADATA_CACHE_BYTES for bucket and object rows,
  * CONTENT_CACHE_BYTES for small objects' bytes), so memory does not grow with key or metadata size.
  */
-export function hotCaches(): HotCaches {
-  if (!holder.__bosHotCaches) {
-    const { metadata, content } = env().cacheBytes;
-    holder.__bosHotCaches = {
-      buckets: new LruCache(Math.max(Math.floor(metadata / 16), 64 * 1024), bucketEntryBytes),
-      objects: new LruCache(metadata, objectEntryBytes),
-      content: new LruCache(content, (bytes) => bytes.length + ENTRY_OVERHEAD_BYTES),
-    };
-  }
-  return holder.__bosHotCaches;
+export function createHotCaches(bytes: { metadata: number; content: number }): HotCaches {
+  return {
+    buckets: new LruCache(Math.max(Math.floor(bytes.metadata / 16), 64 * 1024), bucketEntryBytes),
+    objects: new LruCache(bytes.metadata, objectEntryBytes),
+    content: new LruCache(bytes.content, (value) => value.length + ENTRY_OVERHEAD_BYTES),
+  };
 }
-
-export const objectCacheKey = (bucketId: number, key: string) => `${bucketId}\0${key}`;

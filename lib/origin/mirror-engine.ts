@@ -3,18 +3,17 @@
  * shared by every request that misses the same key while it runs (single-flight), and by the
  * background fetch of redirect mode.
  */
-import { createReadStream } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
-import { db } from "@/lib/db/client";
-import { env } from "@/lib/env";
+import { MirrorLoop, NoSuchKey, UnsafeOriginPath } from "@/lib/domain/errors";
+import { findMatchingRule } from "@/lib/mirroring/rule-set";
 import { contentMd5Hex, pickStoredHeaders } from "@/lib/objects/object-meta";
-import { blobStore, findObject } from "@/lib/objects/object-store";
+import type { ObjectService } from "@/lib/objects/object-service";
 import { buildOriginHeaders } from "@/lib/mirroring/origin-headers";
 import { computeOriginAddress, formatOriginTarget, type OriginTarget } from "@/lib/mirroring/origin-address";
 import type { MirrorRule } from "@/lib/mirroring/rule-schema";
 import { BackgroundQueue } from "./background-queue";
 import { MirrorFetch, type MirrorFetchTarget, type OriginSource } from "./mirror-fetch";
-import { OriginClient, OriginFailure, discardBody, type OriginResponse } from "./origin-client";
+import { MIRROR_HOP_HEADER, OriginFailure, discardBody, type OriginClient, type OriginResponse } from "./origin-client";
 
 export interface MissRequest {
   rawQuery: string;
@@ -42,42 +41,62 @@ function flatten(headers: IncomingHttpHeaders): [string, string][] {
 }
 
 export interface EngineLimits {
-  maxObjectSize: number;
   bodyTimeoutMs: number;
   /** Redirect mode: background fetches waiting at most, and running at once per origin. */
   backgroundQueue: number;
   backgroundPerOrigin: number;
 }
 
-/** A key whose origin path would leave the rule's address (a "." or ".." segment). */
-export class UnsafeOriginPath extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UnsafeOriginPath";
-  }
-}
-
 export type BackgroundOutcome = "started" | "queued" | "already-fetching" | "dropped";
 
-function defaultLimits(): EngineLimits {
-  const config = env();
-  return {
-    maxObjectSize: config.maxObjectSize,
-    bodyTimeoutMs: config.origin.bodyTimeoutMs,
-    backgroundQueue: config.backgroundFetch.queue,
-    backgroundPerOrigin: config.backgroundFetch.perOrigin,
-  };
+/** What a GET of a missing object turns into: a redirect (fetched behind it), or a fetch to stream. */
+export type MissOutcome =
+  | { kind: "redirect"; target: OriginTarget; background: BackgroundOutcome }
+  | { kind: "fetch"; flight: MirrorFetch; storageClass: string };
+
+export interface EngineDeps {
+  client: OriginClient;
+  objects: ObjectService;
+  /** Bucket origins (`bos://name`) are buckets of this deployment. */
+  findBucket: (name: string) => Promise<{ id: number } | null>;
+  /** The bucket's rules, in order (the engine applies the one that matches). */
+  rulesFor: (bucketId: number) => Promise<MirrorRule[]>;
 }
 
 export class MirrorEngine {
   private readonly flights = new Map<string, MirrorFetch>();
   private readonly background: BackgroundQueue;
 
+  private readonly client: OriginClient;
+  private readonly objects: ObjectService;
+
   constructor(
-    private readonly client = new OriginClient(),
-    private readonly limits: EngineLimits = defaultLimits(),
+    private readonly deps: EngineDeps,
+    private readonly limits: EngineLimits,
   ) {
+    this.client = deps.client;
+    this.objects = deps.objects;
     this.background = new BackgroundQueue(limits.backgroundQueue, limits.backgroundPerOrigin);
+  }
+
+  /**
+   * A GET found nothing at `key`: applies the bucket's matching rule. Throws NoSuchKey when no
+   * rule matches, MirrorLoop for a request that came from a back-to-origin fetch, and
+   * UnsafeOriginPath for a key that would leave the rule's address. `onBackgroundError` hears of
+   * redirect mode's background fetch failing.
+   */
+  async miss(bucket: { id: number; name: string }, key: string, request: MissRequest, onBackgroundError: (error: Error) => void): Promise<MissOutcome> {
+    const rule = findMatchingRule(await this.deps.rulesFor(bucket.id), key);
+    if (!rule) throw new NoSuchKey(bucket.name, key, "no mirror rule matches it");
+    if (request.headers[MIRROR_HOP_HEADER] !== undefined) throw new MirrorLoop(bucket.name, key);
+    if (rule.mode === "redirect") {
+      const address = computeOriginAddress(rule, key, request.rawQuery);
+      if (address.refusal) throw new UnsafeOriginPath(address.refusal);
+      // Past the queue's capacity this fetches nothing (counted in backgroundStats): the client has its redirect.
+      const background = this.fetchInBackground(bucket, key, rule, request, onBackgroundError);
+      return { kind: "redirect", target: address.primary, background };
+    }
+    return { kind: "fetch", flight: this.fetch(bucket, key, rule, request), storageClass: rule.storageClass };
   }
 
   /** The running fetch of this object, or a new one. Throws UnsafeOriginPath before any request. */
@@ -90,11 +109,10 @@ export class MirrorEngine {
     if (address.refusal) throw new UnsafeOriginPath(address.refusal);
     const headers = buildOriginHeaders(rule.headers, flatten(request.headers));
     const targets = [address.primary, address.backup].filter((target): target is OriginTarget => target !== null);
-    const flight = new MirrorFetch({
+    const flight = new MirrorFetch(this.objects, {
       bucketId: bucket.id,
       key,
       storageClass: rule.storageClass,
-      maxSize: this.limits.maxObjectSize,
       bodyTimeoutMs: this.limits.bodyTimeoutMs,
       targets: targets.map((target) => this.target(target, headers)),
     });
@@ -121,7 +139,7 @@ export class MirrorEngine {
     const origin = address.primary.kind === "url" ? new URL(address.primary.url).host : `bos://${address.primary.bucket}`;
     return this.background.submit(flightKey, origin, async () => {
       // It may have been stored (or be fetching for a live GET) while it waited.
-      if (await findObject(bucket.id, key)) return;
+      if (await this.objects.find(bucket.id, key)) return;
       await this.fetch(bucket, key, rule, request).done.catch(onError);
     });
   }
@@ -166,17 +184,17 @@ export class MirrorEngine {
     };
   }
 
-  /** A private bucket of this deployment, read directly (no HTTP, so no loop through our own API). */
+  /** A private bucket of this deployment, read through the object service (no HTTP, so no loop through our own API). */
   private async openBucketObject(bucketName: string, key: string, label: string): Promise<OriginSource | "not-found"> {
-    const bucket = await db().bucket.findUnique({ where: { name: bucketName }, select: { id: true } });
-    const object = bucket ? await findObject(bucket.id, key) : null;
+    const bucket = await this.deps.findBucket(bucketName);
+    const object = bucket ? await this.objects.find(bucket.id, key) : null;
     if (!object) return "not-found";
     return {
       sourceUrl: label,
       declaredSize: object.size,
       expectedMd5: object.etag,
       httpMeta: object.httpMeta,
-      body: createReadStream(blobStore().blobPath(object.blobName)),
+      body: this.objects.openStream(object),
     };
   }
 

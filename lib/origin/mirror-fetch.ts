@@ -1,23 +1,25 @@
 /**
- * One back-to-origin fetch of one object. The body is written to a temporary file as it arrives.
- * Any number of clients stream it: a client that keeps up takes chunks from a bounded in-memory
- * window of the most recent ones, a client that falls behind reads the file (so a slow client
- * never slows the origin, and memory stays bounded). The object is committed only when the body
- * is complete and verified; until then no reader gets the last byte, so a failed fetch reaches
- * every client as a broken response and nothing is stored.
+ * One back-to-origin fetch of one object. The body goes through the object service's ingest
+ * pipeline (limit, digest, batched writes) as it arrives. Any number of clients stream it: a
+ * client that keeps up takes chunks from a bounded in-memory window of the most recent ones, a
+ * client that falls behind reads what is already written (so a slow client never slows the
+ * origin, and memory stays bounded). The object is committed only when the body is complete and
+ * verified, and no reader gets the last byte before the commit, so a failed fetch reaches every
+ * client as a broken response and nothing is stored.
  */
-import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import type { TempFile } from "@/lib/objects/blob-store";
+import { BadDigest, EntityTooLarge, IncompleteBody, OriginFailure, OriginNotFound } from "@/lib/domain/errors";
+import type { BlobIngest } from "@/lib/objects/ingest";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
-import { blobStore, commitObject, watchMiss, type MissWatch } from "@/lib/objects/object-store";
-import { OriginFailure, discardBody } from "./origin-client";
+import type { ObjectService } from "@/lib/objects/object-service";
+import type { MissWatch } from "@/lib/objects/miss-watch";
+import { discardBody } from "./origin-client";
+
+export { OriginNotFound };
 
 const READ_CHUNK = 1024 * 1024;
-/** Recent chunks kept in memory for clients that keep up; older ones are read from the file. */
+/** Recent chunks kept in memory for clients that keep up; older ones are read back from storage. */
 const WINDOW_BYTES = 16 * 1024 * 1024;
-/** Bytes received but not yet on disk before the origin is made to wait. */
-const MAX_UNWRITTEN_BYTES = 8 * 1024 * 1024;
 
 /** An origin's answer with a body to store: a 200 from a URL, or another bucket's object. */
 export interface OriginSource {
@@ -27,14 +29,6 @@ export interface OriginSource {
   expectedMd5: string | null;
   httpMeta: Record<string, string>;
   body: Readable;
-}
-
-/** Every origin answered 404 (or had no such object). */
-export class OriginNotFound extends Error {
-  constructor(readonly tried: string[]) {
-    super(`the object is not at ${tried.join(" nor at ")}`);
-    this.name = "OriginNotFound";
-  }
 }
 
 export type SourceOpener = () => Promise<OriginSource | "not-found">;
@@ -48,7 +42,6 @@ export interface MirrorFetchInput {
   bucketId: number;
   key: string;
   storageClass: string;
-  maxSize: number;
   /** Total time allowed for the body once it starts. */
   bodyTimeoutMs: number;
   /** Primary, then backup: the next is tried on a 404 or a failure before any byte arrived. */
@@ -69,25 +62,23 @@ export class MirrorFetch {
   private rejectHead!: (error: Error) => void;
   /** Readers and the writer waiting for the next change (bytes received or written, end, failure). */
   private waiters: (() => void)[] = [];
-  private temp: TempFile | null = null;
-  /** Bytes on disk, readable by clients. */
-  private written = 0;
+  private ingest: BlobIngest | null = null;
   private received = 0;
-  /** Received chunks from file offset `windowStart` on; trimmed from the front once on disk. */
+  /** Received chunks from offset `windowStart` on; trimmed from the front once written. */
   private window: { start: number; data: Buffer }[] = [];
   private windowStart = 0;
-  private unwritten: Buffer[] = [];
-  private unwrittenBytes = 0;
-  private flushing = false;
-  private writeError: Error | null = null;
+  /** True once the object is committed (or a newer client write made the commit moot). */
   private verified = false;
   private failure: Error | null = null;
   private readers = 0;
   /** True once `done` has settled: new requests should read storage, not this fetch. */
   settled = false;
 
-  constructor(private readonly input: MirrorFetchInput) {
-    this.watch = watchMiss(input.bucketId, input.key);
+  constructor(
+    private readonly objects: ObjectService,
+    private readonly input: MirrorFetchInput,
+  ) {
+    this.watch = objects.watchMiss(input.bucketId, input.key);
     this.head = new Promise((resolve, reject) => {
       this.resolveHead = resolve;
       this.rejectHead = reject;
@@ -124,20 +115,23 @@ export class MirrorFetch {
       this.failure = error as Error;
       this.rejectHead(this.failure);
       this.notify();
-      if (this.temp) await blobStore().removeTemp(this.temp.path);
+      await this.ingest?.writer.discard();
       throw error;
     }
   }
 
   private async receive(source: OriginSource): Promise<ObjectRecord | null> {
-    const { maxSize } = this.input;
+    const maxSize = this.objects.maxObjectSize;
     if (source.declaredSize !== null && source.declaredSize > maxSize) {
       discardBody(source.body);
       throw new OriginFailure("too-large", `the object is ${source.declaredSize} bytes, more than the ${maxSize}-byte limit`);
     }
-    this.temp = await blobStore().createTemp();
+    const ingest = await this.objects.beginIngest(() => {
+      this.trimWindow();
+      this.notify();
+    });
+    this.ingest = ingest;
     this.resolveHead(source);
-    const hash = createHash("md5");
     let timedOut = false;
     const deadline = setTimeout(() => {
       timedOut = true;
@@ -145,46 +139,27 @@ export class MirrorFetch {
     }, this.input.bodyTimeoutMs);
     try {
       for await (const chunk of source.body as AsyncIterable<Buffer>) {
-        if (this.received + chunk.length > maxSize) throw new OriginFailure("too-large", `the body exceeded the ${maxSize}-byte limit`);
-        hash.update(chunk);
+        this.window.push({ start: this.received, data: chunk });
         this.received += chunk.length;
-        this.queueWrite(chunk);
-        while (this.unwrittenBytes > MAX_UNWRITTEN_BYTES && !this.writeError) await this.changed();
-        if (this.writeError) throw this.writeError;
+        this.notify();
+        await ingest.append(chunk);
       }
-      while ((this.flushing || this.unwritten.length > 0) && !this.writeError) {
-        if (!this.flushing) void this.flushWrites();
-        await this.changed();
-      }
-      if (this.writeError) throw this.writeError;
+      if (timedOut) throw new OriginFailure("timeout", `${source.sourceUrl} took longer than ${this.input.bodyTimeoutMs} ms to send the body`);
+      await ingest.finish({ size: source.declaredSize, md5: source.expectedMd5 });
     } catch (error) {
       discardBody(source.body);
-      if (error instanceof OriginFailure) throw error;
-      if (timedOut) throw new OriginFailure("timeout", `${source.sourceUrl} took longer than ${this.input.bodyTimeoutMs} ms to send the body`);
-      const code = (error as { code?: string }).code;
-      if (code === "UND_ERR_BODY_TIMEOUT") throw new OriginFailure("timeout", `${source.sourceUrl} stalled while sending the body`);
-      throw new OriginFailure("incomplete", `${source.sourceUrl} broke off after ${this.received} bytes: ${(error as Error).message}`);
+      throw this.describeFailure(error, source, timedOut);
     } finally {
       clearTimeout(deadline);
-    }
-    if (timedOut) throw new OriginFailure("timeout", `${source.sourceUrl} took longer than ${this.input.bodyTimeoutMs} ms to send the body`);
-    if (source.declaredSize !== null && this.received !== source.declaredSize) {
-      throw new OriginFailure("incomplete", `received ${this.received} of the ${source.declaredSize} bytes ${source.sourceUrl} declared`);
-    }
-    const md5 = hash.digest("hex");
-    if (source.expectedMd5 !== null && source.expectedMd5 !== md5) {
-      throw new OriginFailure("digest", `the body's MD5 ${md5} does not match the ${source.expectedMd5} that ${source.sourceUrl} declared`);
     }
     // Committed before the last byte is released: a client that has the whole object can rely on
     // a HEAD, GET or LIST that starts afterwards seeing it, and a failed commit (a full disk)
     // reaches every client as a broken response rather than a 200 that was never stored.
-    const stored = await commitObject(
-      this.temp,
+    const stored = await this.objects.commit(
+      ingest,
       {
         bucketId: this.input.bucketId,
         key: this.input.key,
-        size: this.written,
-        etag: md5,
         storageClass: this.input.storageClass,
         httpMeta: source.httpMeta,
         userMeta: {},
@@ -197,6 +172,21 @@ export class MirrorFetch {
     return stored;
   }
 
+  /** What went wrong while the body arrived, in the origin's terms. */
+  private describeFailure(error: unknown, source: OriginSource, timedOut: boolean): Error {
+    const from = source.sourceUrl;
+    if (error instanceof OriginFailure) return error;
+    if (error instanceof EntityTooLarge) return new OriginFailure("too-large", `the body exceeded the ${error.limit}-byte limit`);
+    if (error instanceof IncompleteBody) return new OriginFailure("incomplete", `received ${error.received} of the ${error.declared} bytes ${from} declared`);
+    if (error instanceof BadDigest) return new OriginFailure("digest", `the body's MD5 ${error.actual} does not match the ${error.expected} that ${from} declared`);
+    if (timedOut) return new OriginFailure("timeout", `${from} took longer than ${this.input.bodyTimeoutMs} ms to send the body`);
+    const code = (error as { code?: string }).code;
+    if (code === "UND_ERR_BODY_TIMEOUT") return new OriginFailure("timeout", `${from} stalled while sending the body`);
+    // A storage failure (a full disk) is ours, not the origin's: keep it as it is.
+    if (code !== undefined && !code.startsWith("UND_ERR") && code !== "ECONNRESET" && code !== "ERR_STREAM_PREMATURE_CLOSE") return error as Error;
+    return new OriginFailure("incomplete", `${from} broke off after ${this.received} bytes: ${(error as Error).message}`);
+  }
+
   private changed(): Promise<void> {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
@@ -207,21 +197,13 @@ export class MirrorFetch {
     for (const wake of waiters) wake();
   }
 
-  /** Disk writes run behind the download, batched, so the origin is never kept waiting per chunk. */
-  private queueWrite(chunk: Buffer): void {
-    this.window.push({ start: this.received - chunk.length, data: chunk });
-    this.unwritten.push(chunk);
-    this.unwrittenBytes += chunk.length;
-    if (!this.flushing) void this.flushWrites();
-    this.notify();
-  }
-
-  /** Drops the oldest chunks beyond the window size, once they are on disk. */
+  /** Drops the oldest chunks beyond the window size, once they are written. */
   private trimWindow(): void {
+    const written = this.ingest?.written ?? 0;
     let held = this.received - this.windowStart;
     while (held > WINDOW_BYTES && this.window.length > 1) {
       const first = this.window[0]!;
-      if (first.start + first.data.length > this.written) break;
+      if (first.start + first.data.length > written) break;
       this.window.shift();
       this.windowStart = this.window[0]!.start;
       held = this.received - this.windowStart;
@@ -242,36 +224,8 @@ export class MirrorFetch {
       const from = offset - chunk.start;
       return chunk.data.subarray(from, from + Math.min(max, chunk.data.length - from));
     }
-    if (!this.temp) throw new Error("the fetch was closed before this reader finished");
-    const buffer = Buffer.allocUnsafe(Math.min(max, this.windowStart - offset, READ_CHUNK));
-    const { bytesRead } = await this.temp.handle.read(buffer, 0, buffer.length, offset);
-    return buffer.subarray(0, bytesRead);
-  }
-
-  /** Writes queued chunks until none are left; `flushing` is cleared in the same tick as the last check. */
-  private async flushWrites(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.unwritten.length > 0) {
-        if (!this.temp) throw new Error("no temporary file to write to");
-        let batch = this.unwritten;
-        this.unwritten = [];
-        let size = batch.reduce((sum, buffer) => sum + buffer.length, 0);
-        this.unwrittenBytes -= size;
-        while (size > 0) {
-          const { bytesWritten } = await this.temp.handle.writev(batch, this.written);
-          this.written += bytesWritten;
-          size -= bytesWritten;
-          if (size > 0) batch = [Buffer.concat(batch).subarray(bytesWritten)];
-        }
-        this.trimWindow();
-      }
-    } catch (error) {
-      this.writeError = error as Error;
-    } finally {
-      this.flushing = false;
-      this.notify();
-    }
+    if (!this.ingest || this.released) throw new Error("the fetch was closed before this reader finished");
+    return this.ingest.read(offset, Math.min(max, this.windowStart - offset, READ_CHUNK));
   }
 
   /** The body as it arrives, for one client. Throws if the fetch fails; ends once verified. */
@@ -300,10 +254,12 @@ export class MirrorFetch {
     }
   }
 
+  private released = false;
+
+  /** Releases the written bytes' handle once the fetch is over and no reader needs them. */
   private async closeIfIdle(): Promise<void> {
-    if (!this.settled || this.readers > 0 || !this.temp) return;
-    const { handle } = this.temp;
-    this.temp = null;
-    await handle.close().catch(() => undefined);
+    if (!this.settled || this.readers > 0 || !this.ingest || this.released) return;
+    this.released = true;
+    await this.ingest.writer.close().catch(() => undefined);
   }
 }

@@ -7,9 +7,18 @@
  */
 import type { Readable } from "node:stream";
 import { Agent, request } from "undici";
-import { env } from "@/lib/env";
+import { OriginFailure } from "@/lib/domain/errors";
 import { ConnectFailure, checkedConnector, systemLookup, type OriginLookup } from "./checked-connect";
-import { OriginAllowlist } from "./ssrf-guard";
+import type { OriginAllowlist } from "./ssrf-guard";
+
+export interface OriginTimeouts {
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** Longest pause while the body arrives (a stall). */
+  bodyIdleTimeoutMs: number;
+  /** Total time for one body (a trickle). */
+  bodyTimeoutMs: number;
+}
 
 export const MAX_REDIRECTS = 5;
 export const USER_AGENT = "bos-mirror/0.1 (mirror back-to-origin)";
@@ -20,26 +29,7 @@ export const USER_AGENT = "bos-mirror/0.1 (mirror back-to-origin)";
  */
 export const MIRROR_HOP_HEADER = "x-bce-mirror-hop";
 
-export type OriginFailureKind = "refused" | "unreachable" | "timeout" | "network" | "redirects" | "too-large" | "incomplete" | "digest";
-
-/**
- * A failure to get a complete, verified object from an origin. `message` says why, in words a
- * client may see; `detail` is the full story for the server log (the same unless the message
- * had to leave something out).
- */
-export class OriginFailure extends Error {
-  readonly detail: string;
-
-  constructor(
-    readonly kind: OriginFailureKind,
-    message: string,
-    detail?: string,
-  ) {
-    super(message);
-    this.name = "OriginFailure";
-    this.detail = detail ?? message;
-  }
-}
+export { OriginFailure, type OriginFailureKind } from "@/lib/domain/errors";
 
 /**
  * What a client is told about any connection that was refused or failed: one message whether the
@@ -79,11 +69,7 @@ function describeNetworkError(error: unknown, url: string): OriginFailure {
 export class OriginClient {
   private readonly agent: Agent;
 
-  constructor(
-    allowlist = new OriginAllowlist(env().originAllowlist),
-    timeouts = env().origin,
-    lookup: OriginLookup = systemLookup,
-  ) {
+  constructor(allowlist: OriginAllowlist, timeouts: OriginTimeouts, lookup: OriginLookup = systemLookup) {
     this.agent = new Agent({
       headersTimeout: timeouts.headersTimeoutMs,
       bodyTimeout: timeouts.bodyIdleTimeoutMs,

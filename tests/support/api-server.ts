@@ -13,6 +13,9 @@ import * as bucketsRoute from "@/app/api/buckets/route";
 import { parseTrustProxy } from "@/lib/http/client-address";
 import { createHttpServer } from "@/lib/http/create-http-server";
 import { admitToNext } from "@/lib/http/next-handoff";
+// As in server.ts, the app (database client, caches) comes from the composition root: here it is
+// built on first use from the environment.
+import "@/lib/runtime/create-app";
 
 type Handler = (request: Request, context: { params: Promise<Record<string, never>> }) => Promise<Response>;
 

@@ -7,12 +7,11 @@ import type { AddressInfo } from "node:net";
 import { ensureRootAccessKey } from "@/lib/auth/access-key-service";
 import { createHttpServer, type HttpServerOptions } from "@/lib/http/create-http-server";
 import { createObjectApi } from "@/lib/object-api/object-api";
-import { reconcileStorage } from "@/lib/objects/object-store";
-import { MirrorEngine, type EngineLimits } from "@/lib/origin/mirror-engine";
+import type { MirrorEngine, EngineLimits } from "@/lib/origin/mirror-engine";
 import type { OriginLookup } from "@/lib/origin/checked-connect";
-import { OriginClient } from "@/lib/origin/origin-client";
-import { OriginAllowlist } from "@/lib/origin/ssrf-guard";
 import { env } from "@/lib/env";
+import { createApp } from "@/lib/runtime/create-app";
+import type { App } from "@/lib/runtime/current-app";
 import { signedFetch } from "./signed-fetch";
 
 export interface TestObjectServer {
@@ -29,23 +28,29 @@ export interface TestServerOptions extends HttpServerOptions {
   originLookup?: OriginLookup;
 }
 
+let sharedApp: App | undefined;
+
 /** Origins are allowed per ORIGIN_ALLOWLIST, as in the app; timeouts are short for fault tests. */
 export async function startObjectServer(
   objectHost?: string,
   limits: Partial<EngineLimits> = {},
   { originLookup, ...http }: TestServerOptions = {},
 ): Promise<TestObjectServer> {
+  // The app's composition root, with short timeouts and a small size limit for fault tests. A
+  // second server in the same file (another OBJECT_HOST) shares the first one's app.
+  const reuse = sharedApp && Object.keys(limits).length === 0 && !originLookup;
+  const app = reuse ? sharedApp! : createApp(
+    { ...env(), maxObjectSize: TEST_MAX_OBJECT_SIZE },
+    { originTimeouts: TEST_TIMEOUTS, engineLimits: { backgroundQueue: 100, backgroundPerOrigin: 4, ...limits }, originLookup },
+  );
   // The app's start order: clean up first, which is what makes room on a full disk.
-  await reconcileStorage();
-  await ensureRootAccessKey();
-  const engine = new MirrorEngine(new OriginClient(new OriginAllowlist(env().originAllowlist), TEST_TIMEOUTS, originLookup), {
-    maxObjectSize: TEST_MAX_OBJECT_SIZE,
-    bodyTimeoutMs: TEST_TIMEOUTS.bodyTimeoutMs,
-    backgroundQueue: 100,
-    backgroundPerOrigin: 4,
-    ...limits,
-  });
-  const api = createObjectApi(engine, objectHost);
+  if (!reuse) {
+    await app.objects.reconcile();
+    await ensureRootAccessKey();
+  }
+  sharedApp ??= app;
+  const { engine } = app;
+  const api = createObjectApi(app, objectHost);
   // The app's own server settings (timeouts included), without Next.
   const server: Server = createHttpServer((req, res) => {
     if (!api.handle(req, res)) res.writeHead(418).end("not an object API request");
@@ -58,7 +63,7 @@ export async function startObjectServer(
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await engine.close();
+      // The app (engine, database) is closed once the test file ends (worker-database.ts).
     },
   };
 }

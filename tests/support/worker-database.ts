@@ -18,8 +18,11 @@ process.env.ORIGIN_ALLOWLIST ??= "127.0.0.1";
 process.env.ROOT_ACCESS_KEY = TEST_CREDENTIALS.accessKeyId;
 process.env.ROOT_SECRET_KEY = TEST_CREDENTIALS.secretKey;
 
+// The app is built from this environment on first use (after the test file's own settings).
+await import("@/lib/runtime/create-app");
+
 afterAll(async () => {
-  const { disconnectDb } = await import("@/lib/db/client");
-  await disconnectDb();
+  const { closeCurrentApp } = await import("@/lib/runtime/current-app");
+  await closeCurrentApp();
   rmSync(dir, { recursive: true, force: true });
 });

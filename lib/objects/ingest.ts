@@ -1,0 +1,110 @@
+/**
+ * The one "stream → size limit → digest → verify → commit" pipeline, used by client uploads and
+ * by back-to-origin fetches alike. Chunks are counted against the size limit and hashed as they
+ * arrive, and written to a BlobWriter behind the caller, batched, so the source (a client or an
+ * origin) is never kept waiting per chunk; it waits only when too much is not on disk yet.
+ * `finish` checks the length and MD5 the source declared; the object service then commits.
+ */
+import { createHash, type Hash } from "node:crypto";
+import { BadDigest, EntityTooLarge, IncompleteBody } from "@/lib/domain/errors";
+import type { BlobWriter } from "@/lib/storage/blob-store";
+
+/** Bytes received but not yet on disk before the source is made to wait. */
+const MAX_UNWRITTEN_BYTES = 8 * 1024 * 1024;
+
+export interface IngestExpectation {
+  /** The length the source declared (Content-Length), if any. */
+  size: number | null;
+  /** The hex MD5 the source declared (Content-MD5, or an origin's MD5 ETag), if any. */
+  md5: string | null;
+}
+
+export class BlobIngest {
+  /** Bytes taken from the source. */
+  received = 0;
+  /** Bytes on disk, readable with `read`. */
+  written = 0;
+  private readonly hash: Hash = createHash("md5");
+  private unwritten: Buffer[] = [];
+  private unwrittenBytes = 0;
+  private flushing = false;
+  private writeError: Error | null = null;
+  private waiters: (() => void)[] = [];
+  private result: { size: number; md5: string } | null = null;
+
+  constructor(
+    readonly writer: BlobWriter,
+    private readonly maxSize: number,
+    /** Called after each batch reaches the disk (mirror readers wait on it). */
+    private readonly onWritten: () => void = () => undefined,
+  ) {}
+
+  /** Takes one chunk. Resolves at once unless too much is waiting for the disk. */
+  async append(chunk: Buffer): Promise<void> {
+    if (this.writeError) throw this.writeError;
+    if (this.received + chunk.length > this.maxSize) throw new EntityTooLarge(this.maxSize);
+    this.hash.update(chunk);
+    this.received += chunk.length;
+    this.unwritten.push(chunk);
+    this.unwrittenBytes += chunk.length;
+    if (!this.flushing) void this.flush();
+    while (this.unwrittenBytes > MAX_UNWRITTEN_BYTES && !this.writeError) await this.changed();
+    if (this.writeError) throw this.writeError;
+  }
+
+  /** Waits until every byte is on disk, then checks what the source declared. */
+  async finish(expected: IngestExpectation): Promise<{ size: number; md5: string }> {
+    while ((this.flushing || this.unwritten.length > 0) && !this.writeError) {
+      if (!this.flushing) void this.flush();
+      await this.changed();
+    }
+    if (this.writeError) throw this.writeError;
+    if (expected.size !== null && this.received !== expected.size) throw new IncompleteBody(this.received, expected.size);
+    const md5 = this.hash.digest("hex");
+    if (expected.md5 !== null && expected.md5 !== md5) throw new BadDigest(expected.md5, md5);
+    this.result = { size: this.written, md5 };
+    return this.result;
+  }
+
+  /** Size and MD5 of a finished, verified ingest (what a commit records). */
+  get verified(): { size: number; md5: string } {
+    if (!this.result) throw new Error("commit before the ingest was finished and verified");
+    return this.result;
+  }
+
+  read(offset: number, length: number): Promise<Buffer> {
+    return this.writer.read(offset, length);
+  }
+
+  /** Writes queued chunks until none are left; `flushing` is cleared in the same tick as the last check. */
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.unwritten.length > 0) {
+        const batch = this.unwritten;
+        const size = this.unwrittenBytes;
+        this.unwritten = [];
+        this.unwrittenBytes = 0;
+        await this.writer.append(batch);
+        this.written += size;
+        this.onWritten();
+        this.wake();
+      }
+    } catch (error) {
+      this.writeError = error as Error;
+    } finally {
+      this.flushing = false;
+      this.wake();
+    }
+  }
+
+  private changed(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

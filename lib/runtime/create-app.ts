@@ -1,0 +1,60 @@
+/**
+ * The composition root: the one place that turns configuration into the running parts (database
+ * client, blob store, caches, object service, origin client, back-to-origin engine). server.ts and
+ * the test servers call it; no constructor below reads the environment.
+ */
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { findBucketRecord } from "@/lib/buckets/bucket-service";
+import { env, type AppEnv } from "@/lib/env";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
+import { createHotCaches } from "@/lib/objects/hot-cache";
+import { CachedObjectRepository } from "@/lib/objects/object-cache";
+import { PrismaObjectRepository } from "@/lib/objects/object-repository";
+import { ObjectService } from "@/lib/objects/object-service";
+import type { OriginLookup } from "@/lib/origin/checked-connect";
+import { MirrorEngine, type EngineLimits } from "@/lib/origin/mirror-engine";
+import { OriginClient, type OriginTimeouts } from "@/lib/origin/origin-client";
+import { OriginAllowlist } from "@/lib/origin/ssrf-guard";
+import { DiskBlobStore } from "@/lib/storage/disk-blob-store";
+import { installApp, setDefaultAppFactory, type App } from "./current-app";
+
+export interface AppOptions {
+  /** Tests shorten these to exercise faults quickly. */
+  originTimeouts?: OriginTimeouts;
+  engineLimits?: Partial<EngineLimits>;
+  /** Stands in for DNS when the engine resolves origin host names (tests). */
+  originLookup?: OriginLookup;
+}
+
+export function createApp(config: AppEnv, options: AppOptions = {}): App {
+  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: config.databaseUrl }) });
+  const caches = createHotCaches(config.cacheBytes);
+  const blobs = new DiskBlobStore(config.dataDir);
+  const repository = new CachedObjectRepository(new PrismaObjectRepository(() => db), caches.objects);
+  const objects = new ObjectService({ repository, blobs, contentCache: caches.content, maxObjectSize: config.maxObjectSize });
+  const client = new OriginClient(new OriginAllowlist(config.originAllowlist), options.originTimeouts ?? config.origin, options.originLookup);
+  const engine = new MirrorEngine({ client, objects, findBucket: findBucketRecord, rulesFor: listRulesForBucketId }, {
+    bodyTimeoutMs: (options.originTimeouts ?? config.origin).bodyTimeoutMs,
+    backgroundQueue: config.backgroundFetch.queue,
+    backgroundPerOrigin: config.backgroundFetch.perOrigin,
+    ...options.engineLimits,
+  });
+  let closing: Promise<void> | undefined;
+  const app: App = {
+    config,
+    db,
+    caches,
+    objects,
+    engine,
+    close: () => (closing ??= Promise.all([engine.close(), db.$disconnect()]).then(() => undefined)),
+  };
+  installApp(app);
+  return app;
+}
+
+/** The app built on first use when nobody created one (test processes, scripts), from the environment. */
+setDefaultAppFactory(() => {
+  const app = createApp(env());
+  return app;
+});

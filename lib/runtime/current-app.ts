@@ -1,0 +1,54 @@
+/**
+ * The process's one app (built by create-app.ts, the composition root). Modules that cannot be
+ * handed their dependencies — Next's route handlers and the services they call, which Next bundles
+ * as separate copies of our modules — reach the same instances through `currentApp()`. This is the
+ * only process-wide holder of wiring; it imports types only, so anything may import it.
+ */
+import type { AppEnv } from "@/lib/env";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { HotCaches } from "@/lib/objects/hot-cache";
+import type { ObjectService } from "@/lib/objects/object-service";
+import type { MirrorEngine } from "@/lib/origin/mirror-engine";
+
+export interface App {
+  config: AppEnv;
+  db: PrismaClient;
+  caches: HotCaches;
+  objects: ObjectService;
+  engine: MirrorEngine;
+  close(): Promise<void>;
+}
+
+const holder = globalThis as typeof globalThis & { __bosApp?: App; __bosAppFactory?: () => App; __bosAppIsDefault?: boolean };
+
+export function currentApp(): App {
+  if (!holder.__bosApp) {
+    if (!holder.__bosAppFactory) throw new Error("The app has not been created: call createApp() (lib/runtime/create-app.ts) first.");
+    holder.__bosApp = holder.__bosAppFactory();
+    holder.__bosAppIsDefault = true;
+  }
+  return holder.__bosApp;
+}
+
+/**
+ * Makes `app` the process's app. A test that builds its own app replaces the one built on first
+ * use from the environment, which is then closed; an app someone created explicitly is theirs to close.
+ */
+export function installApp(app: App): void {
+  const previous = holder.__bosApp;
+  const previousIsDefault = holder.__bosAppIsDefault;
+  holder.__bosApp = app;
+  holder.__bosAppIsDefault = false;
+  if (previous && previous !== app && previousIsDefault) void previous.close().catch(() => undefined);
+}
+
+/** What builds the app on first use when nobody created it explicitly (test files, from env()). */
+export function setDefaultAppFactory(factory: () => App): void {
+  holder.__bosAppFactory = factory;
+}
+
+export async function closeCurrentApp(): Promise<void> {
+  const app = holder.__bosApp;
+  holder.__bosApp = undefined;
+  await app?.close();
+}
