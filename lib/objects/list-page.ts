@@ -1,8 +1,8 @@
 /**
  * One page of a bucket listing (BOS ListObjects: prefix, delimiter, marker, maxKeys) over any store
- * that can return keys in order from a starting point. After reporting a common prefix it seeks to
- * the first key past that prefix instead of reading the keys under it, so a page costs a number of
- * reads that grows with the page, not with the bucket: a folder of ten million keys is one seek.
+ * that can return entries in key order from a starting point. After reporting a common prefix it
+ * seeks to the first key past that prefix instead of reading the keys under it, so a page costs
+ * reads that grow with the page, not with the bucket: a folder of ten million keys is one seek.
  */
 import { compareUtf8, prefixSuccessor } from "./key-order";
 
@@ -12,9 +12,9 @@ export interface KeyBound {
   inclusive: boolean;
 }
 
-export interface ListKeyReader {
-  /** Up to `limit` keys of the bucket from `start` on, in UTF-8 byte order (see key-order.ts). */
-  firstKeys(bucketId: number, start: KeyBound, limit: number): Promise<string[]>;
+export interface ListReader<T extends { key: string }> {
+  /** Up to `limit` entries of the bucket from key `start` on, in UTF-8 byte order of key (see key-order.ts). */
+  entriesFrom(bucketId: number, start: KeyBound, limit: number): Promise<T[]>;
 }
 
 export interface ListOptions {
@@ -25,9 +25,9 @@ export interface ListOptions {
   maxKeys: number;
 }
 
-export interface KeyPage {
-  /** Keys of the objects on the page (not rolled up into a common prefix), in order. */
-  keys: string[];
+export interface EntryPage<T> {
+  /** Entries on the page that are not rolled up into a common prefix, in key order. */
+  objects: T[];
   commonPrefixes: string[];
   isTruncated: boolean;
   /** The last key or common prefix on the page when it is truncated: the next page's marker. */
@@ -35,18 +35,20 @@ export interface KeyPage {
 }
 
 /**
- * After a read that ended inside a common prefix the next read starts small: the keys ahead may
- * well be another large folder. Reads that are used up double, up to what the page still needs.
+ * Reads start small, because the keys ahead may be one large folder that rolls up into a single
+ * entry, and double while they are used up, up to what the page still needs; a seek starts small
+ * again. A 1,000-key page of plain keys takes five reads; a listing of large folders reads at most
+ * this many entries per folder.
  */
-const BATCH_AFTER_SEEK = 32;
+const FIRST_BATCH = 64;
 
-export async function listKeyPage(reader: ListKeyReader, bucketId: number, options: ListOptions): Promise<KeyPage> {
+export async function listPage<T extends { key: string }>(reader: ListReader<T>, bucketId: number, options: ListOptions): Promise<EntryPage<T>> {
   const { prefix, delimiter, marker, maxKeys } = options;
   if (!(maxKeys >= 1)) throw new RangeError("maxKeys must be at least 1");
-  const keys: string[] = [];
+  const objects: T[] = [];
   const commonPrefixes: string[] = [];
   let last: string | null = null;
-  const page = (isTruncated: boolean): KeyPage => ({ keys, commonPrefixes, isTruncated, nextMarker: isTruncated ? last : null });
+  const page = (isTruncated: boolean): EntryPage<T> => ({ objects, commonPrefixes, isTruncated, nextMarker: isTruncated ? last : null });
 
   const commonPrefixOf = (key: string): string | null => {
     if (delimiter === "") return null;
@@ -64,21 +66,22 @@ export async function listKeyPage(reader: ListKeyReader, bucketId: number, optio
     start = { key: marker, inclusive: false };
   }
 
-  let batch = maxKeys + 1;
+  let batch = FIRST_BATCH;
   while (start !== null) {
-    // One key more than the page has room for tells whether it is truncated.
-    const limit = Math.min(batch, maxKeys - keys.length - commonPrefixes.length + 1);
-    const found = await reader.firstKeys(bucketId, start, limit);
+    // One entry more than the page has room for tells whether it is truncated.
+    const limit = Math.min(batch, maxKeys - objects.length - commonPrefixes.length + 1);
+    const found = await reader.entriesFrom(bucketId, start, limit);
     let skipping: string | null = null;
-    for (const key of found) {
+    for (const entry of found) {
+      const { key } = entry;
       if (skipping !== null && key.startsWith(skipping)) continue;
       skipping = null;
       if (!key.startsWith(prefix)) return page(false);
       // Every key here is a new entry: keys under a reported common prefix were skipped or sought past.
-      if (keys.length + commonPrefixes.length >= maxKeys) return page(true);
+      if (objects.length + commonPrefixes.length >= maxKeys) return page(true);
       const common = commonPrefixOf(key);
       if (common === null) {
-        keys.push(key);
+        objects.push(entry);
         last = key;
       } else {
         commonPrefixes.push(common);
@@ -89,9 +92,9 @@ export async function listKeyPage(reader: ListKeyReader, bucketId: number, optio
     if (found.length < limit) return page(false);
     if (skipping !== null) {
       start = seekPast(skipping);
-      batch = BATCH_AFTER_SEEK;
+      batch = FIRST_BATCH;
     } else {
-      start = { key: found[found.length - 1]!, inclusive: false };
+      start = { key: found[found.length - 1]!.key, inclusive: false };
       batch *= 2;
     }
   }
