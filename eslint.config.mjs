@@ -6,6 +6,22 @@ import nextTypescript from "eslint-config-next/typescript";
 // route-private _components/) may import their types, never their values.
 const serverOnlyModules = ["@/lib/db/*", "@/lib/env", "@/lib/generated/*", "@/lib/**/*-service", "@/lib/**/rule-record", "@/lib/api/route-handler"];
 
+// The server-side layers, from the inside out. Each may import the layers before it, never after:
+// domain (errors) → storage (bytes) → objects (object service) → origin (back-to-origin engine)
+// → protocols (lib/object-api for BOS, lib/api and app/api for the management API, lib/http).
+const protocols = ["./lib/object-api", "./lib/api", "./lib/http", "./app"];
+const layerZones = [
+  { target: "./lib/domain", from: "./lib", except: ["./domain"], message: "The domain's errors depend on nothing else." },
+  { target: "./lib/storage", from: ["./lib/objects", "./lib/origin", ...protocols], message: "Storage keeps bytes: it knows nothing of objects, origins or HTTP." },
+  { target: "./lib/objects", from: ["./lib/origin", ...protocols], message: "The object service knows nothing of origins or of any protocol." },
+  { target: "./lib/origin", from: protocols, message: "The back-to-origin engine knows nothing of the protocols that call it." },
+  {
+    target: ["./lib/buckets", "./lib/mirroring", "./lib/audit", "./lib/auth", "./lib/db"],
+    from: ["./lib/object-api", "./lib/http", "./app"],
+    message: "Domain services are called by protocols, never the other way round.",
+  },
+];
+
 export default defineConfig([
   ...nextVitals,
   ...nextTypescript,
@@ -13,6 +29,13 @@ export default defineConfig([
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["lib/**/*.ts", "server.ts"],
+    rules: {
+      "import/no-restricted-paths": ["error", { zones: layerZones }],
+      "import/no-cycle": ["error", { ignoreExternal: true }],
     },
   },
   {
