@@ -4,23 +4,14 @@
  * No bytes here: blobs are the object service's business.
  */
 import type { PrismaClient, StoredObject } from "@/lib/generated/prisma/client";
+import { listPage, type EntryPage, type ListOptions, type ListReader } from "./list-page";
 import type { ObjectRecord } from "./object-meta";
 
 export type NewObjectRow = Omit<ObjectRecord, "lastModified">;
 
-export interface ListOptions {
-  prefix: string;
-  delimiter: string;
-  marker: string;
-  maxKeys: number;
-}
+export type { ListOptions };
 
-export interface ListPage {
-  objects: ObjectRecord[];
-  commonPrefixes: string[];
-  isTruncated: boolean;
-  nextMarker: string | null;
-}
+export type ListPage = EntryPage<ObjectRecord>;
 
 export interface ObjectRepository {
   find(bucketId: number, key: string): Promise<ObjectRecord | null>;
@@ -52,8 +43,6 @@ export function toRecord(row: StoredObject): ObjectRecord {
     lastModified: row.lastModified,
   };
 }
-
-const LIST_BATCH = 500;
 
 export class PrismaObjectRepository implements ObjectRepository {
   constructor(private readonly db: () => PrismaClient) {}
@@ -93,43 +82,22 @@ export class PrismaObjectRepository implements ObjectRepository {
     return row.blobName;
   }
 
-  /** Keys after `marker` that start with `prefix`, rolled up at `delimiter`, in UTF-8 byte order. */
-  async list(bucketId: number, options: ListOptions): Promise<ListPage> {
-    const { prefix, delimiter, maxKeys } = options;
-    const objects: ObjectRecord[] = [];
-    const commonPrefixes: string[] = [];
-    let cursor = options.marker > prefix ? options.marker : prefix;
-    let inclusive = options.marker <= prefix && prefix !== "";
-    let last: string | null = null;
-    for (;;) {
-      const rows = await this.db().storedObject.findMany({
-        where: { bucketId, key: inclusive ? { gte: cursor } : { gt: cursor } },
-        orderBy: { key: "asc" },
-        take: LIST_BATCH,
-      });
-      for (const row of rows) {
-        if (!row.key.startsWith(prefix)) return { objects, commonPrefixes, isTruncated: false, nextMarker: null };
-        const cut = delimiter ? row.key.indexOf(delimiter, prefix.length) : -1;
-        const common = cut >= 0 ? row.key.slice(0, cut + delimiter.length) : null;
-        // A previous page that ended on a common prefix already reported every key under it.
-        if (common !== null && common === options.marker) continue;
-        const isNew = common === null || common !== commonPrefixes[commonPrefixes.length - 1];
-        if (isNew && objects.length + commonPrefixes.length >= maxKeys) return { objects, commonPrefixes, isTruncated: true, nextMarker: last };
-        if (common !== null) {
-          if (isNew) {
-            commonPrefixes.push(common);
-            last = common;
-          }
-        } else {
-          objects.push(toRecord(row));
-          last = row.key;
-        }
-      }
-      if (rows.length < LIST_BATCH) return { objects, commonPrefixes, isTruncated: false, nextMarker: null };
-      cursor = rows[rows.length - 1]!.key;
-      inclusive = false;
-    }
+  /** Keys after `marker` that start with `prefix`, rolled up at `delimiter`, in UTF-8 byte order (see list-page.ts). */
+  list(bucketId: number, options: ListOptions): Promise<ListPage> {
+    return listPage(this.listReader, bucketId, options);
   }
+
+  /** Rows in key order: SQLite compares TEXT with memcmp over UTF-8, which is the listing's byte order. */
+  private readonly listReader: ListReader<ObjectRecord> = {
+    entriesFrom: async (bucketId, start, limit) => {
+      const rows = await this.db().storedObject.findMany({
+        where: { bucketId, key: start.inclusive ? { gte: start.key } : { gt: start.key } },
+        orderBy: { key: "asc" },
+        take: limit,
+      });
+      return rows.map(toRecord);
+    },
+  };
 
   blobReferences(): Promise<{ id: number; blobName: string }[]> {
     return this.db().storedObject.findMany({ select: { id: true, blobName: true } });
