@@ -1,0 +1,66 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { BadDigest, EntityTooLarge, IncompleteBody } from "@/lib/domain/errors";
+import type { BlobWriter } from "@/lib/storage/blob-store";
+import { BlobIngest } from "./ingest";
+
+/** A writer in memory that can be made slow or failing. */
+function memoryWriter(options: { failAfter?: number; gate?: () => Promise<void> } = {}) {
+  const chunks: Buffer[] = [];
+  let appends = 0;
+  const writer: BlobWriter = {
+    async append(batch) {
+      await options.gate?.();
+      appends += 1;
+      if (options.failAfter !== undefined && appends > options.failAfter) throw Object.assign(new Error("no space"), { code: "ENOSPC" });
+      chunks.push(...batch);
+    },
+    async read(offset, length) {
+      return Buffer.concat(chunks).subarray(offset, offset + length);
+    },
+    async commit() {},
+    async discard() {},
+    async close() {},
+  };
+  return { writer, bytes: () => Buffer.concat(chunks), appends: () => appends };
+}
+
+const md5 = (data: Buffer) => createHash("md5").update(data).digest("hex");
+
+describe("BlobIngest", () => {
+  it("writes every byte in order, batching chunks that arrive while a write is running", async () => {
+    let release!: () => void;
+    let gate: Promise<void> = new Promise((resolve) => (release = resolve));
+    const memory = memoryWriter({ gate: () => gate });
+    const ingest = new BlobIngest(memory.writer, 1024);
+    const parts = ["ab", "cd", "ef", "gh"].map((text) => Buffer.from(text));
+    for (const part of parts) await ingest.append(part);
+    release();
+    gate = Promise.resolve();
+    const result = await ingest.finish({ size: 8, md5: md5(Buffer.from("abcdefgh")) });
+    expect(result).toEqual({ size: 8, md5: md5(Buffer.from("abcdefgh")) });
+    expect(memory.bytes().toString()).toBe("abcdefgh");
+    expect(memory.appends()).toBeLessThan(parts.length); // the chunks behind the first write went in one batch
+    expect(ingest.verified).toEqual(result);
+  });
+
+  it("refuses a body over the limit, a short body and a wrong digest with typed errors", async () => {
+    const tooLarge = new BlobIngest(memoryWriter().writer, 3);
+    await expect(tooLarge.append(Buffer.from("abcd"))).rejects.toBeInstanceOf(EntityTooLarge);
+
+    const short = new BlobIngest(memoryWriter().writer, 100);
+    await short.append(Buffer.from("abc"));
+    await expect(short.finish({ size: 5, md5: null })).rejects.toMatchObject(new IncompleteBody(3, 5));
+
+    const corrupt = new BlobIngest(memoryWriter().writer, 100);
+    await corrupt.append(Buffer.from("abc"));
+    await expect(corrupt.finish({ size: 3, md5: md5(Buffer.from("abd")) })).rejects.toBeInstanceOf(BadDigest);
+    expect(() => corrupt.verified).toThrow(/before the ingest was finished/);
+  });
+
+  it("reports a failed write to the source (a full disk), not a short object", async () => {
+    const ingest = new BlobIngest(memoryWriter({ failAfter: 0 }).writer, 100);
+    await ingest.append(Buffer.from("abc")).catch(() => undefined);
+    await expect(ingest.finish({ size: null, md5: null })).rejects.toMatchObject({ code: "ENOSPC" });
+  });
+});
