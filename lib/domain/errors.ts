@@ -123,7 +123,8 @@ export class NoSuchRule extends DomainError {
 export class RuleConflict extends DomainError {
   readonly code = "RuleConflict";
   constructor(
-    readonly ruleId: number,
+    /** Every rule the new condition overlaps. */
+    readonly ruleIds: number[],
     message: string,
     readonly fieldErrors: FieldErrors,
   ) {

@@ -5,7 +5,7 @@
 import { describeHeaderForwarding } from "./origin-headers";
 import { computeOriginAddress, formatOriginTarget, forwardableQuery, ruleMatchesKey } from "./origin-address";
 import { splitHeaderNames, type MirrorRule, type MirrorRuleInput, type Origin } from "./rule-schema";
-import { findConflictingRule, ruleLabel } from "./rule-set";
+import { findConflictingRules, ruleLabel } from "./rule-set";
 
 type Condition = Pick<MirrorRule, "conditionPrefix" | "conditionSuffix"> & { id: number };
 
@@ -79,11 +79,11 @@ export function computeRulePreview(
   ownId?: number,
 ): RulePreview {
   const rule = draftToRule(draft);
-  const conflicting = findConflictingRule(rule, otherRules, ownId);
+  const conflicting = findConflictingRules(rule, otherRules, ownId);
   const common = {
     redirect: rule.mode === "redirect",
     headers: describeHeaderForwarding(rule.headers),
-    conflict: conflicting ? ruleLabel(conflicting) : null,
+    conflict: conflicting.length > 0 ? conflicting.map(ruleLabel).join(", ") : null,
     query: rule.passQueryString
       ? forwardableQuery(sampleQuery)
         ? `Sent: ?${forwardableQuery(sampleQuery)}`

@@ -14,7 +14,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { MAX_RULES_PER_BUCKET } from "./limits";
 import { toRuleColumns, toStoredRule } from "./rule-record";
 import type { MirrorRule, MirrorRuleRequest, StoredMirrorRule } from "./rule-schema";
-import { checkRuleForBucket, conflictMessage, findConflictingRule, type BucketContext } from "./rule-set";
+import { checkRuleForBucket, conflictMessage, findConflictingRules, type BucketContext } from "./rule-set";
 
 type Tx = Prisma.TransactionClient;
 
@@ -79,10 +79,10 @@ async function assertRuleFits(rule: MirrorRule, context: BucketContext, others: 
     for (const problem of problems) (fieldErrors[problem.path] ??= []).push(problem.message);
     throw new InvalidInput(fieldErrors);
   }
-  const conflict = findConflictingRule(rule, others, ownId);
-  if (conflict) {
-    const message = conflictMessage(conflict);
-    throw new RuleConflict(conflict.id, message, { conditionPrefix: [message], conditionSuffix: [message] });
+  const conflicts = findConflictingRules(rule, others, ownId);
+  if (conflicts.length > 0) {
+    const message = conflictMessage(conflicts);
+    throw new RuleConflict(conflicts.map((conflict) => conflict.id), message, { conditionPrefix: [message], conditionSuffix: [message] });
   }
 }
 
@@ -177,8 +177,9 @@ export async function replaceRules(bucketName: string, rules: MirrorRule[], audi
       } catch (error) {
         // The other rule's id is its position here (see below): name both rules by position.
         if (error instanceof RuleConflict) {
-          const message = `Rule ${index + 1}: this condition overlaps rule ${error.ruleId + 1}: one key could match both rules.`;
-          throw new RuleConflict(error.ruleId, message, error.fieldErrors);
+          const others = error.ruleIds.map((position) => `rule ${position + 1}`).join(" and ");
+          const message = `Rule ${index + 1}: this condition overlaps ${others}: one key could match both.`;
+          throw new RuleConflict(error.ruleIds, message, error.fieldErrors);
         }
         if (!(error instanceof InvalidInput)) throw error;
         const fields = Object.entries(error.fieldErrors).map(([path, messages]) => `${path}: ${messages.join(" ")}`);

@@ -5,7 +5,8 @@ import {
   addRuleBlocker,
   checkRuleForBucket,
   conditionsOverlap,
-  findConflictingRule,
+  conflictMessage,
+  findConflictingRules,
   findMatchingRule,
   ruleLabel,
 } from "./rule-set";
@@ -28,8 +29,8 @@ describe("conflicts", () => {
 
   it("names the other rule and ignores the rule being edited", () => {
     const rules = [cond("abc", "", 1), cond("xyz", "", 2)];
-    expect(findConflictingRule(cond("abc/aa"), rules)?.id).toBe(1);
-    expect(findConflictingRule(cond("abcd"), rules, 1)).toBeNull();
+    expect(findConflictingRules(cond("abc/aa"), rules)[0]?.id).toBe(1);
+    expect(findConflictingRules(cond("abcd"), rules, 1)).toEqual([]);
     expect(ruleLabel(rules[0]!)).toBe('Rule #1 (prefix "abc")');
     expect(ruleLabel(cond("", "", 7))).toBe("Rule #7 (every key)");
   });
@@ -76,5 +77,18 @@ describe("checkRuleForBucket", () => {
       path: "origin.bucket",
       message: "There is no bucket named ghost.",
     });
+  });
+});
+
+describe("a condition that overlaps several rules", () => {
+  it("names every one of them", () => {
+    const rules = [
+      { id: 1, conditionPrefix: "img/", conditionSuffix: "" },
+      { id: 2, conditionPrefix: "docs/", conditionSuffix: "" },
+      { id: 3, conditionPrefix: "img/2024/", conditionSuffix: "" },
+    ];
+    const conflicts = findConflictingRules({ conditionPrefix: "img", conditionSuffix: "" }, rules);
+    expect(conflicts.map((rule) => rule.id)).toEqual([1, 3]);
+    expect(conflictMessage(conflicts)).toBe('This condition overlaps Rule #1 (prefix "img/") and Rule #3 (prefix "img/2024/"): a key could match this rule and another.');
   });
 });

@@ -17,8 +17,9 @@ export function conditionsOverlap(a: Condition, b: Condition): boolean {
   return prefixesNest && suffixesNest;
 }
 
-export function findConflictingRule<R extends IdentifiedRule>(candidate: Condition, rules: readonly R[], ownId?: number): R | null {
-  return rules.find((rule) => rule.id !== ownId && conditionsOverlap(candidate, rule)) ?? null;
+/** Every other rule whose condition overlaps `candidate`'s, in the rules' order. */
+export function findConflictingRules<R extends IdentifiedRule>(candidate: Condition, rules: readonly R[], ownId?: number): R[] {
+  return rules.filter((rule) => rule.id !== ownId && conditionsOverlap(candidate, rule));
 }
 
 /** The rule that serves `key`; conflicts are refused on save, so at most one matches. */
@@ -43,8 +44,11 @@ export function ruleLabel(rule: IdentifiedRule): string {
   return `Rule #${rule.id} (${describeCondition(rule)})`;
 }
 
-export function conflictMessage(other: IdentifiedRule): string {
-  return `This condition overlaps ${ruleLabel(other)}: one key could match both rules.`;
+/** Names every overlapping rule, so the user can fix them all at once. */
+export function conflictMessage(others: readonly IdentifiedRule[]): string {
+  if (others.length === 1) return `This condition overlaps ${ruleLabel(others[0]!)}: one key could match both rules.`;
+  const labels = others.map(ruleLabel);
+  return `This condition overlaps ${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]}: a key could match this rule and another.`;
 }
 
 /** Why no rule can be added to this bucket, or null when one can. */
@@ -98,7 +102,7 @@ export function bucketRuleSchema(context: BucketContext, otherRules: readonly Id
     for (const problem of checkRuleForBucket(rule, context)) {
       ctx.addIssue({ code: "custom", path: problem.path.split("."), message: problem.message });
     }
-    const conflict = findConflictingRule(rule, otherRules, ownId);
-    if (conflict) ctx.addIssue({ code: "custom", path: ["conditionPrefix"], message: conflictMessage(conflict) });
+    const conflicts = findConflictingRules(rule, otherRules, ownId);
+    if (conflicts.length > 0) ctx.addIssue({ code: "custom", path: ["conditionPrefix"], message: conflictMessage(conflicts) });
   });
 }
