@@ -1,5 +1,5 @@
 /**
- * The app's single process: applies database migrations, reconciles stored objects, then answers
+ * The app's single process: applies database migrations, recovers from unfinished writes, then answers
  * the object API (/v1/..., and {bucket}.{OBJECT_HOST}) with Node's own HTTP server and hands every
  * other request (console, /api) to Next, per Next's documented custom-server pattern. The object
  * path stays out of Next because route handlers are far too slow for bulk data.
@@ -24,9 +24,9 @@ async function main(): Promise<void> {
   await applyMigrations(projectDir);
   const services = createApp(config);
   // Before anything else writes: on a full disk, cleaning up is what makes room.
-  const cleaned = await services.objects.reconcile();
-  if (cleaned.temps + cleaned.rows + cleaned.blobs > 0) {
-    console.log(`Storage reconciled: ${cleaned.temps} temporary file(s), ${cleaned.rows} row(s) without a file, ${cleaned.blobs} file(s) without a row removed.`);
+  const recovered = await services.objects.recover();
+  if (recovered.temps + recovered.blobs > 0) {
+    console.log(`Unfinished writes cleaned up: ${recovered.temps} temporary file(s), ${recovered.blobs} blob(s) without a row removed.`);
   }
   const generated = await ensureRootAccessKey();
   if (generated) {
@@ -67,6 +67,11 @@ async function main(): Promise<void> {
 
   server.listen(config.port, () => {
     console.log(`Console and APIs: http://localhost:${config.port}  (object API under /v1; data: ${config.dataDir}; ${dev ? "development" : "production"})`);
+    console.log(
+      config.originAllowlist.length > 0
+        ? `Origin allowlist (ORIGIN_ALLOWLIST): ${config.originAllowlist.join(", ")}`
+        : "Origin allowlist (ORIGIN_ALLOWLIST): empty — private, loopback and metadata addresses are refused as origins",
+    );
   });
 }
 

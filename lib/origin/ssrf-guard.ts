@@ -77,7 +77,7 @@ export class OriginAllowlist {
 export function connectionRefusal(allowlist: OriginAllowlist, hostname: string, address: string): string | null {
   if (allowlist.allowsHost(hostname) || allowlist.allowsAddress(address)) return null;
   const reason = specialAddressReason(address);
-  return reason && `${reason}; origins must be public unless ORIGIN_ALLOWLIST names them`;
+  return reason && `${reason}; origins must be public unless the ORIGIN_ALLOWLIST setting (an environment variable, read when the server starts) names them`;
 }
 
 const LOOKUP_TIMEOUT_MS = 2_000;
@@ -93,7 +93,7 @@ export async function originHostRefusal(allowlist: OriginAllowlist, host: string
   if (allowlist.allowsHost(hostname)) return null;
   if (kind !== "domain") return connectionRefusal(allowlist, hostname, hostname);
   if (hostname === "localhost" || hostname.endsWith(".localhost")) {
-    return `${hostname} is a loopback name; origins must be public unless ORIGIN_ALLOWLIST names them`;
+    return `${hostname} is a loopback name; origins must be public unless the ORIGIN_ALLOWLIST setting (an environment variable, read when the server starts) names them`;
   }
   const addresses = await Promise.race([
     lookup(hostname, { all: true, verbatim: true }).catch(() => []),

@@ -6,8 +6,14 @@ import { NEW_URL_ORIGIN, type RuleFormValues } from "../rule-form-values";
 import { FormSection, errorAt } from "./form-section";
 import { OriginFields } from "./origin-fields";
 
+/** A new backup origin speaks the primary's protocol: a backup of an HTTPS site is HTTPS too. */
+function newBackupOrigin(primary: RuleFormValues["origin"] | undefined): RuleFormValues["backupOrigin"] {
+  const protocol = primary?.type === "url" ? primary.protocol : undefined;
+  return { ...NEW_URL_ORIGIN, ...(protocol ? { protocol } : {}) };
+}
+
 export function BackupOriginSection({ otherBucketNames }: { otherBucketNames: string[] }) {
-  const { setValue, formState, control } = useFormContext<RuleFormValues>();
+  const { setValue, getValues, formState, control } = useFormContext<RuleFormValues>();
   const [mode, backup] = useWatch({ control, name: ["mode", "backupOrigin"] });
   const enabled = backup !== null && backup !== undefined;
   const error = errorAt(formState.errors, "backupOrigin");
@@ -21,7 +27,7 @@ export function BackupOriginSection({ otherBucketNames }: { otherBucketNames: st
         checked={enabled}
         disabled={mode !== "fetch"}
         aria-describedby="backup-reason"
-        onChange={(event) => setValue("backupOrigin", event.target.checked ? { ...NEW_URL_ORIGIN } : null)}
+        onChange={(event) => setValue("backupOrigin", event.target.checked ? newBackupOrigin(getValues("origin")) : null)}
       />
       {mode !== "fetch" && (
         <p id="backup-reason" className="text-xs text-amber-700">

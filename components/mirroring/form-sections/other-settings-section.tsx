@@ -27,6 +27,8 @@ export function OtherSettingsSection({ zoneType }: { zoneType: ZoneType }) {
     setPassChoice(choice);
     setValue("headers.passAll", choice === "all");
     if (choice !== "listed") setValue("headers.pass", "");
+    // Exceptions only mean something when some headers are passed.
+    if (choice === "none") setValue("headers.prohibit", "");
   };
 
   return (
@@ -53,9 +55,11 @@ export function OtherSettingsSection({ zoneType }: { zoneType: ZoneType }) {
           {(a11y) => <textarea {...a11y} {...register("headers.pass")} rows={2} className={inputClass} spellCheck={false} />}
         </Field>
       )}
-      <Field label="Headers never passed" help={`Up to ${MAX_HEADERS_PER_LIST} names, separated by commas or new lines.`} error={errorAt(errors, "headers.prohibit")}>
-        {(a11y) => <textarea {...a11y} {...register("headers.prohibit")} rows={2} className={inputClass} spellCheck={false} />}
-      </Field>
+      {passChoice !== "none" && (
+        <Field label="Headers never passed" help={`Up to ${MAX_HEADERS_PER_LIST} names, separated by commas or new lines.`} error={errorAt(errors, "headers.prohibit")}>
+          {(a11y) => <textarea {...a11y} {...register("headers.prohibit")} rows={2} className={inputClass} spellCheck={false} />}
+        </Field>
+      )}
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium text-slate-800">Headers set on every origin request</legend>
         {errorAt(errors, "headers.set") && <p className="text-xs font-medium text-red-700">{errorAt(errors, "headers.set")}</p>}
