@@ -1,9 +1,20 @@
+import type { Metadata } from "next";
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
+import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { BucketTabs } from "./_components/bucket-tabs";
 
-export default async function BucketLayout({ children, params }: { children: ReactNode; params: Promise<{ bucket: string }> }) {
+type Params = { params: Promise<{ bucket: string }> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  return { title: `${(await params).bucket} · Buckets` };
+}
+
+export default async function BucketLayout({ children, params }: Params & { children: ReactNode }) {
   const { bucket } = await params;
+  // An unknown bucket gets a not-found page, not its tabs and a "Try again" that cannot help.
+  if (!(await findBucketRecord(bucket))) notFound();
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
