@@ -27,7 +27,14 @@ test("sets a bucket public-read and shows the change in the audit log", async ({
   const bucket = await api.createBucket("acl");
   await api.createRule(bucket, { conditionPrefix: "abc" });
   await page.goto(`/buckets/${bucket}`);
+  // Making a bucket public asks first; cancelling leaves it private.
   await page.getByLabel("Access (ACL)").selectOption("public-read");
+  const confirm = page.getByRole("dialog", { name: `Make ${bucket} public?` });
+  await expect(confirm).toContainText("read every object");
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByLabel("Access (ACL)")).toHaveValue("private");
+  await page.getByLabel("Access (ACL)").selectOption("public-read");
+  await confirm.getByRole("button", { name: "Make public" }).click();
   await expect(page.getByRole("status").filter({ hasText: "is now public-read" })).toBeVisible();
 
   await page.getByRole("link", { name: "Audit log" }).click();

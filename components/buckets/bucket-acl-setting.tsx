@@ -1,15 +1,28 @@
 "use client";
 
-import { useId } from "react";
+import { useId, useState } from "react";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { inputClass } from "@/components/ui/field";
 import { useNotify } from "@/components/ui/notices";
 import { BUCKET_ACLS, BUCKET_ACL_LABELS, type BucketAcl } from "@/lib/buckets/bucket-acl";
 import { useSetBucketAcl } from "@/lib/buckets/bucket-queries";
 
+/**
+ * The bucket's ACL. Making a bucket private applies at once; making it public asks first, saying
+ * what becomes readable, because it exposes every object (and lets anyone trigger back-to-origin).
+ */
 export function BucketAclSetting({ bucket, acl }: { bucket: string; acl: BucketAcl }) {
   const setAcl = useSetBucketAcl(bucket);
   const notify = useNotify();
   const id = useId();
+  const [pending, setPending] = useState<BucketAcl | null>(null);
+  const apply = (next: BucketAcl) =>
+    setAcl.mutate(next, {
+      onSuccess: (saved) => {
+        setPending(null);
+        notify("success", `${bucket} is now ${saved.acl}.`);
+      },
+    });
   return (
     <div className="space-y-1">
       <label htmlFor={id} className="block text-sm font-medium">
@@ -20,10 +33,12 @@ export function BucketAclSetting({ bucket, acl }: { bucket: string; acl: BucketA
         value={acl}
         disabled={setAcl.isPending}
         aria-describedby={`${id}-help`}
-        className={`${inputClass} max-w-md`}
-        onChange={(event) =>
-          setAcl.mutate(event.target.value as BucketAcl, { onSuccess: (saved) => notify("success", `${bucket} is now ${saved.acl}.`) })
-        }
+        className={`${inputClass} w-full max-w-md`}
+        onChange={(event) => {
+          const next = event.target.value as BucketAcl;
+          if (next === "public-read") setPending(next);
+          else apply(next);
+        }}
       >
         {BUCKET_ACLS.map((option) => (
           <option key={option} value={option}>
@@ -34,7 +49,24 @@ export function BucketAclSetting({ bucket, acl }: { bucket: string; acl: BucketA
       <p id={`${id}-help`} className="text-xs text-slate-500">
         Public read lets anyone GET objects, and a GET of a missing object then triggers back-to-origin.
       </p>
-      {setAcl.error && <p role="alert" className="text-xs text-red-700">{setAcl.error.message}</p>}
+      {setAcl.error && !pending && <p role="alert" className="text-xs text-red-700">{setAcl.error.message}</p>}
+      <ConfirmDialog
+        open={pending !== null}
+        title={`Make ${bucket} public?`}
+        confirmLabel="Make public"
+        mutation={setAcl}
+        onConfirm={() => apply("public-read")}
+        onCancel={() => setPending(null)}
+      >
+        <p>
+          Anyone who knows an object&apos;s address will be able to read every object in <strong>{bucket}</strong> and list its keys, without
+          signing in or signing requests.
+        </p>
+        <p className="mt-2">
+          A request for a missing object will also run this bucket&apos;s mirror rules, so anyone can make the service fetch from your origins
+          (and read private buckets that those rules use as origins).
+        </p>
+      </ConfirmDialog>
     </div>
   );
 }
