@@ -28,3 +28,21 @@ test("a new backup origin takes the primary's protocol, and header exceptions ap
   await page.getByRole("radio", { name: "None" }).check();
   await expect(page.getByLabel("Headers never passed")).toHaveCount(0);
 });
+
+test("Cancel with unsaved edits asks before discarding them; without edits it just leaves", async ({ page, api }) => {
+  const bucket = await api.createBucket("dirty-form");
+  const listUrl = new RegExp(`/buckets/${bucket}/configuration$`);
+  await page.goto(`/buckets/${bucket}/configuration/mirroring/new`);
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page).toHaveURL(listUrl);
+
+  await page.goto(`/buckets/${bucket}/configuration/mirroring/new`);
+  await page.getByLabel("Origin domain").fill("www.example.com");
+  await page.getByRole("button", { name: "Cancel" }).click();
+  const dialog = page.getByRole("dialog", { name: "Discard your changes?" });
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByLabel("Origin domain")).toHaveValue("www.example.com");
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await dialog.getByRole("button", { name: "Discard changes" }).click();
+  await expect(page).toHaveURL(listUrl);
+});

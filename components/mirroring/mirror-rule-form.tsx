@@ -6,9 +6,10 @@
  */
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { FormProvider, useForm } from "react-hook-form";
-import { ButtonLink, Button } from "@/components/ui/button";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { applyServerErrors } from "@/components/ui/form-server-errors";
 import { useNotify } from "@/components/ui/notices";
 import { ApiRequestError } from "@/lib/api/api-client";
@@ -22,6 +23,9 @@ import { OtherSettingsSection } from "./form-sections/other-settings-section";
 import { PrimaryOriginSection } from "./form-sections/primary-origin-section";
 import { RulePreviewPanel } from "./rule-preview-panel";
 import { toFormValues, type RuleFormValues } from "./rule-form-values";
+
+/** Discarding runs nothing on the server. */
+const NOTHING_TO_RUN = { isPending: false, error: null, reset: () => undefined };
 
 interface MirrorRuleFormProps {
   bucket: BucketSummary;
@@ -49,6 +53,18 @@ export function MirrorRuleForm({ bucket, rules, otherBucketNames, rule, onReload
     mode: "onSubmit",
   });
   const listHref = `/buckets/${bucket.name}/configuration`;
+  const dirty = form.formState.isDirty && !form.formState.isSubmitSuccessful;
+  const [confirmingDiscard, setConfirmingDiscard] = useState(false);
+
+  // Closing or reloading the tab with unsaved edits asks the browser's own question.
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
+
+  const cancel = () => (dirty ? setConfirmingDiscard(true) : router.push(listHref));
 
   const onSubmit = form.handleSubmit(async (values) => {
     setFormError(null);
@@ -88,13 +104,23 @@ export function MirrorRuleForm({ bucket, rules, otherBucketNames, rule, onReload
             <Button type="submit" disabled={form.formState.isSubmitting}>
               {form.formState.isSubmitting ? "Saving…" : "Confirm"}
             </Button>
-            <ButtonLink variant="secondary" href={listHref}>
+            <Button variant="secondary" onClick={cancel}>
               Cancel
-            </ButtonLink>
+            </Button>
           </div>
         </form>
         <RulePreviewPanel bucket={bucket.name} rules={rules} ownId={rule?.id} />
       </div>
+      <ConfirmDialog
+        open={confirmingDiscard}
+        title="Discard your changes?"
+        confirmLabel="Discard changes"
+        mutation={NOTHING_TO_RUN}
+        onConfirm={() => router.push(listHref)}
+        onCancel={() => setConfirmingDiscard(false)}
+      >
+        <p>This rule has edits that are not saved. Leaving now loses them.</p>
+      </ConfirmDialog>
     </FormProvider>
   );
 }
