@@ -8,8 +8,8 @@ const serverOnlyModules = ["@/lib/db/*", "@/lib/env", "@/lib/generated/*", "@/li
 
 // The server-side layers, from the inside out. Each may import the layers before it, never after:
 // domain (errors) → storage (bytes) → objects (object service) → origin (back-to-origin engine)
-// → protocols (lib/object-api for BOS, lib/api and app/api for the management API, lib/http).
-const protocols = ["./lib/object-api", "./lib/api", "./lib/http", "./app"];
+// → protocols (lib/object-api for BOS, lib/s3 for S3, lib/api and app/api for the management API, lib/http).
+const protocols = ["./lib/object-api", "./lib/s3", "./lib/api", "./lib/http", "./app"];
 const layerZones = [
   { target: "./lib/domain", from: "./lib", except: ["./domain"], message: "The domain's errors depend on nothing else." },
   { target: "./lib/storage", from: ["./lib/objects", "./lib/origin", ...protocols], message: "Storage keeps bytes: it knows nothing of objects, origins or HTTP." },
@@ -17,7 +17,7 @@ const layerZones = [
   { target: "./lib/origin", from: protocols, message: "The back-to-origin engine knows nothing of the protocols that call it." },
   {
     target: ["./lib/buckets", "./lib/mirroring", "./lib/audit", "./lib/auth", "./lib/db"],
-    from: ["./lib/object-api", "./lib/http", "./app"],
+    from: ["./lib/object-api", "./lib/s3", "./lib/http", "./app"],
     message: "Domain services are called by protocols, never the other way round.",
   },
 ];

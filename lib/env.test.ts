@@ -12,3 +12,14 @@ describe("TRUST_PROXY", () => {
     expect(() => parseEnv({ TRUST_PROXY: value } as unknown as NodeJS.ProcessEnv)).toThrow(/Invalid configuration:\n {2}TRUST_PROXY: .*hop count/);
   });
 });
+
+describe("S3_REGION", () => {
+  it("defaults to us-east-1 and takes a region name", () => {
+    expect(parseEnv({} as NodeJS.ProcessEnv).s3Region).toBe("us-east-1");
+    expect(parseEnv({ S3_REGION: "eu-central-1" } as unknown as NodeJS.ProcessEnv).s3Region).toBe("eu-central-1");
+  });
+
+  it("refuses a value that cannot be a credential scope", () => {
+    expect(() => parseEnv({ S3_REGION: "us east/1" } as unknown as NodeJS.ProcessEnv)).toThrow(/S3_REGION/);
+  });
+});

@@ -27,6 +27,8 @@ const envSchema = z.object({
     .optional(),
   ORIGIN_ALLOWLIST: csv,
   OBJECT_HOST: z.string().min(1).optional(),
+  // The region S3 clients sign for (SigV4's credential scope) and GetBucketLocation reports.
+  S3_REGION: z.string().regex(/^[a-z0-9-]{1,64}$/, "use lowercase letters, digits and hyphens, like us-east-1").default("us-east-1"),
   // Back-to-origin limits (milliseconds and bytes).
   ORIGIN_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   ORIGIN_HEADERS_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
@@ -69,6 +71,8 @@ export interface AppEnv {
   databaseFile: string;
   originAllowlist: string[];
   objectHost: string | undefined;
+  /** S3_REGION: what SigV4 signatures must be scoped to. */
+  s3Region: string;
   origin: { connectTimeoutMs: number; headersTimeoutMs: number; bodyIdleTimeoutMs: number; bodyTimeoutMs: number };
   maxObjectSize: number;
   /** TRUST_PROXY as given (parsed by lib/http/client-address.ts). */
@@ -105,6 +109,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
     databaseFile,
     originAllowlist: raw.ORIGIN_ALLOWLIST,
     objectHost: raw.OBJECT_HOST?.toLowerCase(),
+    s3Region: raw.S3_REGION,
     origin: {
       connectTimeoutMs: raw.ORIGIN_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: raw.ORIGIN_HEADERS_TIMEOUT_MS,

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { NoSuchBucket } from "@/lib/domain/errors";
+import { setObjectResponseHeaders } from "@/lib/http/object-response-headers";
 import { authenticate, type Identity } from "./authenticate";
 import { BosError, sendBosError, toBosError } from "./bos-error";
 import type { ObjectApiContext, ObjectApiDeps } from "./context";
@@ -15,17 +16,6 @@ import { resolveOperation, type Access } from "./operations";
 import { requestTarget } from "./request-target";
 
 const pick = ({ objects, engine }: ObjectApiDeps): ObjectApiDeps => ({ objects, engine });
-
-/**
- * On every object-API response, errors included. Object bytes are whatever a client uploaded or an
- * origin sent (HTML, SVG, ...) and share an origin with the console: `sandbox` gives the document a
- * unique opaque origin, so its script (if any runs at all) has no cookies, storage or same-origin
- * access to /api; nosniff stops a browser from guessing a scriptable type from the bytes.
- */
-const OBJECT_RESPONSE_HEADERS: [string, string][] = [
-  ["x-content-type-options", "nosniff"],
-  ["content-security-policy", "sandbox; default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'"],
-];
 
 /**
  * Anonymous requests may only read public-read buckets. A missing bucket answers exactly as a
@@ -56,7 +46,7 @@ export function createObjectApi(deps: ObjectApiDeps, objectHost: string | undefi
       }
       if (!target) return false;
       res.setHeader("x-bce-request-id", requestId);
-      for (const [name, value] of OBJECT_RESPONSE_HEADERS) res.setHeader(name, value);
+      setObjectResponseHeaders(res);
       const ctx: ObjectApiContext = { ...pick(deps), req, res, requestId, target, bucket: null, audit: { actor: "anonymous", requestId } };
       Promise.resolve()
         .then(async () => {
