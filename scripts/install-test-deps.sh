@@ -1,16 +1,33 @@
 #!/usr/bin/env bash
-# What the test suite needs beyond npm packages: Debian's Chromium, which Playwright drives
-# (Playwright's own browser download cannot reach its host from these machines).
+# What the test suite needs beyond npm packages, from Debian: Chromium, which Playwright drives
+# (Playwright's own browser download cannot reach its host from these machines), and the S3
+# clients the S3 tests run against the server (awscli, rclone, s3cmd, python3-boto3).
 set -euo pipefail
 
-if [ -x /usr/bin/chromium ]; then
-  echo "Chromium is installed: $(/usr/bin/chromium --version 2>/dev/null || echo unknown version)"
-  exit 0
+# Debian package → a file it installs.
+declare -A needs=(
+  [chromium]=/usr/bin/chromium
+  [awscli]=/usr/bin/aws
+  [rclone]=/usr/bin/rclone
+  [s3cmd]=/usr/bin/s3cmd
+  [python3-boto3]=/usr/lib/python3/dist-packages/boto3/__init__.py
+)
+
+missing=()
+for package in "${!needs[@]}"; do
+  if [ ! -e "${needs[$package]}" ]; then missing+=("$package"); fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update
+  $sudo apt-get install -y "${missing[@]}"
 fi
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update
-$sudo apt-get install -y chromium
-/usr/bin/chromium --version
+echo "Chromium: $(/usr/bin/chromium --version 2>/dev/null || echo unknown version)"
+echo "awscli:   $(/usr/bin/aws --version 2>&1)"
+echo "rclone:   $(/usr/bin/rclone version 2>/dev/null | head -1)"
+echo "s3cmd:    $(/usr/bin/s3cmd --version 2>&1)"
+echo "boto3:    $(/usr/bin/python3 -c 'import boto3; print(boto3.__version__)')"
