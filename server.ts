@@ -15,6 +15,7 @@ import { createHttpServer } from "./lib/http/create-http-server";
 import { admitToNext } from "./lib/http/next-handoff";
 import { createObjectApi } from "./lib/object-api/object-api";
 import { createApp } from "./lib/runtime/create-app";
+import { createS3Api } from "./lib/s3/s3-api";
 
 const projectDir = path.dirname(new URL(import.meta.url).pathname);
 const dev = process.argv.includes("--dev");
@@ -45,9 +46,12 @@ async function main(): Promise<void> {
   await app.prepare();
   const handleNext = app.getRequestHandler();
   const objectApi = createObjectApi(services, config.objectHost);
+  const s3Api = createS3Api(services, { objectHost: config.objectHost, region: config.s3Region });
   const trustProxy = parseTrustProxy(config.trustProxy);
 
   const server = createHttpServer((request, response) => {
+    // SigV4-signed (or AWS-client) requests are S3 whatever their path; then BOS; then the console.
+    if (s3Api.handle(request, response)) return;
     if (objectApi.handle(request, response)) return;
     // Sets the client address Next's handlers read, and refuses oversized or malformed requests first.
     if (!admitToNext(request, response, trustProxy)) return;
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
   process.once("SIGINT", shutdown);
 
   server.listen(config.port, () => {
-    console.log(`Console and APIs: http://localhost:${config.port}  (object API under /v1; data: ${config.dataDir}; ${dev ? "development" : "production"})`);
+    console.log(`Console and APIs: http://localhost:${config.port}  (object API under /v1, S3 API for SigV4 requests in region ${config.s3Region}; data: ${config.dataDir}; ${dev ? "development" : "production"})`);
     console.log(
       config.originAllowlist.length > 0
         ? `Origin allowlist (ORIGIN_ALLOWLIST): ${config.originAllowlist.join(", ")}`

@@ -6,7 +6,8 @@
  */
 import type { LruCache } from "./lru";
 import type { ObjectRecord } from "./object-meta";
-import type { ListOptions, ListPage, NewObjectRow, ObjectRepository } from "./object-repository";
+import type { DroppedBlob, ListOptions, ListPage, NewObjectRow, ObjectRepository } from "./object-repository";
+import type { PendingBlob } from "./write-journal";
 
 export const objectCacheKey = (bucketId: number, key: string) => `${bucketId}\0${key}`;
 
@@ -30,16 +31,24 @@ export class CachedObjectRepository implements ObjectRepository {
     return record;
   }
 
-  async save(row: NewObjectRow, onlyIfAbsent?: () => boolean) {
-    const saved = await this.writing(() => this.inner.save(row, onlyIfAbsent));
+  beginBlob(blob: PendingBlob): Promise<number> {
+    return this.inner.beginBlob(blob);
+  }
+
+  endBlob(pending: number): Promise<void> {
+    return this.inner.endBlob(pending);
+  }
+
+  async save(row: NewObjectRow, options: { pending: number; onlyIfAbsent?: () => boolean }) {
+    const saved = await this.writing(() => this.inner.save(row, options));
     if (saved) this.cache.set(objectCacheKey(row.bucketId, row.key), saved.record);
     return saved;
   }
 
-  async delete(bucketId: number, key: string): Promise<string | null> {
-    const blobName = await this.writing(() => this.inner.delete(bucketId, key));
+  async delete(bucketId: number, key: string): Promise<DroppedBlob | null> {
+    const dropped = await this.writing(() => this.inner.delete(bucketId, key));
     this.cache.set(objectCacheKey(bucketId, key), null);
-    return blobName;
+    return dropped;
   }
 
   /** Any lookup that overlaps a write (it starts before the write ends) is not cached. */
@@ -56,12 +65,8 @@ export class CachedObjectRepository implements ObjectRepository {
     return this.inner.list(bucketId, options);
   }
 
-  blobReferences() {
-    return this.inner.blobReferences();
-  }
-
-  async deleteRows(ids: number[]): Promise<void> {
-    await this.writing(() => this.inner.deleteRows(ids));
-    this.cache.clear();
+  /** Removes blobs only, never rows: nothing cached goes stale. */
+  resolvePendingBlobs(removeBlob: (blobName: string) => Promise<void>) {
+    return this.inner.resolvePendingBlobs(removeBlob);
   }
 }

@@ -1,11 +1,13 @@
 /**
- * Object metadata: the one place that reads and writes StoredObject rows. `PrismaObjectRepository`
+ * Object metadata: the one place that reads and writes StoredObject rows, and the write journal
+ * (write-journal.ts) that changes with them in the same transactions. `PrismaObjectRepository`
  * talks to the database; `CachedObjectRepository` (object-cache.ts) wraps it with the hot cache.
  * No bytes here: blobs are the object service's business.
  */
 import type { PrismaClient, StoredObject } from "@/lib/generated/prisma/client";
 import { listPage, type EntryPage, type ListOptions, type ListReader } from "./list-page";
 import type { ObjectRecord } from "./object-meta";
+import { WriteJournal, type PendingBlob } from "./write-journal";
 
 export type NewObjectRow = Omit<ObjectRecord, "lastModified">;
 
@@ -13,20 +15,33 @@ export type { ListOptions };
 
 export type ListPage = EntryPage<ObjectRecord>;
 
+/** A blob a row stopped pointing at, and its journal entry: remove the blob, then end the entry. */
+export interface DroppedBlob {
+  blobName: string;
+  pending: number;
+}
+
 export interface ObjectRepository {
   find(bucketId: number, key: string): Promise<ObjectRecord | null>;
+  /** Records a new blob in the write journal before it becomes visible; returns the entry. */
+  beginBlob(blob: PendingBlob): Promise<number>;
+  /** Ends a journal entry once its blob is removed (best effort, batched, not awaited by callers). */
+  endBlob(pending: number): Promise<void>;
   /**
-   * Inserts or replaces the row of `row.key`, in one transaction. With `onlyIfAbsent`, stores only
-   * when no row exists and `onlyIfAbsent()` still holds at that moment; returns null otherwise.
-   * `replacedBlob` is the blob of the row it replaced, for the caller to remove.
+   * Inserts or replaces the row of `row.key`, settling its blob's journal entry `pending`, in one
+   * transaction. With `onlyIfAbsent`, stores only when no row exists and `onlyIfAbsent()` still
+   * holds at that moment; returns null otherwise (and leaves `pending` to the caller).
+   * `replaced` is the blob of the row it replaced, journaled, for the caller to remove.
    */
-  save(row: NewObjectRow, onlyIfAbsent?: () => boolean): Promise<{ record: ObjectRecord; replacedBlob: string | null } | null>;
-  /** Deletes the row; returns its blob name, or null when there was none. */
-  delete(bucketId: number, key: string): Promise<string | null>;
+  save(row: NewObjectRow, options: { pending: number; onlyIfAbsent?: () => boolean }): Promise<{ record: ObjectRecord; replaced: DroppedBlob | null } | null>;
+  /** Deletes the row; returns its blob, journaled, or null when there was none. */
+  delete(bucketId: number, key: string): Promise<DroppedBlob | null>;
   list(bucketId: number, options: ListOptions): Promise<ListPage>;
-  /** Every row's id and blob name (consistency checks). */
-  blobReferences(): Promise<{ id: number; blobName: string }[]>;
-  deleteRows(ids: number[]): Promise<void>;
+  /**
+   * At start-up, before anything writes: removes (through `removeBlob`) every journaled blob that
+   * its row does not point at, and empties the journal.
+   */
+  resolvePendingBlobs(removeBlob: (blobName: string) => Promise<void>): Promise<{ entries: number; removed: number }>;
 }
 
 export function toRecord(row: StoredObject): ObjectRecord {
@@ -45,7 +60,11 @@ export function toRecord(row: StoredObject): ObjectRecord {
 }
 
 export class PrismaObjectRepository implements ObjectRepository {
-  constructor(private readonly db: () => PrismaClient) {}
+  private readonly journal: WriteJournal;
+
+  constructor(private readonly db: () => PrismaClient) {
+    this.journal = new WriteJournal(db);
+  }
 
   async find(bucketId: number, key: string): Promise<ObjectRecord | null> {
     // findFirst, not findUnique: concurrent findUnique calls are batched into one query, which
@@ -54,7 +73,15 @@ export class PrismaObjectRepository implements ObjectRepository {
     return row ? toRecord(row) : null;
   }
 
-  async save(object: NewObjectRow, onlyIfAbsent?: () => boolean): Promise<{ record: ObjectRecord; replacedBlob: string | null } | null> {
+  beginBlob(blob: PendingBlob): Promise<number> {
+    return this.journal.begin(blob);
+  }
+
+  endBlob(pending: number): Promise<void> {
+    return this.journal.end(pending);
+  }
+
+  async save(object: NewObjectRow, { pending, onlyIfAbsent }: { pending: number; onlyIfAbsent?: () => boolean }): Promise<{ record: ObjectRecord; replaced: DroppedBlob | null } | null> {
     const data = {
       size: BigInt(object.size),
       etag: object.etag,
@@ -70,16 +97,30 @@ export class PrismaObjectRepository implements ObjectRepository {
       const previous = await tx.storedObject.findUnique({ where, select: { blobName: true } });
       if (onlyIfAbsent && (previous || !onlyIfAbsent())) return null;
       const row = await tx.storedObject.upsert({ where, create: { bucketId: object.bucketId, key: object.key, ...data }, update: data });
-      return { record: toRecord(row), replacedBlob: previous && previous.blobName !== object.blobName ? previous.blobName : null };
+      const dropped = previous && previous.blobName !== object.blobName ? previous.blobName : null;
+      const droppedEntry = await WriteJournal.inTransaction(tx, {
+        settled: pending,
+        dropped: dropped === null ? null : { bucketId: object.bucketId, key: object.key, blobName: dropped },
+      });
+      return { record: toRecord(row), replaced: dropped === null ? null : { blobName: dropped, pending: droppedEntry! } };
     });
   }
 
-  async delete(bucketId: number, key: string): Promise<string | null> {
-    const row = await this.db().storedObject.findFirst({ where: { bucketId, key }, select: { id: true, blobName: true } });
-    if (!row) return null;
-    // deleteMany: a concurrent delete of the same row is not an error.
-    await this.db().storedObject.deleteMany({ where: { id: row.id } });
-    return row.blobName;
+  /**
+   * No interactive transaction here: with the better-sqlite3 adapter one whose COMMIT fails (a full
+   * disk, exactly when deletes must work) never settles (prisma/orm#29933). Journaling the blob
+   * first is safe on its own: until the row is gone, start-up keeps a blob its row points at.
+   */
+  async delete(bucketId: number, key: string): Promise<DroppedBlob | null> {
+    for (;;) {
+      const row = await this.db().storedObject.findFirst({ where: { bucketId, key }, select: { id: true, blobName: true } });
+      if (!row) return null;
+      const pending = await this.journal.begin({ bucketId, key, blobName: row.blobName });
+      const { count } = await this.db().storedObject.deleteMany({ where: { id: row.id, blobName: row.blobName } });
+      if (count === 1) return { blobName: row.blobName, pending };
+      // Replaced or deleted meanwhile: the other write owns that blob; look again.
+      void this.journal.end(pending);
+    }
   }
 
   /** Keys after `marker` that start with `prefix`, rolled up at `delimiter`, in UTF-8 byte order (see list-page.ts). */
@@ -99,11 +140,7 @@ export class PrismaObjectRepository implements ObjectRepository {
     },
   };
 
-  blobReferences(): Promise<{ id: number; blobName: string }[]> {
-    return this.db().storedObject.findMany({ select: { id: true, blobName: true } });
-  }
-
-  async deleteRows(ids: number[]): Promise<void> {
-    if (ids.length > 0) await this.db().storedObject.deleteMany({ where: { id: { in: ids } } });
+  resolvePendingBlobs(removeBlob: (blobName: string) => Promise<void>): Promise<{ entries: number; removed: number }> {
+    return this.journal.resolve(async (bucketId, key) => (await this.find(bucketId, key))?.blobName ?? null, removeBlob);
   }
 }

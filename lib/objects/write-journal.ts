@@ -27,6 +27,10 @@ type JournalDb = Pick<Prisma.TransactionClient, "pendingWrite">;
 const RESOLVE_BATCH = 100;
 
 export class WriteJournal {
+  /** Entries whose end() waits for the next write. */
+  private ending: number[] = [];
+  private flushing: Promise<void> | null = null;
+
   constructor(private readonly db: () => PrismaClient) {}
 
   /** Records a blob before it becomes visible; returns the entry's id. */
@@ -48,14 +52,25 @@ export class WriteJournal {
   }
 
   /**
-   * Forgets an entry once its blob is removed or settled otherwise. Best effort: an entry left
-   * behind (a full disk, say) names a blob that is already gone or still unreferenced, and is
-   * resolved at the next start.
+   * Forgets an entry once its blob is removed or settled otherwise. Entries ended in the same turn
+   * share one write, after the caller has moved on. Best effort: an entry left behind (a full
+   * disk, a crash) names a blob that is gone or unreferenced, and is resolved at the next start.
    */
-  async end(id: number): Promise<void> {
-    await this.db()
-      .pendingWrite.deleteMany({ where: { id } })
-      .catch(() => undefined);
+  end(id: number): Promise<void> {
+    this.ending.push(id);
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flushEnded());
+    return this.flushing;
+  }
+
+  private async flushEnded(): Promise<void> {
+    const ids = this.ending;
+    this.ending = [];
+    this.flushing = null;
+    for (let i = 0; i < ids.length; i += RESOLVE_BATCH) {
+      await this.db()
+        .pendingWrite.deleteMany({ where: { id: { in: ids.slice(i, i + RESOLVE_BATCH) } } })
+        .catch(() => undefined);
+    }
   }
 
   /**

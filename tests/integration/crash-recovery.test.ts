@@ -1,4 +1,7 @@
-/** kill -9 in the middle of a back-to-origin fetch, then a restart: nothing half-written survives. */
+/**
+ * kill -9 in the middle of a back-to-origin fetch, then a restart: nothing half-written survives.
+ * Start-up resolves the write journal (lib/objects/write-journal.ts) instead of scanning storage.
+ */
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -23,6 +26,13 @@ afterAll(async () => {
   await origin.stop();
 });
 
+const blobPath = (name: string) => path.join(env().dataDir, "blobs", name.slice(0, 2), name);
+
+async function writeBlob(name: string, content: string): Promise<void> {
+  await mkdir(path.dirname(blobPath(name)), { recursive: true });
+  await writeFile(blobPath(name), content);
+}
+
 it("leaves no row, no stray temporary file and no orphan blob after kill -9 mid-fetch", async () => {
   const size = 4 * 1024 * 1024;
   let fetching = true;
@@ -44,18 +54,31 @@ it("leaves no row, no stray temporary file and no orphan blob after kill -9 mid-
   await reader.read().catch(() => undefined);
   expect(await tmpFiles()).toHaveLength(1);
 
-  // What other crash points can leave: a blob without a row, and a row without a blob.
-  const bucket = await db().bucket.findUniqueOrThrow({ where: { name: "crash" } });
-  await mkdir(path.join(env().dataDir, "blobs", "ab"), { recursive: true });
-  await writeFile(path.join(env().dataDir, "blobs", "ab", "ab".padEnd(64, "0") + ".000000000000"), "orphan");
-  await db().storedObject.create({ data: { bucketId: bucket.id, key: "ghost", size: 1n, etag: "x", storageClass: "STANDARD", blobName: "cd".padEnd(64, "0") + ".000000000000" } });
+  // What the other crash points leave, each named in the journal: a blob made durable whose row
+  // was never saved, and the old blob of a replaced object that was not removed yet.
+  const bucketId = (await db().bucket.findUniqueOrThrow({ where: { name: "crash" } })).id;
+  const unsaved = "ab".padEnd(64, "0") + ".000000000001";
+  const current = "cd".padEnd(64, "0") + ".000000000002";
+  const replaced = "cd".padEnd(64, "0") + ".000000000003";
+  await writeBlob(unsaved, "never saved");
+  await writeBlob(current, "current");
+  await writeBlob(replaced, "replaced");
+  await db().storedObject.create({ data: { bucketId, key: "kept", size: 7n, etag: "x", storageClass: "STANDARD", blobName: current } });
+  await db().pendingWrite.createMany({
+    data: [
+      { bucketId, key: "unsaved", blobName: unsaved },
+      { bucketId, key: "kept", blobName: replaced },
+    ],
+  });
 
   fetching = false;
   server = await startServerProcess();
   base = server.url;
   expect(await tmpFiles()).toEqual([]);
-  expect(await db().storedObject.count()).toBe(0);
-  expect(await readdir(path.join(env().dataDir, "blobs", "ab"))).toEqual([]);
+  expect(await db().pendingWrite.count()).toBe(0);
+  expect(await readdir(path.dirname(blobPath(unsaved)))).toEqual([]);
+  expect(await readdir(path.dirname(blobPath(current)))).toEqual([current]);
+  expect((await db().storedObject.findMany({ select: { key: true } })).map((row) => row.key)).toEqual(["kept"]);
 
   const again = await signedFetch(`${base}/v1/crash/big.bin`);
   expect((await again.arrayBuffer()).byteLength).toBe(size);

@@ -1,6 +1,6 @@
 /**
- * The object API on a real node:http server, in the test process, against the test file's own
- * database and data directory: the same handler the app's server uses, without Next.
+ * The object APIs (S3 and BOS) on a real node:http server, in the test process, against the test
+ * file's own database and data directory: the same handlers the app's server uses, without Next.
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,6 +11,7 @@ import type { MirrorEngine, EngineLimits } from "@/lib/origin/mirror-engine";
 import type { OriginLookup } from "@/lib/origin/checked-connect";
 import { env } from "@/lib/env";
 import { createApp } from "@/lib/runtime/create-app";
+import { createS3Api } from "@/lib/s3/s3-api";
 import type { App } from "@/lib/runtime/current-app";
 import { signedFetch } from "./signed-fetch";
 
@@ -45,14 +46,16 @@ export async function startObjectServer(
   );
   // The app's start order: clean up first, which is what makes room on a full disk.
   if (!reuse) {
-    await app.objects.reconcile();
+    await app.objects.recover();
     await ensureRootAccessKey();
   }
   sharedApp ??= app;
   const { engine } = app;
   const api = createObjectApi(app, objectHost);
-  // The app's own server settings (timeouts included), without Next.
+  const s3 = createS3Api(app, { objectHost, region: env().s3Region });
+  // The app's own server settings (timeouts included) and dispatch order (S3, then BOS), without Next.
   const server: Server = createHttpServer((req, res) => {
+    if (s3.handle(req, res)) return;
     if (!api.handle(req, res)) res.writeHead(418).end("not an object API request");
   }, http);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
