@@ -5,6 +5,8 @@
  * No bytes here: blobs are the object service's business.
  */
 import type { PrismaClient, StoredObject } from "@/lib/generated/prisma/client";
+import type { CheckedJournal, CheckedRows } from "./consistency-check";
+import { prefixSuccessor } from "./key-order";
 import { listPage, type EntryPage, type ListOptions, type ListReader } from "./list-page";
 import type { ObjectRecord } from "./object-meta";
 import { WriteJournal, type PendingBlob } from "./write-journal";
@@ -59,7 +61,7 @@ export function toRecord(row: StoredObject): ObjectRecord {
   };
 }
 
-export class PrismaObjectRepository implements ObjectRepository {
+export class PrismaObjectRepository implements ObjectRepository, CheckedRows, CheckedJournal {
   private readonly journal: WriteJournal;
 
   constructor(private readonly db: () => PrismaClient) {
@@ -142,5 +144,33 @@ export class PrismaObjectRepository implements ObjectRepository {
 
   resolvePendingBlobs(removeBlob: (blobName: string) => Promise<void>): Promise<{ entries: number; removed: number }> {
     return this.journal.resolve(async (bucketId, key) => (await this.find(bucketId, key))?.blobName ?? null, removeBlob);
+  }
+
+  // The consistency check (npm run fsck) walks rows by blob name, on the blobName index.
+
+  blobReferences(prefix: string, after: string, limit: number): Promise<{ id: number; blobName: string }[]> {
+    const end = prefixSuccessor(prefix);
+    return this.db().storedObject.findMany({
+      where: { AND: [{ blobName: { gte: prefix, ...(end === null ? {} : { lt: end }) } }, { blobName: { gt: after } }] },
+      orderBy: { blobName: "asc" },
+      take: limit,
+      select: { id: true, blobName: true },
+    });
+  }
+
+  async isReferenced(blobName: string): Promise<boolean> {
+    return (await this.db().storedObject.count({ where: { blobName } })) > 0;
+  }
+
+  async deleteIfBlob(id: number, blobName: string): Promise<boolean> {
+    return (await this.db().storedObject.deleteMany({ where: { id, blobName } })).count === 1;
+  }
+
+  isPending(blobName: string): Promise<boolean> {
+    return this.journal.isPending(blobName);
+  }
+
+  pending(): Promise<{ createdAt: Date }[]> {
+    return this.journal.pending();
   }
 }

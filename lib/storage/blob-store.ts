@@ -32,8 +32,15 @@ export interface BlobStore {
   readAll(name: string): Promise<Buffer>;
   /** Removes a committed blob; a missing one is not an error. */
   remove(name: string): Promise<void>;
-  /** Every committed blob's name (consistency checks). */
-  listNames(): Promise<string[]>;
+  /**
+   * Committed blob names that begin with `prefix` (two or more hex digits: names are hex, and a
+   * store lists one such prefix cheaply). The consistency check walks all 256 two-digit prefixes.
+   */
+  listNames(prefix: string): Promise<string[]>;
+  has(name: string): Promise<boolean>;
+  /** Temporary files of writes not committed yet (or left by a crash), with their last write. */
+  listUnfinished(): Promise<{ name: string; modifiedAt: Date }[]>;
+  removeUnfinished(name: string): Promise<void>;
   /** Space held back so that deletes still work on a full disk (see DiskBlobStore). */
   ensureReserve(): Promise<boolean>;
   releaseReserve(): Promise<boolean>;

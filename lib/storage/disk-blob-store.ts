@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open, readFile, readdir, rename, rm, unlink, writeFile, type FileHandle } from "node:fs/promises";
+import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import type { BlobStore, BlobWriter } from "./blob-store";
@@ -115,10 +115,40 @@ export class DiskBlobStore implements BlobStore {
     });
   }
 
-  async listNames(): Promise<string[]> {
-    const shards = await readdir(this.blobDir);
-    const lists = await Promise.all(shards.map((shard) => readdir(path.join(this.blobDir, shard))));
-    return lists.flat();
+  async listNames(prefix: string): Promise<string[]> {
+    if (!/^[0-9a-f]{2,}$/.test(prefix)) throw new RangeError(`not a blob-name prefix: ${prefix}`);
+    const names = await readdir(path.join(this.blobDir, prefix.slice(0, 2))).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return [];
+      throw error;
+    });
+    return names.filter((name) => name.startsWith(prefix));
+  }
+
+  async has(name: string): Promise<boolean> {
+    return stat(this.blobPath(name)).then(
+      (stats) => stats.isFile(),
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT") return false;
+        throw error;
+      },
+    );
+  }
+
+  async listUnfinished(): Promise<{ name: string; modifiedAt: Date }[]> {
+    const found = await Promise.all(
+      (await readdir(this.tmpDir)).map((name) =>
+        stat(path.join(this.tmpDir, name)).then(
+          (stats) => ({ name, modifiedAt: stats.mtime }),
+          () => null, // finished meanwhile
+        ),
+      ),
+    );
+    return found.filter((temp) => temp !== null);
+  }
+
+  async removeUnfinished(name: string): Promise<void> {
+    if (name !== path.basename(name)) throw new RangeError(`not a temporary file name: ${name}`);
+    await rm(path.join(this.tmpDir, name), { force: true, recursive: true });
   }
 
   /** Writes the reserve file if it is missing; false when there is no room for it (yet). */
