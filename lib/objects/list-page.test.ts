@@ -158,8 +158,13 @@ describe("listPage", () => {
     const inside = await list(reader, { prefix: "big/", delimiter: "/", marker: "big/050000" });
     expect(inside).toMatchObject({ isTruncated: true, nextMarker: "big/051000" });
     expect(inside.keys).toHaveLength(1000);
-    expect(reader.calls).toBe(5); // 64, 128, 256, 512, then the 41 still needed
+    expect(reader.calls).toBe(3); // 64, 256, then the 681 still needed
     expect(reader.keysRead).toBe(1_001);
+
+    reader.calls = reader.keysRead = 0;
+    const plain = await list(reader, { prefix: "big/", marker: "big/050000" });
+    expect(plain.keys).toHaveLength(1000);
+    expect(reader.calls).toBe(1);
   });
 
   it("seeks past many large common prefixes with small reads", async () => {
