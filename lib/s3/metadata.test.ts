@@ -12,5 +12,6 @@ describe("S3 metadata", () => {
     expect(storedHeadersFromS3({ "content-type": "text/plain", "content-encoding": "aws-chunked", "x-amz-acl": "private" })).toEqual({ "content-type": "text/plain" });
     expect(storedHeadersFromS3({ "content-encoding": "aws-chunked,gzip" })).toEqual({ "content-encoding": "gzip" });
     expect(storedHeadersFromS3({ "content-encoding": "gzip, aws-chunked" })).toEqual({ "content-encoding": "gzip" });
+    expect(storedHeadersFromS3({ "content-encoding": "AWS-CHUNKED" })).toEqual({});
   });
 });

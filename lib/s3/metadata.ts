@@ -4,7 +4,9 @@
  * through both: S3 maps `x-amz-meta-*` to and from that prefix. The stored HTTP headers are BOS's
  * list; `aws-chunked`, the upload's transfer framing, is never stored as a content encoding.
  */
+import type { IncomingHttpHeaders } from "node:http";
 import { USER_META_PREFIX, pickStoredHeaders } from "@/lib/objects/object-meta";
+import { storedContentEncoding } from "./auth/payload";
 
 export const S3_USER_META_PREFIX = "x-amz-meta-";
 
@@ -29,22 +31,11 @@ export function userMetaToS3(userMeta: Record<string, string>): Record<string, s
   return headers;
 }
 
-/** The content encodings of a header value, without aws-chunked. */
-function withoutAwsChunked(value: string): string {
-  return value
-    .split(",")
-    .map((coding) => coding.trim())
-    .filter((coding) => coding !== "" && coding.toLowerCase() !== "aws-chunked")
-    .join(", ");
-}
-
-/** The HTTP headers an S3 upload asks to keep with the object. */
-export function storedHeadersFromS3(headers: HeaderBag): Record<string, string> {
+/** The HTTP headers an S3 upload asks to keep with the object (aws-chunked is the upload's framing, never stored). */
+export function storedHeadersFromS3(headers: IncomingHttpHeaders): Record<string, string> {
   const stored = pickStoredHeaders(headers);
-  if (stored["content-encoding"] !== undefined) {
-    const encoding = withoutAwsChunked(stored["content-encoding"]);
-    if (encoding === "") delete stored["content-encoding"];
-    else stored["content-encoding"] = encoding;
-  }
+  const encoding = storedContentEncoding(stored["content-encoding"]);
+  if (encoding === undefined) delete stored["content-encoding"];
+  else stored["content-encoding"] = encoding;
   return stored;
 }

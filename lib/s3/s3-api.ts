@@ -1,0 +1,114 @@
+/**
+ * The S3 API, answered by Node's own HTTP server ahead of BOS and Next, over the same object
+ * service and back-to-origin engine. A request signed with AWS Signature Version 4 (header or
+ * presigned query) is an S3 request whatever its path, as a bce-auth-v1 signature marks a BOS one;
+ * so is an unsigned request that an AWS client sends (x-amz-* or amz-sdk-* headers, or
+ * `list-type`), outside `/v1`. Every response carries x-amz-request-id and the object API's
+ * nosniff and sandbox headers; every error is an S3 XML document.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { findSigningSecret } from "@/lib/auth/access-key-service";
+import type { BucketRecord } from "@/lib/buckets/bucket-record";
+import { findBucketRecord } from "@/lib/buckets/bucket-service";
+import { NoSuchBucket } from "@/lib/domain/errors";
+import { setObjectResponseHeaders } from "@/lib/http/object-response-headers";
+import { isSigV4, verifySigV4, type S3Identity } from "./auth/sigv4";
+import type { S3ApiDeps, S3Context, S3Settings } from "./context";
+import { resolveS3Operation, type S3Access } from "./operations";
+import { s3Target, splitUrl, type S3Target } from "./request-target";
+import { sendS3Error } from "./respond";
+import { S3Error, toS3Error } from "./s3-error";
+
+/** An AWS Signature Version 2 request (header or presigned), which this server refuses. */
+function isSigV2(req: IncomingMessage, query: URLSearchParams): boolean {
+  return req.headers.authorization?.startsWith("AWS ") === true || (query.has("AWSAccessKeyId") && query.has("Signature"));
+}
+
+/** An unsigned request that an AWS client sends: S3 is the only protocol whose clients add these. */
+function isAnonymousS3(req: IncomingMessage, path: string, query: URLSearchParams): boolean {
+  if (req.headers.authorization !== undefined || query.has("authorization")) return false;
+  if (path === "/v1" || path.startsWith("/v1/")) return false;
+  return Object.keys(req.headers).some((name) => name.startsWith("x-amz-") || name.startsWith("amz-sdk-")) || query.has("list-type");
+}
+
+/** Whether a request is for the S3 API. */
+export function isS3Request(req: IncomingMessage): boolean {
+  if (isSigV4(req)) return true;
+  const { path, rawQuery } = splitUrl(req.url ?? "/");
+  const query = new URLSearchParams(rawQuery);
+  if (isSigV2(req, query)) return true;
+  // Unsigned requests (a bucket's virtual host included) stay with BOS unless an AWS client sent them.
+  return isAnonymousS3(req, path, query);
+}
+
+async function lookupSecret(accessKeyId: string): Promise<string | null> {
+  const key = await findSigningSecret(accessKeyId);
+  return key && key.enabled ? key.secretKey : null;
+}
+
+async function authenticate(req: IncomingMessage, target: S3Target, region: string): Promise<S3Identity | null> {
+  if (isSigV4(req)) {
+    const request = { method: req.method ?? "GET", rawPath: target.rawPath, rawQuery: target.rawQuery, headers: req.headers, rawHeaders: req.rawHeaders };
+    return verifySigV4(request, lookupSecret, { region });
+  }
+  if (isSigV2(req, target.query)) {
+    throw new S3Error("InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256 (Signature Version 4).");
+  }
+  return null;
+}
+
+/**
+ * Anonymous requests may only read public-read buckets. A missing bucket answers exactly as a
+ * private one does, so anonymous clients cannot probe which bucket names exist.
+ */
+function authorize(identity: S3Identity | null, access: S3Access, bucket: BucketRecord | null): void {
+  if (identity) return;
+  if (access === "read" && bucket?.acl === "public-read") return;
+  throw new S3Error("AccessDenied", "This request needs an AWS Signature Version 4 signature (or a presigned URL).");
+}
+
+export interface S3Api {
+  /** Answers the request and returns true, or returns false when it is not an S3 request. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
+export function createS3Api(deps: S3ApiDeps, settings: S3Settings): S3Api {
+  const { objects, engine } = deps;
+  return {
+    handle(req, res) {
+      if (!isS3Request(req)) return false;
+      const requestId = randomUUID();
+      res.setHeader("x-amz-request-id", requestId);
+      setObjectResponseHeaders(res);
+      let resource = splitUrl(req.url ?? "/").path;
+      Promise.resolve()
+        .then(async () => {
+          const target = s3Target(req, settings.objectHost);
+          resource = target.resource;
+          const identity = await authenticate(req, target, settings.region);
+          const operation = resolveS3Operation(req.method ?? "GET", target, req.headers);
+          const ctx: S3Context = {
+            objects,
+            engine,
+            req,
+            res,
+            requestId,
+            region: settings.region,
+            target,
+            bucket: null,
+            identity,
+            audit: identity ? { actor: `key:${identity.accessKeyId}`, requestId } : { actor: "anonymous", requestId },
+          };
+          // The bucket is looked up once, here; a missing one answers anonymous clients as a private one.
+          ctx.bucket = target.bucket === null ? null : await findBucketRecord(target.bucket);
+          authorize(identity, operation.access, ctx.bucket);
+          if ("byName" in operation.run) return operation.run.byName(ctx, target.bucket ?? "");
+          if (!ctx.bucket) throw new NoSuchBucket(target.bucket ?? "");
+          return operation.run(ctx, ctx.bucket);
+        })
+        .catch((error: unknown) => sendS3Error(res, toS3Error(error, requestId), requestId, resource));
+      return true;
+    },
+  };
+}

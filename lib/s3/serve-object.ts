@@ -1,0 +1,136 @@
+/**
+ * GetObject and HeadObject of a stored object, as S3 answers them: S3's headers (x-amz-meta-*,
+ * x-amz-storage-class), conditional requests (412 and 304, with RFC 7232's precedence), one byte
+ * range (206 / 416, parsed as BOS parses it), and the response-content-* overrides of signed
+ * requests.
+ */
+import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
+import { pipeline } from "node:stream/promises";
+import { InvalidRange } from "@/lib/domain/errors";
+import { parseRange } from "@/lib/object-api/serve-object";
+import type { ObjectRecord } from "@/lib/objects/object-meta";
+import type { S3Context } from "./context";
+import { userMetaToS3 } from "./metadata";
+import { S3Error } from "./s3-error";
+
+export function s3ObjectHeaders(object: ObjectRecord): OutgoingHttpHeaders {
+  return {
+    "content-type": "application/octet-stream",
+    ...object.httpMeta,
+    ...userMetaToS3(object.userMeta),
+    etag: `"${object.etag}"`,
+    "last-modified": object.lastModified.toUTCString(),
+    "accept-ranges": "bytes",
+    "x-amz-storage-class": object.storageClass,
+  };
+}
+
+/** `response-content-type=…` and the like: the header each query parameter overrides. */
+const RESPONSE_OVERRIDES: Record<string, string> = {
+  "response-content-type": "content-type",
+  "response-content-language": "content-language",
+  "response-expires": "expires",
+  "response-cache-control": "cache-control",
+  "response-content-disposition": "content-disposition",
+  "response-content-encoding": "content-encoding",
+};
+
+function etagMatches(header: string, etag: string): boolean {
+  return header.split(",").some((tag) => {
+    const value = tag.trim().replace(/^W\//, "");
+    return value === "*" || value === `"${etag}"` || value === etag;
+  });
+}
+
+/** Seconds, as HTTP dates have no more. */
+const wholeSeconds = (date: Date) => Math.floor(date.getTime() / 1000) * 1000;
+
+export type Precondition = "ok" | "not-modified" | "failed";
+
+/**
+ * RFC 7232 section 6, as S3 applies it: If-Match (else If-Unmodified-Since) can fail the request
+ * (412); If-None-Match (else If-Modified-Since) makes it 304. The names are passed so CopyObject can
+ * check its x-amz-copy-source-if-* headers the same way.
+ */
+export function evaluatePreconditions(
+  headers: IncomingMessage["headers"],
+  object: Pick<ObjectRecord, "etag" | "lastModified">,
+  names = { ifMatch: "if-match", ifUnmodifiedSince: "if-unmodified-since", ifNoneMatch: "if-none-match", ifModifiedSince: "if-modified-since" },
+): Precondition {
+  const header = (name: string) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value.join(",") : value;
+  };
+  const modified = wholeSeconds(object.lastModified);
+  const ifMatch = header(names.ifMatch);
+  if (ifMatch !== undefined) {
+    if (!etagMatches(ifMatch, object.etag)) return "failed";
+  } else {
+    const since = Date.parse(header(names.ifUnmodifiedSince) ?? "");
+    if (!Number.isNaN(since) && modified > since) return "failed";
+  }
+  const ifNoneMatch = header(names.ifNoneMatch);
+  if (ifNoneMatch !== undefined) {
+    if (etagMatches(ifNoneMatch, object.etag)) return "not-modified";
+  } else {
+    const since = Date.parse(header(names.ifModifiedSince) ?? "");
+    if (!Number.isNaN(since) && modified <= since) return "not-modified";
+  }
+  return "ok";
+}
+
+/** The response-content-* overrides of the request; refused for anonymous requests, as S3 does. */
+export function responseOverrides(ctx: S3Context): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const [parameter, header] of Object.entries(RESPONSE_OVERRIDES)) {
+    const value = ctx.target.query.get(parameter);
+    if (value === null) continue;
+    if (!ctx.identity) throw new S3Error("InvalidRequest", "Request specific response headers cannot be used for anonymous GET requests.");
+    if (/[\r\n]/.test(value)) throw new S3Error("InvalidArgument", `${parameter} must not contain line breaks.`);
+    overrides[header] = value;
+  }
+  return overrides;
+}
+
+/**
+ * One `bytes=` range, as BOS parses it, except that an open range starting past the end
+ * (`bytes=5000-` of a 1,000-byte object) is unsatisfiable (416), as RFC 7233 and S3 say; BOS's
+ * parser serves the whole object for it.
+ */
+export function s3Range(header: string | undefined, size: number): ReturnType<typeof parseRange> {
+  const range = parseRange(header, size);
+  const open = header?.trim().match(/^bytes=(\d+)-$/);
+  return range === null && open && Number(open[1]) >= size ? "unsatisfiable" : range;
+}
+
+export async function serveS3Object(ctx: S3Context, object: ObjectRecord): Promise<void> {
+  const { req, res } = ctx;
+  const overrides = responseOverrides(ctx);
+  const headers = s3ObjectHeaders(object);
+  const precondition = evaluatePreconditions(req.headers, object);
+  if (precondition === "failed") throw new S3Error("PreconditionFailed", "At least one of the preconditions you specified did not hold.");
+  if (precondition === "not-modified") {
+    res.writeHead(304, { etag: headers.etag, "last-modified": headers["last-modified"] });
+    res.end();
+    return;
+  }
+  const range = s3Range(req.headers.range, object.size);
+  if (range === "unsatisfiable") throw new InvalidRange(req.headers.range ?? "", object.size);
+  const { start, end } = range ?? { start: 0, end: object.size - 1 };
+  const length = end - start + 1;
+  Object.assign(headers, overrides);
+  if (range) headers["content-range"] = `bytes ${start}-${end}/${object.size}`;
+  headers["content-length"] = length;
+  if (req.method === "HEAD" || length === 0) {
+    res.writeHead(range ? 206 : 200, headers);
+    res.end();
+    return;
+  }
+  const content = await ctx.objects.read(object, start, end);
+  res.writeHead(range ? 206 : 200, headers);
+  if (Buffer.isBuffer(content)) {
+    res.end(content);
+    return;
+  }
+  await pipeline(content, res).catch(() => res.destroy());
+}
