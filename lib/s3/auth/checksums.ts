@@ -29,43 +29,48 @@ export interface Checksum {
   digest(): Buffer;
 }
 
-/** CRC-32C (Castagnoli, reflected polynomial 0x82F63B78): eight 256-entry tables, eight bytes a step. */
-const CRC32C_TABLES = (() => {
-  const tables = Array.from({ length: 8 }, () => new Uint32Array(256));
+/**
+ * CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), slice-by-8: eight 256-entry tables in one
+ * Int32Array (int32 values keep V8 on its fast integer path; a Uint32Array's upper half would be
+ * boxed doubles), eight bytes a step.
+ */
+const CRC32C_TABLE = (() => {
+  const table = new Int32Array(8 * 256);
   for (let n = 0; n < 256; n++) {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    tables[0]![n] = c >>> 0;
+    table[n] = c;
   }
   for (let n = 0; n < 256; n++) {
-    let c = tables[0]![n]!;
+    let c = table[n]!;
     for (let t = 1; t < 8; t++) {
-      c = tables[0]![c & 0xff]! ^ (c >>> 8);
-      tables[t]![n] = c >>> 0;
+      c = table[c & 0xff]! ^ (c >>> 8);
+      table[t * 256 + n] = c;
     }
   }
-  return tables;
+  return table;
 })();
 
 /** Continues a CRC-32C over `data` from `crc` (0 to start). */
 export function crc32c(data: Uint8Array, crc = 0): number {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = CRC32C_TABLES as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
-  let c = ~crc >>> 0;
+  const t = CRC32C_TABLE;
+  let c = ~crc | 0;
   let i = 0;
-  const end8 = data.length - (data.length % 8);
+  const length = data.length;
+  const end8 = length - (length & 7);
   for (; i < end8; i += 8) {
-    const low = (c ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24))) >>> 0;
+    const low = c ^ (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24));
     c =
-      t7[low & 0xff]! ^
-      t6[(low >>> 8) & 0xff]! ^
-      t5[(low >>> 16) & 0xff]! ^
-      t4[low >>> 24]! ^
-      t3[data[i + 4]!]! ^
-      t2[data[i + 5]!]! ^
-      t1[data[i + 6]!]! ^
-      t0[data[i + 7]!]!;
+      t[1792 + (low & 0xff)]! ^
+      t[1536 + ((low >>> 8) & 0xff)]! ^
+      t[1280 + ((low >>> 16) & 0xff)]! ^
+      t[1024 + (low >>> 24)]! ^
+      t[768 + data[i + 4]!]! ^
+      t[512 + data[i + 5]!]! ^
+      t[256 + data[i + 6]!]! ^
+      t[data[i + 7]!]!;
   }
-  for (; i < data.length; i++) c = t0[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  for (; i < length; i++) c = t[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
 }
 
