@@ -6,7 +6,7 @@
  */
 import type { LruCache } from "./lru";
 import type { ObjectRecord } from "./object-meta";
-import type { DroppedBlob, ListOptions, ListPage, NewObjectRow, ObjectRepository } from "./object-repository";
+import type { JournaledBlob, ListOptions, ListPage, NewObjectRow, ObjectRepository } from "./object-repository";
 import type { PendingBlob } from "./write-journal";
 
 export const objectCacheKey = (bucketId: number, key: string) => `${bucketId}\0${key}`;
@@ -45,7 +45,7 @@ export class CachedObjectRepository implements ObjectRepository {
     return saved;
   }
 
-  async delete(bucketId: number, key: string): Promise<DroppedBlob | null> {
+  async delete(bucketId: number, key: string): Promise<JournaledBlob | null> {
     const dropped = await this.writing(() => this.inner.delete(bucketId, key));
     this.cache.set(objectCacheKey(bucketId, key), null);
     return dropped;

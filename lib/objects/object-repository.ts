@@ -20,8 +20,8 @@ export type ListedObject = Pick<ObjectRecord, "key" | "size" | "etag" | "storage
 
 export type ListPage = EntryPage<ListedObject>;
 
-/** A blob a row stopped pointing at, and its journal entry: remove the blob, then end the entry. */
-export interface DroppedBlob {
+/** A blob and its write-journal entry: once no row points at the blob, remove it, then end the entry. */
+export interface JournaledBlob {
   blobName: string;
   pending: number;
 }
@@ -38,9 +38,9 @@ export interface ObjectRepository {
    * holds at that moment; returns null otherwise (and leaves `pending` to the caller).
    * `replaced` is the blob of the row it replaced, journaled, for the caller to remove.
    */
-  save(row: NewObjectRow, options: { pending: number; onlyIfAbsent?: () => boolean }): Promise<{ record: ObjectRecord; replaced: DroppedBlob | null } | null>;
+  save(row: NewObjectRow, options: { pending: number; onlyIfAbsent?: () => boolean }): Promise<{ record: ObjectRecord; replaced: JournaledBlob | null } | null>;
   /** Deletes the row; returns its blob, journaled, or null when there was none. */
-  delete(bucketId: number, key: string): Promise<DroppedBlob | null>;
+  delete(bucketId: number, key: string): Promise<JournaledBlob | null>;
   list(bucketId: number, options: ListOptions): Promise<ListPage>;
   /**
    * At start-up, before anything writes: removes (through `removeBlob`) every journaled blob that
@@ -86,7 +86,7 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
     return this.journal.end(pending);
   }
 
-  async save(object: NewObjectRow, { pending, onlyIfAbsent }: { pending: number; onlyIfAbsent?: () => boolean }): Promise<{ record: ObjectRecord; replaced: DroppedBlob | null } | null> {
+  async save(object: NewObjectRow, { pending, onlyIfAbsent }: { pending: number; onlyIfAbsent?: () => boolean }): Promise<{ record: ObjectRecord; replaced: JournaledBlob | null } | null> {
     const data = {
       size: BigInt(object.size),
       etag: object.etag,
@@ -116,7 +116,7 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
    * disk, exactly when deletes must work) never settles (prisma/orm#29933). Journaling the blob
    * first is safe on its own: until the row is gone, start-up keeps a blob its row points at.
    */
-  async delete(bucketId: number, key: string): Promise<DroppedBlob | null> {
+  async delete(bucketId: number, key: string): Promise<JournaledBlob | null> {
     for (;;) {
       const row = await this.db().storedObject.findFirst({ where: { bucketId, key }, select: { id: true, blobName: true } });
       if (!row) return null;

@@ -16,7 +16,7 @@ import { BlobIngest, type IngestExpectation } from "./ingest";
 import type { LruCache } from "./lru";
 import { MissWatches, type MissWatch } from "./miss-watch";
 import type { ObjectRecord } from "./object-meta";
-import type { DroppedBlob, ListOptions, ListPage, ObjectRepository } from "./object-repository";
+import type { JournaledBlob, ListOptions, ListPage, ObjectRepository } from "./object-repository";
 
 /** Objects up to this size are kept in memory after their first read. */
 export const SMALL_OBJECT_BYTES = 256 * 1024;
@@ -103,7 +103,7 @@ export class ObjectService {
     const { repository } = this.deps;
     const blobName = this.deps.blobs.newBlobName(attributes.bucketId, attributes.key);
     // Journaled before the blob appears under its name: from here on a crash leaves an entry.
-    const blob: DroppedBlob = { blobName, pending: await repository.beginBlob({ bucketId: attributes.bucketId, key: attributes.key, blobName }) };
+    const blob: JournaledBlob = { blobName, pending: await repository.beginBlob({ bucketId: attributes.bucketId, key: attributes.key, blobName }) };
     let saved;
     try {
       await ingest.writer.commit(blobName);
@@ -152,7 +152,7 @@ export class ObjectService {
   }
 
   /** Removes a blob no row points at any more, then (not waiting) its journal entry. */
-  private async dropBlob({ blobName, pending }: DroppedBlob): Promise<void> {
+  private async dropBlob({ blobName, pending }: JournaledBlob): Promise<void> {
     this.deps.contentCache.delete(blobName);
     await this.deps.blobs.remove(blobName);
     void this.deps.repository.endBlob(pending);
