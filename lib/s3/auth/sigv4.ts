@@ -158,7 +158,7 @@ export function awsSignatureKind(req: { headers: IncomingHttpHeaders; url?: stri
   }
   const query = queryOf(req.url);
   if (query === "") return null;
-  if (!query.includes("X-Amz-") && !query.includes("AWSAccessKeyId") && !query.includes("X-Amz%2D")) return null;
+  if (!/amz|awsaccesskeyid|%/i.test(query)) return null;
   let kind: AuthKind = null;
   let v2Key = false;
   let v2Signature = false;
