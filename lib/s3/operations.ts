@@ -136,5 +136,11 @@ export function resolveS3Operation(method: string, target: { bucket: string | nu
       candidate.scope === scope && candidate.method === method && candidate.subresource === subresource && (!candidate.when || candidate.when({ headers, query: target.query })),
   );
   if (operation) return operation;
+  if (subresource === "uploads" || subresource === "uploadId") {
+    throw new S3Error(
+      "NotImplemented",
+      "Multipart upload is not implemented by this server yet: upload in one request by raising the client's multipart threshold (aws: multipart_threshold; rclone: --s3-upload-cutoff; boto3: TransferConfig(multipart_threshold=…); lib-storage: partSize).",
+    );
+  }
   throw new S3Error("NotImplemented", `${method} ${subresource ? `?${subresource} ` : ""}on ${SCOPE_LABEL[scope]} is not implemented by this server.`);
 }

@@ -2,9 +2,9 @@
  * The S3 API, answered by Node's own HTTP server ahead of BOS and Next, over the same object
  * service and back-to-origin engine. A request signed with AWS Signature Version 4 (header or
  * presigned query) is an S3 request whatever its path, as a bce-auth-v1 signature marks a BOS one;
- * so is an unsigned request that an AWS client sends (x-amz-* or amz-sdk-* headers, or
- * `list-type`), outside `/v1`. Every response carries x-amz-request-id and the object API's
- * nosniff and sandbox headers; every error is an S3 XML document.
+ * so is an unsigned request that an S3 client sends (see isAnonymousS3), outside `/v1`. Every
+ * response carries x-amz-request-id and the object API's nosniff and sandbox headers; every error
+ * is an S3 XML document.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -25,11 +25,19 @@ function isSigV2(req: IncomingMessage, query: URLSearchParams): boolean {
   return req.headers.authorization?.startsWith("AWS ") === true || (query.has("AWSAccessKeyId") && query.has("Signature"));
 }
 
-/** An unsigned request that an AWS client sends: S3 is the only protocol whose clients add these. */
+/** User agents of S3 clients that send nothing else S3-specific when unsigned (aws --no-sign-request). */
+const S3_CLIENT_AGENT = /^(aws-cli|aws-sdk-|Boto3|Botocore|rclone|s3cmd|MinIO)/i;
+
+/**
+ * An unsigned request that an S3 client sends: AWS SDKs add x-amz-* or amz-sdk-* headers (no BOS
+ * client does), ListObjectsV2 has list-type, and the CLIs name themselves. Outside /v1 only: a
+ * bucket name has at least three characters, so `/v1/…` is always BOS.
+ */
 function isAnonymousS3(req: IncomingMessage, path: string, query: URLSearchParams): boolean {
   if (req.headers.authorization !== undefined || query.has("authorization")) return false;
   if (path === "/v1" || path.startsWith("/v1/")) return false;
-  return Object.keys(req.headers).some((name) => name.startsWith("x-amz-") || name.startsWith("amz-sdk-")) || query.has("list-type");
+  if (Object.keys(req.headers).some((name) => name.startsWith("x-amz-") || name.startsWith("amz-sdk-")) || query.has("list-type")) return true;
+  return S3_CLIENT_AGENT.test(req.headers["user-agent"] ?? "");
 }
 
 /** Whether a request is for the S3 API. */

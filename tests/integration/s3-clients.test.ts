@@ -115,6 +115,19 @@ describe("AWS CLI (Debian awscli)", () => {
     fails(await aws("s3", "ls", "s3://no-such-bucket-here"), /NoSuchBucket/);
   });
 
+  it("reads a public-read bucket without signing (--no-sign-request)", async () => {
+    const aws = awsCli(server.url);
+    ok(await aws("s3", "mb", "s3://cli-aws-public"));
+    ok(await aws("s3api", "put-bucket-acl", "--bucket", "cli-aws-public", "--acl", "public-read"));
+    const file = small();
+    ok(await aws("s3", "cp", file, "s3://cli-aws-public/open.bin"));
+    const down = path.join(newScratchDir(), "open.bin");
+    ok(await aws("s3", "cp", "--no-sign-request", "s3://cli-aws-public/open.bin", down));
+    expect(readFileSync(down).equals(readFileSync(file))).toBe(true);
+    expect(ok(await aws("s3", "ls", "--no-sign-request", "s3://cli-aws-public/"))).toMatch(/open\.bin/);
+    fails(await aws("s3", "cp", "--no-sign-request", file, "s3://cli-aws-public/write.bin"), /AccessDenied/);
+  });
+
   it("gets a missing key that a mirror rule covers from the origin (GetObject, no HEAD first)", async () => {
     const out = path.join(newScratchDir(), "report.txt");
     ok(await awsCli(server.url)("s3api", "get-object", "--bucket", "mirror-aws", "--key", "mirrored/report.txt", out));
@@ -262,6 +275,14 @@ print(json.dumps(out))
     expect(status).toBe("200");
     const check = ok(await boto3(server.url, 'print(s3.get_object(Bucket="cli-boto3", Key="presigned put.txt")["Body"].read().decode())'));
     expect(check.trim()).toBe("put with curl");
+
+    const unsigned = String.raw`
+from botocore import UNSIGNED
+s3.put_bucket_acl(Bucket="cli-boto3", ACL="public-read")
+anonymous = boto3.client("s3", endpoint_url=s3.meta.endpoint_url, region_name="us-east-1", config=Config(signature_version=UNSIGNED, s3={"addressing_style": "path"}))
+print(json.dumps([anonymous.get_object(Bucket="cli-boto3", Key="presigned put.txt")["Body"].read().decode(), code(lambda: anonymous.put_object(Bucket="cli-boto3", Key="w", Body=b"w"))]))
+`;
+    expect(JSON.parse(ok(await boto3(server.url, unsigned)))).toEqual(["put with curl", ["AccessDenied", 403]]);
 
     const wrong = ok(await boto3(server.url, 'print(json.dumps(code(lambda: s3.list_buckets())))', WRONG_SECRET));
     expect(JSON.parse(wrong)).toEqual(["SignatureDoesNotMatch", 403]);

@@ -10,6 +10,7 @@ import { Readable } from "node:stream";
 import { promisify } from "node:util";
 import {
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
@@ -33,8 +34,10 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { FinalizeRequestMiddleware, MetadataBearer } from "@smithy/types";
+import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { signRequest } from "@/lib/s3/auth/sign";
 import { RecordingOrigin } from "../support/recording-origin";
 import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { TEST_CREDENTIALS, signedFetch } from "../support/signed-fetch";
@@ -287,8 +290,41 @@ describe("authentication and errors", () => {
   });
 
   it("answers NotImplemented (501) in S3 XML for what it does not implement, never BOS JSON", async () => {
+    const multipart = await failure(s3.send(new CreateMultipartUploadCommand({ Bucket: "sdk-auth", Key: "big.bin" })));
+    expect(multipart).toEqual({ name: "NotImplemented", status: 501 });
     expect(await failure(s3.send(new GetBucketVersioningCommand({ Bucket: "sdk-auth" })))).toEqual({ name: "NotImplemented", status: 501 });
     expect(await failure(s3.send(new GetObjectTaggingCommand({ Bucket: "sdk-auth", Key: "k.txt" })))).toEqual({ name: "NotImplemented", status: 501 });
+  });
+});
+
+describe("addressing", () => {
+  it("serves virtual-host style under OBJECT_HOST, signed for the bucket's host", async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: "sdk-vhost" }));
+    await s3.send(new PutObjectCommand({ Bucket: "sdk-vhost", Key: "dir/v h.txt", Body: "virtual host" }));
+    const vhost = await startObjectServer("objects.test");
+    try {
+      const host = "sdk-vhost.objects.test";
+      const get = signRequest({ method: "GET", rawPath: "/dir/v%20h.txt", headers: { host } }, TEST_CREDENTIALS, { region: "us-east-1" });
+      const response = await request(`${vhost.url}/dir/v%20h.txt`, { headers: get.headers });
+      expect([response.statusCode, await response.body.text()]).toEqual([200, "virtual host"]);
+      const list = signRequest({ method: "GET", rawPath: "/", rawQuery: "list-type=2", headers: { host } }, TEST_CREDENTIALS, { region: "us-east-1" });
+      const listed = await request(`${vhost.url}/?list-type=2`, { headers: list.headers });
+      expect(await listed.body.text()).toContain("<Key>dir/v h.txt</Key>");
+      // Signed for another bucket's host, the same request is refused.
+      const replay = await request(`${vhost.url}/dir/v%20h.txt`, { headers: { ...get.headers, host: "other.objects.test" } });
+      expect(replay.statusCode).toBe(403);
+      await replay.body.text();
+    } finally {
+      await vhost.stop();
+    }
+  });
+
+  it("answers Signature Version 2 with S3's InvalidRequest, and a BOS-signed request stays BOS", async () => {
+    const v2 = await fetch(`${server.url}/sdk-vhost/dir/v%20h.txt`, { headers: { authorization: "AWS testroot0001:c2lnbmF0dXJl", date: new Date().toUTCString() } });
+    expect(v2.status).toBe(400);
+    expect(await v2.text()).toContain("<Code>InvalidRequest</Code>");
+    const bos = await signedFetch(`${server.url}/v1/sdk-vhost/dir/v%20h.txt`);
+    expect([bos.status, bos.headers.get("x-bce-request-id") !== null, bos.headers.get("x-amz-request-id")]).toEqual([200, true, null]);
   });
 });
 
