@@ -37,7 +37,7 @@ export interface ProfileSummary {
 const GROUPS: [string, (frame: CallFrame, stack: string) => boolean][] = [
   ["idle", (f) => f.functionName === "(idle)"],
   ["garbage collection", (f) => f.functionName === "(garbage collector)"],
-  ["md5 (hash.update / digest)", (f, s) => /internal\/crypto\/hash/.test(f.url) || (f.url === "" && /internal\/crypto\/hash/.test(s)) || /md5-worker/.test(f.url)],
+  ["md5 (hash.update / digest; with the worker: the copy and postMessage)", (f, s) => /internal\/crypto\/hash|md5-worker/.test(f.url) || (f.url === "" && /^[^<]*<[^<]*(internal\/crypto\/hash|md5-worker)/.test(s))],
   // Native calls (no URL) count for whoever called them: fs/promises' writev is the temp file, stream_base's the socket.
   ["fs (temp file writes, reads, fsync)", (f, s) => /^node:(fs|internal\/fs)/.test(f.url) || (f.url === "" && /^[^<]*<[^<]*node:(fs|internal\/fs)/.test(s))],
   ["undici HTTP parser (llhttp wasm, client-h1)", (f) => f.url.startsWith("wasm://") || /undici\/lib\/(dispatcher\/client-h1|llhttp)/.test(f.url)],

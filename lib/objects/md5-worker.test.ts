@@ -1,4 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { INLINE_BELOW_BYTES, closeMd5Workers, createMd5 } from "./md5-worker";
 
@@ -58,16 +62,37 @@ describe("createMd5", () => {
     expect(digests).toEqual(bodies.map(md5));
   });
 
-  it("hashes small bodies inline and large or unknown ones on a worker", async () => {
+  it("hashes bodies of a known size inline when small, on a worker when large", async () => {
     expect(createMd5({ sizeHint: 4096 }).kind).toBe("inline");
     const large = createMd5({ sizeHint: INLINE_BELOW_BYTES });
-    const unknown = createMd5({ sizeHint: null });
-    expect([large.kind, unknown.kind]).toEqual(["worker", "worker"]);
+    expect(large.kind).toBe("worker");
     large.abort();
-    unknown.abort();
     const inline = createMd5({ worker: false });
     inline.update(Buffer.from("abc"));
     expect(await inline.digest()).toBe(md5(Buffer.from("abc")));
+  });
+
+  it("hashes a body of unknown size inline while it is small, and moves to a worker once it grows", async () => {
+    const small = createMd5();
+    expect(small.kind).toBe("adaptive");
+    const tiny = randomBytes(1000);
+    small.update(tiny);
+    expect((small as unknown as { placement: string }).placement).toBe("pending");
+    expect(await small.digest()).toBe(md5(tiny));
+    expect((small as unknown as { placement: string }).placement).toBe("inline");
+
+    const big = createMd5({ batchBytes: 64 * 1024 });
+    const body = randomBytes(INLINE_BELOW_BYTES * 3 + 99);
+    const scratch = Buffer.alloc(40_000);
+    for (let offset = 0; offset < body.length; offset += scratch.length) {
+      const part = body.subarray(offset, offset + scratch.length);
+      part.copy(scratch);
+      big.update(scratch.subarray(0, part.length));
+      scratch.fill(1); // held chunks were copied
+    }
+    expect((big as unknown as { placement: string }).placement).toBe("worker");
+    await big.whenPendingAtMost(0);
+    expect(await big.digest()).toBe(md5(body));
   });
 
   it("reports pending bytes and resolves a backpressure wait once the worker caught up", async () => {
@@ -108,6 +133,40 @@ describe("createMd5", () => {
     const fresh = createMd5({ worker: true });
     fresh.update(Buffer.from("again"));
     expect(await fresh.digest()).toBe(md5(Buffer.from("again")));
+  });
+
+  it("keeps the process alive only while it has work: a finished or dropped stream lets it exit", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "md5-worker-exit-"));
+    try {
+      const script = path.join(dir, "script.ts");
+      const md5Module = path.join(path.dirname(new URL(import.meta.url).pathname), "md5-worker.ts");
+      writeFileSync(
+        script,
+        `import { createMd5 } from ${JSON.stringify(md5Module)};
+// A digest resolves even when nothing but its promise refers to the stream, whatever the GC does.
+const pending = (() => {
+  const stream = createMd5({ worker: true });
+  stream.update(Buffer.alloc(3 * 1024 * 1024, 1));
+  return stream.digest();
+})();
+const collecting = setInterval(() => globalThis.gc(), 1);
+pending.then((hex) => {
+  clearInterval(collecting);
+  console.log("digest", hex);
+});
+const dropped = createMd5({ worker: true });
+dropped.update(Buffer.alloc(2 * 1024 * 1024, 2)); // never digested nor aborted
+`,
+      );
+      const started = Date.now();
+      const child = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", script], { encoding: "utf8", timeout: 30_000 });
+      expect(child.stderr).toBe("");
+      expect(child.stdout).toMatch(/^digest [0-9a-f]{32}\n$/);
+      expect(child.status).toBe(0);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("never holds the event loop for the hash: update costs a copy, not an MD5", async () => {

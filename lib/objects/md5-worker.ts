@@ -3,23 +3,26 @@
  * (MD5 runs at ~0.6 GB/s on one core: ~100 ms of a 64 MiB mirror miss otherwise spent on the
  * main thread).
  *
- * `update(chunk)` copies the bytes into a batch buffer (one memcpy, ~10x faster than hashing them)
+ * `update(chunk)` copies the bytes into a batch buffer (one memcpy, ~10x cheaper than hashing them)
  * and, once the batch is full, transfers it to the worker without a further copy; the worker hands
- * the buffer back after hashing, so a stream reuses a few buffers instead of allocating per batch.
+ * the buffer back after hashing, and batch buffers are pooled, so steady state allocates nothing.
  * `update` never waits: a caller that must bound memory watches `pendingBytes` and awaits
  * `whenPendingAtMost(n)` (bytes handed over but not hashed yet), like any other backpressure.
  *
  * One pool of long-lived workers serves every stream (starting a worker costs ~30 ms, far more than
- * hashing a small object); workers are unref'd while no stream is open. Bodies below
- * INLINE_BELOW_BYTES are better hashed inline: `createMd5({ sizeHint })` chooses.
+ * hashing a small object). A worker keeps the process alive only while it has work in flight, and
+ * a stream that is dropped without `digest` or `abort` is cleaned up when it is garbage-collected.
+ *
+ * `createMd5()` without a size hint starts inline and moves to a worker only once the body passes
+ * INLINE_BELOW_BYTES, so small uploads never pay the round trip.
  */
 import { createHash, type Hash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 
 export interface Md5Stream {
-  /** Where the hash is computed. */
-  readonly kind: "inline" | "worker";
+  /** Where the hash is computed ("adaptive": inline until the body is large, then a worker). */
+  readonly kind: "inline" | "worker" | "adaptive";
   /** Adds bytes. Never blocks on the hash; the caller may reuse `chunk` as soon as this returns. */
   update(chunk: Uint8Array): void;
   /** Bytes given to `update` whose hash is not computed yet. */
@@ -28,7 +31,7 @@ export interface Md5Stream {
   whenPendingAtMost(bytes: number): Promise<void>;
   /** Hex MD5 of everything given to `update`. The stream cannot be used afterwards. */
   digest(): Promise<string>;
-  /** Drops the stream (a failed ingest); a pending `digest` rejects. */
+  /** Drops the stream (a failed ingest); a pending `digest` rejects. Harmless after `digest`. */
   abort(): void;
 }
 
@@ -103,22 +106,36 @@ class InlineMd5 implements Md5Stream {
   }
 }
 
-/** One worker thread and the streams it is hashing. */
+/**
+ * One worker thread and the streams it is hashing. Streams are held weakly (a dropped one is
+ * cleaned up), except while someone awaits them (a digest or a backpressure wait): that promise
+ * can only be settled through the stream, so it must not be collected meanwhile.
+ */
 class HashWorker {
   private readonly worker: Worker;
-  private readonly streams = new Map<number, WorkerMd5>();
+  private readonly streams = new Map<number, WeakRef<WorkerMd5>>();
+  private readonly awaited = new Map<number, WorkerMd5>();
+  /** Messages sent that await a reply: the worker is ref'd (keeps the process alive) only then. */
+  private inFlight = 0;
+  private readonly cleanup = new FinalizationRegistry<number>((id) => {
+    if (this.streams.delete(id) && !this.failure) this.worker.postMessage([2, id]);
+  });
   failure: Error | null = null;
 
   constructor(private readonly onGone: (worker: HashWorker) => void) {
     this.worker = new Worker(WORKER_SOURCE, { eval: true, name: "md5" });
     this.worker.unref();
-    this.worker.on("message", (reply: WorkerReply) => this.streams.get(reply[1])?.receive(reply));
+    this.worker.on("message", (reply: WorkerReply) => {
+      if (--this.inFlight === 0) this.worker.unref();
+      this.streams.get(reply[1])?.deref()?.receive(reply);
+    });
     const fail = (error: Error) => {
       if (this.failure) return;
       this.failure = error;
       this.onGone(this);
-      for (const stream of this.streams.values()) stream.fail(error);
+      for (const stream of this.streams.values()) stream.deref()?.fail(error);
       this.streams.clear();
+      this.awaited.clear();
     };
     this.worker.on("error", fail);
     this.worker.on("exit", (code) => fail(new Error(`the MD5 worker exited (code ${code})`)));
@@ -129,16 +146,25 @@ class HashWorker {
   }
 
   attach(id: number, stream: WorkerMd5): void {
-    if (this.streams.size === 0) this.worker.ref();
-    this.streams.set(id, stream);
+    this.streams.set(id, new WeakRef(stream));
+    this.cleanup.register(stream, id, stream);
   }
 
-  detach(id: number): void {
-    if (!this.streams.delete(id)) return;
-    if (this.streams.size === 0) this.worker.unref();
+  detach(id: number, stream: WorkerMd5): void {
+    this.streams.delete(id);
+    this.awaited.delete(id);
+    this.cleanup.unregister(stream);
   }
 
-  post(message: unknown[], transfer: ArrayBuffer[] = []): void {
+  /** Holds `stream` strongly while `awaited` (see above). */
+  hold(id: number, stream: WorkerMd5, awaited: boolean): void {
+    if (awaited) this.awaited.set(id, stream);
+    else this.awaited.delete(id);
+  }
+
+  /** Sends a message; `reply`: the worker will answer it. */
+  post(message: unknown[], reply: boolean, transfer: ArrayBuffer[] = []): void {
+    if (reply && this.inFlight++ === 0) this.worker.ref();
     this.worker.postMessage(message, transfer);
   }
 
@@ -192,12 +218,13 @@ class WorkerMd5 implements Md5Stream {
     this.batch = null;
     this.filled = 0;
     this.posted += length;
-    this.worker.post([0, this.id, buffer, length], [buffer]);
+    this.worker.post([0, this.id, buffer, length], true, [buffer]);
   }
 
   whenPendingAtMost(bytes: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.posted - this.hashed <= bytes) return Promise.resolve();
+    this.worker.hold(this.id, this, true);
     return new Promise((resolve, reject) => this.waiters.push({ bytes, resolve, reject }));
   }
 
@@ -210,17 +237,18 @@ class WorkerMd5 implements Md5Stream {
       this.resolveDigest = resolve;
       this.rejectDigest = reject;
     });
-    this.worker.post([1, this.id]);
+    this.worker.hold(this.id, this, true);
+    this.worker.post([1, this.id], true);
     return result;
   }
 
   abort(): void {
-    if (this.finished && !this.rejectDigest) return;
+    if (this.finished && !this.rejectDigest) return; // digested (or aborted) already
     this.finished = true;
     if (this.batch) giveBack(this.batch);
     this.batch = null;
-    if (!this.failure) this.worker.post([2, this.id]);
-    this.worker.detach(this.id);
+    if (!this.failure) this.worker.post([2, this.id], false);
+    this.worker.detach(this.id, this);
     this.fail(new Error("the MD5 stream was aborted"));
   }
 
@@ -230,14 +258,15 @@ class WorkerMd5 implements Md5Stream {
       this.hashed += reply[3];
       giveBack(reply[2]);
       const inFlight = this.posted - this.hashed;
-      const ready = this.waiters.filter((waiter) => inFlight <= waiter.bytes);
-      if (ready.length > 0) {
+      if (this.waiters.length > 0) {
+        const ready = this.waiters.filter((waiter) => inFlight <= waiter.bytes);
         this.waiters = this.waiters.filter((waiter) => inFlight > waiter.bytes);
+        if (this.waiters.length === 0 && !this.resolveDigest) this.worker.hold(this.id, this, false);
         for (const waiter of ready) waiter.resolve();
       }
       return;
     }
-    this.worker.detach(this.id);
+    this.worker.detach(this.id, this);
     const resolve = this.resolveDigest;
     this.resolveDigest = null;
     this.rejectDigest = null;
@@ -257,10 +286,65 @@ class WorkerMd5 implements Md5Stream {
   }
 }
 
+/**
+ * Inline while small: the first INLINE_BELOW_BYTES are kept (copied), and either hashed inline at
+ * `digest` or handed to a worker stream as soon as the body grows past them.
+ */
+class AdaptiveMd5 implements Md5Stream {
+  readonly kind = "adaptive";
+  private held: Buffer[] = [];
+  private heldBytes = 0;
+  private inner: Md5Stream | null = null;
+  private finished = false;
+
+  constructor(private readonly batchBytes: number) {}
+
+  /** Where the bytes went: "inline" until the body passed the threshold, then "worker". */
+  get placement(): "inline" | "worker" | "pending" {
+    return this.inner ? (this.inner.kind === "worker" ? "worker" : "inline") : "pending";
+  }
+
+  get pendingBytes(): number {
+    return this.inner ? this.inner.pendingBytes : 0;
+  }
+
+  update(chunk: Uint8Array): void {
+    if (this.finished) throw new Error("the MD5 stream is finished");
+    if (this.inner) return this.inner.update(chunk);
+    this.held.push(Buffer.from(chunk));
+    this.heldBytes += chunk.length;
+    if (this.heldBytes >= INLINE_BELOW_BYTES) this.switchTo(createMd5({ worker: true, batchBytes: this.batchBytes }));
+  }
+
+  private switchTo(inner: Md5Stream): void {
+    this.inner = inner;
+    for (const chunk of this.held) inner.update(chunk);
+    this.held = [];
+    this.heldBytes = 0;
+  }
+
+  whenPendingAtMost(bytes: number): Promise<void> {
+    return this.inner ? this.inner.whenPendingAtMost(bytes) : Promise.resolve();
+  }
+
+  digest(): Promise<string> {
+    if (this.finished) return Promise.reject(new Error("the MD5 stream is finished"));
+    this.finished = true;
+    if (!this.inner) this.switchTo(new InlineMd5());
+    return this.inner!.digest();
+  }
+
+  abort(): void {
+    this.finished = true;
+    this.held = [];
+    this.inner?.abort();
+  }
+}
+
 const holder = globalThis as typeof globalThis & { __bosMd5Pool?: HashWorker[] };
 let nextId = 1;
 
-/** Workers: one per core beyond the first (the event loop's), at least one. */
+/** Workers: one per core beyond the first (the event loop's), at least one, at most four. */
 function poolSize(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
@@ -281,15 +365,17 @@ function pickWorker(): HashWorker {
 }
 
 export interface Md5Options {
-  /** Expected body size when known: small bodies are hashed inline. */
+  /** The body's size when known: below INLINE_BELOW_BYTES inline, else a worker; unknown: adaptive. */
   sizeHint?: number | null;
-  /** Force a worker (true) or inline hashing (false); default: by `sizeHint`. */
+  /** Force a worker (true) or inline hashing (false). */
   worker?: boolean;
   batchBytes?: number;
 }
 
 export function createMd5(options: Md5Options = {}): Md5Stream {
-  const useWorker = options.worker ?? !(options.sizeHint != null && options.sizeHint < INLINE_BELOW_BYTES);
+  const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
+  if (options.worker === undefined && options.sizeHint == null) return new AdaptiveMd5(batchBytes);
+  const useWorker = options.worker ?? options.sizeHint! >= INLINE_BELOW_BYTES;
   if (!useWorker) return new InlineMd5();
   let worker: HashWorker;
   try {
@@ -297,10 +383,10 @@ export function createMd5(options: Md5Options = {}): Md5Stream {
   } catch {
     return new InlineMd5(); // no thread to be had (resource limits): hash here, slower but correct
   }
-  return new WorkerMd5(worker, nextId++, options.batchBytes ?? DEFAULT_BATCH_BYTES);
+  return new WorkerMd5(worker, nextId++, batchBytes);
 }
 
-/** Stops every hashing worker (tests, shutdown). Open streams fail. */
+/** Stops every hashing worker (tests, shutdown). Open streams fail; later streams start new workers. */
 export async function closeMd5Workers(): Promise<void> {
   const pool = holder.__bosMd5Pool ?? [];
   holder.__bosMd5Pool = [];
