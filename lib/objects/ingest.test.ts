@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { BadDigest, EntityTooLarge, IncompleteBody } from "@/lib/domain/errors";
 import type { BlobWriter } from "@/lib/storage/blob-store";
@@ -62,5 +62,40 @@ describe("BlobIngest", () => {
     const ingest = new BlobIngest(memoryWriter({ failAfter: 0 }).writer, 100);
     await ingest.append(Buffer.from("abc")).catch(() => undefined);
     await expect(ingest.finish({ size: null, md5: null })).rejects.toMatchObject({ code: "ENOSPC" });
+  });
+
+  it("takes batches of chunks in order and hashes a large body on the worker to the same MD5", async () => {
+    const memory = memoryWriter();
+    const body = randomBytes(5 * 1024 * 1024 + 3);
+    const ingest = new BlobIngest(memory.writer, body.length, undefined, { sizeHint: null });
+    const chunks = Array.from({ length: Math.ceil(body.length / 65536) }, (_, i) => body.subarray(i * 65536, (i + 1) * 65536));
+    for (let i = 0; i < chunks.length; i += 16) await ingest.appendBatch(chunks.slice(i, i + 16));
+    expect(await ingest.finish({ size: body.length, md5: md5(body) })).toEqual({ size: body.length, md5: md5(body) });
+    expect(memory.bytes().equals(body)).toBe(true);
+    await ingest.discard();
+  });
+
+  it("refuses a batch that crosses the limit", async () => {
+    const ingest = new BlobIngest(memoryWriter().writer, 10);
+    await expect(ingest.appendBatch([Buffer.alloc(6), Buffer.alloc(6)])).rejects.toBeInstanceOf(EntityTooLarge);
+    await ingest.discard();
+  });
+
+  it("discard releases the writer and the hash, before or after a finish", async () => {
+    let discarded = 0;
+    const memory = memoryWriter();
+    memory.writer.discard = async () => {
+      discarded += 1;
+    };
+    const abandoned = new BlobIngest(memory.writer, 1 << 30, undefined, { sizeHint: 64 * 1024 * 1024 });
+    await abandoned.append(randomBytes(2 * 1024 * 1024));
+    await abandoned.discard();
+    await expect(abandoned.finish({ size: null, md5: null })).rejects.toThrow(/aborted|finished/);
+
+    const finished = new BlobIngest(memory.writer, 100);
+    await finished.append(Buffer.from("abc"));
+    await finished.finish({ size: 3, md5: null });
+    await finished.discard();
+    expect(discarded).toBe(2);
   });
 });

@@ -4,13 +4,24 @@
  * arrive, and written to a BlobWriter behind the caller, batched, so the source (a client or an
  * origin) is never kept waiting per chunk; it waits only when too much is not on disk yet.
  * `finish` checks the length and MD5 the source declared; the object service then commits.
+ *
+ * The MD5 of a large body is computed on a worker thread (md5-worker.ts), so the event loop only
+ * copies the bytes; a small one inline. A source that delivers chunks in batches (read-batches.ts)
+ * hands each batch over with `appendBatch`: one check, one write kick and one wait per batch.
  */
-import { createHash, type Hash } from "node:crypto";
 import { BadDigest, EntityTooLarge, IncompleteBody } from "@/lib/domain/errors";
 import type { BlobWriter } from "@/lib/storage/blob-store";
+import { createMd5, type Md5Stream } from "./md5-worker";
 
 /** Bytes received but not yet on disk before the source is made to wait. */
 const MAX_UNWRITTEN_BYTES = 8 * 1024 * 1024;
+/** Bytes handed to the MD5 worker but not hashed yet before the source is made to wait. */
+const MAX_UNHASHED_BYTES = 8 * 1024 * 1024;
+
+export interface IngestOptions {
+  /** The size the source declared, if any: a small body is hashed inline, a large one on a worker. */
+  sizeHint?: number | null;
+}
 
 export interface IngestExpectation {
   /** The length the source declared (Content-Length), if any. */
@@ -24,7 +35,7 @@ export class BlobIngest {
   received = 0;
   /** Bytes on disk, readable with `read`. */
   written = 0;
-  private readonly hash: Hash = createHash("md5");
+  private readonly hash: Md5Stream;
   private unwritten: Buffer[] = [];
   private unwrittenBytes = 0;
   private flushing = false;
@@ -37,19 +48,30 @@ export class BlobIngest {
     private readonly maxSize: number,
     /** Called after each batch reaches the disk (mirror readers wait on it). */
     private readonly onWritten: () => void = () => undefined,
-  ) {}
+    options: IngestOptions = {},
+  ) {
+    this.hash = createMd5({ sizeHint: options.sizeHint });
+  }
 
-  /** Takes one chunk. Resolves at once unless too much is waiting for the disk. */
-  async append(chunk: Buffer): Promise<void> {
+  /** Takes one chunk. Resolves at once unless too much is waiting for the disk or the hash. */
+  append(chunk: Buffer): Promise<void> {
+    return this.appendBatch([chunk]);
+  }
+
+  /** Takes chunks that arrived together, in order. Resolves at once unless too much is waiting. */
+  async appendBatch(chunks: readonly Buffer[]): Promise<void> {
     if (this.writeError) throw this.writeError;
-    if (this.received + chunk.length > this.maxSize) throw new EntityTooLarge(this.maxSize);
-    this.hash.update(chunk);
-    this.received += chunk.length;
-    this.unwritten.push(chunk);
-    this.unwrittenBytes += chunk.length;
+    for (const chunk of chunks) {
+      if (this.received + chunk.length > this.maxSize) throw new EntityTooLarge(this.maxSize);
+      this.hash.update(chunk);
+      this.received += chunk.length;
+      this.unwritten.push(chunk);
+      this.unwrittenBytes += chunk.length;
+    }
     if (!this.flushing) void this.flush();
     while (this.unwrittenBytes > MAX_UNWRITTEN_BYTES && !this.writeError) await this.changed();
     if (this.writeError) throw this.writeError;
+    if (this.hash.pendingBytes > MAX_UNHASHED_BYTES) await this.hash.whenPendingAtMost(MAX_UNHASHED_BYTES);
   }
 
   /** Waits until every byte is on disk, then checks what the source declared. */
@@ -60,7 +82,7 @@ export class BlobIngest {
     }
     if (this.writeError) throw this.writeError;
     if (expected.size !== null && this.received !== expected.size) throw new IncompleteBody(this.received, expected.size);
-    const md5 = this.hash.digest("hex");
+    const md5 = await this.hash.digest();
     if (expected.md5 !== null && expected.md5 !== md5) throw new BadDigest(expected.md5, md5);
     this.result = { size: this.written, md5 };
     return this.result;
@@ -74,6 +96,15 @@ export class BlobIngest {
 
   read(offset: number, length: number): Promise<Buffer> {
     return this.writer.read(offset, length);
+  }
+
+  /**
+   * Drops the bytes unless committed, and releases the writer and the hash (which may be holding a
+   * worker's attention). Idempotent; after a commit it only releases.
+   */
+  async discard(): Promise<void> {
+    this.hash.abort();
+    await this.writer.discard();
   }
 
   /** Writes queued chunks until none are left; `flushing` is cleared in the same tick as the last check. */

@@ -12,7 +12,7 @@ import type { Readable } from "node:stream";
 import { EntityTooLarge } from "@/lib/domain/errors";
 import type { BlobStore } from "@/lib/storage/blob-store";
 import { isStorageFull } from "@/lib/storage/storage-full";
-import { BlobIngest, type IngestExpectation } from "./ingest";
+import { BlobIngest, type IngestExpectation, type IngestOptions } from "./ingest";
 import type { LruCache } from "./lru";
 import { MissWatches, type MissWatch } from "./miss-watch";
 import type { ObjectRecord } from "./object-meta";
@@ -69,21 +69,21 @@ export class ObjectService {
     return this.deps.blobs.openRange(object.blobName, 0, Math.max(0, object.size - 1));
   }
 
-  /** A new object's bytes on their way in; the caller finishes, then commits or discards it. */
-  async beginIngest(onWritten?: () => void): Promise<BlobIngest> {
-    return new BlobIngest(await this.deps.blobs.createWriter(), this.deps.maxObjectSize, onWritten);
+  /** A new object's bytes on their way in; the caller finishes, then commits, and always discards it. */
+  async beginIngest(onWritten?: () => void, options?: IngestOptions): Promise<BlobIngest> {
+    return new BlobIngest(await this.deps.blobs.createWriter(), this.deps.maxObjectSize, onWritten, options);
   }
 
   /** A client upload: the whole pipeline, then a commit that replaces any previous version. */
   async put(attributes: ObjectAttributes, body: AsyncIterable<Buffer>, expected: IngestExpectation): Promise<ObjectRecord> {
     if (expected.size !== null && expected.size > this.deps.maxObjectSize) throw new EntityTooLarge(this.deps.maxObjectSize);
-    const ingest = await this.beginIngest();
+    const ingest = await this.beginIngest(undefined, { sizeHint: expected.size });
     try {
       for await (const chunk of body) await ingest.append(chunk);
       await ingest.finish(expected);
       return (await this.commit(ingest, attributes))!;
     } finally {
-      await ingest.writer.discard();
+      await ingest.discard();
     }
   }
 

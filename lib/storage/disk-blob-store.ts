@@ -2,7 +2,9 @@
  * Object bytes on disk under DATA_DIR. A write goes to tmp/ (same filesystem), is fsynced, then
  * renamed into blobs/. A blob's name comes from a hash of the bucket and key plus a random version
  * suffix, never from the key: keys cannot reach outside the data directory, and replacing an
- * object writes a new file, so a row never points at half-replaced bytes.
+ * object writes a new file, so a row never points at half-replaced bytes. While a large write is
+ * under way its data is synced in the background (writeback-sync.ts), so the fsync before the
+ * rename only waits for the tail.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -10,6 +12,7 @@ import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile, ty
 import path from "node:path";
 import type { Readable } from "node:stream";
 import type { BlobStore, BlobWriter } from "./blob-store";
+import { WritebackSync } from "./writeback-sync";
 
 /**
  * Space held back on the data disk. On a full disk even a DELETE fails (SQLite must write its
@@ -22,12 +25,15 @@ class DiskBlobWriter implements BlobWriter {
   private size = 0;
   private committed = false;
   private closed = false;
+  private readonly writeback: WritebackSync;
 
   constructor(
     private readonly store: DiskBlobStore,
     private readonly tempPath: string,
     private readonly handle: FileHandle,
-  ) {}
+  ) {
+    this.writeback = new WritebackSync(handle);
+  }
 
   async append(chunks: Buffer[]): Promise<void> {
     let pending = chunks;
@@ -35,6 +41,7 @@ class DiskBlobWriter implements BlobWriter {
     while (left > 0) {
       const { bytesWritten } = await this.handle.writev(pending, this.size);
       this.size += bytesWritten;
+      this.writeback.wrote(bytesWritten);
       left -= bytesWritten;
       if (left > 0) pending = [Buffer.concat(pending).subarray(bytesWritten)];
     }
@@ -47,7 +54,7 @@ class DiskBlobWriter implements BlobWriter {
   }
 
   async commit(name: string): Promise<void> {
-    await this.handle.sync();
+    await this.writeback.finish();
     const target = this.store.blobPath(name);
     await mkdir(path.dirname(target), { recursive: true });
     await rename(this.tempPath, target);
@@ -62,6 +69,7 @@ class DiskBlobWriter implements BlobWriter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.writeback.settle();
     await this.handle.close().catch(() => undefined);
   }
 }
