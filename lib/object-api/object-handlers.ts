@@ -1,11 +1,10 @@
 /** GetObject, HeadObject, PutObject and DeleteObject; a GET that finds nothing goes back to origin. */
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { isStorageClassAllowed } from "@/lib/buckets/storage-class";
 import { InvalidObjectName, NoSuchKey, OriginFailure, OriginNotFound } from "@/lib/domain/errors";
 import { encodeOriginPath, type OriginTarget } from "@/lib/mirroring/origin-address";
 import { objectKeyProblem } from "@/lib/objects/object-key";
+import { sendBatches } from "@/lib/http/send-batches";
 import { contentMd5Hex, pickStoredHeaders, pickUserMeta } from "@/lib/objects/object-meta";
 import { BosError } from "./bos-error";
 import type { ObjectApiContext } from "./context";
@@ -69,7 +68,8 @@ async function backToOrigin(ctx: ObjectApiContext, bucket: BucketRecord, key: st
     "x-mirror-source": source.sourceUrl,
   });
   // A failed or unverified fetch destroys the response: the client sees a broken transfer, never a short 200.
-  await pipeline(Readable.from(flight.read()), res).catch(() => res.destroy());
+  // Batches of chunks, each one corked writev to the socket.
+  await sendBatches(res, flight.readBatches()).catch(() => res.destroy());
 }
 
 function expectedMd5(header: string | string[] | undefined): string | null {

@@ -1,6 +1,8 @@
 /**
  * One back-to-origin fetch of one object. The body goes through the object service's ingest
- * pipeline (limit, digest, batched writes) as it arrives. Any number of clients stream it: a
+ * pipeline (limit, digest, batched writes) as it arrives, in batches: the chunks that came in
+ * during one turn of the event loop travel together (read-batches.ts), to the ingest and to each
+ * client, so the work per 64 KiB socket read is paid per batch instead. Any number of clients stream it: a
  * client that keeps up takes chunks from a bounded in-memory window of the most recent ones, a
  * client that falls behind reads what is already written (so a slow client never slows the
  * origin, and memory stays bounded). The object is committed only when the body is complete and
@@ -14,10 +16,13 @@ import type { ObjectRecord } from "@/lib/objects/object-meta";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { MissWatch } from "@/lib/objects/miss-watch";
 import { discardBody } from "./origin-client";
+import { readBatches } from "./read-batches";
 
 export { OriginNotFound };
 
 const READ_CHUNK = 1024 * 1024;
+/** Most bytes a client is handed in one batch (one corked write to its socket). */
+const CLIENT_BATCH_BYTES = 2 * 1024 * 1024;
 /** Recent chunks kept in memory for clients that keep up; older ones are read back from storage. */
 const WINDOW_BYTES = 16 * 1024 * 1024;
 
@@ -115,7 +120,7 @@ export class MirrorFetch {
       this.failure = error as Error;
       this.rejectHead(this.failure);
       this.notify();
-      await this.ingest?.writer.discard();
+      await this.ingest?.discard();
       throw error;
     }
   }
@@ -126,10 +131,13 @@ export class MirrorFetch {
       discardBody(source.body);
       throw new OriginFailure("too-large", `the object is ${source.declaredSize} bytes, more than the ${maxSize}-byte limit`);
     }
-    const ingest = await this.objects.beginIngest(() => {
-      this.trimWindow();
-      this.notify();
-    });
+    const ingest = await this.objects.beginIngest(
+      () => {
+        this.trimWindow();
+        this.notify();
+      },
+      { sizeHint: source.declaredSize },
+    );
     this.ingest = ingest;
     this.resolveHead(source);
     let timedOut = false;
@@ -138,11 +146,13 @@ export class MirrorFetch {
       source.body.destroy();
     }, this.input.bodyTimeoutMs);
     try {
-      for await (const chunk of source.body as AsyncIterable<Buffer>) {
-        this.window.push({ start: this.received, data: chunk });
-        this.received += chunk.length;
+      for await (const batch of readBatches(source.body)) {
+        for (const chunk of batch) {
+          this.window.push({ start: this.received, data: chunk });
+          this.received += chunk.length;
+        }
         this.notify();
-        await ingest.append(chunk);
+        await ingest.appendBatch(batch);
       }
       if (timedOut) throw new OriginFailure("timeout", `${source.sourceUrl} took longer than ${this.input.bodyTimeoutMs} ms to send the body`);
       await ingest.finish({ size: source.declaredSize, md5: source.expectedMd5 });
@@ -210,6 +220,28 @@ export class MirrorFetch {
     }
   }
 
+  /** The window's chunks (views of them) covering `offset` up to `end`; none before the window. */
+  private windowSlice(offset: number, end: number): Buffer[] {
+    if (offset < this.windowStart || this.window.length === 0) return [];
+    let low = 0;
+    let high = this.window.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.window[middle]!.start <= offset) low = middle;
+      else high = middle - 1;
+    }
+    const slice: Buffer[] = [];
+    let at = offset;
+    for (let i = low; i < this.window.length && at < end; i++) {
+      const { start, data } = this.window[i]!;
+      const from = at - start;
+      const to = Math.min(data.length, end - start);
+      slice.push(from === 0 && to === data.length ? data : data.subarray(from, to));
+      at = start + to;
+    }
+    return slice;
+  }
+
   /** Up to `max` bytes from `offset`, from the in-memory window or else from the file. */
   private async bytesAt(offset: number, max: number): Promise<Buffer> {
     if (offset >= this.windowStart) {
@@ -242,6 +274,35 @@ export class MirrorFetch {
           const bytes = await this.bytesAt(offset, available - offset);
           offset += bytes.length;
           yield bytes;
+        } else if (this.verified) {
+          return; // offset === received
+        } else {
+          await this.changed();
+        }
+      }
+    } finally {
+      this.readers -= 1;
+      void this.closeIfIdle();
+    }
+  }
+
+  /**
+   * The body as it arrives, for one client, in batches: everything available in the window (up to
+   * CLIENT_BATCH_BYTES) at once, for one corked write. Throws if the fetch fails; ends once verified.
+   */
+  async *readBatches(): AsyncGenerator<Buffer[]> {
+    this.readers += 1;
+    try {
+      let offset = 0;
+      for (;;) {
+        if (this.failure) throw this.failure;
+        // The last byte waits for verification, as in read().
+        const available = this.verified ? this.received : this.received - 1;
+        if (offset < available) {
+          const end = Math.min(available, offset + CLIENT_BATCH_BYTES);
+          const batch = offset >= this.windowStart ? this.windowSlice(offset, end) : [await this.bytesAt(offset, end - offset)];
+          for (const bytes of batch) offset += bytes.length;
+          yield batch;
         } else if (this.verified) {
           return; // offset === received
         } else {
