@@ -1,6 +1,6 @@
 /** Starts the production app (`tsx server.ts`, after `next build`) on a fresh data directory. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -34,10 +34,11 @@ export async function startApp(port: number, extraEnv: Record<string, string> = 
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+  // Stopping removes the data directory too (a bench leaves GiBs of blobs behind otherwise).
   const stop = () =>
     new Promise<void>((resolve) => {
       child.once("exit", () => resolve());
       child.kill("SIGTERM");
-    });
+    }).then(() => rmSync(dataDir, { recursive: true, force: true }));
   return { baseUrl, dataDir, child, stop };
 }
