@@ -19,6 +19,11 @@ describe("S3_REGION", () => {
     expect(parseEnv({ S3_REGION: "eu-central-1" } as unknown as NodeJS.ProcessEnv).s3Region).toBe("eu-central-1");
   });
 
+  it("aborts multipart uploads after a week unless MULTIPART_UPLOAD_MAX_AGE_HOURS says otherwise", () => {
+    expect(parseEnv({} as NodeJS.ProcessEnv).multipartUploadMaxAgeMs).toBe(7 * 24 * 3_600_000);
+    expect(parseEnv({ MULTIPART_UPLOAD_MAX_AGE_HOURS: "1.5" } as unknown as NodeJS.ProcessEnv).multipartUploadMaxAgeMs).toBe(5_400_000);
+  });
+
   it("refuses a value that cannot be a credential scope", () => {
     expect(() => parseEnv({ S3_REGION: "us east/1" } as unknown as NodeJS.ProcessEnv)).toThrow(/S3_REGION/);
   });

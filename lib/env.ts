@@ -28,6 +28,8 @@ const envSchema = z.object({
   ORIGIN_ALLOWLIST: csv,
   OBJECT_HOST: z.string().min(1).optional(),
   // The region S3 clients sign for (SigV4's credential scope) and GetBucketLocation reports.
+  // Multipart uploads not completed or aborted within this many hours are aborted (their parts removed).
+  MULTIPART_UPLOAD_MAX_AGE_HOURS: z.coerce.number().positive().default(7 * 24),
   S3_REGION: z.string().regex(/^[a-z0-9-]{1,64}$/, "use lowercase letters, digits and hyphens, like us-east-1").default("us-east-1"),
   // Back-to-origin limits (milliseconds and bytes).
   ORIGIN_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
@@ -73,6 +75,8 @@ export interface AppEnv {
   objectHost: string | undefined;
   /** S3_REGION: what SigV4 signatures must be scoped to. */
   s3Region: string;
+  /** MULTIPART_UPLOAD_MAX_AGE_HOURS, in milliseconds. */
+  multipartUploadMaxAgeMs: number;
   origin: { connectTimeoutMs: number; headersTimeoutMs: number; bodyIdleTimeoutMs: number; bodyTimeoutMs: number };
   maxObjectSize: number;
   /** TRUST_PROXY as given (parsed by lib/http/client-address.ts). */
@@ -110,6 +114,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
     originAllowlist: raw.ORIGIN_ALLOWLIST,
     objectHost: raw.OBJECT_HOST?.toLowerCase(),
     s3Region: raw.S3_REGION,
+    multipartUploadMaxAgeMs: raw.MULTIPART_UPLOAD_MAX_AGE_HOURS * 3_600_000,
     origin: {
       connectTimeoutMs: raw.ORIGIN_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: raw.ORIGIN_HEADERS_TIMEOUT_MS,

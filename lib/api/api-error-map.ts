@@ -17,6 +17,11 @@ const API_CODE: { [C in DomainErrorCode]: ApiErrorCode } = {
   IncompleteBody: "IncompleteBody",
   BadDigest: "BadDigest",
   StorageFull: "InsufficientStorage",
+  // Multipart uploads are an object-API matter; the management API never sees these.
+  NoSuchUpload: "NoSuchKey",
+  InvalidPart: "ValidationFailed",
+  InvalidPartOrder: "ValidationFailed",
+  EntityTooSmall: "ValidationFailed",
   NoSuchRule: "NoSuchRule",
   RuleConflict: "RuleConflict",
   StaleVersion: "StaleVersion",

@@ -110,6 +110,41 @@ export class StorageFull extends DomainError {
   }
 }
 
+// Multipart uploads
+export class NoSuchUpload extends DomainError {
+  readonly code = "NoSuchUpload";
+  constructor(readonly uploadId: string) {
+    super(`There is no multipart upload ${uploadId}: it was completed or aborted, or never started (a restart of the server aborts uploads in progress).`);
+  }
+}
+/** A part that the completion lists but that was not uploaded, or whose ETag differs. */
+export class InvalidPart extends DomainError {
+  readonly code = "InvalidPart";
+  constructor(
+    readonly partNumber: number,
+    problem: string,
+  ) {
+    super(`Part ${partNumber} ${problem}.`);
+  }
+}
+export class InvalidPartOrder extends DomainError {
+  readonly code = "InvalidPartOrder";
+  constructor() {
+    super("The list of parts must name each part once, in ascending order of part number.");
+  }
+}
+/** A part other than the last that is smaller than the minimum part size. */
+export class EntityTooSmall extends DomainError {
+  readonly code = "EntityTooSmall";
+  constructor(
+    readonly partNumber: number,
+    readonly size: number,
+    readonly minimum: number,
+  ) {
+    super(`Part ${partNumber} has ${size} bytes; every part but the last needs at least ${minimum}.`);
+  }
+}
+
 // Mirror rules
 export class NoSuchRule extends DomainError {
   readonly code = "NoSuchRule";
@@ -227,6 +262,10 @@ export type DomainErrorCode =
   | "IncompleteBody"
   | "BadDigest"
   | "StorageFull"
+  | "NoSuchUpload"
+  | "InvalidPart"
+  | "InvalidPartOrder"
+  | "EntityTooSmall"
   | "NoSuchRule"
   | "RuleConflict"
   | "StaleVersion"

@@ -9,6 +9,7 @@ import { env, type AppEnv } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
 import { createHotCaches } from "@/lib/objects/hot-cache";
+import { MultipartService } from "@/lib/objects/multipart-service";
 import { CachedObjectRepository } from "@/lib/objects/object-cache";
 import { PrismaObjectRepository } from "@/lib/objects/object-repository";
 import { ObjectService } from "@/lib/objects/object-service";
@@ -25,7 +26,12 @@ export interface AppOptions {
   engineLimits?: Partial<EngineLimits>;
   /** Stands in for DNS when the engine resolves origin host names (tests). */
   originLookup?: OriginLookup;
+  /** Tests lower S3's 5 MiB minimum part size. */
+  minPartSize?: number;
 }
+
+/** How often abandoned multipart uploads are looked for. */
+const MULTIPART_SWEEP_INTERVAL_MS = 60 * 60_000;
 
 export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: config.databaseUrl }) });
@@ -33,6 +39,14 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const blobs = new DiskBlobStore(config.dataDir);
   const repository = new CachedObjectRepository(new PrismaObjectRepository(() => db), caches.objects);
   const objects = new ObjectService({ repository, blobs, contentCache: caches.content, maxObjectSize: config.maxObjectSize });
+  const multipart = new MultipartService({ db: () => db, objects, blobs, journal: repository, maxObjectSize: config.maxObjectSize, minPartSize: options.minPartSize });
+  const sweep = setInterval(() => {
+    multipart.sweep(config.multipartUploadMaxAgeMs).then(
+      (aborted) => aborted > 0 && console.log(`Aborted ${aborted} multipart upload(s) older than ${config.multipartUploadMaxAgeMs / 3_600_000} hours.`),
+      (error: unknown) => console.error("multipart sweep failed", error),
+    );
+  }, MULTIPART_SWEEP_INTERVAL_MS);
+  sweep.unref();
   const client = new OriginClient(new OriginAllowlist(config.originAllowlist), options.originTimeouts ?? config.origin, options.originLookup);
   const engine = new MirrorEngine({ client, objects, findBucket: findBucketRecord, rulesFor: listRulesForBucketId }, {
     bodyTimeoutMs: (options.originTimeouts ?? config.origin).bodyTimeoutMs,
@@ -46,8 +60,12 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     db,
     caches,
     objects,
+    multipart,
     engine,
-    close: () => (closing ??= Promise.all([engine.close(), db.$disconnect()]).then(() => undefined)),
+    close: () => {
+      clearInterval(sweep);
+      return (closing ??= Promise.all([engine.close(), db.$disconnect()]).then(() => undefined));
+    },
   };
   installApp(app);
   return app;

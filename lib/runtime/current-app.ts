@@ -7,6 +7,7 @@
 import type { AppEnv } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { HotCaches } from "@/lib/objects/hot-cache";
+import type { MultipartService } from "@/lib/objects/multipart-service";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
 
@@ -15,6 +16,7 @@ export interface App {
   db: PrismaClient;
   caches: HotCaches;
   objects: ObjectService;
+  multipart: MultipartService;
   engine: MirrorEngine;
   close(): Promise<void>;
 }
