@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuditContext } from "@/lib/audit/audit-log";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
+import type { MultipartService } from "@/lib/objects/multipart-service";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
 import type { S3Identity } from "./auth/sigv4";
@@ -9,6 +10,7 @@ import type { S3Target } from "./request-target";
 /** What the S3 API runs on: the same object service and back-to-origin engine as BOS. */
 export interface S3ApiDeps {
   objects: ObjectService;
+  multipart: MultipartService;
   engine: MirrorEngine;
 }
 

@@ -24,7 +24,7 @@ export function requireKey(key: string | null): string {
 }
 
 /** x-amz-storage-class, if sent, must be one of the bucket's zone's classes; else the bucket's default. */
-function storageClassFor(ctx: S3Context, bucket: BucketRecord): string {
+export function storageClassFor(ctx: S3Context, bucket: BucketRecord): string {
   const header = ctx.req.headers["x-amz-storage-class"];
   if (header === undefined) return bucket.defaultStorageClass;
   if (typeof header !== "string" || !isStorageClassAllowed(bucket.zoneType, header)) {
@@ -87,9 +87,9 @@ function copySource(header: string | string[] | undefined): { bucket: string; ke
   }
 }
 
-async function* bytesOf(ctx: S3Context, object: ObjectRecord): AsyncGenerator<Buffer> {
-  if (object.size === 0) return;
-  const content = await ctx.objects.read(object, 0, object.size - 1);
+async function* bytesOf(ctx: S3Context, object: ObjectRecord, start: number, end: number): AsyncGenerator<Buffer> {
+  if (end < start) return;
+  const content = await ctx.objects.read(object, start, end);
   if (Buffer.isBuffer(content)) yield content;
   else yield* content as AsyncIterable<Buffer>;
 }
@@ -101,19 +101,45 @@ const COPY_CONDITIONS = {
   ifModifiedSince: "x-amz-copy-source-if-modified-since",
 };
 
+export interface CopySource {
+  bucket: BucketRecord;
+  object: ObjectRecord;
+  bytes: AsyncIterable<Buffer>;
+  size: number;
+  /** The MD5 the copy must have (the source's, for a whole-object copy). */
+  md5: string | null;
+}
+
+/**
+ * The object `x-amz-copy-source` names, checked against its x-amz-copy-source-if-* conditions, and
+ * its bytes (all of them, or the `x-amz-copy-source-range` of UploadPartCopy).
+ */
+export async function copySourceBytes(ctx: S3Context, bucket: BucketRecord, rangeHeader?: string | string[]): Promise<CopySource> {
+  const from = copySource(ctx.req.headers["x-amz-copy-source"]);
+  const sourceBucket = from.bucket === bucket.name ? bucket : await findBucketRecord(from.bucket);
+  if (!sourceBucket) throw new NoSuchBucket(from.bucket);
+  const object = await ctx.objects.find(sourceBucket.id, requireKey(from.key));
+  if (!object) throw new NoSuchKey(sourceBucket.name, from.key);
+  if (evaluatePreconditions(ctx.req.headers, object, COPY_CONDITIONS) !== "ok") {
+    throw new S3Error("PreconditionFailed", "At least one of the x-amz-copy-source-if-* conditions you specified did not hold.");
+  }
+  if (rangeHeader === undefined) return { bucket: sourceBucket, object, bytes: bytesOf(ctx, object, 0, object.size - 1), size: object.size, md5: object.etag };
+  const match = typeof rangeHeader === "string" ? rangeHeader.trim().match(/^bytes=(\d+)-(\d+)$/) : null;
+  if (!match) throw new S3Error("InvalidArgument", "x-amz-copy-source-range must be bytes=first-last.");
+  const start = Number(match[1]);
+  const end = Number(match[2]);
+  if (end < start || end >= object.size) {
+    throw new S3Error("InvalidRange", `The range ${rangeHeader} is outside the source object (bytes */${object.size}).`, { fields: { ActualObjectSize: String(object.size) } });
+  }
+  return { bucket: sourceBucket, object, bytes: bytesOf(ctx, object, start, end), size: end - start + 1, md5: null };
+}
+
 export async function copyObject(ctx: S3Context, bucket: BucketRecord): Promise<void> {
   const { req } = ctx;
   const key = requireKey(ctx.target.key);
-  const from = copySource(req.headers["x-amz-copy-source"]);
   const directive = (req.headers["x-amz-metadata-directive"] as string | undefined) ?? "COPY";
   if (directive !== "COPY" && directive !== "REPLACE") throw new S3Error("InvalidArgument", "x-amz-metadata-directive must be COPY or REPLACE.");
-  const sourceBucket = from.bucket === bucket.name ? bucket : await findBucketRecord(from.bucket);
-  if (!sourceBucket) throw new NoSuchBucket(from.bucket);
-  const source = await ctx.objects.find(sourceBucket.id, requireKey(from.key));
-  if (!source) throw new NoSuchKey(sourceBucket.name, from.key);
-  if (evaluatePreconditions(req.headers, source, COPY_CONDITIONS) !== "ok") {
-    throw new S3Error("PreconditionFailed", "At least one of the x-amz-copy-source-if-* conditions you specified did not hold.");
-  }
+  const { bucket: sourceBucket, object: source, bytes } = await copySourceBytes(ctx, bucket);
   const storageClass = storageClassFor(ctx, bucket);
   if (sourceBucket.id === bucket.id && source.key === key && directive === "COPY" && req.headers["x-amz-storage-class"] === undefined) {
     throw new S3Error(
@@ -131,7 +157,7 @@ export async function copyObject(ctx: S3Context, bucket: BucketRecord): Promise<
       userMeta: replace ? userMetaFromS3(req.headers) : source.userMeta,
       sourceUrl: null,
     },
-    bytesOf(ctx, source),
+    bytes,
     // The copy is checked against the source's size and MD5 before it is committed.
     { size: source.size, md5: source.etag },
   );

@@ -23,6 +23,12 @@ describe("resolveS3Operation", () => {
     ["GET", "/b/k?x-id=GetObject", "GetObject"],
     ["GET", "/b/k?versionId=null", "GetObject"],
     ["HEAD", "/b/k", "HeadObject"],
+    ["GET", "/b?uploads", "ListMultipartUploads"],
+    ["POST", "/b/k?uploads", "CreateMultipartUpload"],
+    ["PUT", "/b/k?partNumber=2&uploadId=u", "UploadPart"],
+    ["POST", "/b/k?uploadId=u", "CompleteMultipartUpload"],
+    ["DELETE", "/b/k?uploadId=u", "AbortMultipartUpload"],
+    ["GET", "/b/k?uploadId=u&max-parts=2", "ListParts"],
     ["PUT", "/b/k", "PutObject"],
     ["DELETE", "/b/k", "DeleteObject"],
   ])("%s %s is %s", (method, path, name) => {
@@ -31,13 +37,13 @@ describe("resolveS3Operation", () => {
 
   it("tells CopyObject by its header", () => {
     expect(resolve("PUT", "/b/k", { "x-amz-copy-source": "/a/b" })).toBe("CopyObject");
+    expect(resolve("PUT", "/b/k?partNumber=1&uploadId=u", { "x-amz-copy-source": "/a/b" })).toBe("UploadPartCopy");
   });
 
   it.each([
     ["GET", "/b?versioning"],
     ["PUT", "/b?policy"],
-    ["POST", "/b/k?uploads"],
-    ["PUT", "/b/k?partNumber=1&uploadId=u"],
+    ["GET", "/b/k?partNumber=1"],
     ["GET", "/b/k?tagging"],
     ["GET", "/b/k?versionId=3"],
     ["POST", "/b/k"],

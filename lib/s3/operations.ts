@@ -16,6 +16,15 @@ import {
 } from "./bucket-handlers";
 import type { S3Context } from "./context";
 import { listObjectsV1, listObjectsV2 } from "./list-handlers";
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  listMultipartUploads,
+  listParts,
+  uploadPart,
+  uploadPartCopy,
+} from "./multipart-handlers";
 import { copyObject, deleteObject, deleteObjects, getObject, putObject } from "./object-handlers";
 import { S3Error } from "./s3-error";
 
@@ -34,7 +43,14 @@ export type S3OperationName =
   | "HeadObject"
   | "PutObject"
   | "CopyObject"
-  | "DeleteObject";
+  | "DeleteObject"
+  | "CreateMultipartUpload"
+  | "UploadPart"
+  | "UploadPartCopy"
+  | "CompleteMultipartUpload"
+  | "AbortMultipartUpload"
+  | "ListParts"
+  | "ListMultipartUploads";
 
 /** "read": what an anonymous client may do in a public-read bucket. "write": anything else (signed). */
 export type S3Access = "read" | "write";
@@ -75,6 +91,13 @@ const OPERATIONS: S3Operation[] = [
   { name: "CopyObject", scope: "object", method: "PUT", when: ({ headers }) => headers["x-amz-copy-source"] !== undefined, access: "write", run: copyObject },
   { name: "PutObject", scope: "object", method: "PUT", access: "write", run: putObject },
   { name: "DeleteObject", scope: "object", method: "DELETE", access: "write", run: deleteObject },
+  { name: "ListMultipartUploads", scope: "bucket", method: "GET", subresource: "uploads", access: "write", run: listMultipartUploads },
+  { name: "CreateMultipartUpload", scope: "object", method: "POST", subresource: "uploads", access: "write", run: createMultipartUpload },
+  { name: "UploadPartCopy", scope: "object", method: "PUT", subresource: "uploadId", when: ({ headers }) => headers["x-amz-copy-source"] !== undefined, access: "write", run: uploadPartCopy },
+  { name: "UploadPart", scope: "object", method: "PUT", subresource: "uploadId", access: "write", run: uploadPart },
+  { name: "CompleteMultipartUpload", scope: "object", method: "POST", subresource: "uploadId", access: "write", run: completeMultipartUpload },
+  { name: "AbortMultipartUpload", scope: "object", method: "DELETE", subresource: "uploadId", access: "write", run: abortMultipartUpload },
+  { name: "ListParts", scope: "object", method: "GET", subresource: "uploadId", access: "write", run: listParts },
 ];
 
 /**
@@ -136,11 +159,5 @@ export function resolveS3Operation(method: string, target: { bucket: string | nu
       candidate.scope === scope && candidate.method === method && candidate.subresource === subresource && (!candidate.when || candidate.when({ headers, query: target.query })),
   );
   if (operation) return operation;
-  if (subresource === "uploads" || subresource === "uploadId") {
-    throw new S3Error(
-      "NotImplemented",
-      "Multipart upload is not implemented by this server yet: upload in one request by raising the client's multipart threshold (aws: multipart_threshold; rclone: --s3-upload-cutoff; boto3: TransferConfig(multipart_threshold=…); lib-storage: partSize).",
-    );
-  }
   throw new S3Error("NotImplemented", `${method} ${subresource ? `?${subresource} ` : ""}on ${SCOPE_LABEL[scope]} is not implemented by this server.`);
 }

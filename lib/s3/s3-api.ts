@@ -82,7 +82,7 @@ export interface S3Api {
 }
 
 export function createS3Api(deps: S3ApiDeps, settings: S3Settings): S3Api {
-  const { objects, engine } = deps;
+  const { objects, multipart, engine } = deps;
   return {
     handle(req, res) {
       if (!isS3Request(req)) return false;
@@ -98,6 +98,7 @@ export function createS3Api(deps: S3ApiDeps, settings: S3Settings): S3Api {
           const operation = resolveS3Operation(req.method ?? "GET", target, req.headers);
           const ctx: S3Context = {
             objects,
+            multipart,
             engine,
             req,
             res,

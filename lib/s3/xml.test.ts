@@ -25,6 +25,11 @@ describe("parseXml", () => {
     expect(children(doc, "Object").map((object) => childText(object as never, "Key"))).toEqual([" a & b ", "007"]);
   });
 
+  it("decodes numeric character references (Go's encoding/xml writes quotes as &#34;) exactly once", () => {
+    const doc = parse("<Part><ETag>&#34;abc&#34;</ETag><Key>&amp;#34; &#x41;</Key></Part>", "Part");
+    expect([childText(doc, "ETag"), childText(doc, "Key")]).toEqual(['"abc"', "&#34; A"]);
+  });
+
   it.each([
     ["malformed", "<Delete><Object></Delete>", /not well-formed/],
     ["another root", "<Other/>", /root element must be Delete/],

@@ -28,6 +28,8 @@ const parser = new XMLParser({
   parseTagValue: false,
   trimValues: false,
   processEntities: { enabled: true, maxEntityCount: 0 },
+  // Numeric character references (&#34;): Go's encoding/xml (rclone) escapes quotes in ETags so.
+  htmlEntities: true,
   maxNestedTags: MAX_XML_DEPTH,
   ignoreDeclaration: true,
   ignorePiTags: true,

@@ -11,6 +11,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db/client";
 import { RecordingOrigin } from "../support/recording-origin";
 import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { awsCli, boto3, makeTree, newScratchDir, rclone, s3cmd, treeDigest, type RunResult } from "../support/s3-clients";
@@ -49,6 +50,18 @@ function fails(result: RunResult, code: RegExp): void {
   expect(result.code, result.stdout + result.stderr).not.toBe(0);
   expect(result.stdout + result.stderr).toMatch(code);
 }
+
+/** 7 MiB: two parts of at least 5 MiB and the rest, within the test server's 8 MiB object limit. */
+const SEVEN_MIB = 7 * 1024 * 1024;
+
+const large = () => {
+  const file = path.join(newScratchDir(), "large file.bin");
+  writeFileSync(file, randomBytes(SEVEN_MIB));
+  return file;
+};
+
+/** Parts whose upload has not completed or been aborted (none should be left after a client's upload). */
+const uploadsLeft = () => db().multipartUpload.count();
 
 const small = () => {
   const file = path.join(newScratchDir(), "small file.bin");
@@ -115,6 +128,17 @@ describe("AWS CLI (Debian awscli)", () => {
     fails(await aws("s3", "ls", "s3://no-such-bucket-here"), /NoSuchBucket/);
   });
 
+  it("uploads and downloads a file in parts (multipart_threshold lowered to 5 MB)", async () => {
+    const aws = awsCli(server.url, TEST_CREDENTIALS, { multipart_threshold: "5MB", multipart_chunksize: "5MB" });
+    ok(await aws("s3", "mb", "s3://cli-aws-mp"));
+    const file = large();
+    ok(await aws("s3", "cp", file, "s3://cli-aws-mp/large file.bin"));
+    const down = path.join(newScratchDir(), "down.bin");
+    ok(await aws("s3", "cp", "s3://cli-aws-mp/large file.bin", down));
+    expect(readFileSync(down).equals(readFileSync(file))).toBe(true);
+    expect(await uploadsLeft()).toBe(0);
+  });
+
   it("reads a public-read bucket without signing (--no-sign-request)", async () => {
     const aws = awsCli(server.url);
     ok(await aws("s3", "mb", "s3://cli-aws-public"));
@@ -164,6 +188,18 @@ describe("rclone", () => {
     expect(ok(await rc("lsd", "s3t:"))).not.toMatch(/cli-rclone/);
   });
 
+  it("uploads a file in parts (--s3-upload-cutoff 5M) and reads it back", async () => {
+    const rc = rclone(server.url);
+    ok(await rc("mkdir", "s3t:cli-rclone-mp"));
+    const file = large();
+    ok(await rc("copyto", "--s3-upload-cutoff", "5M", "--s3-chunk-size", "5M", file, "s3t:cli-rclone-mp/large file.bin"));
+    const down = path.join(newScratchDir(), "down.bin");
+    ok(await rc("copyto", "s3t:cli-rclone-mp/large file.bin", down));
+    expect(readFileSync(down).equals(readFileSync(file))).toBe(true);
+    ok(await rc("check", "--download", path.dirname(file), "s3t:cli-rclone-mp"));
+    expect(await uploadsLeft()).toBe(0);
+  });
+
   it("reports wrong secrets and unknown keys, and reads a mirrored key from the origin", async () => {
     fails(await rclone(server.url, WRONG_SECRET)("lsd", "s3t:"), /SignatureDoesNotMatch/);
     fails(await rclone(server.url, UNKNOWN_KEY)("lsd", "s3t:"), /InvalidAccessKeyId/);
@@ -203,6 +239,17 @@ describe("s3cmd", () => {
     ok(await s3("del", "--recursive", "--force", "s3://cli-s3cmd/"));
     expect(ok(await s3("ls", "--recursive", "s3://cli-s3cmd/")).trim()).toBe("");
     ok(await s3("rb", "s3://cli-s3cmd"));
+  });
+
+  it("puts a file in parts (--multipart-chunk-size-mb=5) and gets it back", async () => {
+    const s3 = s3cmd(server.url);
+    ok(await s3("mb", "s3://cli-s3cmd-mp"));
+    const file = large();
+    ok(await s3("put", "--multipart-chunk-size-mb=5", file, "s3://cli-s3cmd-mp/large file.bin"));
+    const down = path.join(newScratchDir(), "down.bin");
+    ok(await s3("get", "s3://cli-s3cmd-mp/large file.bin", down));
+    expect(readFileSync(down).equals(readFileSync(file))).toBe(true);
+    expect(await uploadsLeft()).toBe(0);
   });
 
   it("reports wrong secrets, unknown keys and missing keys", async () => {
@@ -283,6 +330,18 @@ anonymous = boto3.client("s3", endpoint_url=s3.meta.endpoint_url, region_name="u
 print(json.dumps([anonymous.get_object(Bucket="cli-boto3", Key="presigned put.txt")["Body"].read().decode(), code(lambda: anonymous.put_object(Bucket="cli-boto3", Key="w", Body=b"w"))]))
 `;
     expect(JSON.parse(ok(await boto3(server.url, unsigned)))).toEqual(["put with curl", ["AccessDenied", 403]]);
+
+    const file = large();
+    const transfer = String.raw`
+from boto3.s3.transfer import TransferConfig
+config = TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024)
+s3.upload_file(sys.argv[1], "cli-boto3", "large file.bin", Config=config)
+s3.download_file("cli-boto3", "large file.bin", sys.argv[2], Config=config)
+`;
+    const down = path.join(newScratchDir(), "down.bin");
+    ok(await boto3(server.url, transfer, TEST_CREDENTIALS, undefined, [file, down]));
+    expect(readFileSync(down).equals(readFileSync(file))).toBe(true);
+    expect(await uploadsLeft()).toBe(0);
 
     const wrong = ok(await boto3(server.url, 'print(json.dumps(code(lambda: s3.list_buckets())))', WRONG_SECRET));
     expect(JSON.parse(wrong)).toEqual(["SignatureDoesNotMatch", 403]);

@@ -118,7 +118,7 @@ describe("requests that are refused", () => {
       ["GET", "/err-b?versioning"],
       ["PUT", "/err-b?lifecycle"],
       ["GET", "/err-b?policy"],
-      ["POST", "/err-b/k?uploads"],
+      ["GET", "/err-b/k?partNumber=1"],
       ["PUT", "/err-b/k?tagging"],
       ["POST", "/err-b/k"],
       ["PATCH", "/err-b/k"],

@@ -43,9 +43,11 @@ export interface Credentials {
 
 const scratch = () => mkdtempSync(path.join(os.tmpdir(), "s3-client-"));
 
-/** Debian's AWS CLI against `endpoint`, signing with `credentials`. */
-export function awsCli(endpoint: string, credentials: Credentials = TEST_CREDENTIALS) {
+/** Debian's AWS CLI against `endpoint`, signing with `credentials`; `s3Settings` go in its config's `s3` section. */
+export function awsCli(endpoint: string, credentials: Credentials = TEST_CREDENTIALS, s3Settings: Record<string, string> = {}) {
   const home = scratch();
+  const settings = Object.entries(s3Settings).map(([name, value]) => `  ${name} = ${value}`);
+  writeFileSync(path.join(home, "config"), ["[default]", ...(settings.length > 0 ? ["s3 =", ...settings] : []), ""].join("\n"));
   const env = {
     HOME: home,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -100,7 +102,7 @@ export function s3cmd(endpoint: string, credentials: Credentials = TEST_CREDENTI
 }
 
 /** A boto3 script under Debian's python3, with `s3` (a path-style SigV4 client) defined before it runs. */
-export function boto3(endpoint: string, script: string, credentials: Credentials = TEST_CREDENTIALS, input?: string): Promise<RunResult> {
+export function boto3(endpoint: string, script: string, credentials: Credentials = TEST_CREDENTIALS, input?: string, args: string[] = []): Promise<RunResult> {
   const prelude = [
     "import boto3, json, sys",
     "from botocore.config import Config",
@@ -114,7 +116,7 @@ export function boto3(endpoint: string, script: string, credentials: Credentials
     "        return [error.response['Error']['Code'], error.response['ResponseMetadata']['HTTPStatusCode']]",
     "",
   ].join("\n");
-  return runTool("/usr/bin/python3", ["-c", `${prelude}\n${script}`], { HOME: scratch() }, input);
+  return runTool("/usr/bin/python3", ["-c", `${prelude}\n${script}`, ...args], { HOME: scratch() }, input);
 }
 
 /** A directory tree with spaces, Unicode, nesting, an empty file and binary bytes; returns its root. */
