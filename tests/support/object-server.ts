@@ -27,6 +27,8 @@ export const TEST_MAX_OBJECT_SIZE = 8 * 1024 * 1024;
 export interface TestServerOptions extends HttpServerOptions {
   /** Stands in for DNS when the engine resolves origin host names. */
   originLookup?: OriginLookup;
+  /** Instead of TEST_MAX_OBJECT_SIZE (tests of large objects). */
+  maxObjectSize?: number;
 }
 
 let sharedApp: App | undefined;
@@ -35,13 +37,13 @@ let sharedApp: App | undefined;
 export async function startObjectServer(
   objectHost?: string,
   limits: Partial<EngineLimits> = {},
-  { originLookup, ...http }: TestServerOptions = {},
+  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, ...http }: TestServerOptions = {},
 ): Promise<TestObjectServer> {
   // The app's composition root, with short timeouts and a small size limit for fault tests. A
   // second server in the same file (another OBJECT_HOST) shares the first one's app.
-  const reuse = sharedApp && Object.keys(limits).length === 0 && !originLookup;
+  const reuse = sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE;
   const app = reuse ? sharedApp! : createApp(
-    { ...env(), maxObjectSize: TEST_MAX_OBJECT_SIZE },
+    { ...env(), maxObjectSize },
     { originTimeouts: TEST_TIMEOUTS, engineLimits: { backgroundQueue: 100, backgroundPerOrigin: 4, ...limits }, originLookup },
   );
   // The app's start order: clean up first, which is what makes room on a full disk.
