@@ -121,6 +121,9 @@ describe("objects", () => {
     const outside = await signedFetch(`${base}/v1/objects/range.txt`, { headers: { range: "bytes=10-20" } });
     expect(outside.headers.get("content-range")).toBe("bytes */10");
     await expectBosError(outside, 416, "InvalidRange");
+    // An open-ended range that starts past the end is unsatisfiable too, not the whole object.
+    const pastEnd = await signedFetch(`${base}/v1/objects/range.txt`, { headers: { range: "bytes=12-" } });
+    await expectBosError(pastEnd, 416, "InvalidRange");
   });
 
   it("answers 304 to If-None-Match and If-Modified-Since", async () => {
