@@ -2,7 +2,8 @@
  * CPU profile of the app's main thread during 64 MiB mirror misses (`node --cpu-prof`), summarised:
  * self time per group (md5, undici's parser, streams and promises, socket writes, fs, ...) and the
  * top functions, counting only samples taken while a miss was being downloaded.
- *   npx tsx bench/profile-miss.ts [--runs=5] [--keep]   (after `npm run build`; nginx installed)
+ *   npx tsx bench/profile-miss.ts [--runs=5] [--keep] [--no-profile]   (after `npm run build`; nginx installed)
+ * --no-profile: timings and CPU use only, without the profiler's overhead (~30% of a miss's CPU).
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -14,9 +15,11 @@ import { signedFetch } from "@/lib/auth/signed-fetch";
 import { startApp } from "./support/app-process";
 import { formatSummary, summariseProfile } from "./support/cpu-profile";
 import { startNginx } from "./support/nginx";
+import { cpuByThreadName, cpuSince, cpuSnapshot, threadCpu, type CpuSnapshot } from "./support/proc-cpu";
 
 const runs = Number(process.argv.find((arg) => arg.startsWith("--runs="))?.slice(7) ?? 5);
 const keep = process.argv.includes("--keep");
+const profiling = !process.argv.includes("--no-profile");
 const MiB = 1024 * 1024;
 const work = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-profile-"));
 const files = path.join(work, "files");
@@ -32,7 +35,7 @@ const credentials = { accessKeyId: "benchroot01", secretKey: "bench-secret-key-0
 const app = await startApp(
   3385,
   { ORIGIN_ALLOWLIST: "127.0.0.1", ROOT_ACCESS_KEY: credentials.accessKeyId, ROOT_SECRET_KEY: credentials.secretKey },
-  ["--cpu-prof", `--cpu-prof-dir=${profiles}`, "--cpu-prof-interval=250"],
+  profiling ? ["--cpu-prof", `--cpu-prof-dir=${profiles}`, "--cpu-prof-interval=250"] : [],
 );
 const call = async (method: string, urlPath: string, body?: string, headers: Record<string, string> = {}) => {
   const response = await signedFetch(credentials, `${app.baseUrl}${urlPath}`, { method, body, headers });
@@ -42,6 +45,8 @@ const call = async (method: string, urlPath: string, body?: string, headers: Rec
 
 const windows: [number, number][] = [];
 const times: number[] = [];
+const cpu: CpuSnapshot[] = [];
+const byThread = new Map<string, number>();
 try {
   await call("PUT", "/v1/prof");
   await call("PUT", "/v1/prof?acl", undefined, { "x-bce-acl": "public-read" });
@@ -50,14 +55,20 @@ try {
   for (let i = 0; i <= runs; i++) {
     await call("DELETE", "/v1/prof/mirror/big64.bin");
     const from = nowUs();
+    const cpuBefore = cpuSnapshot(app.child.pid!);
+    const threadsBefore = threadCpu(app.child.pid!);
     const { stdout } = await run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{time_total}", `${app.baseUrl}/v1/prof/mirror/big64.bin`]);
     const to = nowUs();
+    const used = cpuSince(app.child.pid!, cpuBefore);
+    const threadsUsed = cpuByThreadName(threadsBefore, threadCpu(app.child.pid!));
     const [status, total] = stdout.split(" ").map(Number);
     if (status !== 200) throw new Error(`the miss answered ${status}`);
     // The first miss warms up (JIT, connections) and is left out.
     if (i > 0) {
       windows.push([from, to]);
       times.push(total! * 1000);
+      cpu.push(used);
+      for (const [name, ms] of threadsUsed) byThread.set(name, (byThread.get(name) ?? 0) + ms);
     }
     for (let j = 0; j < 400 && (await call("HEAD", "/v1/prof/mirror/big64.bin")) !== 200; j++) await new Promise((r) => setTimeout(r, 25));
   }
@@ -65,11 +76,18 @@ try {
   await app.stop();
   await nginx.stop();
 }
-// The main thread's profile is the largest (workers write their own, smaller ones).
-const written = readdirSync(profiles).map((name) => path.join(profiles, name));
-const main = written.sort((a, b) => statSync(b).size - statSync(a).size)[0];
-if (!main) throw new Error("no profile was written");
-console.log(`Load average ${os.loadavg().map((v) => v.toFixed(2)).join(", ")}; misses took ${times.map((t) => t.toFixed(0)).join(", ")} ms (curl).\n`);
-console.log(formatSummary(summariseProfile(main, windows), runs));
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+console.log(`Load average ${os.loadavg().map((v) => v.toFixed(2)).join(", ")}; misses took ${times.map((t) => t.toFixed(0)).join(", ")} ms (curl).`);
+console.log(
+  `App CPU per miss (from /proc, holds up on a busy machine): main thread ${mean(cpu.map((c) => c.main)).toFixed(0)} ms, all threads ${mean(cpu.map((c) => c.all)).toFixed(0)} ms` +
+    ` (${[...byThread].filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]).map(([name, ms]) => `${name} ${(ms / runs).toFixed(0)}`).join(", ")}).\n`,
+);
+if (profiling) {
+  // The main thread's profile is the largest (workers write their own, smaller ones).
+  const written = readdirSync(profiles).map((name) => path.join(profiles, name));
+  const main = written.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+  if (!main) throw new Error("no profile was written");
+  console.log(formatSummary(summariseProfile(main, windows), runs));
+}
 if (keep) console.log(`\nProfiles kept in ${profiles} (open in Chrome DevTools or speedscope).`);
 else rmSync(work, { recursive: true, force: true });

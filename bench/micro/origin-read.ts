@@ -1,8 +1,8 @@
 /**
  * Micro-bench: reading a 64 MiB body from nginx on loopback with undici, as the mirror fetch does,
  * in several ways. Prints wall time, this process's CPU time (nginx is another process) and the
- * number of chunks the consumer saw.
- *   npx tsx bench/micro/origin-read.ts
+ * number of chunks the consumer saw. Variants take turns, round after round, each after a full GC.
+ *   node --expose-gc --import tsx bench/micro/origin-read.ts
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -43,32 +43,38 @@ const batched =
     return batches;
   };
 
-async function measure(label: string, highWaterMark: number | undefined, consume: Consumer) {
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  let chunks = 0;
-  for (let round = 0; round < 9; round++) {
-    const cpuStart = process.cpuUsage();
-    const start = performance.now();
-    const response = await request(url, { dispatcher: agent, highWaterMark });
-    chunks = await consume(response.body);
-    wall.push(performance.now() - start);
-    const used = process.cpuUsage(cpuStart);
-    cpu.push((used.user + used.system) / 1000);
-  }
-  console.log(`| ${label} | ${median(wall).toFixed(1)} ms | ${median(cpu).toFixed(1)} ms | ${chunks} |`);
+const variants: [string, number | undefined, Consumer][] = [
+  ["for await, highWaterMark 64 KiB (default)", undefined, forAwait],
+  ["for await, highWaterMark 1 MiB", MiB, forAwait],
+  ["'data' events, highWaterMark 64 KiB", undefined, onData],
+  ["readBatches ≤ 1 MiB, highWaterMark 64 KiB", undefined, batched(MiB)],
+  ["readBatches ≤ 1 MiB, highWaterMark 1 MiB", MiB, batched(MiB)],
+  ["readBatches ≤ 4 MiB, highWaterMark 4 MiB", 4 * MiB, batched(4 * MiB)],
+];
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+async function once(highWaterMark: number | undefined, consume: Consumer) {
+  gc();
+  const cpuStart = process.cpuUsage();
+  const start = performance.now();
+  const response = await request(url, { dispatcher: agent, highWaterMark });
+  const chunks = await consume(response.body);
+  const used = process.cpuUsage(cpuStart);
+  return { wall: performance.now() - start, cpu: (used.user + used.system) / 1000, chunks };
 }
 
 try {
-  await measure("warm-up", undefined, forAwait);
+  for (const [, hwm, consume] of variants) await once(hwm, consume); // warm-up
+  const results = variants.map(() => [] as Awaited<ReturnType<typeof once>>[]);
+  for (let round = 0; round < 9; round++) {
+    for (const [index, [, hwm, consume]] of variants.entries()) results[index]!.push(await once(hwm, consume));
+  }
+  console.log(`${(globalThis as { gc?: unknown }).gc ? "" : "(run with --expose-gc for a full GC before each round)\n"}`);
   console.log("| undici request, 64 MiB from nginx (median of 9) | wall | CPU (this process) | chunks or batches seen |\n|---|---|---|---|");
-  await measure("for await, highWaterMark 64 KiB (default)", undefined, forAwait);
-  await measure("for await, highWaterMark 1 MiB", MiB, forAwait);
-  await measure("for await, highWaterMark 8 MiB", 8 * MiB, forAwait);
-  await measure("'data' events, highWaterMark 64 KiB", undefined, onData);
-  await measure("readBatches ≤ 1 MiB, highWaterMark 64 KiB", undefined, batched(MiB));
-  await measure("readBatches ≤ 1 MiB, highWaterMark 1 MiB", MiB, batched(MiB));
-  await measure("readBatches ≤ 4 MiB, highWaterMark 4 MiB", 4 * MiB, batched(4 * MiB));
+  for (const [index, [label]] of variants.entries()) {
+    const list = results[index]!;
+    console.log(`| ${label} | ${median(list.map((r) => r.wall)).toFixed(1)} ms | ${median(list.map((r) => r.cpu)).toFixed(1)} ms | ${list[0]!.chunks} |`);
+  }
 } finally {
   await agent.close();
   await nginx.stop();
