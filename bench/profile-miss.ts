@@ -5,7 +5,7 @@
  *   npx tsx bench/profile-miss.ts [--runs=5] [--keep] [--no-profile]   (after `npm run build`; nginx installed)
  * --no-profile: timings and CPU use only, without the profiler's overhead (~30% of a miss's CPU).
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -54,6 +54,7 @@ try {
   if ((await call("PUT", "/v1/prof?mirroring", JSON.stringify(rules))) !== 200) throw new Error("could not set the rule");
   for (let i = 0; i <= runs; i++) {
     await call("DELETE", "/v1/prof/mirror/big64.bin");
+    execFileSync("sync"); // nothing dirty left from the last miss: each one pays for its own writes
     const from = nowUs();
     const cpuBefore = cpuSnapshot(app.child.pid!);
     const threadsBefore = threadCpu(app.child.pid!);
