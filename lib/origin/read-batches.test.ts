@@ -19,12 +19,15 @@ describe("readBatches", () => {
     expect(batches.length).toBeLessThan(100);
   });
 
-  it("collects the chunks that arrive in one turn of the event loop into one batch", async () => {
+  it("hands the first chunk over at once, then collects the chunks of one turn of the event loop into one batch", async () => {
     const stream = new PassThrough();
     const iterator = readBatches(stream, { maxBytes: 1 << 20 })[Symbol.asyncIterator]();
     const first = iterator.next();
+    stream.write(Buffer.alloc(10));
+    expect((await first).value).toHaveLength(1);
+    const second = iterator.next();
     for (let i = 0; i < 5; i++) stream.write(Buffer.alloc(1000, i));
-    expect((await first).value).toHaveLength(5);
+    expect((await second).value).toHaveLength(5);
     stream.end(Buffer.alloc(10));
     expect((await iterator.next()).value).toHaveLength(1);
     expect((await iterator.next()).done).toBe(true);

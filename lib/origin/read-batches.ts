@@ -5,6 +5,7 @@
  * times. Here chunks are collected while the event loop works through the reads that are ready
  * (delivery waits for setImmediate, i.e. the end of the current I/O phase) or until `maxBytes`
  * are held, and handed over as one array: the per-chunk work downstream becomes per-batch work.
+ * The very first chunk goes out alone and at once, for the time to first byte.
  *
  * The chunks are passed on as they are (no concatenation, no copy). Memory stays bounded: once a
  * batch is full and not taken yet, the stream is paused, which pauses the socket behind it.
@@ -24,6 +25,7 @@ export async function* readBatches(stream: Readable, { maxBytes = 1024 * 1024 }:
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
   let immediate: NodeJS.Immediate | null = null;
+  let first = true;
 
   const deliver = () => {
     immediate = null;
@@ -34,7 +36,11 @@ export async function* readBatches(stream: Readable, { maxBytes = 1024 * 1024 }:
   const onData = (chunk: Buffer) => {
     batch.push(chunk);
     size += chunk.length;
-    if (size >= maxBytes) {
+    if (first) {
+      first = false;
+      if (immediate) clearImmediate(immediate);
+      deliver();
+    } else if (size >= maxBytes) {
       stream.pause();
       if (immediate) clearImmediate(immediate);
       deliver();
