@@ -1,13 +1,13 @@
 import Link from "next/link";
 
-/** A bucket that does not exist (mistyped, or deleted in another tab): say so, with a way back. */
-export default function BucketNotFound() {
+/** Something inside an existing bucket that does not exist (a rule id that never was). */
+export default function NotFoundInBucket() {
   return (
     <div className="rounded-lg border border-slate-200 bg-white p-8 text-center">
-      <h1 className="text-lg font-semibold">No such bucket</h1>
-      <p className="mt-2 text-slate-600">There is no bucket with this name. It may have been deleted, or the address is mistyped.</p>
-      <Link href="/buckets" className="mt-4 inline-block text-brand-700 underline">
-        Back to the bucket list
+      <h2 className="text-lg font-semibold">Not found in this bucket</h2>
+      <p className="mt-2 text-slate-600">There is no such rule or page. It may have been deleted.</p>
+      <Link href="." className="mt-4 inline-block text-brand-700 underline">
+        Back to the bucket
       </Link>
     </div>
   );
