@@ -52,7 +52,15 @@ const nginx = await startNginx(files, 3381, work);
 const mirrorStore = path.join(work, "nginx-mirror-store");
 const nginxMirror = await startNginxMirror(mirrorStore, 3383, nginx.url, path.join(work, "nginx-mirror"));
 const credentials = { accessKeyId: "benchroot01", secretKey: "bench-secret-key-0123456789" };
-const app = await startApp(3380, { ORIGIN_ALLOWLIST: "127.0.0.1", ROOT_ACCESS_KEY: credentials.accessKeyId, ROOT_SECRET_KEY: credentials.secretKey });
+const app = await startApp(3380, { ORIGIN_ALLOWLIST: "127.0.0.1", ROOT_ACCESS_KEY: credentials.accessKeyId, ROOT_SECRET_KEY: credentials.secretKey }).catch(
+  async (error: unknown) => {
+    // Nothing of the run may outlive it: a second run would find the ports taken.
+    await Promise.all([nginxMirror.stop(), nginx.stop()]);
+    herdOrigin.close();
+    rmSync(work, { recursive: true, force: true });
+    throw error;
+  },
+);
 const api = (urlPath: string) => `${app.baseUrl}${urlPath}`;
 
 /** A signed request (setup and writes); the measured GETs are anonymous reads of a public-read bucket. */
