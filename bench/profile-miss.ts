@@ -36,7 +36,11 @@ const app = await startApp(
   3385,
   { ORIGIN_ALLOWLIST: "127.0.0.1", ROOT_ACCESS_KEY: credentials.accessKeyId, ROOT_SECRET_KEY: credentials.secretKey },
   profiling ? ["--cpu-prof", `--cpu-prof-dir=${profiles}`, "--cpu-prof-interval=250"] : [],
-);
+).catch(async (error: unknown) => {
+  await nginx.stop();
+  rmSync(work, { recursive: true, force: true });
+  throw error;
+});
 const call = async (method: string, urlPath: string, body?: string, headers: Record<string, string> = {}) => {
   const response = await signedFetch(credentials, `${app.baseUrl}${urlPath}`, { method, body, headers });
   await response.arrayBuffer();
