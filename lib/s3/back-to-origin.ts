@@ -3,8 +3,7 @@
  * `miss()` as a BOS GET (single-flight, rule decision, redirect queue, loop guard), answered with
  * S3 headers and S3 errors. HEAD never goes back to origin.
  */
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { sendBatches } from "@/lib/http/send-batches";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { NoSuchKey, OriginFailure, OriginNotFound } from "@/lib/domain/errors";
 import { encodeOriginPath, type OriginTarget } from "@/lib/mirroring/origin-address";
@@ -57,5 +56,6 @@ export async function backToOrigin(ctx: S3Context, bucket: BucketRecord, key: st
     "x-mirror-source": source.sourceUrl,
   });
   // A failed or unverified fetch destroys the response: the client sees a broken transfer, never a short 200.
-  await pipeline(Readable.from(flight.read()), res).catch(() => res.destroy());
+  // As BOS does: batches from the fetch's window, written corked (lib/http/send-batches.ts).
+  await sendBatches(res, flight.readBatches()).catch(() => res.destroy());
 }
