@@ -1,10 +1,9 @@
 /** GetObject, HeadObject, PutObject and DeleteObject; a GET that finds nothing goes back to origin. */
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { isStorageClassAllowed } from "@/lib/buckets/storage-class";
-import { InvalidObjectName, NoSuchKey, OriginFailure, OriginNotFound } from "@/lib/domain/errors";
-import { encodeOriginPath, type OriginTarget } from "@/lib/mirroring/origin-address";
+import { InvalidObjectName, NoSuchKey } from "@/lib/domain/errors";
+import { answerMiss } from "@/lib/http/answer-miss";
 import { objectKeyProblem } from "@/lib/objects/object-key";
-import { sendBatches } from "@/lib/http/send-batches";
 import { contentMd5Hex, pickStoredHeaders, pickUserMeta } from "@/lib/objects/object-meta";
 import { BosError } from "./bos-error";
 import type { ObjectApiContext } from "./context";
@@ -25,51 +24,11 @@ export async function getObject(ctx: ObjectApiContext, bucket: BucketRecord): Pr
   return backToOrigin(ctx, bucket, key);
 }
 
-/** A miss whose origin has no such object is a plain NoSuchKey for the client. */
-function missError(error: unknown, bucket: BucketRecord, key: string): unknown {
-  return error instanceof OriginNotFound ? new NoSuchKey(bucket.name, key, error.message) : error;
-}
-
-function redirectLocation(target: OriginTarget): string {
-  if (target.kind === "url") return target.url;
-  const search = target.query === "" ? "" : `?${target.query}`;
-  return `/v1/${encodeURIComponent(target.bucket)}/${encodeOriginPath(target.key)}${search}`;
-}
-
-async function backToOrigin(ctx: ObjectApiContext, bucket: BucketRecord, key: string): Promise<void> {
-  const { req, res, target } = ctx;
-  const outcome = await ctx.engine.miss(bucket, key, { rawQuery: target.rawQuery, headers: req.headers }, (error) =>
-    console.warn(`[${ctx.requestId}] background fetch of ${bucket.name}/${key} failed: ${error instanceof OriginFailure ? error.detail : error.message}`),
-  );
-  if (outcome.kind === "redirect") {
-    res.writeHead(302, { location: redirectLocation(outcome.target) });
-    res.end();
-    return;
-  }
-  const { flight } = outcome;
-  if (req.headers.range !== undefined) {
-    // A range of a missing object: fetch the whole object (shared with other misses), then serve the range.
-    const stored = await flight.done.catch((error: unknown) => {
-      throw missError(error, bucket, key);
-    });
-    // null: a client's newer write (or delete) of the key won over the origin copy.
-    const current = stored ?? (await ctx.objects.find(bucket.id, key));
-    if (!current) throw new NoSuchKey(bucket.name, key, "it was deleted while it was being fetched from origin");
-    return serveObject(ctx, current);
-  }
-  const source = await flight.head.catch((error: unknown) => {
-    throw missError(error, bucket, key);
+function backToOrigin(ctx: ObjectApiContext, bucket: BucketRecord, key: string): Promise<void> {
+  return answerMiss({ ...ctx, rawQuery: ctx.target.rawQuery }, bucket, key, {
+    serveStored: (object) => serveObject(ctx, object),
+    streamHeaders: (storageClass) => ({ "x-bce-storage-class": storageClass }),
   });
-  res.writeHead(200, {
-    "content-type": "application/octet-stream",
-    ...source.httpMeta,
-    ...(source.declaredSize !== null ? { "content-length": source.declaredSize } : {}),
-    "x-bce-storage-class": outcome.storageClass,
-    "x-mirror-source": source.sourceUrl,
-  });
-  // A failed or unverified fetch destroys the response: the client sees a broken transfer, never a short 200.
-  // Batches of chunks, each one corked writev to the socket.
-  await sendBatches(res, flight.readBatches()).catch(() => res.destroy());
 }
 
 function expectedMd5(header: string | string[] | undefined): string | null {
