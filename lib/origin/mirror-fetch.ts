@@ -260,32 +260,6 @@ export class MirrorFetch {
     return this.ingest.read(offset, Math.min(max, this.windowStart - offset, READ_CHUNK));
   }
 
-  /** The body as it arrives, for one client. Throws if the fetch fails; ends once verified. */
-  async *read(): AsyncGenerator<Buffer> {
-    this.readers += 1;
-    try {
-      let offset = 0;
-      for (;;) {
-        if (this.failure) throw this.failure;
-        // The last byte waits for verification: with a declared length, a client holding every
-        // byte would take the response as complete even if the check then failed.
-        const available = this.verified ? this.received : this.received - 1;
-        if (offset < available) {
-          const bytes = await this.bytesAt(offset, available - offset);
-          offset += bytes.length;
-          yield bytes;
-        } else if (this.verified) {
-          return; // offset === received
-        } else {
-          await this.changed();
-        }
-      }
-    } finally {
-      this.readers -= 1;
-      void this.closeIfIdle();
-    }
-  }
-
   /**
    * The body as it arrives, for one client, in batches: everything available in the window (up to
    * CLIENT_BATCH_BYTES) at once, for one corked write. Throws if the fetch fails; ends once verified.
@@ -296,7 +270,8 @@ export class MirrorFetch {
       let offset = 0;
       for (;;) {
         if (this.failure) throw this.failure;
-        // The last byte waits for verification, as in read().
+        // The last byte waits for the commit: with a declared length, a client holding every byte
+        // would take the response as complete even if the check or the commit then failed.
         const available = this.verified ? this.received : this.received - 1;
         if (offset < available) {
           const end = Math.min(available, offset + CLIENT_BATCH_BYTES);

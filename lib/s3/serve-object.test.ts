@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluatePreconditions, s3Range } from "./serve-object";
+import { evaluatePreconditions } from "./serve-object";
 
 const object = { etag: "0123456789abcdef0123456789abcdef", lastModified: new Date("2026-01-02T03:04:05.678Z") };
 const at = (iso: string) => new Date(iso).toUTCString();
@@ -35,17 +35,5 @@ describe("evaluatePreconditions", () => {
     const names = { ifMatch: "x-amz-copy-source-if-match", ifUnmodifiedSince: "x", ifNoneMatch: "x-amz-copy-source-if-none-match", ifModifiedSince: "y" };
     expect(evaluatePreconditions({ "x-amz-copy-source-if-match": '"ffff"' }, object, names)).toBe("failed");
     expect(evaluatePreconditions({ "x-amz-copy-source-if-none-match": object.etag }, object, names)).toBe("not-modified");
-  });
-});
-
-describe("s3Range", () => {
-  it("parses one range as BOS does, and refuses an open range past the end", () => {
-    expect(s3Range("bytes=2-4", 10)).toEqual({ start: 2, end: 4 });
-    expect(s3Range("bytes=-3", 10)).toEqual({ start: 7, end: 9 });
-    expect(s3Range("bytes=8-", 10)).toEqual({ start: 8, end: 9 });
-    expect(s3Range("bytes=10-", 10)).toBe("unsatisfiable");
-    expect(s3Range("bytes=10-12", 10)).toBe("unsatisfiable");
-    expect(s3Range("bytes=4-2", 10)).toBeNull();
-    expect(s3Range(undefined, 10)).toBeNull();
   });
 });

@@ -5,9 +5,7 @@
  * requests.
  */
 import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
-import { pipeline } from "node:stream/promises";
-import { InvalidRange } from "@/lib/domain/errors";
-import { parseRange } from "@/lib/object-api/serve-object";
+import { sendStoredObject } from "@/lib/http/stored-object-body";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
 import type { S3Context } from "./context";
 import { userMetaToS3 } from "./metadata";
@@ -92,17 +90,6 @@ export function responseOverrides(ctx: S3Context): Record<string, string> {
   return overrides;
 }
 
-/**
- * One `bytes=` range, as BOS parses it, except that an open range starting past the end
- * (`bytes=5000-` of a 1,000-byte object) is unsatisfiable (416), as RFC 7233 and S3 say; BOS's
- * parser serves the whole object for it.
- */
-export function s3Range(header: string | undefined, size: number): ReturnType<typeof parseRange> {
-  const range = parseRange(header, size);
-  const open = header?.trim().match(/^bytes=(\d+)-$/);
-  return range === null && open && Number(open[1]) >= size ? "unsatisfiable" : range;
-}
-
 export async function serveS3Object(ctx: S3Context, object: ObjectRecord): Promise<void> {
   const { req, res } = ctx;
   const overrides = responseOverrides(ctx);
@@ -114,23 +101,6 @@ export async function serveS3Object(ctx: S3Context, object: ObjectRecord): Promi
     res.end();
     return;
   }
-  const range = s3Range(req.headers.range, object.size);
-  if (range === "unsatisfiable") throw new InvalidRange(req.headers.range ?? "", object.size);
-  const { start, end } = range ?? { start: 0, end: object.size - 1 };
-  const length = end - start + 1;
   Object.assign(headers, overrides);
-  if (range) headers["content-range"] = `bytes ${start}-${end}/${object.size}`;
-  headers["content-length"] = length;
-  if (req.method === "HEAD" || length === 0) {
-    res.writeHead(range ? 206 : 200, headers);
-    res.end();
-    return;
-  }
-  const content = await ctx.objects.read(object, start, end);
-  res.writeHead(range ? 206 : 200, headers);
-  if (Buffer.isBuffer(content)) {
-    res.end(content);
-    return;
-  }
-  await pipeline(content, res).catch(() => res.destroy());
+  await sendStoredObject(req, res, ctx.objects, object, headers);
 }
