@@ -72,7 +72,4 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
 }
 
 /** The app built on first use when nobody created one (test processes, scripts), from the environment. */
-setDefaultAppFactory(() => {
-  const app = createApp(env());
-  return app;
-});
+setDefaultAppFactory(() => createApp(env()));
