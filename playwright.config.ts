@@ -3,9 +3,10 @@ import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { EXPECT_TIMEOUT_MS, TEST_TIMEOUT_MS } from "./tests/support/timeouts";
 
-const port = 3210;
+// E2E_PORT lets two checkouts (git worktrees) run their suites side by side.
+const port = Number(process.env.E2E_PORT ?? 3210);
 // A fresh data directory per run: the console starts on an empty, freshly migrated database.
-const dataDir = path.join(os.tmpdir(), "bos-mirror-e2e");
+const dataDir = path.join(os.tmpdir(), `bos-mirror-e2e-${port}`);
 
 export default defineConfig({
   testDir: "e2e",

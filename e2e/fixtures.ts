@@ -6,7 +6,7 @@
 import { test as base, expect, type APIRequestContext } from "@playwright/test";
 
 export const ADMIN = { email: "e2e-admin@example.com", password: "e2e-admin-password-1" };
-export const BASE_URL = "http://127.0.0.1:3210";
+export const BASE_URL = `http://127.0.0.1:${process.env.E2E_PORT ?? 3210}`;
 /** State-changing API calls must come from the console's own origin. */
 const SAME_ORIGIN = { origin: BASE_URL };
 

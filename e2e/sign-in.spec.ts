@@ -1,6 +1,6 @@
 /** The sign-in form itself, sign-out, and the redirect back to where the user was going. */
 import { expect, test } from "@playwright/test";
-import { ADMIN } from "./fixtures";
+import { ADMIN, BASE_URL } from "./fixtures";
 
 test("redirects to sign-in and back, refuses a wrong password, manages a rule, and signs out", async ({ page }) => {
   await page.goto("/buckets");
@@ -33,7 +33,7 @@ test("redirects to sign-in and back, refuses a wrong password, manages a rule, a
 });
 
 test("a forged session cookie is sent to sign-in", async ({ page, context }) => {
-  await context.addCookies([{ name: "bos_session", value: "forged", url: "http://127.0.0.1:3210" }]);
+  await context.addCookies([{ name: "bos_session", value: "forged", url: BASE_URL }]);
   await page.goto("/buckets");
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fbuckets$/);
 });
