@@ -29,9 +29,9 @@ async function main(): Promise<void> {
   if (recovered.temps + recovered.blobs > 0) {
     console.log(`Unfinished writes cleaned up: ${recovered.temps} temporary file(s), ${recovered.blobs} blob(s) without a row removed.`);
   }
-  // Their parts were journaled blobs, just removed: multipart uploads do not survive a restart.
-  const aborted = await services.multipart.recover();
-  if (aborted > 0) console.log(`Multipart uploads in progress aborted by the restart: ${aborted}.`);
+  // Uploads in progress survive a restart; only those past MULTIPART_UPLOAD_MAX_AGE_HOURS go (then hourly).
+  const aborted = await services.multipart.sweep(config.multipartUploadMaxAgeMs);
+  if (aborted > 0) console.log(`Multipart uploads older than ${config.multipartUploadMaxAgeMs / 3_600_000} hours aborted: ${aborted}.`);
   const generated = await ensureRootAccessKey();
   if (generated) {
     console.log(
