@@ -1,28 +1,13 @@
 /** `PUT|GET|DELETE /v1/{bucket}?mirroring`: the bucket's rules in BOS's JSON. */
-import type { IncomingMessage } from "node:http";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { bosMirroringConfigurationSchema, fromBosRule, toBosRule } from "@/lib/mirroring/bos-json";
 import { mirrorRuleSchema, type MirrorRule } from "@/lib/mirroring/rule-schema";
 import { deleteAllRules, listRules, replaceRules } from "@/lib/mirroring/rule-service";
 import { BosError, sendJson } from "./bos-error";
 import type { ObjectApiContext } from "./context";
+import { readJsonBody } from "./json-body";
 
 const MAX_BODY_BYTES = 1024 * 1024;
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BosError("EntityTooLarge", `The configuration is larger than ${MAX_BODY_BYTES} bytes.`);
-    chunks.push(chunk);
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
-  } catch (error) {
-    throw new BosError("MalformedJSON", `The body is not valid JSON: ${(error as Error).message}`);
-  }
-}
 
 export async function getMirroring(ctx: ObjectApiContext, bucket: BucketRecord): Promise<void> {
   const rules = await listRules(bucket.name);
@@ -30,7 +15,7 @@ export async function getMirroring(ctx: ObjectApiContext, bucket: BucketRecord):
 }
 
 export async function putMirroring(ctx: ObjectApiContext, bucket: BucketRecord): Promise<void> {
-  const parsed = bosMirroringConfigurationSchema.safeParse(await readJson(ctx.req));
+  const parsed = bosMirroringConfigurationSchema.safeParse(await readJsonBody(ctx.req, MAX_BODY_BYTES, "The configuration"));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new BosError("InvalidArgument", `${issue.path.join(".") || "body"}: ${issue.message}`);

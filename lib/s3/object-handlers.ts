@@ -38,8 +38,9 @@ export async function getObject(ctx: S3Context, bucket: BucketRecord): Promise<v
   const key = requireKey(ctx.target.key);
   const object = await ctx.objects.find(bucket.id, key);
   if (object) return serveS3Object(ctx, object);
-  // Back-to-origin runs only for GET of a missing object, never for HEAD.
-  if (ctx.req.method !== "GET") throw new NoSuchKey(bucket.name, key);
+  // GetObject and HeadObject of a missing key both go back to origin: S3 clients HEAD before they
+  // download (aws s3 cp, rclone, s3cmd, boto3's download_file), so a HEAD that answered 404 would
+  // hide every key a rule covers from them (README, "S3-compatible API").
   return backToOrigin(ctx, bucket, key);
 }
 
