@@ -75,6 +75,7 @@ async function withRss<T>(task: () => Promise<T>): Promise<{ seconds: number; gr
 const awsHome = mkdtempSync(path.join(work, "aws-"));
 writeFileSync(path.join(awsHome, "config"), "[default]\n");
 const awsEnv: NodeJS.ProcessEnv = {
+  NODE_ENV: process.env.NODE_ENV,
   ...(process.env.PATH ? { PATH: process.env.PATH } : {}),
   HOME: awsHome,
   AWS_ACCESS_KEY_ID: credentials.accessKeyId,
