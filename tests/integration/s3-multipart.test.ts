@@ -14,6 +14,8 @@ import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
@@ -202,6 +204,27 @@ describe("lib-storage Upload (the SDK's multipart with its default checksums)", 
     const result = await upload.done();
     expect(result.ETag).toBe(`"${multipartEtag([md5(bytes.subarray(0, MIN_PART_SIZE)), md5(bytes.subarray(MIN_PART_SIZE))])}"`);
     expect((await bodyOf("lib-storage.bin")).equals(bytes)).toBe(true);
+    // Deleting the object removes each of its blobs.
+    const segments = await db().objectSegment.findMany({ select: { blobName: true } });
+    expect(segments).toHaveLength(2);
+    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "lib-storage.bin" }));
+    for (const { blobName } of segments) expect(existsSync(path.join(env().dataDir, "blobs", blobName.slice(0, 2), blobName))).toBe(false);
+    expect(await db().objectSegment.count()).toBe(0);
+    await expectNothingLeft();
+  });
+});
+
+describe("buckets with uploads in progress", () => {
+  it("deletes the bucket, and its uploads' parts are journaled and removed by the next start", async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: "mp-doomed" }));
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: "mp-doomed", Key: "k" }));
+    await s3.send(new UploadPartCommand({ Bucket: "mp-doomed", Key: "k", UploadId, PartNumber: 1, Body: "part" }));
+    const part = await db().multipartPart.findFirstOrThrow();
+    await s3.send(new DeleteBucketCommand({ Bucket: "mp-doomed" }));
+    expect(await db().multipartUpload.count()).toBe(0);
+    expect((await db().pendingWrite.findMany()).map((entry) => entry.blobName)).toEqual([part.blobName]);
+    expect((await currentApp().objects.recover()).blobs).toBe(1);
+    expect(existsSync(path.join(env().dataDir, "blobs", part.blobName.slice(0, 2), part.blobName))).toBe(false);
     await expectNothingLeft();
   });
 });
