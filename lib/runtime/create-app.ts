@@ -53,7 +53,10 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const engine = new MirrorEngine({ client, objects, findBucket: findBucketRecord, rulesFor: listRulesForBucketId }, {
     bodyTimeoutMs: (options.originTimeouts ?? config.origin).bodyTimeoutMs,
     backgroundQueue: config.backgroundFetch.queue,
-    backgroundPerOrigin: config.backgroundFetch.perOrigin,
+    originConcurrency: config.originProtection.maxConcurrency,
+    originQueue: config.originProtection.maxQueued,
+    breaker: config.originProtection.breaker,
+    negativeCache: config.originProtection.negativeCache,
     ...options.engineLimits,
   });
   let closing: Promise<void> | undefined;
