@@ -8,6 +8,7 @@ import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { env, type AppEnv } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
+import { BucketEmptier } from "@/lib/objects/bucket-emptier";
 import { createHotCaches } from "@/lib/objects/hot-cache";
 import { MultipartService } from "@/lib/objects/multipart-service";
 import { CachedObjectRepository } from "@/lib/objects/object-cache";
@@ -39,6 +40,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const blobs = new DiskBlobStore(config.dataDir);
   const repository = new CachedObjectRepository(new PrismaObjectRepository(() => db), caches.objects);
   const objects = new ObjectService({ repository, blobs, contentCache: caches.content, maxObjectSize: config.maxObjectSize });
+  const emptier = new BucketEmptier(objects);
   const multipart = new MultipartService({ db: () => db, objects, blobs, journal: repository, maxObjectSize: config.maxObjectSize, minPartSize: options.minPartSize });
   const sweep = setInterval(() => {
     multipart.sweep(config.multipartUploadMaxAgeMs).then(
@@ -64,10 +66,15 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     caches,
     objects,
     multipart,
+    emptier,
     engine,
     close: () => {
       clearInterval(sweep);
-      return (closing ??= Promise.all([engine.close(), db.$disconnect()]).then(() => undefined));
+      // Emptying jobs stop first: they still need the database.
+      return (closing ??= emptier
+        .close()
+        .then(() => Promise.all([engine.close(), db.$disconnect()]))
+        .then(() => undefined));
     },
   };
   installApp(app);

@@ -6,6 +6,7 @@
  */
 import type { AppEnv } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { BucketEmptier } from "@/lib/objects/bucket-emptier";
 import type { HotCaches } from "@/lib/objects/hot-cache";
 import type { MultipartService } from "@/lib/objects/multipart-service";
 import type { ObjectService } from "@/lib/objects/object-service";
@@ -17,6 +18,8 @@ export interface App {
   caches: HotCaches;
   objects: ObjectService;
   multipart: MultipartService;
+  /** "Empty bucket" jobs, polled by the console. */
+  emptier: BucketEmptier;
   engine: MirrorEngine;
   close(): Promise<void>;
 }
