@@ -80,6 +80,19 @@ it("does not stand in the way of an import job, which always asks the origin", a
   expect(asked("imported")).toBe(2);
 });
 
+it("spares the origin redirect mode's background fetch of a remembered 404 (the client still gets its 302)", async () => {
+  await bucketWithRules(server.url, "neg-redirect", [{ mode: "redirect", sourceUrl: `http://${origin.host}` }]);
+  const bucket = await db().bucket.findUniqueOrThrow({ where: { name: "neg-redirect" } });
+  const miss = () => server.engine.miss(bucket, "gone", { rawQuery: "", headers: {} }, () => undefined);
+  expect(await miss()).toMatchObject({ kind: "redirect", background: "queued" });
+  await waitFor(() => asked("gone") === 1 && server.engine.backgroundStats.pending === 0, "the background fetch to meet the 404");
+  expect(await miss()).toMatchObject({ kind: "redirect", background: "negative-cached" });
+  const answer = await signedFetch(`${server.url}/v1/neg-redirect/gone`, { redirect: "manual" });
+  expect(answer.status).toBe(302);
+  expect(server.engine.backgroundStats.pending).toBe(0);
+  expect(asked("gone")).toBe(1);
+});
+
 it("stays within its byte budget: the oldest 404s are forgotten first", async () => {
   const keys = Array.from({ length: 40 }, (_, i) => `bounded-${i}`);
   for (const key of keys) expect((await get(key)).status).toBe(404);
