@@ -4,7 +4,7 @@
  * background fetch of redirect mode.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { MirrorLoop, NoSuchKey, UnsafeOriginPath } from "@/lib/domain/errors";
+import { MirrorLoop, NoSuchKey, OriginNotFound, UnsafeOriginPath } from "@/lib/domain/errors";
 import { findMatchingRule } from "@/lib/mirroring/rule-set";
 import { contentMd5Hex, pickStoredHeaders } from "@/lib/objects/object-meta";
 import type { ObjectService } from "@/lib/objects/object-service";
@@ -13,6 +13,7 @@ import { computeOriginAddress, formatOriginTarget, type OriginTarget } from "@/l
 import type { MirrorRule } from "@/lib/mirroring/rule-schema";
 import { BackgroundQueue } from "./background-queue";
 import { MirrorFetch, type MirrorFetchTarget, type OriginSource } from "./mirror-fetch";
+import type { MirrorOutcome, MirrorOutcomeSink, MirrorOutcomeSource } from "./mirror-outcome";
 import { MIRROR_HOP_HEADER, OriginFailure, discardBody, type OriginClient, type OriginResponse } from "./origin-client";
 
 export interface MissRequest {
@@ -59,9 +60,17 @@ export interface EngineDeps {
   objects: ObjectService;
   /** Bucket origins (`bos://name`) are buckets of this deployment. */
   findBucket: (name: string) => Promise<{ id: number } | null>;
-  /** The bucket's rules, in order (the engine applies the one that matches). */
-  rulesFor: (bucketId: number) => Promise<MirrorRule[]>;
+  /** The bucket's rules, in order (the engine applies the one that matches); ids name them in outcome reports. */
+  rulesFor: (bucketId: number) => Promise<IdentifiedRule[]>;
+  /** Hears of every outcome: activity counters, recent events, metrics, logs. */
+  outcomes: MirrorOutcomeSink;
 }
+
+/** A rule with the id its outcomes are counted under (absent for a rule that was never stored). */
+export type IdentifiedRule = MirrorRule & { id?: number };
+type OutcomeBucket = { id: number; name: string };
+/** A rule as the outcome report names it (FetchObject has none). */
+type OutcomeRule = { id?: number } | null;
 
 export class MirrorEngine {
   private readonly flights = new Map<string, MirrorFetch>();
@@ -94,13 +103,17 @@ export class MirrorEngine {
       if (address.refusal) throw new UnsafeOriginPath(address.refusal);
       // Past the queue's capacity this fetches nothing (counted in backgroundStats): the client has its redirect.
       const background = this.fetchInBackground(bucket, key, rule, request, onBackgroundError);
+      this.report(bucket, key, rule, "get", { outcome: "redirected", status: null, reason: null, originUrl: formatOriginTarget(address.primary), bytes: 0, durationMs: 0 });
       return { kind: "redirect", target: address.primary, background };
     }
     return { kind: "fetch", flight: this.fetch(bucket, key, rule, request), storageClass: rule.storageClass };
   }
 
-  /** The running fetch of this object, or a new one. Throws UnsafeOriginPath before any request. */
-  fetch(bucket: { id: number }, key: string, rule: MirrorRule, request: MissRequest): MirrorFetch {
+  /**
+   * The running fetch of this object, or a new one. Throws UnsafeOriginPath before any request.
+   * A new fetch's outcome is reported once, under `source` (who started it).
+   */
+  fetch(bucket: OutcomeBucket, key: string, rule: IdentifiedRule, request: MissRequest, source: MirrorOutcomeSource = "get"): MirrorFetch {
     const flightKey = `${bucket.id}\0${key}`;
     const running = this.flights.get(flightKey);
     if (running && !running.settled) return running;
@@ -117,6 +130,7 @@ export class MirrorEngine {
       targets: targets.map((target) => this.target(target, headers)),
     });
     this.flights.set(flightKey, flight);
+    this.reportWhenDone(bucket, key, rule, source, flight);
     void flight.done
       .catch(() => undefined)
       .finally(() => {
@@ -130,7 +144,7 @@ export class MirrorEngine {
    * running per origin. Past the queue nothing is fetched (the client has its redirect anyway)
    * and the drop is counted, so a flood of distinct keys cannot exhaust sockets or descriptors.
    */
-  fetchInBackground(bucket: { id: number }, key: string, rule: MirrorRule, request: MissRequest, onError: (error: Error) => void): BackgroundOutcome {
+  fetchInBackground(bucket: OutcomeBucket, key: string, rule: IdentifiedRule, request: MissRequest, onError: (error: Error) => void): BackgroundOutcome {
     const flightKey = `${bucket.id}\0${key}`;
     const running = this.flights.get(flightKey);
     if ((running && !running.settled) || this.background.has(flightKey)) return "already-fetching";
@@ -140,7 +154,7 @@ export class MirrorEngine {
     return this.background.submit(flightKey, origin, async () => {
       // It may have been stored (or be fetching for a live GET) while it waited.
       if (await this.objects.find(bucket.id, key)) return;
-      await this.fetch(bucket, key, rule, request).done.catch(onError);
+      await this.fetch(bucket, key, rule, request, "background").done.catch(onError);
     });
   }
 
@@ -151,6 +165,42 @@ export class MirrorEngine {
   /** Redirect mode's background work, for tests, logs and metrics. */
   get backgroundStats(): { running: number; queued: number; dropped: number } {
     return this.background.stats();
+  }
+
+  private reportWhenDone(bucket: OutcomeBucket, key: string, rule: OutcomeRule, source: MirrorOutcomeSource, flight: MirrorFetch): void {
+    const started = performance.now();
+    const took = () => performance.now() - started;
+    flight.done.then(
+      (stored) =>
+        this.report(bucket, key, rule, source, {
+          outcome: "pulled",
+          status: flight.originStatus,
+          // null: a client's write or delete of the key won, and the origin's copy was not stored.
+          reason: stored ? null : "a client wrote or deleted the key meanwhile; the origin's copy was not stored",
+          originUrl: flight.originUrl,
+          bytes: stored ? stored.size : 0,
+          durationMs: took(),
+        }),
+      (error: Error) =>
+        this.report(bucket, key, rule, source, {
+          outcome: error instanceof OriginNotFound ? "missing" : "failed",
+          status: flight.originStatus,
+          reason: error instanceof OriginNotFound ? null : error instanceof OriginFailure ? error.detail : error.message,
+          originUrl: flight.originUrl,
+          bytes: flight.receivedBytes,
+          durationMs: took(),
+        }),
+    );
+  }
+
+  private report(
+    bucket: OutcomeBucket,
+    key: string,
+    rule: OutcomeRule,
+    source: MirrorOutcomeSource,
+    result: Pick<MirrorOutcome, "outcome" | "status" | "reason" | "originUrl" | "bytes" | "durationMs">,
+  ): void {
+    this.deps.outcomes.record({ bucketId: bucket.id, bucketName: bucket.name, ruleId: rule?.id ?? null, key, source, at: new Date(), ...result });
   }
 
   private target(target: OriginTarget, headers: Map<string, string>): MirrorFetchTarget {
@@ -167,7 +217,7 @@ export class MirrorEngine {
     }
     if (response.status !== 200) {
       discardBody(response.body);
-      throw new OriginFailure("network", `${response.url} answered HTTP ${response.status}`);
+      throw new OriginFailure("network", `${response.url} answered HTTP ${response.status}`, undefined, response.status);
     }
     const length = headerValue(response.headers, "content-length");
     const md5 = declaredMd5(response.headers);
@@ -176,6 +226,7 @@ export class MirrorEngine {
       throw new OriginFailure("digest", `${response.url} sent a malformed Content-MD5 header`);
     }
     return {
+      status: response.status,
       sourceUrl: response.url,
       declaredSize: length !== undefined && /^\d+$/.test(length) ? Number(length) : null,
       expectedMd5: md5,

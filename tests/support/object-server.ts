@@ -6,6 +6,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ensureRootAccessKey } from "@/lib/auth/access-key-service";
 import { createHttpServer, type HttpServerOptions } from "@/lib/http/create-http-server";
+import { createMetricsEndpoint } from "@/lib/http/metrics-endpoint";
 import { createObjectApi } from "@/lib/object-api/object-api";
 import type { MirrorEngine, EngineLimits } from "@/lib/origin/mirror-engine";
 import type { OriginLookup } from "@/lib/origin/checked-connect";
@@ -57,7 +58,9 @@ export async function startObjectServer(
   const api = createObjectApi(app, objectHost);
   const s3 = createS3Api(app, { objectHost, region: env().s3Region });
   // The app's own server settings (timeouts included) and dispatch order (S3, then BOS), without Next.
+  const metrics = createMetricsEndpoint(app.telemetry.metrics, app.config.metrics.token, app.telemetry);
   const server: Server = createHttpServer((req, res) => {
+    if (metrics.handle(req, res)) return;
     if (s3.handle(req, res)) return;
     if (!api.handle(req, res)) res.writeHead(418).end("not an object API request");
   }, http);
