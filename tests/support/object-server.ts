@@ -20,6 +20,8 @@ export interface TestObjectServer {
   url: string;
   engine: MirrorEngine;
   stop: () => Promise<void>;
+  /** Closes the app as a shutdown does (what the activity recorder holds is written). */
+  close: () => Promise<void>;
 }
 
 export const TEST_TIMEOUTS = { connectTimeoutMs: 2_000, headersTimeoutMs: 1_000, bodyIdleTimeoutMs: 1_000, bodyTimeoutMs: 3_000 };
@@ -30,6 +32,8 @@ export interface TestServerOptions extends HttpServerOptions {
   originLookup?: OriginLookup;
   /** Instead of TEST_MAX_OBJECT_SIZE (tests of large objects). */
   maxObjectSize?: number;
+  /** How often back-to-origin activity is written (a long one shows that closing writes it). */
+  activityFlushMs?: number;
 }
 
 let sharedApp: App | undefined;
@@ -38,14 +42,14 @@ let sharedApp: App | undefined;
 export async function startObjectServer(
   objectHost?: string,
   limits: Partial<EngineLimits> = {},
-  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, ...http }: TestServerOptions = {},
+  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, activityFlushMs, ...http }: TestServerOptions = {},
 ): Promise<TestObjectServer> {
   // The app's composition root, with short timeouts and a small size limit for fault tests. A
   // second server in the same file (another OBJECT_HOST) shares the first one's app.
-  const reuse = sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE;
+  const reuse = sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && activityFlushMs === undefined;
   const app = reuse ? sharedApp! : createApp(
     { ...env(), maxObjectSize },
-    { originTimeouts: TEST_TIMEOUTS, engineLimits: { backgroundQueue: 100, backgroundPerOrigin: 4, ...limits }, originLookup },
+    { originTimeouts: TEST_TIMEOUTS, engineLimits: { backgroundQueue: 100, backgroundPerOrigin: 4, ...limits }, originLookup, activityFlushMs },
   );
   // The app's start order: clean up first, which is what makes room on a full disk.
   if (!reuse) {
@@ -69,6 +73,7 @@ export async function startObjectServer(
   return {
     url,
     engine,
+    close: () => app.close(),
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
