@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     const seen = observeRequest(services.telemetry, request, response, "console", null);
     seen.operation = /^\/api(?:[/?]|$)/.test(request.url ?? "") ? "ManagementApi" : "ConsolePage";
     // Sets the client address Next's handlers read, and refuses oversized or malformed requests first.
-    if (!admitToNext(request, response, trustProxy)) return;
+    if (!admitToNext(request, response, { trustProxy, maxObjectSize: config.maxObjectSize })) return;
     handleNext(request, response).catch((error: unknown) => {
       logger.error({ err: error, url: request.url }, "request failed");
       if (!response.headersSent) response.writeHead(500).end("Internal Server Error");

@@ -12,6 +12,8 @@ import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
 import { createLogger, type Logger } from "@/lib/observability/logger";
 import { AppMetrics } from "@/lib/observability/metrics";
 import { fanOut, outcomeLog } from "@/lib/observability/outcome-log";
+import { registerOriginGauges } from "@/lib/observability/origin-gauges";
+import { BucketEmptier } from "@/lib/objects/bucket-emptier";
 import { createHotCaches } from "@/lib/objects/hot-cache";
 import { MultipartService } from "@/lib/objects/multipart-service";
 import { CachedObjectRepository } from "@/lib/objects/object-cache";
@@ -61,6 +63,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const blobs = new DiskBlobStore(config.dataDir);
   const repository = new CachedObjectRepository(new PrismaObjectRepository(() => db), caches.objects);
   const objects = new ObjectService({ repository, blobs, contentCache: caches.content, maxObjectSize: config.maxObjectSize });
+  const emptier = new BucketEmptier(objects);
   const multipart = new MultipartService({ db: () => db, objects, blobs, journal: repository, maxObjectSize: config.maxObjectSize, minPartSize: options.minPartSize });
   const sweep = setInterval(() => {
     multipart.sweep(config.multipartUploadMaxAgeMs).then(
@@ -73,9 +76,13 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const engine = new MirrorEngine({ client, objects, findBucket: findBucketRecord, rulesFor: listRulesForBucketId, outcomes }, {
     bodyTimeoutMs: (options.originTimeouts ?? config.origin).bodyTimeoutMs,
     backgroundQueue: config.backgroundFetch.queue,
-    backgroundPerOrigin: config.backgroundFetch.perOrigin,
+    originConcurrency: config.originProtection.maxConcurrency,
+    originQueue: config.originProtection.maxQueued,
+    breaker: config.originProtection.breaker,
+    negativeCache: config.originProtection.negativeCache,
     ...options.engineLimits,
   });
+  if (metrics) registerOriginGauges(metrics, () => engine.originHealth());
   let closing: Promise<void> | undefined;
   const app: App = {
     config,
@@ -83,14 +90,17 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     caches,
     objects,
     multipart,
+    emptier,
     engine,
     activity,
     telemetry: { logger, metrics },
     close: () => {
       clearInterval(sweep);
-      // The engine first (its last outcomes reach the recorder), then what the recorder holds, then the database.
-      return (closing ??= engine
+      // Emptying jobs stop first: they still need the database. Then the engine (its last outcomes
+      // reach the recorder), what the recorder holds, the database, and the log's last lines.
+      return (closing ??= emptier
         .close()
+        .then(() => engine.close())
         .then(() => activity.close())
         .then(() => db.$disconnect())
         .finally(() => new Promise<void>((resolve) => logger.flush(() => resolve()))));

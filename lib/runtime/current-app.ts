@@ -7,6 +7,7 @@
 import type { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import type { AppEnv } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { BucketEmptier } from "@/lib/objects/bucket-emptier";
 import type { HotCaches } from "@/lib/objects/hot-cache";
 import type { MultipartService } from "@/lib/objects/multipart-service";
 import type { ObjectService } from "@/lib/objects/object-service";
@@ -20,6 +21,8 @@ export interface App {
   caches: HotCaches;
   objects: ObjectService;
   multipart: MultipartService;
+  /** "Empty bucket" jobs, polled by the console. */
+  emptier: BucketEmptier;
   engine: MirrorEngine;
   /** Back-to-origin outcomes, counted and kept (lib/activity/). */
   activity: ActivityRecorder;

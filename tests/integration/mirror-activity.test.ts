@@ -11,7 +11,7 @@ import type { BucketActivity, MirrorEventsPage } from "@/lib/activity/activity-q
 import { db } from "@/lib/db/client";
 import { currentApp } from "@/lib/runtime/current-app";
 import { RecordingOrigin } from "../support/recording-origin";
-import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { TEST_TIMEOUTS, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { callRoute } from "../support/route-client";
 import { signedFetch } from "../support/signed-fetch";
 import { waitFor } from "../support/wait";
@@ -47,7 +47,7 @@ beforeAll(async () => {
   await expect(get("files/corrupt.bin")).rejects.toThrow();
   expect(await get("moved.bin")).toBe(302);
   await get("no-rule.bin"); // no rule: not back-to-origin, not counted
-  await waitFor(() => server.engine.activeFetches === 0 && server.engine.backgroundStats.running === 0, "the fetches to settle");
+  await waitFor(() => server.engine.activeFetches === 0 && server.engine.backgroundStats.pending === 0, "the fetches to settle");
 });
 afterAll(async () => {
   await server.stop();
@@ -214,6 +214,22 @@ describe("GET /metrics", () => {
     expect(text).toMatch(/bosmirror_http_request_duration_seconds_bucket\{le="\+Inf",protocol="bos",operation="GetObject"\} [1-9]/);
     expect(text).toContain("# TYPE bosmirror_http_request_duration_seconds histogram");
     expect(text).toContain("bosmirror_process_resident_memory_bytes");
+  });
+
+  it("reads the origin gauges from the origin gate at the scrape", async () => {
+    // A server of its own whose origin requests may wait long for headers.
+    const patient = await startObjectServer(undefined, {}, { originTimeouts: { ...TEST_TIMEOUTS, headersTimeoutMs: 60_000 } });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    origin.on("/files/held.bin", (_req, res) => void held.then(() => res.writeHead(200, { "content-length": body.length }).end(body)));
+    const pending = signedFetch(`${patient.url}/v1/activity/files/held.bin`).then((response) => response.arrayBuffer());
+    await waitFor(() => origin.requestsFor("/files/held.bin").length === 1, "the origin request");
+    const text = await (await fetch(`${patient.url}/metrics`)).text();
+    expect(text).toContain(`bosmirror_origin_inflight{origin="${origin.host}"} 1`);
+    expect(text).toContain(`bosmirror_origin_circuit_open{origin="${origin.host}"} 0`);
+    release();
+    expect((await pending).byteLength).toBe(body.length);
+    await patient.stop();
   });
 
   it("leaves a signed request for a bucket named metrics to the object API", async () => {
