@@ -9,6 +9,7 @@ import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Choice, Fieldset, inputClass } from "@/components/ui/field";
+import { ApiRequestError } from "@/lib/api/api-client";
 import { useAccessKeys } from "@/lib/auth/access-key-queries";
 import { type LinkSignature, type PresignedLink } from "@/lib/object-browser/object-browser-schema";
 import { usePresignLink } from "@/lib/object-browser/object-queries";
@@ -137,7 +138,7 @@ function PresignForm({ bucket, objectKey, onClose }: { bucket: string; objectKey
       </Fieldset>
       {presign.error && (
         <p role="alert" className="rounded bg-red-50 p-2 text-red-700">
-          {presign.error.message}
+          {presign.error instanceof ApiRequestError && presign.error.fieldErrors ? Object.values(presign.error.fieldErrors).flat().join(" ") : presign.error.message}
         </p>
       )}
       <div className="flex justify-end gap-2">
