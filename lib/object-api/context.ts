@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuditContext } from "@/lib/audit/audit-log";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
+import type { RequestTelemetry } from "@/lib/http/request-telemetry";
 import type { MultipartService } from "@/lib/objects/multipart-service";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
@@ -11,6 +12,11 @@ export interface ObjectApiDeps {
   objects: ObjectService;
   multipart: MultipartService;
   engine: MirrorEngine;
+}
+
+/** What the dispatcher needs besides: where each request is logged and counted. */
+export interface ObjectApiServices extends ObjectApiDeps {
+  telemetry: RequestTelemetry;
 }
 
 /** Everything a handler needs for one request. */

@@ -41,6 +41,12 @@ export class WriteJournal {
     return entry.id;
   }
 
+  /** Records several blobs at once (one write); returns each blob's entry id by blob name. */
+  async beginMany(blobs: PendingBlob[]): Promise<Map<string, number>> {
+    const entries = await this.db().pendingWrite.createManyAndReturn({ data: blobs, select: { id: true, blobName: true } });
+    return new Map(entries.map((entry) => [entry.blobName, entry.id]));
+  }
+
   /**
    * Inside the transaction that saves or deletes a row: `settled` (the entry of the blob the row
    * now points at) goes, and every `dropped` blob (blobs no row points at any more) is recorded.
