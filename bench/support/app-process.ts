@@ -16,7 +16,8 @@ export async function startApp(port: number, extraEnv: Record<string, string> = 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-bench-"));
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, ...extraEnv },
-    stdio: ["ignore", "pipe", "inherit"],
+    // stdout is not read: a pipe nobody drains makes the app's asynchronous log buffer every line in memory.
+    stdio: ["ignore", "ignore", "inherit"],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
