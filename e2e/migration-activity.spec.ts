@@ -48,7 +48,7 @@ test("the Migration tab charts pulls, bytes and failures, and lists the failures
   await expect(failures).toContainText("http://unresolvable.invalid/b1.txt");
   await page.getByRole("button", { name: "Missing at origin" }).click();
   await expect(page.getByRole("table", { name: /Missing at origin/ })).toContainText("a-missing.txt");
-  await page.screenshot({ path: "playwright-report/migration-tab.png", fullPage: true });
+  await test.info().attach("migration-tab", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 
   await page.getByRole("link", { name: "Configuration Management" }).click();
   const rules = page.getByRole("table", { name: "Mirror back-to-origin rules" });

@@ -62,7 +62,7 @@ export function RecentMirrorEvents({ bucket }: { bucket: string }) {
                   <td className="px-3 py-2 break-all">{event.key}</td>
                   <td className="px-3 py-2">
                     {OUTCOME_LABELS[event.outcome]}
-                    {event.status !== null && ` (HTTP ${event.status})`}
+                    {event.status !== null && event.outcome !== "missing" && ` (HTTP ${event.status})`}
                     {event.outcome === "pulled" && `, ${formatBytes(event.bytes)}`}
                     <span className="block text-xs text-slate-500">
                       {event.source === "get" ? "GET miss" : event.source} · {event.durationMs} ms
