@@ -197,6 +197,13 @@ try {
       "≥ 0.95",
       met(telemetry.ratio >= 0.95),
     ],
+    [
+      "hit GET 4 KiB, app CPU per request, logging+metrics off / on",
+      `${telemetry.cpuOff.toFixed(0)} / ${telemetry.cpuOn.toFixed(0)} µs`,
+      telemetry.cpuRatio.toFixed(3),
+      "≥ 0.95",
+      met(telemetry.cpuRatio >= 0.95),
+    ],
     ["hit GET 1 MiB, throughput, ours / nginx", `${(oursMedium.bytesPerSecond / 1e9).toFixed(2)} / ${(nginxMedium.bytesPerSecond / 1e9).toFixed(2)} GB/s`, mediumRatio.toFixed(2), "≥ 0.6", met(mediumRatio >= 0.6)],
     [
       "mirror miss 64 MiB, time to last byte, ours / nginx proxy_store miss",

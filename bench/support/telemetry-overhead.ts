@@ -2,11 +2,14 @@
  * What logging and metrics cost the hit path: the same production app twice, one with an access
  * line per request (LOG_LEVEL=info, stdout to a file) and metrics, one with neither
  * (LOG_LEVEL=silent, METRICS_ENABLED=false), serving the same 4 KiB object to wrk in alternating
- * rounds. Medians of `rounds` runs of each.
+ * rounds. Medians of `rounds` runs of each. Besides requests per second, the app's CPU time per
+ * request (all its threads, from /proc): on a busy machine req/s swings with everyone else's
+ * load, while CPU per request stays the cost of one request, so its ratio is the steadier figure.
  */
 import { statSync } from "node:fs";
 import { signedFetch } from "@/lib/auth/signed-fetch";
 import { startApp, type AppProcess } from "./app-process";
+import { cpuSince, cpuSnapshot } from "./proc-cpu";
 import { wrk } from "./wrk";
 
 export interface TelemetryOverhead {
@@ -14,6 +17,11 @@ export interface TelemetryOverhead {
   off: number;
   /** on / off: 1.00 means logging and metrics cost nothing measurable. */
   ratio: number;
+  /** The app's CPU per request, in µs, with and without. */
+  cpuOn: number;
+  cpuOff: number;
+  /** off / on CPU per request: the throughput ratio a CPU-bound hit path would see. */
+  cpuRatio: number;
   logBytesPerRequest: number;
 }
 
@@ -44,18 +52,27 @@ export async function measureTelemetryOverhead(ports: [number, number], body: Bu
     // Warm-up (JIT, caches), then alternating rounds so both see the same machine load.
     wrk(url(on), 1);
     wrk(url(off), 1);
-    const results = { on: [] as number[], off: [] as number[] };
+    const results = { on: [] as number[], off: [] as number[], cpuOn: [] as number[], cpuOff: [] as number[] };
     const logBefore = statSync(on.logFile).size;
     let requestsOn = 0;
-    for (let round = 0; round < rounds; round++) {
-      const measured = wrk(url(on), seconds).requestsPerSecond;
-      results.on.push(measured);
-      requestsOn += measured * seconds;
-      results.off.push(wrk(url(off), seconds).requestsPerSecond);
+    /** One wrk round: requests per second, and the app's CPU µs per request. */
+    const round = (app: AppProcess) => {
+      const before = cpuSnapshot(app.child.pid!);
+      const { requestsPerSecond } = wrk(url(app), seconds);
+      return { requestsPerSecond, cpu: (cpuSince(app.child.pid!, before).all * 1000) / (requestsPerSecond * seconds) };
+    };
+    for (let i = 0; i < rounds; i++) {
+      const withTelemetry = round(on);
+      results.on.push(withTelemetry.requestsPerSecond);
+      results.cpuOn.push(withTelemetry.cpu);
+      requestsOn += withTelemetry.requestsPerSecond * seconds;
+      const without = round(off);
+      results.off.push(without.requestsPerSecond);
+      results.cpuOff.push(without.cpu);
     }
     const logBytesPerRequest = (statSync(on.logFile).size - logBefore) / requestsOn;
-    const [medianOn, medianOff] = [median(results.on), median(results.off)];
-    return { on: medianOn, off: medianOff, ratio: medianOn / medianOff, logBytesPerRequest };
+    const [medianOn, medianOff, cpuOn, cpuOff] = [median(results.on), median(results.off), median(results.cpuOn), median(results.cpuOff)];
+    return { on: medianOn, off: medianOff, ratio: medianOn / medianOff, cpuOn, cpuOff, cpuRatio: cpuOff / cpuOn, logBytesPerRequest };
   } finally {
     await Promise.all([on.stop(), off.stop()]);
   }
