@@ -10,10 +10,12 @@ import { Spinner } from "@/components/ui/spinner";
 import { formatBytes } from "@/lib/activity/activity-format";
 import { useBucketActivity } from "@/lib/activity/activity-queries";
 import type { RuleActivity } from "@/lib/activity/activity-query";
+import { useOriginsHealth } from "@/lib/mirroring/origin-health-queries";
 import { useDeleteRule, useRules } from "@/lib/mirroring/rule-queries";
 import type { StoredMirrorRule } from "@/lib/mirroring/rule-schema";
 import { addRuleBlocker, describeCondition, ruleLabel } from "@/lib/mirroring/rule-set";
 import { MAX_RULES_PER_BUCKET } from "@/lib/mirroring/limits";
+import { OriginHealthNote } from "./origin-health-note";
 import { MODE_LABELS, formatCondition, formatOrigin, formatStorageClass } from "./rule-format";
 import { TestKeyBox } from "./test-key-box";
 
@@ -110,6 +112,7 @@ function RuleActivityCell({ activity }: { activity: RuleActivity | undefined }) 
 function RuleTable({ bucket, rules, onDelete }: { bucket: string; rules: StoredMirrorRule[]; onDelete: (rule: StoredMirrorRule) => void }) {
   const activity = useBucketActivity(bucket, "90d");
   const byRule = new Map(activity.data?.rules.map((rule) => [rule.ruleId, rule]));
+  const health = useOriginsHealth(bucket).data;
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-sm">
@@ -138,8 +141,14 @@ function RuleTable({ bucket, rules, onDelete }: { bucket: string; rules: StoredM
                 <td className="px-3 py-2">#{rule.id}</td>
                 <td className="px-3 py-2">{MODE_LABELS[rule.mode]}</td>
                 <td className="px-3 py-2">{formatCondition(rule)}</td>
-                <td className="px-3 py-2 break-all">{formatOrigin(rule.origin)}</td>
-                <td className="px-3 py-2 break-all">{formatOrigin(rule.backupOrigin)}</td>
+                <td className="px-3 py-2 break-all">
+                  {formatOrigin(rule.origin)}
+                  <OriginHealthNote origin={rule.origin} health={health} />
+                </td>
+                <td className="px-3 py-2 break-all">
+                  {formatOrigin(rule.backupOrigin)}
+                  <OriginHealthNote origin={rule.backupOrigin} health={health} />
+                </td>
                 <td className="px-3 py-2">{formatStorageClass(rule.storageClass)}</td>
                 <td className="px-3 py-2">
                   <RuleActivityCell activity={byRule.get(rule.id)} />
