@@ -3,6 +3,7 @@
  * that does not resolve) show as charts, as the same figures in a table, and as recent failures
  * with their reason and origin URL; the rules list counts beside each rule.
  */
+import { expectNoAxeViolations } from "./axe";
 import { expect, test } from "./fixtures";
 
 const SAME_ORIGIN = { origin: `http://127.0.0.1:${process.env.E2E_PORT ?? 3210}` };
@@ -48,6 +49,7 @@ test("the Migration tab charts pulls, bytes and failures, and lists the failures
   await expect(failures).toContainText("http://unresolvable.invalid/b1.txt");
   await page.getByRole("button", { name: "Missing at origin" }).click();
   await expect(page.getByRole("table", { name: /Missing at origin/ })).toContainText("a-missing.txt");
+  await expectNoAxeViolations(page, test.info(), "Migration tab with activity");
   await test.info().attach("migration-tab", { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
 
   await page.getByRole("link", { name: "Configuration Management" }).click();
@@ -62,4 +64,5 @@ test("a bucket with no pulls yet says so on its Migration tab", async ({ page, a
   await expect(page.getByText("No back-to-origin activity in the last 24 hours.")).toBeVisible();
   await expect(page.getByText("No failures recorded: every origin that was asked answered.")).toBeVisible();
   await expect(page.getByRole("img")).toHaveCount(0);
+  await expectNoAxeViolations(page, test.info(), "Migration tab, empty");
 });

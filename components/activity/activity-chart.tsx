@@ -36,7 +36,8 @@ export function ActivityChart({ title, summary, points, series, kind, formatTick
             <XAxis dataKey="start" tickFormatter={formatTick} minTickGap={24} fontSize={12} />
             <YAxis allowDecimals={false} tickFormatter={(value: number) => formatValue(value)} width={64} fontSize={12} />
             <Tooltip labelFormatter={(label) => formatTick(String(label))} formatter={(value) => formatValue(Number(value))} />
-            {series.length > 1 && <Legend />}
+            {/* Legend text in body colour: the series colours are too light for text (WCAG contrast). */}
+            {series.length > 1 && <Legend formatter={(value) => <span className="text-slate-700">{value}</span>} />}
             {series.map((line) =>
               kind === "bar" ? (
                 <Bar key={line.field} dataKey={line.field} name={line.label} fill={line.color} stackId="counts" isAnimationActive={false} />
