@@ -1,8 +1,9 @@
 /**
  * What server.ts does to each request before handing it to Next (the console and /api): what
  * must be settled before Next reads any of it.
- * - It says who the client is, in an internal header that only this server writes (a client's
- *   own copy is deleted first): the socket's peer, or what TRUST_PROXY's proxies forwarded.
+ * - It says who the client is, and whether it came over HTTPS, in internal headers that only this
+ *   server writes (a client's own copies are deleted first): the socket's peer and protocol, or
+ *   what TRUST_PROXY's proxies forwarded.
  * - It refuses a body declared larger than the API ever reads (413) before any of it is read:
  *   1 MiB of JSON, or for the console's object upload MAX_OBJECT_SIZE. The app has no server
  *   actions, so this holds for every path.
@@ -13,7 +14,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { API_ERROR_STATUS, type ApiErrorBody, type ApiErrorCode } from "@/lib/api/api-error";
 import { MAX_JSON_BODY_BYTES, isObjectUpload } from "@/lib/api/body-limit";
-import { CLIENT_ADDRESS_HEADER, clientAddress, type TrustProxy } from "./client-address";
+import { CLIENT_ADDRESS_HEADER, CLIENT_PROTOCOL_HEADER, clientAddress, clientProtocol, type TrustProxy } from "./client-address";
 import { bodyLeftUnread } from "./unread-body";
 
 /** The path of a request target, in origin form (`/a?b`) or absolute form (`http://h/a?b`), still encoded. */
@@ -49,6 +50,8 @@ export interface AdmissionLimits {
 export function admitToNext(req: IncomingMessage, res: ServerResponse, { trustProxy, maxObjectSize }: AdmissionLimits): boolean {
   delete req.headers[CLIENT_ADDRESS_HEADER];
   req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustProxy);
+  const encrypted = "encrypted" in req.socket && req.socket.encrypted === true;
+  req.headers[CLIENT_PROTOCOL_HEADER] = clientProtocol(encrypted, req.socket.remoteAddress, req.headers["x-forwarded-proto"], trustProxy);
 
   const path = rawPath(req.url ?? "/");
   const declared = req.headers["content-length"];
