@@ -5,7 +5,7 @@
  * and then delete it; every page and dialog state passes axe-core; usable at 390 px.
  */
 import { request as playwrightRequest, type APIRequestContext, type Page } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
+import { expectNoAxeViolations } from "./axe";
 import { BASE_URL, expect, test } from "./fixtures";
 
 const SAME_ORIGIN = { origin: BASE_URL };
@@ -25,10 +25,8 @@ async function removeBucket(request: APIRequestContext, bucket: string) {
   if (keys.length > 0) await request.post(`/api/buckets/${bucket}/objects/delete`, { data: { keys }, headers: SAME_ORIGIN });
 }
 
-async function expectNoAxeViolations(page: Page, state: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  expect(results.violations.map((violation) => `${state}: ${violation.id} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`)).toEqual([]);
-}
+/** The shared WCAG 2.2 AA scan (e2e/axe.ts), for the running test. */
+const expectAxeClean = (page: Page, state: string) => expectNoAxeViolations(page, test.info(), state);
 
 test("browse folders, upload with progress, download, delete several, copy a presigned link", async ({ page, api }) => {
   // A long walk through the whole tab, with six accessibility scans: three times the usual ceiling.
@@ -47,7 +45,7 @@ test("browse folders, upload with progress, download, delete several, copy a pre
   await expect(table.getByRole("link", { name: "docs/ (folder)" })).toBeVisible();
   await expect(table.getByRole("cell", { name: "top.txt", exact: true })).toBeVisible();
   await expect(table.getByRole("row", { name: /top\.txt/ })).toContainText("Uploaded");
-  await expectNoAxeViolations(page, "objects page");
+  await expectAxeClean(page, "objects page");
 
   // Into the folder by keyboard, and out again by the breadcrumbs.
   await table.getByRole("link", { name: "docs/ (folder)" }).focus();
@@ -96,7 +94,7 @@ test("browse folders, upload with progress, download, delete several, copy a pre
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
   await expect(table.getByRole("cell", { name: "big file.bin", exact: true })).toBeVisible();
   await expect(table.getByRole("row", { name: /notes 笔记\.txt/ })).toContainText("text/plain");
-  await expectNoAxeViolations(page, "after uploads");
+  await expectAxeClean(page, "after uploads");
 
   // Download keeps the name and the bytes.
   const downloadStarted = page.waitForEvent("download");
@@ -111,12 +109,12 @@ test("browse folders, upload with progress, download, delete several, copy a pre
   const linkDialog = page.getByRole("dialog", { name: "Copy a link to this object" });
   await expect(linkDialog).toBeVisible();
   await linkDialog.getByLabel("The link works for").selectOption({ label: "1 day" });
-  await expectNoAxeViolations(page, "presign dialog");
+  await expectAxeClean(page, "presign dialog");
   await linkDialog.getByRole("button", { name: "Create link" }).click();
   const linkField = linkDialog.getByLabel(/Presigned link/);
   await expect(linkField).toHaveValue(new RegExp(`^${BASE_URL}/v1/${bucket}/docs/readme\\.txt\\?authorization=`));
   await expect(linkDialog).toContainText("until");
-  await expectNoAxeViolations(page, "presigned link shown");
+  await expectAxeClean(page, "presigned link shown");
   const anonymous = await playwrightRequest.newContext();
   const fetched = await anonymous.get(await linkField.inputValue());
   expect(fetched.status()).toBe(200);
@@ -134,7 +132,7 @@ test("browse folders, upload with progress, download, delete several, copy a pre
   const confirm = page.getByRole("dialog", { name: "Delete 2 objects?" });
   await expect(confirm).toContainText("docs/readme.txt");
   await expect(confirm.getByRole("button", { name: "Cancel" })).toBeFocused();
-  await expectNoAxeViolations(page, "delete dialog");
+  await expectAxeClean(page, "delete dialog");
   await confirm.getByRole("button", { name: "Delete 2 objects" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Deleted 2 object(s)" })).toBeVisible();
   await expect(table.getByRole("cell", { name: "readme.txt", exact: true })).toHaveCount(0);
@@ -164,12 +162,12 @@ test("empty a bucket of many objects with a typed confirmation, then delete it",
   await expect(confirm).toBeDisabled();
   await dialog.getByLabel("Type the bucket name to confirm").fill(bucket.slice(0, -1));
   await expect(confirm).toBeDisabled();
-  await expectNoAxeViolations(page, "empty dialog");
+  await expectAxeClean(page, "empty dialog");
   await dialog.getByLabel("Type the bucket name to confirm").fill(bucket);
   await confirm.click();
   await expect(dialog.getByRole("status")).toHaveText(`The bucket is empty: ${count} object(s) deleted.`);
   await expect(dialog.getByRole("progressbar")).toBeVisible();
-  await expectNoAxeViolations(page, "empty result");
+  await expectAxeClean(page, "empty result");
   await dialog.getByRole("button", { name: "Close" }).click();
 
   await expect(deleteButton).toBeEnabled();
@@ -192,6 +190,6 @@ test("at 390 px the objects table scrolls inside its own box, not the page", asy
   const box = await table.evaluate((element) => ({ scroll: element.scrollWidth, client: element.clientWidth }));
   expect(box.scroll).toBeGreaterThan(box.client);
   await expect(page.getByRole("button", { name: "Upload files" })).toBeInViewport();
-  await expectNoAxeViolations(page, "objects page at 390 px");
+  await expectAxeClean(page, "objects page at 390 px");
   await removeBucket(page.context().request, bucket);
 });
