@@ -99,7 +99,7 @@ export function ObjectTable({ bucket, listing, folderPrefix, selected, onSelect,
                 <td className="max-w-72 min-w-48 px-3 py-2">
                   <Source object={object} />
                 </td>
-                <td className="px-3 py-2 font-mono text-xs">{object.etag}</td>
+                <td className="max-w-36 min-w-32 px-3 py-2 font-mono text-xs break-all">{object.etag}</td>
                 <td className="px-3 py-2">
                   <div className="flex gap-3 whitespace-nowrap">
                     <a href={downloadUrl(bucket, object.key)} download className="text-sm font-medium text-brand-700 hover:underline" aria-label={`Download ${name}`}>
