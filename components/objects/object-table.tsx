@@ -85,7 +85,8 @@ export function ObjectTable({ bucket, listing, folderPrefix, selected, onSelect,
             </tr>
           ))}
           {objects.map((object) => {
-            const name = nameIn(folderPrefix, object.key);
+            // A key equal to the folder's own prefix ("a/" inside a/) has no name of its own here.
+            const name = nameIn(folderPrefix, object.key) || `${object.key} (the folder's own object)`;
             return (
               <tr key={object.key} className="border-t border-slate-100 align-top">
                 <td className="px-3 py-2">
