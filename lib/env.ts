@@ -26,6 +26,19 @@ const envSchema = z.object({
     .startsWith("file:", "only SQLite (a file: URL) is supported by this build")
     .optional(),
   ORIGIN_ALLOWLIST: csv,
+  // Where object bytes live: files under DATA_DIR, or an S3-compatible bucket (BLOB_S3_*).
+  BLOB_STORE: z.enum(["disk", "s3"]).default("disk"),
+  BLOB_S3_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: "use an http:// or https:// URL, like http://127.0.0.1:7480" })
+    .optional(),
+  // S3's bucket naming rules (3-63 lowercase letters, digits, dots and hyphens).
+  BLOB_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "use 3-63 lowercase letters, digits, dots and hyphens")
+    .optional(),
+  BLOB_S3_ACCESS_KEY: z.string().min(1).max(256).optional(),
+  BLOB_S3_SECRET_KEY: z.string().min(1).max(256).optional(),
+  BLOB_S3_REGION: z.string().regex(/^[a-z0-9-]{1,64}$/, "use lowercase letters, digits and hyphens, like us-east-1").default("us-east-1"),
   OBJECT_HOST: z.string().min(1).optional(),
   // The region S3 clients sign for (SigV4's credential scope) and GetBucketLocation reports.
   // Multipart uploads not completed or aborted within this many hours are aborted (their parts removed).
@@ -62,6 +75,11 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(12, "use at least 12 characters").max(256).optional(),
 });
 
+/** Where object bytes live (lib/storage). */
+export type BlobStoreConfig =
+  | { kind: "disk" }
+  | { kind: "s3"; endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
+
 export interface AppEnv {
   nodeEnv: "development" | "production" | "test";
   port: number;
@@ -71,6 +89,7 @@ export interface AppEnv {
   databaseUrl: string;
   /** Absolute path of the SQLite database file. */
   databaseFile: string;
+  blobStore: BlobStoreConfig;
   originAllowlist: string[];
   objectHost: string | undefined;
   /** S3_REGION: what SigV4 signatures must be scoped to. */
@@ -101,6 +120,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
   if ((raw.ADMIN_EMAIL === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
     throw new Error("Invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither");
   }
+  const blobStore = blobStoreConfig(raw);
   const dataDir = path.resolve(raw.DATA_DIR);
   const databaseFile = raw.DATABASE_URL
     ? path.resolve(raw.DATABASE_URL.slice("file:".length))
@@ -111,6 +131,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
     dataDir,
     databaseUrl: `file:${databaseFile}`,
     databaseFile,
+    blobStore,
     originAllowlist: raw.ORIGIN_ALLOWLIST,
     objectHost: raw.OBJECT_HOST?.toLowerCase(),
     s3Region: raw.S3_REGION,
@@ -128,6 +149,26 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
     cacheBytes: { metadata: raw.METADATA_CACHE_BYTES, content: raw.CONTENT_CACHE_BYTES },
     rootAccessKey: raw.ROOT_ACCESS_KEY && raw.ROOT_SECRET_KEY ? { accessKeyId: raw.ROOT_ACCESS_KEY, secretKey: raw.ROOT_SECRET_KEY } : null,
     admin: raw.ADMIN_EMAIL && raw.ADMIN_PASSWORD ? { email: raw.ADMIN_EMAIL.toLowerCase(), password: raw.ADMIN_PASSWORD } : null,
+  };
+}
+
+function blobStoreConfig(raw: z.infer<typeof envSchema>): BlobStoreConfig {
+  const s3Settings = [
+    ["BLOB_S3_ENDPOINT", raw.BLOB_S3_ENDPOINT],
+    ["BLOB_S3_BUCKET", raw.BLOB_S3_BUCKET],
+    ["BLOB_S3_ACCESS_KEY", raw.BLOB_S3_ACCESS_KEY],
+    ["BLOB_S3_SECRET_KEY", raw.BLOB_S3_SECRET_KEY],
+  ] as const;
+  if (raw.BLOB_STORE === "disk") return { kind: "disk" };
+  const missing = s3Settings.filter(([, value]) => value === undefined).map(([name]) => name);
+  if (missing.length > 0) throw new Error(`Invalid configuration:\n  BLOB_STORE=s3 needs ${missing.join(", ")}`);
+  return {
+    kind: "s3",
+    endpoint: raw.BLOB_S3_ENDPOINT!,
+    bucket: raw.BLOB_S3_BUCKET!,
+    region: raw.BLOB_S3_REGION,
+    accessKeyId: raw.BLOB_S3_ACCESS_KEY!,
+    secretAccessKey: raw.BLOB_S3_SECRET_KEY!,
   };
 }
 

@@ -6,7 +6,8 @@
 #   eval "$(scripts/start-ceph.sh)"      # starts it (or finds it running) and exports BLOB_S3_*
 #   scripts/stop-ceph.sh                 # stops it and deletes its data
 #
-# Prints the blob store's settings as `export NAME=value` lines on stdout (progress goes to stderr)
+# Prints the blob store's settings as `export NAME=value` lines on stdout (progress goes to stderr;
+# CEPH_CONF lets `ceph` and `radosgw-admin` find the cluster, as the quota test does)
 # and writes the same lines to $CEPH_DIR/env. Idempotent: when the cluster in CEPH_DIR is already
 # up it only prints them again. Its data lives in the OSD's memory, so a cluster that stopped is not
 # restarted: the next start builds a fresh one (about 5-15 s).
@@ -163,6 +164,7 @@ export BLOB_S3_BUCKET=$BUCKET
 export BLOB_S3_ACCESS_KEY=$access_key
 export BLOB_S3_SECRET_KEY=$secret_key
 export BLOB_S3_REGION=$REGION
+export CEPH_CONF=$CONF
 EOF
 log "up in $((SECONDS - started)) s ($(ceph-mon --version | cut -d' ' -f1-3)); data in RAM, logs in $CEPH_DIR/log"
 cat "$CEPH_DIR/env"

@@ -17,7 +17,7 @@ import type { OriginLookup } from "@/lib/origin/checked-connect";
 import { MirrorEngine, type EngineLimits } from "@/lib/origin/mirror-engine";
 import { OriginClient, type OriginTimeouts } from "@/lib/origin/origin-client";
 import { OriginAllowlist } from "@/lib/origin/ssrf-guard";
-import { DiskBlobStore } from "@/lib/storage/disk-blob-store";
+import { createBlobStore } from "./create-blob-store";
 import { installApp, setDefaultAppFactory, type App } from "./current-app";
 
 export interface AppOptions {
@@ -36,7 +36,7 @@ const MULTIPART_SWEEP_INTERVAL_MS = 60 * 60_000;
 export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: config.databaseUrl }) });
   const caches = createHotCaches(config.cacheBytes);
-  const blobs = new DiskBlobStore(config.dataDir);
+  const blobs = createBlobStore(config);
   const repository = new CachedObjectRepository(new PrismaObjectRepository(() => db), caches.objects);
   const objects = new ObjectService({ repository, blobs, contentCache: caches.content, maxObjectSize: config.maxObjectSize });
   const multipart = new MultipartService({ db: () => db, objects, blobs, journal: repository, maxObjectSize: config.maxObjectSize, minPartSize: options.minPartSize });
@@ -64,7 +64,8 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     engine,
     close: () => {
       clearInterval(sweep);
-      return (closing ??= Promise.all([engine.close(), db.$disconnect()]).then(() => undefined));
+      closing ??= Promise.all([engine.close(), db.$disconnect()]).then(() => blobs.close());
+      return closing;
     },
   };
   installApp(app);
