@@ -38,6 +38,8 @@ const envSchema = z.object({
     .optional(),
   BLOB_S3_ACCESS_KEY: z.string().min(1).max(256).optional(),
   BLOB_S3_SECRET_KEY: z.string().min(1).max(256).optional(),
+  // Part size of uploads to the store (S3 allows 5 MiB to 5 GiB); larger parts, fewer requests.
+  BLOB_S3_PART_BYTES: z.coerce.number().int().min(5 * 1024 ** 2).max(5 * 1024 ** 3).default(8 * 1024 ** 2),
   BLOB_S3_REGION: z.string().regex(/^[a-z0-9-]{1,64}$/, "use lowercase letters, digits and hyphens, like us-east-1").default("us-east-1"),
   OBJECT_HOST: z.string().min(1).optional(),
   // The region S3 clients sign for (SigV4's credential scope) and GetBucketLocation reports.
@@ -78,7 +80,7 @@ const envSchema = z.object({
 /** Where object bytes live (lib/storage). */
 export type BlobStoreConfig =
   | { kind: "disk" }
-  | { kind: "s3"; endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string };
+  | { kind: "s3"; endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; partBytes: number };
 
 export interface AppEnv {
   nodeEnv: "development" | "production" | "test";
@@ -169,6 +171,7 @@ function blobStoreConfig(raw: z.infer<typeof envSchema>): BlobStoreConfig {
     region: raw.BLOB_S3_REGION,
     accessKeyId: raw.BLOB_S3_ACCESS_KEY!,
     secretAccessKey: raw.BLOB_S3_SECRET_KEY!,
+    partBytes: raw.BLOB_S3_PART_BYTES,
   };
 }
 

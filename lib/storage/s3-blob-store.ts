@@ -42,13 +42,14 @@ export interface S3BlobStoreOptions {
   secretAccessKey: string;
   /** The local data directory: back-to-origin spool files and the space reserve. */
   dataDir: string;
-  /** The largest object: parts grow past 8 MiB when 10,000 of them would not hold it. */
+  /** Bytes per uploaded part (5 MiB or more). */
+  partBytes: number;
+  /** The largest object: parts grow when 10,000 of them would not hold it. */
   maxObjectSize: number;
 }
 
 /** S3's limit on parts per upload. */
 const MAX_PARTS = 10_000;
-const MIN_PART_SIZE = 8 * 1024 * 1024;
 /** Parts of one write uploading at once. */
 const PART_CONCURRENCY = 2;
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -86,7 +87,7 @@ export class S3BlobStore implements BlobStore {
         requestTimeout: REQUEST_TIMEOUT_MS,
       },
     });
-    const partSize = Math.max(MIN_PART_SIZE, Math.ceil(options.maxObjectSize / MAX_PARTS / 1024 ** 2) * 1024 ** 2);
+    const partSize = Math.max(options.partBytes, Math.ceil(options.maxObjectSize / MAX_PARTS / 1024 ** 2) * 1024 ** 2);
     this.target = { client: this.client, bucket: this.bucket, partSize, concurrency: PART_CONCURRENCY };
     this.spools = new TempDir(path.join(options.dataDir, "tmp"));
     this.reserve = new SpaceReserve(options.dataDir);

@@ -23,9 +23,10 @@ afterAll(async () => {
 });
 
 it("leaves no row, no stray temporary file and no orphan blob after kill -9 mid-fetch", async () => {
-  // Past the S3 store's first 8 MiB part, so there it leaves an incomplete multipart upload too.
-  const size = 24 * 1024 * 1024;
-  const sentFirst = 12 * 1024 * 1024;
+  // Past the S3 store's first part (5 MiB here), so there it leaves an incomplete multipart upload too.
+  const size = 8 * 1024 * 1024;
+  const sentFirst = 6 * 1024 * 1024;
+  const serverEnv = { BLOB_S3_PART_BYTES: String(5 * 1024 * 1024) };
   let fetching = true;
   origin.on("/big.bin", (_req, res) => {
     res.writeHead(200, { "content-length": size });
@@ -35,7 +36,7 @@ it("leaves no row, no stray temporary file and no orphan blob after kill -9 mid-
   // On disk a temporary file; on S3 the incomplete upload and the fetch's local spool file.
   const leftByTheFetch = usesS3BlobStore() ? 2 : 1;
 
-  server = await startServerProcess();
+  server = await startServerProcess(serverEnv);
   let base = server.url;
   await bucketWithRules(base, "crash", [{ sourceUrl: `http://${origin.host}` }]);
   const response = await signedFetch(`${base}/v1/crash/big.bin`);
@@ -65,7 +66,7 @@ it("leaves no row, no stray temporary file and no orphan blob after kill -9 mid-
   });
 
   fetching = false;
-  server = await startServerProcess();
+  server = await startServerProcess(serverEnv);
   base = server.url;
   expect(await unfinishedWrites()).toEqual([]);
   expect(await db().pendingWrite.count()).toBe(0);
