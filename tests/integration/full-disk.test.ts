@@ -50,7 +50,7 @@ function fillDisk(): number {
 }
 
 const removeFillers = () => readdirSync(mountDir).filter((name) => name.startsWith("filler-")).forEach((name) => rmSync(path.join(mountDir, name)));
-const blobFiles = async () => (await Promise.all(BLOB_NAME_PREFIXES.map((prefix) => storedBlobs().listNames(prefix)))).flat();
+const blobFiles = async () => (await Promise.all(BLOB_NAME_PREFIXES.map((prefix) => storedBlobs(mountDir).listNames(prefix)))).flat();
 const tempFiles = () => readdirSync(path.join(mountDir, "tmp"));
 function rowCount(): number {
   const database = new Database(path.join(mountDir, "app.db"), { readonly: true });

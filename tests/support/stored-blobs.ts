@@ -6,10 +6,15 @@ import { env } from "@/lib/env";
 import { createBlobStore } from "@/lib/runtime/create-blob-store";
 import type { BlobStore } from "@/lib/storage/blob-store";
 
-let store: BlobStore | undefined;
+const stores = new Map<string, BlobStore>();
 
-export function storedBlobs(): BlobStore {
-  store ??= createBlobStore(env());
+/** The store of the test file's configuration, or of a server run on another data directory. */
+export function storedBlobs(dataDir = env().dataDir): BlobStore {
+  let store = stores.get(dataDir);
+  if (!store) {
+    store = createBlobStore({ ...env(), dataDir });
+    stores.set(dataDir, store);
+  }
   return store;
 }
 
