@@ -27,6 +27,21 @@ const envSchema = z.object({
     .startsWith("file:", "only SQLite (a file: URL) is supported by this build")
     .optional(),
   ORIGIN_ALLOWLIST: csv,
+  // Where object bytes live: files under DATA_DIR, or an S3-compatible bucket (BLOB_S3_*).
+  BLOB_STORE: z.enum(["disk", "s3"]).default("disk"),
+  BLOB_S3_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: "use an http:// or https:// URL, like http://127.0.0.1:7480" })
+    .optional(),
+  // S3's bucket naming rules (3-63 lowercase letters, digits, dots and hyphens).
+  BLOB_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "use 3-63 lowercase letters, digits, dots and hyphens")
+    .optional(),
+  BLOB_S3_ACCESS_KEY: z.string().min(1).max(256).optional(),
+  BLOB_S3_SECRET_KEY: z.string().min(1).max(256).optional(),
+  // Part size of uploads to the store (S3 allows 5 MiB to 5 GiB); larger parts, fewer requests.
+  BLOB_S3_PART_BYTES: z.coerce.number().int().min(5 * 1024 ** 2).max(5 * 1024 ** 3).default(8 * 1024 ** 2),
+  BLOB_S3_REGION: z.string().regex(/^[a-z0-9-]{1,64}$/, "use lowercase letters, digits and hyphens, like us-east-1").default("us-east-1"),
   OBJECT_HOST: z.string().min(1).optional(),
   // The region S3 clients sign for (SigV4's credential scope) and GetBucketLocation reports.
   // Multipart uploads not completed or aborted within this many hours are aborted (their parts removed).
@@ -82,6 +97,11 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(12, "use at least 12 characters").max(256).optional(),
 });
 
+/** Where object bytes live (lib/storage). */
+export type BlobStoreConfig =
+  | { kind: "disk" }
+  | { kind: "s3"; endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; partBytes: number };
+
 export interface AppEnv {
   nodeEnv: "development" | "production" | "test";
   port: number;
@@ -91,6 +111,7 @@ export interface AppEnv {
   databaseUrl: string;
   /** Absolute path of the SQLite database file. */
   databaseFile: string;
+  blobStore: BlobStoreConfig;
   originAllowlist: string[];
   objectHost: string | undefined;
   /** S3_REGION: what SigV4 signatures must be scoped to. */
@@ -130,6 +151,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
   if ((raw.ADMIN_EMAIL === undefined) !== (raw.ADMIN_PASSWORD === undefined)) {
     throw new Error("Invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither");
   }
+  const blobStore = blobStoreConfig(raw);
   const dataDir = path.resolve(raw.DATA_DIR);
   const databaseFile = raw.DATABASE_URL
     ? path.resolve(raw.DATABASE_URL.slice("file:".length))
@@ -140,6 +162,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
     dataDir,
     databaseUrl: `file:${databaseFile}`,
     databaseFile,
+    blobStore,
     originAllowlist: raw.ORIGIN_ALLOWLIST,
     objectHost: raw.OBJECT_HOST?.toLowerCase(),
     s3Region: raw.S3_REGION,
@@ -165,6 +188,27 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
     admin: raw.ADMIN_EMAIL && raw.ADMIN_PASSWORD ? { email: raw.ADMIN_EMAIL.toLowerCase(), password: raw.ADMIN_PASSWORD } : null,
     logLevel: raw.LOG_LEVEL,
     metrics: { enabled: raw.METRICS_ENABLED === "true", token: raw.METRICS_TOKEN },
+  };
+}
+
+function blobStoreConfig(raw: z.infer<typeof envSchema>): BlobStoreConfig {
+  const s3Settings = [
+    ["BLOB_S3_ENDPOINT", raw.BLOB_S3_ENDPOINT],
+    ["BLOB_S3_BUCKET", raw.BLOB_S3_BUCKET],
+    ["BLOB_S3_ACCESS_KEY", raw.BLOB_S3_ACCESS_KEY],
+    ["BLOB_S3_SECRET_KEY", raw.BLOB_S3_SECRET_KEY],
+  ] as const;
+  if (raw.BLOB_STORE === "disk") return { kind: "disk" };
+  const missing = s3Settings.filter(([, value]) => value === undefined).map(([name]) => name);
+  if (missing.length > 0) throw new Error(`Invalid configuration:\n  BLOB_STORE=s3 needs ${missing.join(", ")}`);
+  return {
+    kind: "s3",
+    endpoint: raw.BLOB_S3_ENDPOINT!,
+    bucket: raw.BLOB_S3_BUCKET!,
+    region: raw.BLOB_S3_REGION,
+    accessKeyId: raw.BLOB_S3_ACCESS_KEY!,
+    secretAccessKey: raw.BLOB_S3_SECRET_KEY!,
+    partBytes: raw.BLOB_S3_PART_BYTES,
   };
 }
 

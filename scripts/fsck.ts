@@ -15,7 +15,7 @@ import { env } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { checkConsistency, type CheckReport } from "@/lib/objects/consistency-check";
 import { PrismaObjectRepository } from "@/lib/objects/object-repository";
-import { DiskBlobStore } from "@/lib/storage/disk-blob-store";
+import { createBlobStore } from "@/lib/runtime/create-blob-store";
 
 const repair = process.argv.includes("--repair");
 const staleMinutes = Number(process.argv.find((arg) => arg.startsWith("--stale-temp-minutes="))?.split("=")[1] ?? 60);
@@ -40,11 +40,12 @@ function print(report: CheckReport, seconds: number): void {
 const config = env();
 await applyMigrations();
 const db = new PrismaClient({ adapter: sqliteAdapter({ url: config.databaseUrl }) });
+const blobs = createBlobStore(config);
 try {
   const repository = new PrismaObjectRepository(() => db);
   const started = performance.now();
   const report = await checkConsistency(
-    { blobs: new DiskBlobStore(config.dataDir), rows: repository, journal: repository },
+    { blobs, rows: repository, journal: repository },
     {
       repair,
       staleTempMs: staleMinutes * 60_000,
@@ -60,4 +61,5 @@ try {
   process.exitCode = problems > 0 && !repair ? 1 : 0;
 } finally {
   await db.$disconnect();
+  await blobs.close();
 }

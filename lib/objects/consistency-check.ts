@@ -64,6 +64,27 @@ export interface CheckReport {
 export const BLOB_NAME_PREFIXES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 const ROW_PAGE = 5_000;
+/**
+ * Prefix listings requested ahead of the one being checked. A remote store (S3) answers a listing
+ * in tens of milliseconds however short it is; eight in flight make 256 of them take ~2 s, not ~13.
+ */
+const LISTING_LOOKAHEAD = 8;
+
+/** The listing of prefix `index`, with the next few already requested. */
+function listingsAhead(blobs: CheckedBlobs): (index: number) => Promise<string[]> {
+  const requested = new Map<number, Promise<string[]>>();
+  return (index) => {
+    for (let next = index; next < Math.min(index + LISTING_LOOKAHEAD, BLOB_NAME_PREFIXES.length); next++) {
+      if (requested.has(next)) continue;
+      const listing = blobs.listNames(BLOB_NAME_PREFIXES[next]!);
+      listing.catch(() => undefined); // awaited in turn; a failure ahead must not go unhandled meanwhile
+      requested.set(next, listing);
+    }
+    const listing = requested.get(index)!;
+    requested.delete(index);
+    return listing;
+  };
+}
 
 export async function checkConsistency(
   deps: { blobs: CheckedBlobs; rows: CheckedRows; journal: CheckedJournal },
@@ -82,8 +103,9 @@ export async function checkConsistency(
     repaired: options.repair,
   };
 
-  for (const prefix of BLOB_NAME_PREFIXES) {
-    const files = new Set(await blobs.listNames(prefix));
+  const listing = listingsAhead(blobs);
+  for (const [index, prefix] of BLOB_NAME_PREFIXES.entries()) {
+    const files = new Set(await listing(index));
     report.blobsChecked += files.size;
     const matched = new Set<string>();
     let after = "";
@@ -105,6 +127,8 @@ export async function checkConsistency(
       if (matched.has(name)) continue;
       // In this order: a commit removes the journal entry and points the row at the blob at once.
       if ((await journal.isPending(name)) || (await rows.isReferenced(name))) continue;
+      // A delete since the listing removed the row and then the blob: nothing is wrong.
+      if (!(await blobs.has(name))) continue;
       if (options.repair) await blobs.remove(name);
       report.blobsWithoutRow.push(name);
     }

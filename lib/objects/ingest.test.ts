@@ -9,6 +9,7 @@ function memoryWriter(options: { failAfter?: number; gate?: () => Promise<void> 
   const chunks: Buffer[] = [];
   let appends = 0;
   const writer: BlobWriter = {
+    name: "memory",
     async append(batch) {
       await options.gate?.();
       appends += 1;

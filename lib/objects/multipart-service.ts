@@ -120,19 +120,19 @@ export class MultipartService {
    */
   async uploadPart(upload: MultipartUploadRecord, partNumber: number, body: AsyncIterable<Buffer>, expected: IngestExpectation, late: LateAttributes = {}): Promise<PartRecord> {
     if (expected.size !== null && expected.size > this.deps.maxObjectSize) throw new EntityTooLarge(this.deps.maxObjectSize, "The part");
-    const { db, blobs, journal, objects } = this.deps;
-    const ingest = await objects.beginIngest(undefined, { sizeHint: expected.size });
+    const { db, journal, objects } = this.deps;
+    const ingest = await objects.beginIngest(upload, undefined, { sizeHint: expected.size });
     try {
       for await (const chunk of body) await ingest.append(chunk);
       const { size, md5 } = await ingest.finish(expected);
       const checksums = late.checksums?.() ?? {};
       const owner = { bucketId: upload.bucketId, key: upload.key };
-      const blobName = blobs.newBlobName(upload.bucketId, upload.key);
+      const blobName = ingest.writer.name;
       const pending = await journal.beginBlob({ ...owner, blobName });
       let replaced: { blobName: string; pending: number } | null;
       let saved;
       try {
-        await ingest.writer.commit(blobName);
+        await ingest.writer.commit();
         ({ replaced, saved } = await db().$transaction(async (tx) => {
           const parent = await tx.multipartUpload.findFirst({ where: { uploadId: upload.uploadId }, select: { id: true } });
           if (!parent) throw new NoSuchUpload(upload.uploadId);

@@ -10,7 +10,7 @@
  */
 import type { Readable } from "node:stream";
 import { EntityTooLarge } from "@/lib/domain/errors";
-import type { BlobStore } from "@/lib/storage/blob-store";
+import type { BlobStore, WriterOptions } from "@/lib/storage/blob-store";
 import { isStorageFull } from "@/lib/storage/storage-full";
 import { BlobIngest, type IngestExpectation, type IngestOptions } from "./ingest";
 import type { LruCache } from "./lru";
@@ -83,15 +83,24 @@ export class ObjectService {
     return object.segments ? openSegments(this.deps.blobs, object.segments, 0, end) : this.deps.blobs.openRange(object.blobName, 0, end);
   }
 
-  /** A new object's bytes on their way in; the caller finishes, then commits, and always discards it. */
-  async beginIngest(onWritten?: () => void, options?: IngestOptions): Promise<BlobIngest> {
-    return new BlobIngest(await this.deps.blobs.createWriter(), this.deps.maxObjectSize, onWritten, options);
+  /**
+   * A new blob for bucket `bucketId`'s key `key` on its way in; the caller finishes, then commits,
+   * and always discards it. `readBehind`: readers will read the bytes while they arrive.
+   */
+  async beginIngest(
+    target: { bucketId: number; key: string },
+    onWritten?: () => void,
+    options: IngestOptions & Pick<WriterOptions, "readBehind"> = {},
+  ): Promise<BlobIngest> {
+    const { blobs } = this.deps;
+    const writer = await blobs.createWriter(blobs.newBlobName(target.bucketId, target.key), options);
+    return new BlobIngest(writer, this.deps.maxObjectSize, onWritten, options);
   }
 
   /** A client upload: the whole pipeline, then a commit that replaces any previous version. */
   async put(attributes: ObjectAttributes, body: AsyncIterable<Buffer>, expected: IngestExpectation, late: LateAttributes = {}): Promise<ObjectRecord> {
     if (expected.size !== null && expected.size > this.deps.maxObjectSize) throw new EntityTooLarge(this.deps.maxObjectSize);
-    const ingest = await this.beginIngest(undefined, { sizeHint: expected.size });
+    const ingest = await this.beginIngest(attributes, undefined, { sizeHint: expected.size });
     try {
       for await (const chunk of body) await ingest.append(chunk);
       await ingest.finish(expected);
@@ -116,12 +125,12 @@ export class ObjectService {
     if (!miss) this.misses.supersede(attributes.bucketId, attributes.key);
     const { size, md5 } = ingest.verified;
     const { repository } = this.deps;
-    const blobName = this.deps.blobs.newBlobName(attributes.bucketId, attributes.key);
+    const blobName = ingest.writer.name;
     // Journaled before the blob appears under its name: from here on a crash leaves an entry.
     const blob: JournaledBlob = { blobName, pending: await repository.beginBlob({ bucketId: attributes.bucketId, key: attributes.key, blobName }) };
     let saved;
     try {
-      await ingest.writer.commit(blobName);
+      await ingest.writer.commit();
       saved = await repository.save(
         { ...attributes, checksums: attributes.checksums ?? {}, size, etag: md5, blobName },
         { pending: blob.pending, onlyIfAbsent: miss && (() => !miss.superseded) },

@@ -165,11 +165,12 @@ export class MirrorFetch {
       throw new OriginFailure("too-large", `the object is ${source.declaredSize} bytes, more than the ${maxSize}-byte limit`);
     }
     const ingest = await this.objects.beginIngest(
+      this.input,
       () => {
         this.trimWindow();
         this.notify();
       },
-      { sizeHint: source.declaredSize },
+      { sizeHint: source.declaredSize, readBehind: true },
     );
     this.ingest = ingest;
     this.resolveHead(source);

@@ -23,7 +23,7 @@ import type { OriginLookup } from "@/lib/origin/checked-connect";
 import { MirrorEngine, type EngineLimits } from "@/lib/origin/mirror-engine";
 import { OriginClient, type OriginTimeouts } from "@/lib/origin/origin-client";
 import { OriginAllowlist } from "@/lib/origin/ssrf-guard";
-import { DiskBlobStore } from "@/lib/storage/disk-blob-store";
+import { createBlobStore } from "./create-blob-store";
 import { installApp, setDefaultAppFactory, type App } from "./current-app";
 
 export interface AppOptions {
@@ -60,7 +60,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     logger.error({ err: error }, "a back-to-origin outcome could not be recorded"),
   );
   const caches = createHotCaches(config.cacheBytes);
-  const blobs = new DiskBlobStore(config.dataDir);
+  const blobs = createBlobStore(config);
   const repository = new CachedObjectRepository(new PrismaObjectRepository(() => db), caches.objects);
   const objects = new ObjectService({ repository, blobs, contentCache: caches.content, maxObjectSize: config.maxObjectSize });
   const emptier = new BucketEmptier(objects);
@@ -97,12 +97,14 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     close: () => {
       clearInterval(sweep);
       // Emptying jobs stop first: they still need the database. Then the engine (its last outcomes
-      // reach the recorder), what the recorder holds, the database, and the log's last lines.
+      // reach the recorder), what the recorder holds, the database, the blob store's connections,
+      // and the log's last lines.
       return (closing ??= emptier
         .close()
         .then(() => engine.close())
         .then(() => activity.close())
         .then(() => db.$disconnect())
+        .then(() => blobs.close())
         .finally(() => new Promise<void>((resolve) => logger.flush(() => resolve()))));
     },
   };

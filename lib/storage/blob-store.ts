@@ -1,23 +1,42 @@
 /**
  * Where object bytes live. The object service is the only user; nothing outside lib/storage sees
- * a file path, a file handle or a temporary directory. A blob is written once through a
- * BlobWriter, becomes visible under a name only when committed, and is never modified afterwards
- * (replacing an object writes a new blob), so a name always stands for the same bytes.
- * `DiskBlobStore` is the first implementation; an S3-compatible one can follow.
+ * a file path, a file handle, a temporary directory or a store's own API. A blob is written once
+ * through a BlobWriter, becomes visible under its name only when committed, and is never modified
+ * afterwards (replacing an object writes a new blob), so a name always stands for the same bytes.
+ * Implementations: `DiskBlobStore` (files under DATA_DIR) and `S3BlobStore` (an S3-compatible
+ * bucket, such as Ceph's radosgw).
  */
 import type { Readable } from "node:stream";
 
 export interface BlobWriter {
+  /** The name the blob is visible under once committed (chosen when the write began). */
+  readonly name: string;
   /** Appends `chunks` after everything written so far. */
   append(chunks: Buffer[]): Promise<void>;
-  /** Up to `length` bytes from `offset` of what was appended (readers that fell behind a live write). */
+  /**
+   * Up to `length` bytes from `offset` of what was appended (readers that fell behind a live
+   * write). Only for writers created with `readBehind`.
+   */
   read(offset: number, length: number): Promise<Buffer>;
   /** Makes the bytes durable and visible as blob `name`. `read` keeps working until `close`. */
-  commit(name: string): Promise<void>;
+  commit(): Promise<void>;
   /** Drops the bytes if they were not committed (idempotent), and releases the writer. */
   discard(): Promise<void>;
   /** Releases the writer once no reader needs `read` any more. */
   close(): Promise<void>;
+}
+
+export interface WriterOptions {
+  /** The size the source declared, if any (a store may pick its upload method by it). */
+  sizeHint?: number | null;
+  /** Readers will call `read` while the write is under way (a back-to-origin fetch's followers). */
+  readBehind?: boolean;
+}
+
+/** An unfinished write: a temporary file, or an upload the store has not completed. */
+export interface UnfinishedWrite {
+  name: string;
+  modifiedAt: Date;
 }
 
 export interface BlobStore {
@@ -25,7 +44,8 @@ export interface BlobStore {
   init(): Promise<{ unfinished: number }>;
   /** A fresh, unique name for a new version of bucket `bucketId`'s key `key`. */
   newBlobName(bucketId: number, key: string): string;
-  createWriter(): Promise<BlobWriter>;
+  /** Starts writing blob `name` (from newBlobName); it is not visible before the commit. */
+  createWriter(name: string, options?: WriterOptions): Promise<BlobWriter>;
   /** Bytes `start` to `end` (inclusive) of a committed blob. */
   openRange(name: string, start: number, end: number): Readable;
   /** A whole (small) committed blob. */
@@ -38,10 +58,12 @@ export interface BlobStore {
    */
   listNames(prefix: string): Promise<string[]>;
   has(name: string): Promise<boolean>;
-  /** Temporary files of writes not committed yet (or left by a crash), with their last write. */
-  listUnfinished(): Promise<{ name: string; modifiedAt: Date }[]>;
+  /** Writes not committed yet (or left by a crash), with their last write. */
+  listUnfinished(): Promise<UnfinishedWrite[]>;
   removeUnfinished(name: string): Promise<void>;
-  /** Space held back so that deletes still work on a full disk (see DiskBlobStore). */
+  /** Space held back on the local data disk so that deletes still work when it is full (space-reserve.ts). */
   ensureReserve(): Promise<boolean>;
   releaseReserve(): Promise<boolean>;
+  /** Releases connections (the app is closing). */
+  close(): Promise<void>;
 }

@@ -1,10 +1,18 @@
 /**
- * Whether a failure means the disk (or quota) is full: ENOSPC/EDQUOT from the file system, or
- * SQLite's SQLITE_FULL (result code 13), which reaches us wrapped by Prisma's driver adapter.
- * Both protocols answer it with 507 and a code, not a bare 500.
+ * Whether a failure means the disk (or quota) is full: ENOSPC/EDQUOT from the file system,
+ * SQLite's SQLITE_FULL (result code 13), which reaches us wrapped by Prisma's driver adapter, or an
+ * S3-compatible blob store that is out of space (507) or over its quota (radosgw's 403
+ * QuotaExceeded). Both protocols answer it with 507 and a code, not a bare 500.
  */
 const FILE_SYSTEM_FULL = new Set(["ENOSPC", "EDQUOT"]);
 const SQLITE_FULL = 13;
+const S3_STORE_FULL = new Set(["QuotaExceeded", "InsufficientStorage", "InsufficientCapacity"]);
+
+function isS3StoreFull(value: Record<string, unknown>): boolean {
+  const metadata = value.$metadata as { httpStatusCode?: unknown } | undefined;
+  if (typeof metadata !== "object" || metadata === null) return false;
+  return metadata.httpStatusCode === 507 || (typeof value.name === "string" && S3_STORE_FULL.has(value.name));
+}
 
 function isFullHere(value: Record<string, unknown>): boolean {
   if (typeof value.code === "string" && (FILE_SYSTEM_FULL.has(value.code) || value.code.startsWith("SQLITE_FULL"))) return true;
@@ -20,7 +28,7 @@ export function isStorageFull(error: unknown): boolean {
     if (typeof value !== "object" || value === null || seen.has(value) || seen.size > 16) continue;
     seen.add(value);
     const record = value as Record<string, unknown>;
-    if (isFullHere(record)) return true;
+    if (isFullHere(record) || isS3StoreFull(record)) return true;
     pending.push(record.cause, record.meta, record.driverAdapterError);
   }
   return false;

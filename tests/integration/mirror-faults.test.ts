@@ -1,16 +1,14 @@
 /** The faults of shared/notes/field.md: nothing partial is ever stored, and errors are clear. */
 import { createHash, randomBytes } from "node:crypto";
-import { readdir } from "node:fs/promises";
-import path from "node:path";
 import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { env } from "@/lib/env";
 import { UNREACHABLE_MESSAGE } from "@/lib/origin/origin-client";
 import { RecordingOrigin } from "../support/recording-origin";
 import { TEST_MAX_OBJECT_SIZE, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { waitFor } from "../support/wait";
 import { signedFetch } from "../support/signed-fetch";
+import { unfinishedWrites } from "../support/stored-blobs";
 
 let server: TestObjectServer;
 let origin: RecordingOrigin;
@@ -49,7 +47,7 @@ const settled = () => waitFor(() => server.engine.idle, "the fetch to settle");
 async function expectNothingStored(key: string) {
   await settled();
   expect(await db().storedObject.count({ where: { key } })).toBe(0);
-  expect(await readdir(path.join(env().dataDir, "tmp"))).toEqual([]);
+  expect(await unfinishedWrites()).toEqual([]);
 }
 
 /** Writes part of the body, then lets `end` break the response. */

@@ -1,11 +1,10 @@
 import { createHash } from "node:crypto";
-import { readdir } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { startObjectServer, type TestObjectServer } from "../support/object-server";
+import { storedBlobs, unfinishedWrites } from "../support/stored-blobs";
 import { TEST_CREDENTIALS, signedFetch } from "../support/signed-fetch";
 import { signRequest } from "@/lib/auth/bce-signature";
 
@@ -88,7 +87,7 @@ describe("objects", () => {
   it("checks Content-MD5 and stores nothing on a mismatch", async () => {
     await expectBosError(await put("bad.txt", "abc", { "content-md5": md5("xyz").toString("base64") }), 400, "BadDigest");
     expect(await db().storedObject.count({ where: { key: "bad.txt" } })).toBe(0);
-    expect(await readdir(path.join(env().dataDir, "tmp"))).toEqual([]);
+    expect(await unfinishedWrites()).toEqual([]);
     expect((await put("good.txt", "abc", { "content-md5": md5("abc").toString("base64") })).status).toBe(200);
   });
 
@@ -106,8 +105,8 @@ describe("objects", () => {
     expect(await (await signedFetch(`${base}/v1/objects/replace.txt`)).text()).toBe("second version");
     const after = await db().storedObject.findFirstOrThrow({ where: { key: "replace.txt" } });
     expect(after.blobName).not.toBe(before.blobName);
-    const shard = path.join(env().dataDir, "blobs", before.blobName.slice(0, 2));
-    expect(await readdir(shard)).not.toContain(before.blobName);
+    expect(await storedBlobs().has(before.blobName)).toBe(false);
+    expect(await storedBlobs().has(after.blobName)).toBe(true);
   });
 
   it("serves ranges with 206 and refuses unsatisfiable ones with 416", async () => {
@@ -153,9 +152,11 @@ describe("objects", () => {
     expect(keys).toEqual(expect.arrayContaining(["../x", "a/../../b", "../../etc/passwd", "../../escape"]));
     expect((await rawRequest("GET", "/v1/objects/%2e%2e%2f%2e%2e%2fetc%2fpasswd")).text).toBe("body of %2e%2e/%2e%2e/etc/passwd");
     expect((await rawRequest("GET", "/v1/objects/a/../../b")).text).toBe("body of a/../../b");
-    // Every file stays inside the data directory's blob folder, named by a hash.
-    for (const row of await db().storedObject.findMany()) expect(row.blobName).toMatch(/^[0-9a-f]{64}\.[0-9a-f]{12}$/);
-    expect((await readdir(env().dataDir)).sort()).toEqual(expect.arrayContaining(["blobs", "tmp"]));
+    // Every blob is named by a hash, never by the key, and is where its row says.
+    for (const row of await db().storedObject.findMany()) {
+      expect(row.blobName).toMatch(/^[0-9a-f]{64}\.[0-9a-f]{12}$/);
+      expect(await storedBlobs().has(row.blobName)).toBe(true);
+    }
 
     const nfc = "caf\u00e9.txt";
     const nfd = "cafe\u0301.txt";

@@ -4,8 +4,6 @@
  * REQUEST_IDLE_TIMEOUT_MS is cut off and stores nothing. Here the idle limit is 1 s.
  */
 import { createHash } from "node:crypto";
-import { readdir } from "node:fs/promises";
-import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
@@ -13,6 +11,7 @@ import { createHttpServer } from "@/lib/http/create-http-server";
 import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { RawConnection, signedHead } from "../support/raw-http";
 import { WAIT_TIMEOUT_MS } from "../support/timeouts";
+import { unfinishedWrites } from "../support/stored-blobs";
 import { waitFor } from "../support/wait";
 
 const IDLE_MS = 1_000;
@@ -25,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 const stored = (key: string) => db().storedObject.findFirst({ where: { key, bucket: { name: "uploads" } } });
-const tempFiles = () => readdir(path.join(env().dataDir, "tmp"));
+const tempFiles = unfinishedWrites;
 
 it("has no total time limit on a request, only the idle one", () => {
   const app = createHttpServer(() => undefined);

@@ -1,11 +1,13 @@
 /**
  * Runs before each integration test file: points the app at a private copy of the migrated
- * template database, so files never share state, and disconnects afterwards.
+ * template database (and, with the S3 blob store, a bucket of its own), so files never share
+ * state, and disconnects afterwards.
  */
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, inject } from "vitest";
+import { deleteTestBucket, newTestBucketName } from "./s3-test-bucket";
 import { TEST_CREDENTIALS } from "./signed-fetch";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-test-"));
@@ -17,6 +19,7 @@ process.env.DATABASE_URL = `file:${database}`;
 process.env.ORIGIN_ALLOWLIST ??= "127.0.0.1";
 process.env.ROOT_ACCESS_KEY = TEST_CREDENTIALS.accessKeyId;
 process.env.ROOT_SECRET_KEY = TEST_CREDENTIALS.secretKey;
+if (process.env.BLOB_STORE === "s3") process.env.BLOB_S3_BUCKET = newTestBucketName();
 // The servers' request and back-to-origin lines would bury the test output; the log's own test sets its level.
 process.env.LOG_LEVEL ??= "silent";
 
@@ -27,4 +30,7 @@ afterAll(async () => {
   const { closeCurrentApp } = await import("@/lib/runtime/current-app");
   await closeCurrentApp();
   rmSync(dir, { recursive: true, force: true });
+  const { env } = await import("@/lib/env");
+  const store = env().blobStore;
+  if (store.kind === "s3") await deleteTestBucket(store);
 });
