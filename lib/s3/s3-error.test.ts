@@ -32,11 +32,10 @@ describe("toS3Error", () => {
 
   it("never answers with an empty message, and hides unexpected errors", () => {
     expect(new S3Error("NotImplemented", "x").status).toBe(501);
-    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const internal = toS3Error(new TypeError("secret detail"), "r");
+    const log = vi.fn();
+    const internal = toS3Error(new TypeError("secret detail"), "r", log);
     expect(internal).toMatchObject({ code: "InternalError", status: 500 });
     expect(internal.message).not.toContain("secret");
-    expect(log).toHaveBeenCalledOnce();
-    log.mockRestore();
+    expect(log).toHaveBeenCalledExactlyOnceWith({ requestId: "r", err: expect.objectContaining({ message: "secret detail" }) }, "S3 API error");
   });
 });

@@ -147,7 +147,12 @@ function isCodedError(error: unknown): error is Error & { code: string; status?:
   return typeof code === "string" && /^[A-Z][A-Za-z0-9]+$/.test(code);
 }
 
-export function toS3Error(error: unknown, requestId: string): S3Error {
+/** Where an unexpected error goes (the app's log; tests listen in). */
+export type UnexpectedErrorLog = (fields: { requestId: string; err: unknown }, message: string) => void;
+
+const appLog: UnexpectedErrorLog = (fields, message) => currentApp().telemetry.logger.error(fields, message);
+
+export function toS3Error(error: unknown, requestId: string, logUnexpected: UnexpectedErrorLog = appLog): S3Error {
   if (error instanceof S3Error) return error;
   if (error instanceof DomainError) return fromDomainError(error);
   if ((error as { code?: unknown } | null)?.code === "ECONNRESET") {
@@ -166,6 +171,6 @@ export function toS3Error(error: unknown, requestId: string): S3Error {
     const fields = details && typeof details === "object" ? Object.fromEntries(Object.entries(details).filter(([, value]) => typeof value === "string")) : {};
     return new S3Error(error.code, error.message || error.code, { status: status ?? S3_ERROR_STATUS[error.code as S3ErrorCode] ?? fallback, fields });
   }
-  currentApp().telemetry.logger.error({ requestId, err: error }, "S3 API error");
+  logUnexpected({ requestId, err: error }, "S3 API error");
   return new S3Error("InternalError", "The server failed to handle the request. Quote the request id when reporting it.");
 }

@@ -5,6 +5,7 @@
  * connection and no byte. And what the client is told is the same whether the refused port is
  * open or closed or the name does not resolve, so the 424 cannot scan ports or read DNS.
  */
+import { spyOnLog } from "../support/log-spy";
 import { readFileSync } from "node:fs";
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer, type TLSSocket } from "node:tls";
@@ -128,7 +129,7 @@ describe("what the client is told", () => {
     const closedAllowed = await new RawListener("127.0.0.1").start();
     const closedAllowedPort = closedAllowed.port;
     await closedAllowed.stop();
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const warn = spyOnLog("warn");
 
     const answers = [];
     for (const location of [
@@ -147,7 +148,7 @@ describe("what the client is told", () => {
     expect(withoutId[0]!.body.message).not.toMatch(/127\.0\.0\.2|invalid|loopback|refused|resolve/);
 
     // The reason is in the server log, under each request's id.
-    const logged = (requestId: string) => warn.mock.calls.map((args) => args.join(" ")).find((line) => line.includes(requestId)) ?? "";
+    const logged = (requestId: string) => warn.lines().find((line) => line.includes(requestId)) ?? "";
     expect(logged(answers[0]!.body.requestId)).toMatch(/127\.0\.0\.2 is a loopback address/);
     expect(logged(answers[3]!.body.requestId)).toMatch(/nothing-here\.invalid does not resolve/);
     expect(logged(answers[4]!.body.requestId)).toMatch(/ECONNREFUSED/);

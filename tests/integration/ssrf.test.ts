@@ -5,7 +5,8 @@
  */
 process.env.ORIGIN_ALLOWLIST = "127.0.0.3";
 
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { spyOnLog, type LogSpy } from "../support/log-spy";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as bucketsRoute from "@/app/api/buckets/route";
 import * as rulesRoute from "@/app/api/buckets/[bucket]/mirroring/rules/route";
 import { db } from "@/lib/db/client";
@@ -92,21 +93,21 @@ describe("when the engine connects", () => {
   }
 
   /** A 424 tells the client only UNREACHABLE_MESSAGE; the reason is logged under its request id. */
-  async function expectRefused(response: Response, reason: RegExp, warn: { mock: { calls: unknown[][] } }) {
+  async function expectRefused(response: Response, reason: RegExp, warn: LogSpy) {
     expect(response.status).toBe(424);
     const body = await response.json();
     expect(body.message).toContain(UNREACHABLE_MESSAGE);
-    const logged = warn.mock.calls.map((args) => args.join(" ")).filter((line) => line.includes(body.requestId));
+    const logged = warn.lines().filter((line) => line.includes(body.requestId));
     expect(logged.join("\n")).toMatch(reason);
   }
 
   it("refuses an origin address that is private", async () => {
     await plantRule("planted-ip", internal.host);
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const warn = spyOnLog("warn");
     try {
       await expectRefused(await signedFetch(`${server.url}/v1/planted-ip/secret`), /127\.0\.0\.2 is a loopback address/, warn);
     } finally {
-      warn.mockRestore();
+      warn.restore();
     }
     expect(internal.received).toHaveLength(0);
   });
@@ -117,12 +118,12 @@ describe("when the engine connects", () => {
     everywhere.serve("/secret", "internal data");
     try {
       await plantRule("planted-name", `localhost:${everywhere.host.split(":").pop()}`);
-      const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+      const warn = spyOnLog("warn");
       try {
         const response = await signedFetch(`${server.url}/v1/planted-name/secret`);
         await expectRefused(response, /refused to connect to localhost: (::1|127\.0\.0\.1) is a loopback address/, warn);
       } finally {
-        warn.mockRestore();
+        warn.restore();
       }
       expect(everywhere.received).toHaveLength(0);
     } finally {
