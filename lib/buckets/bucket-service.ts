@@ -77,7 +77,7 @@ export async function deleteBucket(name: string, audit: AuditContext): Promise<v
     if (bucket._count.objects > 0) throw new BucketNotEmpty(name, bucket._count.objects);
     const dependants = await tx.mirrorRule.findMany({
       where: { bucketId: { not: bucket.id } },
-      select: { id: true, origin: true, backupOrigin: true, bucket: { select: { name: true } } },
+      select: { number: true, origin: true, backupOrigin: true, bucket: { select: { name: true } } },
     });
     const user = dependants.find((rule) =>
       [rule.origin, rule.backupOrigin].some((origin) => {
@@ -86,7 +86,7 @@ export async function deleteBucket(name: string, audit: AuditContext): Promise<v
       }),
     );
     if (user) {
-      throw new BucketInUse(name, user.bucket.name, user.id);
+      throw new BucketInUse(name, user.bucket.name, user.number);
     }
     await tx.bucket.delete({ where: { id: bucket.id } });
     const { _count: _counts, id: _id, ...before } = bucket;

@@ -24,9 +24,13 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/**
+ * BOS has no disabled rules: the configuration lists the rules in force, so a BOS client (or BOS
+ * itself) given this JSON does what this bucket does. A PUT replaces every rule, disabled ones too.
+ */
 export async function getMirroring(ctx: ObjectApiContext, bucket: BucketRecord): Promise<void> {
   const rules = await listRules(bucket.name);
-  sendJson(ctx.res, 200, { bucketMirroringConfiguration: rules.map(toBosRule) });
+  sendJson(ctx.res, 200, { bucketMirroringConfiguration: rules.filter((rule) => rule.enabled).map(toBosRule) });
 }
 
 export async function putMirroring(ctx: ObjectApiContext, bucket: BucketRecord): Promise<void> {

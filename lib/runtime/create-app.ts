@@ -16,6 +16,8 @@ import { ObjectService } from "@/lib/objects/object-service";
 import type { OriginLookup } from "@/lib/origin/checked-connect";
 import { MirrorEngine, type EngineLimits } from "@/lib/origin/mirror-engine";
 import { OriginClient, type OriginTimeouts } from "@/lib/origin/origin-client";
+import { OriginProbe } from "@/lib/origin/origin-probe";
+import { ProbeLimiter, type ProbeLimits } from "@/lib/origin/probe-limiter";
 import { OriginAllowlist } from "@/lib/origin/ssrf-guard";
 import { DiskBlobStore } from "@/lib/storage/disk-blob-store";
 import { installApp, setDefaultAppFactory, type App } from "./current-app";
@@ -28,7 +30,12 @@ export interface AppOptions {
   originLookup?: OriginLookup;
   /** Tests lower S3's 5 MiB minimum part size. */
   minPartSize?: number;
+  /** Tests tighten how often "Check the origin now" may run. */
+  probeLimits?: ProbeLimits;
 }
+
+/** "Check the origin now" waits this long at most for each address (the console is waiting). */
+const ORIGIN_PROBE_TIMEOUT_MS = 10_000;
 
 /** How often abandoned multipart uploads are looked for. */
 const MULTIPART_SWEEP_INTERVAL_MS = 60 * 60_000;
@@ -54,6 +61,13 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     backgroundPerOrigin: config.backgroundFetch.perOrigin,
     ...options.engineLimits,
   });
+  const probe = new OriginProbe({
+    client,
+    objects,
+    findBucket: findBucketRecord,
+    timeoutMs: Math.min(ORIGIN_PROBE_TIMEOUT_MS, (options.originTimeouts ?? config.origin).headersTimeoutMs),
+  });
+  const probeLimiter = new ProbeLimiter(options.probeLimits);
   let closing: Promise<void> | undefined;
   const app: App = {
     config,
@@ -62,6 +76,8 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     objects,
     multipart,
     engine,
+    probe,
+    probeLimiter,
     close: () => {
       clearInterval(sweep);
       return (closing ??= Promise.all([engine.close(), db.$disconnect()]).then(() => undefined));

@@ -10,6 +10,8 @@ import type { HotCaches } from "@/lib/objects/hot-cache";
 import type { MultipartService } from "@/lib/objects/multipart-service";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
+import type { OriginProbe } from "@/lib/origin/origin-probe";
+import type { ProbeLimiter } from "@/lib/origin/probe-limiter";
 
 export interface App {
   config: AppEnv;
@@ -18,6 +20,9 @@ export interface App {
   objects: ObjectService;
   multipart: MultipartService;
   engine: MirrorEngine;
+  /** "Check the origin now" (the console), with its rate limit. */
+  probe: OriginProbe;
+  probeLimiter: ProbeLimiter;
   close(): Promise<void>;
 }
 
