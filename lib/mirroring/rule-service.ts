@@ -9,6 +9,7 @@ import { db } from "@/lib/db/client";
 import { InvalidInput, NoSuchBucket, NoSuchRule, RuleConflict, StaleVersion, TooManyRules, type FieldErrors } from "@/lib/domain/errors";
 import { env } from "@/lib/env";
 import { OriginAllowlist, originHostRefusal } from "@/lib/origin/ssrf-guard";
+import { toBosRule, type BosMirrorRule } from "./bos-json";
 import { parseOriginHost } from "./origin-host";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { MAX_RULES_PER_BUCKET } from "./limits";
@@ -246,6 +247,16 @@ export async function replaceRules(bucketName: string, rules: MirrorRule[], audi
     await recordAudit(tx, audit, { action: "rules.replace", bucket: bucketName, before, after: created });
     return created;
   });
+}
+
+/**
+ * The bucket's rules in BOS's JSON (`GET ?mirroring`, the console's export). BOS has no disabled
+ * rules, so the configuration lists the rules in force: BOS (or a BOS client) given it does what
+ * this bucket does. Putting it back replaces every rule, disabled ones too.
+ */
+export async function bosConfigurationOf(bucketName: string): Promise<{ bucketMirroringConfiguration: BosMirrorRule[] }> {
+  const rules = await listRules(bucketName);
+  return { bucketMirroringConfiguration: rules.filter((rule) => rule.enabled).map(toBosRule) };
 }
 
 export async function deleteAllRules(bucketName: string, audit: AuditContext): Promise<void> {
