@@ -160,7 +160,7 @@ function PreviewPeek({ rules, ownId }: { rules: StoredMirrorRule[]; ownId?: numb
   const preview = computeRulePreview(values, defaultSampleKey(values.conditionPrefix, values.conditionSuffix), "", rules, ownId);
   const text = preview.problems.length > 0 ? `${preview.problems.length} problem(s) to fix` : preview.primary ?? preview.refusal ?? "";
   return (
-    <div className="sticky bottom-0 z-10 -mx-4 border-t border-brand-100 bg-brand-50 px-4 py-2 text-xs lg:hidden">
+    <div role="group" aria-label="Preview summary" className="sticky bottom-0 z-10 -mx-4 border-t border-brand-100 bg-brand-50 px-4 py-2 text-xs lg:hidden">
       <p className="font-medium text-slate-800">{preview.redirect ? "Redirects to" : "Fetches from"}</p>
       <p className="font-mono">
         <Breakable text={text} />
