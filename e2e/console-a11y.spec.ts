@@ -21,6 +21,7 @@ base("the sign-in page has no axe violations, empty and with an error", async ({
 });
 
 test("every bucket page and dialog has no axe violations", async ({ page, api }, testInfo) => {
+  test.slow();
   const source = await api.createBucket("a11y-src");
   const bucket = await api.createBucket("a11y");
   await api.createRule(bucket, {
@@ -81,7 +82,7 @@ test("every bucket page and dialog has no axe violations", async ({ page, api },
 
   await page.goto(`/buckets/${bucket}/configuration/mirroring/1/edit`);
   await expect(page.getByRole("heading", { name: "Edit mirror rule #1" })).toBeVisible();
-  await page.getByRole("radio", { name: /^Private bucket of this deployment/ }).check();
+  await page.getByRole("radio", { name: /^Private bucket of this deployment/ }).first().check();
   await expectNoAxeViolations(page, testInfo, "edit form with a bucket origin");
 
   await page.goto(`/buckets/${bucket}/audit`);
@@ -113,6 +114,7 @@ for (const [width, viewport] of [
   ["phone", PHONE],
 ] as const) {
   test(`screenshots of the main pages at ${width} width`, async ({ page, api }, testInfo) => {
+    test.slow();
     await page.setViewportSize(viewport);
     const bucket = await api.createBucket("shots");
     await api.createRule(bucket, {

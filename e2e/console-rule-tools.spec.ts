@@ -7,7 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Locator, Page } from "@playwright/test";
-import { BASE_URL, expect, test } from "./fixtures";
+import { expect, test } from "./fixtures";
 import { startOrigin } from "./origin";
 import { RuleFormPage } from "./rule-form-page";
 
@@ -127,7 +127,7 @@ test("Test a key says a stored key is served from the bucket; Check the origin n
     const bucket = await api.createBucket("stored");
     await api.createRule(bucket, { conditionPrefix: "img", origin: { type: "url", protocol: "http", host: origin.host }, prefixRewrite: { action: "replace", with: "files" } });
     // A public bucket: an anonymous GET mirrors the object, which stores it.
-    expect((await request.patch(`/api/buckets/${bucket}`, { data: { acl: "public-read" }, headers: { origin: BASE_URL } })).status()).toBe(200);
+    await api.setAcl(bucket, "public-read");
     expect((await request.get(`/v1/${bucket}/img/cat.jpg`)).status()).toBe(200);
 
     await page.goto(`/buckets/${bucket}/configuration`);
@@ -173,10 +173,10 @@ test("the preview marks a pasted URL and a forbidden header, and takes the host 
   await expect(form.preview("Headers")).toHaveText("No request headers.");
 });
 
-test("a bucket origin says it is read directly; a public bucket reading a private one is warned about", async ({ page, api, request }) => {
+test("a bucket origin says it is read directly; a public bucket reading a private one is warned about", async ({ page, api }) => {
   const privateSource = await api.createBucket("private-src");
   const bucket = await api.createBucket("public-reader");
-  expect((await request.patch(`/api/buckets/${bucket}`, { data: { acl: "public-read" }, headers: { origin: BASE_URL } })).status()).toBe(200);
+  await api.setAcl(bucket, "public-read");
   const form = new RuleFormPage(page);
   await form.openNew(bucket);
   await form.radio("Private bucket of this deployment").check();

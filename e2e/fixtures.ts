@@ -46,6 +46,11 @@ export class ConsoleApi {
     return response.json();
   }
 
+  async setAcl(bucket: string, acl: "private" | "public-read"): Promise<void> {
+    const response = await this.request.patch(`/api/buckets/${bucket}`, { headers: SAME_ORIGIN, data: { acl } });
+    expect(response.status(), await response.text()).toBe(200);
+  }
+
   async setRuleEnabled(bucket: string, id: number, enabled: boolean): Promise<void> {
     const response = await this.request.patch(`/api/buckets/${bucket}/mirroring/rules/${id}`, { headers: SAME_ORIGIN, data: { enabled } });
     expect(response.status(), await response.text()).toBe(200);

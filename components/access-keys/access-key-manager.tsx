@@ -57,11 +57,11 @@ export function AccessKeyManager() {
           <dl className="grid gap-x-4 gap-y-1 font-mono sm:grid-cols-[max-content_1fr]">
             <dt className="font-sans text-slate-700">Access key</dt>
             <dd className="flex flex-wrap items-center gap-2 [overflow-wrap:anywhere]">
-              {created.accessKeyId} <CopyButton value={created.accessKeyId} label="Copy the access key" />
+              {created.accessKeyId} <CopyButton value={created.accessKeyId} label="Copy the key ID" />
             </dd>
             <dt className="font-sans text-slate-700">Secret key</dt>
             <dd className="flex flex-wrap items-center gap-2 [overflow-wrap:anywhere]">
-              <span aria-label="Secret key">{created.secretKey}</span> <CopyButton value={created.secretKey} label="Copy the secret key" />
+              <span aria-label="Secret key">{created.secretKey}</span> <CopyButton value={created.secretKey} label="Copy the secret" />
             </dd>
           </dl>
           <Button variant="secondary" onClick={() => setCreated(null)}>
