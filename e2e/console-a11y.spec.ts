@@ -79,6 +79,8 @@ test("every bucket page and dialog has no axe violations", async ({ page, api },
   await page.getByRole("button", { name: "Cancel" }).click();
   await expect(page.getByRole("dialog", { name: "Discard your changes?" })).toBeVisible();
   await expectNoAxeViolations(page, testInfo, "discard dialog");
+  await page.getByRole("dialog").getByRole("button", { name: "Discard changes" }).click();
+  await expect(page).toHaveURL(new RegExp(`/buckets/${bucket}/configuration$`));
 
   await page.goto(`/buckets/${bucket}/configuration/mirroring/1/edit`);
   await expect(page.getByRole("heading", { name: "Edit mirror rule #1" })).toBeVisible();
