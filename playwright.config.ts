@@ -43,14 +43,14 @@ export default defineConfig({
     command: `rm -rf ${dataDir} && tsx server.ts`,
     url: `http://127.0.0.1:${port}/buckets`,
     // Matches ADMIN in e2e/fixtures.ts.
-    // ORIGIN_ALLOWLIST: "Check the origin now" specs run a real origin on this loopback address (e2e/origin.ts).
+    // ORIGIN_ALLOWLIST: specs run their origins on loopback (e2e/origin.ts among them).
     env: {
       PORT: String(port),
       DATA_DIR: dataDir,
       NODE_ENV: "production",
       ADMIN_EMAIL: "e2e-admin@example.com",
       ADMIN_PASSWORD: "e2e-admin-password-1",
-      ORIGIN_ALLOWLIST: "127.0.0.7",
+      ORIGIN_ALLOWLIST: "127.0.0.1",
     },
     reuseExistingServer: false,
     timeout: 120_000,

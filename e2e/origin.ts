@@ -1,11 +1,11 @@
 /**
- * A real origin for browser tests, on 127.0.0.7 (the one loopback address the e2e server's
+ * A real origin for browser tests, on 127.0.0.1 (the loopback address the e2e server's
  * ORIGIN_ALLOWLIST names), serving the files a test gives it.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export const E2E_ORIGIN_ADDRESS = "127.0.0.7";
+export const E2E_ORIGIN_ADDRESS = "127.0.0.1";
 
 export async function startOrigin(files: Record<string, { body: string; type: string }>): Promise<{ host: string; stop: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {

@@ -6,6 +6,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { trustProxyProblem } from "./http/client-address";
+import { LOG_LEVELS, type LogLevel } from "./observability/logger";
 
 const csv = z
   .string()
@@ -48,15 +49,34 @@ const envSchema = z.object({
     }),
   // A client request (upload or not) that sends nothing for this long is cut off.
   REQUEST_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
-  // Redirect mode's background fetches: waiting at most this many, running this many per origin.
+  // Redirect mode's background fetches: pending (waiting for a turn at their origin, or running) at most this many.
   BACKGROUND_FETCH_QUEUE: z.coerce.number().int().min(0).default(1_000),
-  BACKGROUND_FETCHES_PER_ORIGIN: z.coerce.number().int().positive().default(4),
+  // Protecting origins. Requests at once per origin host (every kind of pull), and GET misses that
+  // may wait for a turn per origin host (the next gets 503 SlowDown).
+  ORIGIN_MAX_CONCURRENCY: z.coerce.number().int().positive().max(10_000).default(16),
+  ORIGIN_MAX_QUEUED: z.coerce.number().int().min(0).max(1_000_000).default(256),
+  // The circuit breaker per origin host: this many failures within the window open it for ORIGIN_BREAKER_OPEN_MS.
+  ORIGIN_BREAKER_FAILURES: z.coerce.number().int().positive().default(5),
+  ORIGIN_BREAKER_WINDOW_MS: z.coerce.number().int().positive().default(30_000),
+  ORIGIN_BREAKER_OPEN_MS: z.coerce.number().int().positive().default(30_000),
+  // Remembered origin 404s: for this long (0: not at all), in at most this many bytes.
+  NEGATIVE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(10_000),
+  NEGATIVE_CACHE_BYTES: z.coerce.number().int().min(0).default(8 * 1024 ** 2),
   // In-memory caches, in bytes: object metadata rows, and the bytes of small objects.
   METADATA_CACHE_BYTES: z.coerce.number().int().min(0).default(32 * 1024 ** 2),
   CONTENT_CACHE_BYTES: z.coerce.number().int().min(0).default(64 * 1024 ** 2),
   // The first access key (MinIO-style first run): both or neither; generated and printed when absent.
   ROOT_ACCESS_KEY: z.string().regex(/^[A-Za-z0-9]{8,128}$/, "use 8-128 letters and digits").optional(),
   ROOT_SECRET_KEY: z.string().min(16, "use at least 16 characters").max(256).optional(),
+  // Structured logs: the least severe level written (silent writes nothing).
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  // GET /metrics is open without a token; with one it needs Authorization: Bearer <token>.
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, "use 16-256 visible ASCII characters (no spaces)")
+    .optional(),
+  // false: no request metrics are kept and /metrics answers 404.
+  METRICS_ENABLED: z.enum(["true", "false"]).default("true"),
   // The first console user: both or neither; generated and printed when absent.
   ADMIN_EMAIL: z.email("use an email address").optional(),
   ADMIN_PASSWORD: z.string().min(12, "use at least 12 characters").max(256).optional(),
@@ -82,10 +102,19 @@ export interface AppEnv {
   /** TRUST_PROXY as given (parsed by lib/http/client-address.ts). */
   trustProxy: string;
   requestIdleTimeoutMs: number;
-  backgroundFetch: { queue: number; perOrigin: number };
+  backgroundFetch: { queue: number };
+  /** Per origin host: concurrency, queue, circuit breaker; and the negative cache of origin 404s. */
+  originProtection: {
+    maxConcurrency: number;
+    maxQueued: number;
+    breaker: { failureThreshold: number; windowMs: number; openMs: number };
+    negativeCache: { ttlMs: number; maxBytes: number };
+  };
   cacheBytes: { metadata: number; content: number };
   rootAccessKey: { accessKeyId: string; secretKey: string } | null;
   admin: { email: string; password: string } | null;
+  logLevel: LogLevel;
+  metrics: { enabled: boolean; token: string | undefined };
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
@@ -124,10 +153,18 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
     maxObjectSize: raw.MAX_OBJECT_SIZE,
     trustProxy: raw.TRUST_PROXY.trim(),
     requestIdleTimeoutMs: raw.REQUEST_IDLE_TIMEOUT_MS,
-    backgroundFetch: { queue: raw.BACKGROUND_FETCH_QUEUE, perOrigin: raw.BACKGROUND_FETCHES_PER_ORIGIN },
+    backgroundFetch: { queue: raw.BACKGROUND_FETCH_QUEUE },
+    originProtection: {
+      maxConcurrency: raw.ORIGIN_MAX_CONCURRENCY,
+      maxQueued: raw.ORIGIN_MAX_QUEUED,
+      breaker: { failureThreshold: raw.ORIGIN_BREAKER_FAILURES, windowMs: raw.ORIGIN_BREAKER_WINDOW_MS, openMs: raw.ORIGIN_BREAKER_OPEN_MS },
+      negativeCache: { ttlMs: raw.NEGATIVE_CACHE_TTL_MS, maxBytes: raw.NEGATIVE_CACHE_BYTES },
+    },
     cacheBytes: { metadata: raw.METADATA_CACHE_BYTES, content: raw.CONTENT_CACHE_BYTES },
     rootAccessKey: raw.ROOT_ACCESS_KEY && raw.ROOT_SECRET_KEY ? { accessKeyId: raw.ROOT_ACCESS_KEY, secretKey: raw.ROOT_SECRET_KEY } : null,
     admin: raw.ADMIN_EMAIL && raw.ADMIN_PASSWORD ? { email: raw.ADMIN_EMAIL.toLowerCase(), password: raw.ADMIN_PASSWORD } : null,
+    logLevel: raw.LOG_LEVEL,
+    metrics: { enabled: raw.METRICS_ENABLED === "true", token: raw.METRICS_TOKEN },
   };
 }
 

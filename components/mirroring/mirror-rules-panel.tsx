@@ -10,11 +10,13 @@ import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
 import { TableScroller } from "@/components/ui/table-scroller";
 import { useBucket } from "@/lib/buckets/bucket-queries";
+import { useOriginsHealth } from "@/lib/mirroring/origin-health-queries";
 import { useDeleteRule, useRules, useSetRuleEnabled } from "@/lib/mirroring/rule-queries";
 import type { StoredMirrorRule } from "@/lib/mirroring/rule-schema";
 import { addRuleBlocker, describeCondition, ruleLabel } from "@/lib/mirroring/rule-set";
 import { MAX_RULES_PER_BUCKET } from "@/lib/mirroring/limits";
 import { BosJsonTransfer } from "./bos-json-transfer";
+import { OriginHealthNote } from "./origin-health-note";
 import { MODE_LABELS, formatCondition, formatOrigin, formatPathHandling, formatStorageClass } from "./rule-format";
 import { TestKeyBox } from "./test-key-box";
 
@@ -118,6 +120,7 @@ interface RuleTableProps {
 }
 
 function RuleTable({ bucket, rules, onDelete, onToggle, toggling }: RuleTableProps) {
+  const health = useOriginsHealth(bucket).data;
   return (
     <TableScroller label="Mirror rules table">
       <table className="w-full text-sm">
@@ -148,9 +151,11 @@ function RuleTable({ bucket, rules, onDelete, onToggle, toggling }: RuleTablePro
                 </td>
                 <td className="min-w-48 px-3 py-2">
                   <Breakable text={formatOrigin(rule.origin)} />
+                  <OriginHealthNote origin={rule.origin} health={health} />
                   {rule.backupOrigin && (
                     <span className="block text-xs text-slate-600">
                       Backup: <Breakable text={formatOrigin(rule.backupOrigin)} />
+                      <OriginHealthNote origin={rule.backupOrigin} health={health} />
                     </span>
                   )}
                 </td>

@@ -218,6 +218,8 @@ export class OriginFailure extends DomainError {
     readonly kind: OriginFailureKind,
     message: string,
     detail?: string,
+    /** The origin's HTTP status, when it answered with one we do not store (5xx, 403…). */
+    readonly status?: number,
   ) {
     super(message);
     this.detail = detail ?? message;
@@ -228,6 +230,42 @@ export class OriginNotFound extends DomainError {
   readonly code = "OriginNotFound";
   constructor(readonly tried: string[]) {
     super(`the object is not at ${tried.join(" nor at ")}`);
+  }
+}
+/**
+ * Too many back-to-origin requests are already waiting for this origin (the per-origin queue is
+ * full): the client should come back after `retryAfterSeconds`.
+ */
+export class OriginBusy extends DomainError {
+  readonly code = "OriginBusy";
+  constructor(
+    readonly origin: string,
+    readonly queued: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`Too many requests to the origin ${origin} are waiting already (${queued}); try again in ${retryAfterSeconds} s.`);
+  }
+}
+/**
+ * The origin's circuit breaker is open: it failed repeatedly, so misses fail fast instead of asking
+ * it, until `retryAt`, when one trial request goes through.
+ */
+export class OriginUnavailable extends DomainError {
+  readonly code = "OriginUnavailable";
+  constructor(
+    readonly origin: string,
+    readonly since: Date,
+    readonly retryAt: Date,
+    readonly lastFailure: string | null,
+  ) {
+    super(
+      `the origin ${origin} is unavailable since ${since.toISOString()}${lastFailure ? ` (last failure: ${lastFailure})` : ""}, so it is not asked; back-to-origin retries it at ${retryAt.toISOString()}`,
+    );
+  }
+
+  /** Seconds until the trial request may go, at least 1. */
+  retryAfterSeconds(now = Date.now()): number {
+    return Math.max(1, Math.ceil((this.retryAt.getTime() - now) / 1000));
   }
 }
 /** A key whose origin path would leave the rule's address (a "." or ".." segment). */
@@ -274,5 +312,7 @@ export type DomainErrorCode =
   | "NoSuchAccessKey"
   | "OriginFailure"
   | "OriginNotFound"
+  | "OriginBusy"
+  | "OriginUnavailable"
   | "UnsafeOriginPath"
   | "MirrorLoop";

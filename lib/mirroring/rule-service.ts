@@ -8,6 +8,7 @@ import type { StorageClass, ZoneType } from "@/lib/buckets/storage-class";
 import { db } from "@/lib/db/client";
 import { InvalidInput, NoSuchBucket, NoSuchRule, RuleConflict, StaleVersion, TooManyRules, type FieldErrors } from "@/lib/domain/errors";
 import { env } from "@/lib/env";
+import { currentApp } from "@/lib/runtime/current-app";
 import { OriginAllowlist, originHostRefusal } from "@/lib/origin/ssrf-guard";
 import { toBosRule, type BosMirrorRule } from "./bos-json";
 import { parseOriginHost } from "./origin-host";
@@ -53,6 +54,14 @@ function withStorageClass(rule: MirrorRuleRequest, bucket: { defaultStorageClass
 async function bucketContext(tx: Tx, bucket: { id: number; name: string; zoneType: string }): Promise<BucketContext> {
   const others = await tx.bucket.findMany({ where: { id: { not: bucket.id } }, select: { name: true } });
   return { bucketName: bucket.name, zoneType: bucket.zoneType as ZoneType, otherBucketNames: others.map((b) => b.name) };
+}
+
+/**
+ * Whatever the engine learned under a bucket's old rules (remembered origin 404s) goes at once.
+ * Entries are also tied to the rule's id and version, so a change made elsewhere cannot match them.
+ */
+function rulesChanged(bucketId: number): void {
+  currentApp().engine.rulesChanged(bucketId);
 }
 
 let allowlist: OriginAllowlist | undefined;
@@ -142,6 +151,7 @@ export async function createRule(bucketName: string, request: MirrorRuleRequest,
     const number = await takeRuleNumbers(tx, bucket.id, 1);
     const stored = toStoredRule(await tx.mirrorRule.create({ data: { bucketId: bucket.id, number, ...toRuleColumns(rule) } }));
     await recordAudit(tx, audit, { action: "rule.create", bucket: bucketName, target: stored.id, after: stored });
+    rulesChanged(bucket.id);
     return stored;
   });
 }
@@ -165,6 +175,7 @@ export async function updateRule(bucketName: string, id: string, request: Mirror
       await tx.mirrorRule.update({ where: { id: row.id }, data: { ...toRuleColumns(rule), version: { increment: 1 } } }),
     );
     await recordAudit(tx, audit, { action: "rule.update", bucket: bucketName, target: stored.id, before: current, after: stored });
+    rulesChanged(bucket.id);
     return stored;
   });
 }
@@ -188,6 +199,7 @@ export async function setRuleEnabled(bucketName: string, id: string, enabled: bo
       before: { enabled: current.enabled },
       after: { enabled },
     });
+    rulesChanged(bucket.id);
     return stored;
   });
 }
@@ -198,6 +210,7 @@ export async function deleteRule(bucketName: string, id: string, audit: AuditCon
     const row = await findRuleRow(tx, bucketName, bucket.id, id);
     await tx.mirrorRule.delete({ where: { id: row.id } });
     await recordAudit(tx, audit, { action: "rule.delete", bucket: bucketName, target: row.number, before: toStoredRule(row) });
+    rulesChanged(bucket.id);
   });
 }
 
@@ -245,6 +258,7 @@ export async function replaceRules(bucketName: string, rules: MirrorRule[], audi
       created.push(toStoredRule(await tx.mirrorRule.create({ data: { bucketId: bucket.id, number: first + index, ...toRuleColumns(rule) } })));
     }
     await recordAudit(tx, audit, { action: "rules.replace", bucket: bucketName, before, after: created });
+    rulesChanged(bucket.id);
     return created;
   });
 }
@@ -265,5 +279,6 @@ export async function deleteAllRules(bucketName: string, audit: AuditContext): P
     const before = await loadRules(tx, bucket.id);
     await tx.mirrorRule.deleteMany({ where: { bucketId: bucket.id } });
     await recordAudit(tx, audit, { action: "rules.deleteAll", bucket: bucketName, before });
+    rulesChanged(bucket.id);
   });
 }

@@ -1,8 +1,9 @@
 /** BOS-style errors of the object API: JSON `{code, message, requestId}` with a fixed status. */
 import type { ServerResponse } from "node:http";
-import { DomainError, InvalidInput, InvalidRange, OriginFailure, StorageFull, type DomainErrorCode } from "@/lib/domain/errors";
+import { DomainError, InvalidInput, InvalidRange, OriginBusy, OriginFailure, OriginUnavailable, StorageFull, type DomainErrorCode } from "@/lib/domain/errors";
 import { bodyLeftUnread } from "@/lib/http/unread-body";
 import { isStorageFull } from "@/lib/storage/storage-full";
+import { currentApp } from "@/lib/runtime/current-app";
 
 export const BOS_ERROR_STATUS = {
   InvalidArgument: 400,
@@ -31,6 +32,7 @@ export const BOS_ERROR_STATUS = {
   LoopDetected: 508,
   InsufficientStorage: 507,
   InternalError: 500,
+  SlowDown: 503,
 } as const;
 
 export type BosErrorCode = keyof typeof BOS_ERROR_STATUS;
@@ -77,6 +79,8 @@ const BOS_CODE: { [C in DomainErrorCode]: BosErrorCode } = {
   NoSuchAccessKey: "InvalidArgument",
   OriginFailure: "MirrorFailed",
   OriginNotFound: "NoSuchKey",
+  OriginBusy: "SlowDown",
+  OriginUnavailable: "MirrorFailed",
   UnsafeOriginPath: "InvalidObjectName",
   MirrorLoop: "LoopDetected",
 };
@@ -85,6 +89,10 @@ function fromDomainError(error: DomainError): BosError {
   const code = BOS_CODE[error.code];
   if (error instanceof OriginFailure) return new BosError(code, `Back-to-origin failed: ${error.message}.`, error.detail);
   if (error instanceof InvalidRange) return new BosError(code, error.message, undefined, { "content-range": `bytes */${error.size}` });
+  if (error instanceof OriginBusy) return new BosError(code, error.message, undefined, { "retry-after": String(error.retryAfterSeconds) });
+  if (error instanceof OriginUnavailable) {
+    return new BosError(code, `Back-to-origin failed: ${error.message}.`, undefined, { "retry-after": String(error.retryAfterSeconds()) });
+  }
   if (error instanceof InvalidInput && !error.message.includes(":")) {
     // BOS errors have no field map: name the fields in the message.
     const fields = Object.entries(error.fieldErrors).map(([path, messages]) => `${path}: ${messages.join(" ")}`);
@@ -101,10 +109,10 @@ export function toBosError(error: unknown, requestId: string): BosError {
     return new BosError("IncompleteBody", "The connection closed before the request body was complete.");
   }
   if (isStorageFull(error)) {
-    console.error(`[${requestId}] storage full`, error);
+    currentApp().telemetry.logger.error({ requestId, err: error }, "storage full");
     return fromDomainError(new StorageFull());
   }
-  console.error(`[${requestId}] object API error`, error);
+  currentApp().telemetry.logger.error({ requestId, err: error }, "object API error");
   return new BosError("InternalError", "The server failed to handle the request. Quote the request id when reporting it.");
 }
 
@@ -115,7 +123,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 export function sendBosError(res: ServerResponse, error: BosError, requestId: string): void {
-  if (error.logDetail) console.warn(`[${requestId}] ${error.code}: ${error.logDetail}`);
+  if (error.logDetail) currentApp().telemetry.logger.warn({ requestId, code: error.code, detail: error.logDetail }, error.code);
   if (res.headersSent) {
     res.destroy(error);
     return;

@@ -15,8 +15,24 @@ export type NewObjectRow = Omit<ObjectRecord, "lastModified">;
 
 export type { ListOptions };
 
-/** What a listing shows of an object: reading only these columns keeps a 1,000-key page cheap. */
-export type ListedObject = Pick<ObjectRecord, "key" | "size" | "etag" | "storageClass" | "lastModified">;
+/**
+ * What a listing shows of an object: reading only these columns keeps a 1,000-key page cheap. The
+ * protocols list key, size, ETag, class and date; the console's object browser also shows the type
+ * and where the object came from (`sourceUrl`: null for uploads; a mirrored object's lastModified
+ * is when it was mirrored).
+ */
+export type ListedObject = Pick<ObjectRecord, "key" | "size" | "etag" | "storageClass" | "lastModified" | "sourceUrl"> & {
+  /** The stored Content-Type, or null when none was stored. */
+  contentType: string | null;
+};
+
+/** The stored Content-Type out of a row's httpMeta JSON. */
+function storedContentType(httpMeta: string): string | null {
+  // Most objects keep at most a few headers: skip parsing when there is no type at all.
+  if (!httpMeta.includes("content-type")) return null;
+  const type = (JSON.parse(httpMeta) as Record<string, string>)["content-type"];
+  return typeof type === "string" ? type : null;
+}
 
 export type ListPage = EntryPage<ListedObject>;
 
@@ -41,7 +57,16 @@ export interface ObjectRepository {
   save(row: NewObjectRow, options: { pending: number; onlyIfAbsent?: () => boolean }): Promise<{ record: ObjectRecord; replaced: JournaledBlob | null } | null>;
   /** Deletes the row; returns its blob, journaled, or null when there was none. */
   delete(bucketId: number, key: string): Promise<JournaledBlob | null>;
+  /**
+   * Deletes the rows of several keys in a few writes, however many: returns the keys deleted, and
+   * the blobs of every row it found, journaled, for the caller to remove (a row that a newer write
+   * replaced meanwhile is kept; removing its old blob as well is harmless, as blob names are
+   * never reused and removing is idempotent).
+   */
+  deleteKeys(bucketId: number, keys: string[]): Promise<{ deleted: string[]; blobs: JournaledBlob[] }>;
   list(bucketId: number, options: ListOptions): Promise<ListPage>;
+  /** How many objects the bucket holds. */
+  count(bucketId: number): Promise<number>;
   /**
    * At start-up, before anything writes: removes (through `removeBlob`) every journaled blob that
    * its row does not point at, and empties the journal.
@@ -128,6 +153,21 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
     }
   }
 
+  /** No interactive transaction, for the reason given at delete(); see deleteKeys in the interface for why this is safe. */
+  async deleteKeys(bucketId: number, keys: string[]): Promise<{ deleted: string[]; blobs: JournaledBlob[] }> {
+    if (keys.length === 0) return { deleted: [], blobs: [] };
+    const rows = await this.db().storedObject.findMany({ where: { bucketId, key: { in: keys } }, select: { id: true, key: true, blobName: true } });
+    if (rows.length === 0) return { deleted: [], blobs: [] };
+    const entries = await this.journal.beginMany(rows.map((row) => ({ bucketId, key: row.key, blobName: row.blobName })));
+    await this.db().storedObject.deleteMany({ where: { OR: rows.map((row) => ({ id: row.id, blobName: row.blobName })) } });
+    // A row still there under its id was replaced by a newer write in between, which wins.
+    const kept = new Set((await this.db().storedObject.findMany({ where: { id: { in: rows.map((row) => row.id) } }, select: { id: true } })).map((row) => row.id));
+    return {
+      deleted: rows.filter((row) => !kept.has(row.id)).map((row) => row.key),
+      blobs: rows.map((row) => ({ blobName: row.blobName, pending: entries.get(row.blobName)! })),
+    };
+  }
+
   /** Keys after `marker` that start with `prefix`, rolled up at `delimiter`, in UTF-8 byte order (see list-page.ts). */
   list(bucketId: number, options: ListOptions): Promise<ListPage> {
     return listPage(this.listReader, bucketId, options);
@@ -140,11 +180,15 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
         where: { bucketId, key: start.inclusive ? { gte: start.key } : { gt: start.key } },
         orderBy: { key: "asc" },
         take: limit,
-        select: { key: true, size: true, etag: true, storageClass: true, lastModified: true },
+        select: { key: true, size: true, etag: true, storageClass: true, lastModified: true, sourceUrl: true, httpMeta: true },
       });
-      return rows.map((row) => ({ ...row, size: Number(row.size) }));
+      return rows.map(({ httpMeta, ...row }) => ({ ...row, size: Number(row.size), contentType: storedContentType(httpMeta) }));
     },
   };
+
+  count(bucketId: number): Promise<number> {
+    return this.db().storedObject.count({ where: { bucketId } });
+  }
 
   resolvePendingBlobs(removeBlob: (blobName: string) => Promise<void>): Promise<{ entries: number; removed: number }> {
     return this.journal.resolve(async (bucketId, key) => (await this.find(bucketId, key))?.blobName ?? null, removeBlob);

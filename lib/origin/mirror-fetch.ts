@@ -10,7 +10,7 @@
  * client as a broken response and nothing is stored.
  */
 import type { Readable } from "node:stream";
-import { BadDigest, EntityTooLarge, IncompleteBody, OriginFailure, OriginNotFound } from "@/lib/domain/errors";
+import { BadDigest, EntityTooLarge, IncompleteBody, OriginBusy, OriginFailure, OriginNotFound, OriginUnavailable } from "@/lib/domain/errors";
 import type { BlobIngest } from "@/lib/objects/ingest";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
 import type { ObjectService } from "@/lib/objects/object-service";
@@ -34,6 +34,10 @@ export interface OriginSource {
   expectedMd5: string | null;
   httpMeta: Record<string, string>;
   body: Readable;
+  /** The origin's HTTP status (absent for a bucket origin, which has none). */
+  status?: number;
+  /** Told once how the body went: null when it arrived whole and verified, else why not. */
+  finished?: (failure: Error | null) => void;
 }
 
 export type SourceOpener = () => Promise<OriginSource | "not-found">;
@@ -78,6 +82,9 @@ export class MirrorFetch {
   private readers = 0;
   /** True once `done` has settled: new requests should read storage, not this fetch. */
   settled = false;
+  /** The address asked last (the backup after the primary failed), and its HTTP status: for the outcome report. */
+  originUrl: string | null = null;
+  originStatus: number | null = null;
 
   constructor(
     private readonly objects: ObjectService,
@@ -102,18 +109,33 @@ export class MirrorFetch {
     /** The same failures in full, for the server log (OriginFailure.detail). */
     const details: string[] = [];
     const notFound: string[] = [];
+    /** Targets that were not asked: their origin's queue was full or its circuit breaker open. */
+    const refusals: (OriginBusy | OriginUnavailable)[] = [];
     try {
       for (const target of this.input.targets) {
         let source: OriginSource | "not-found";
+        this.originUrl = target.label;
         try {
           source = await target.open();
         } catch (error) {
+          this.originStatus = error instanceof OriginFailure ? (error.status ?? null) : null;
+          if (error instanceof OriginBusy || error instanceof OriginUnavailable) refusals.push(error);
           failures.push(`${target.label}: ${(error as Error).message}`);
           details.push(`${target.label}: ${error instanceof OriginFailure ? error.detail : (error as Error).message}`);
           continue;
         }
-        if (source === "not-found") notFound.push(target.label);
-        else return await this.receive(source);
+        if (source === "not-found") {
+          this.originStatus = 404;
+          notFound.push(target.label);
+        } else {
+          this.originUrl = source.sourceUrl;
+          this.originStatus = source.status ?? null;
+          return await this.receive(source);
+        }
+      }
+      // Nobody was asked: the client hears why (SlowDown to come back soon, or the origin is down).
+      if (refusals.length > 0 && refusals.length === failures.length && notFound.length === 0) {
+        throw refusals.find((refusal) => refusal instanceof OriginBusy) ?? refusals[0]!;
       }
       throw failures.length > 0 ? new OriginFailure("network", failures.join("; "), details.join("; ")) : new OriginNotFound(notFound);
     } catch (error) {
@@ -126,6 +148,17 @@ export class MirrorFetch {
   }
 
   private async receive(source: OriginSource): Promise<ObjectRecord | null> {
+    try {
+      const stored = await this.receiveBody(source);
+      source.finished?.(null);
+      return stored;
+    } catch (error) {
+      source.finished?.(error as Error);
+      throw error;
+    }
+  }
+
+  private async receiveBody(source: OriginSource): Promise<ObjectRecord | null> {
     const maxSize = this.objects.maxObjectSize;
     if (source.declaredSize !== null && source.declaredSize > maxSize) {
       discardBody(source.body);
@@ -195,6 +228,11 @@ export class MirrorFetch {
     // A storage failure (a full disk) is ours, not the origin's: keep it as it is.
     if (code !== undefined && !code.startsWith("UND_ERR") && code !== "ECONNRESET" && code !== "ERR_STREAM_PREMATURE_CLOSE") return error as Error;
     return new OriginFailure("incomplete", `${from} broke off after ${this.received} bytes: ${(error as Error).message}`);
+  }
+
+  /** Bytes received from the origin so far. */
+  get receivedBytes(): number {
+    return this.received;
   }
 
   private changed(): Promise<void> {

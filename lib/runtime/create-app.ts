@@ -4,10 +4,16 @@
  * the test servers call it; no constructor below reads the environment.
  */
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { env, type AppEnv } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
+import { createLogger, type Logger } from "@/lib/observability/logger";
+import { AppMetrics } from "@/lib/observability/metrics";
+import { fanOut, outcomeLog } from "@/lib/observability/outcome-log";
+import { registerOriginGauges } from "@/lib/observability/origin-gauges";
+import { BucketEmptier } from "@/lib/objects/bucket-emptier";
 import { createHotCaches } from "@/lib/objects/hot-cache";
 import { MultipartService } from "@/lib/objects/multipart-service";
 import { CachedObjectRepository } from "@/lib/objects/object-cache";
@@ -32,7 +38,16 @@ export interface AppOptions {
   minPartSize?: number;
   /** Tests tighten how often "Check the origin now" may run. */
   probeLimits?: ProbeLimits;
+  /** Development (`npm run dev`): human-readable log lines. */
+  prettyLogs?: boolean;
+  /** Instead of a logger on stdout at LOG_LEVEL (tests). */
+  logger?: Logger;
+  /** How often gathered back-to-origin activity is written (tests shorten it). */
+  activityFlushMs?: number;
 }
+
+/** Back-to-origin activity gathers in memory this long before one write. */
+const ACTIVITY_FLUSH_MS = 1_000;
 
 /** "Check the origin now" waits this long at most for each address (the console is waiting). */
 const ORIGIN_PROBE_TIMEOUT_MS = 10_000;
@@ -42,23 +57,36 @@ const MULTIPART_SWEEP_INTERVAL_MS = 60 * 60_000;
 
 export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: config.databaseUrl }) });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: options.prettyLogs });
+  const metrics = config.metrics.enabled ? new AppMetrics() : null;
+  const activity = new ActivityRecorder(() => db, {
+    flushIntervalMs: options.activityFlushMs ?? ACTIVITY_FLUSH_MS,
+    onError: (error) => logger.error({ err: error }, "writing back-to-origin activity failed; it is kept for the next attempt"),
+  });
+  const outcomes = fanOut([activity, outcomeLog(logger), ...(metrics ? [metrics] : [])], (error) =>
+    logger.error({ err: error }, "a back-to-origin outcome could not be recorded"),
+  );
   const caches = createHotCaches(config.cacheBytes);
   const blobs = new DiskBlobStore(config.dataDir);
   const repository = new CachedObjectRepository(new PrismaObjectRepository(() => db), caches.objects);
   const objects = new ObjectService({ repository, blobs, contentCache: caches.content, maxObjectSize: config.maxObjectSize });
+  const emptier = new BucketEmptier(objects);
   const multipart = new MultipartService({ db: () => db, objects, blobs, journal: repository, maxObjectSize: config.maxObjectSize, minPartSize: options.minPartSize });
   const sweep = setInterval(() => {
     multipart.sweep(config.multipartUploadMaxAgeMs).then(
-      (aborted) => aborted > 0 && console.log(`Aborted ${aborted} multipart upload(s) older than ${config.multipartUploadMaxAgeMs / 3_600_000} hours.`),
-      (error: unknown) => console.error("multipart sweep failed", error),
+      (aborted) => aborted > 0 && logger.info({ aborted }, `aborted multipart uploads older than ${config.multipartUploadMaxAgeMs / 3_600_000} hours`),
+      (error: unknown) => logger.error({ err: error }, "multipart sweep failed"),
     );
   }, MULTIPART_SWEEP_INTERVAL_MS);
   sweep.unref();
   const client = new OriginClient(new OriginAllowlist(config.originAllowlist), options.originTimeouts ?? config.origin, options.originLookup);
-  const engine = new MirrorEngine({ client, objects, findBucket: findBucketRecord, rulesFor: listRulesForBucketId }, {
+  const engine = new MirrorEngine({ client, objects, findBucket: findBucketRecord, rulesFor: listRulesForBucketId, outcomes }, {
     bodyTimeoutMs: (options.originTimeouts ?? config.origin).bodyTimeoutMs,
     backgroundQueue: config.backgroundFetch.queue,
-    backgroundPerOrigin: config.backgroundFetch.perOrigin,
+    originConcurrency: config.originProtection.maxConcurrency,
+    originQueue: config.originProtection.maxQueued,
+    breaker: config.originProtection.breaker,
+    negativeCache: config.originProtection.negativeCache,
     ...options.engineLimits,
   });
   const probe = new OriginProbe({
@@ -68,6 +96,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     timeoutMs: Math.min(ORIGIN_PROBE_TIMEOUT_MS, (options.originTimeouts ?? config.origin).headersTimeoutMs),
   });
   const probeLimiter = new ProbeLimiter(options.probeLimits);
+  if (metrics) registerOriginGauges(metrics, () => engine.originHealth());
   let closing: Promise<void> | undefined;
   const app: App = {
     config,
@@ -75,12 +104,22 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     caches,
     objects,
     multipart,
+    emptier,
     engine,
     probe,
     probeLimiter,
+    activity,
+    telemetry: { logger, metrics },
     close: () => {
       clearInterval(sweep);
-      return (closing ??= Promise.all([engine.close(), db.$disconnect()]).then(() => undefined));
+      // Emptying jobs stop first: they still need the database. Then the engine (its last outcomes
+      // reach the recorder), what the recorder holds, the database, and the log's last lines.
+      return (closing ??= emptier
+        .close()
+        .then(() => engine.close())
+        .then(() => activity.close())
+        .then(() => db.$disconnect())
+        .finally(() => new Promise<void>((resolve) => logger.flush(() => resolve()))));
     },
   };
   installApp(app);

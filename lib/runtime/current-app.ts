@@ -4,11 +4,15 @@
  * as separate copies of our modules — reach the same instances through `currentApp()`. This is the
  * only process-wide holder of wiring; it imports types only, so anything may import it.
  */
+import type { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import type { AppEnv } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { BucketEmptier } from "@/lib/objects/bucket-emptier";
 import type { HotCaches } from "@/lib/objects/hot-cache";
 import type { MultipartService } from "@/lib/objects/multipart-service";
 import type { ObjectService } from "@/lib/objects/object-service";
+import type { Logger } from "@/lib/observability/logger";
+import type { AppMetrics } from "@/lib/observability/metrics";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
 import type { OriginProbe } from "@/lib/origin/origin-probe";
 import type { ProbeLimiter } from "@/lib/origin/probe-limiter";
@@ -19,10 +23,16 @@ export interface App {
   caches: HotCaches;
   objects: ObjectService;
   multipart: MultipartService;
+  /** "Empty bucket" jobs, polled by the console. */
+  emptier: BucketEmptier;
   engine: MirrorEngine;
   /** "Check the origin now" (the console), with its rate limit. */
   probe: OriginProbe;
   probeLimiter: ProbeLimiter;
+  /** Back-to-origin outcomes, counted and kept (lib/activity/). */
+  activity: ActivityRecorder;
+  /** The structured log, and the metrics (null when METRICS_ENABLED=false): every protocol's requests. */
+  telemetry: { logger: Logger; metrics: AppMetrics | null };
   close(): Promise<void>;
 }
 

@@ -4,8 +4,9 @@
  * SigV4 verifier and payload decoder (lib/s3/auth) throw errors with S3 codes of their own; they
  * pass through with their code and message.
  */
-import { DomainError, InvalidRange, OriginFailure, StorageFull, type DomainErrorCode } from "@/lib/domain/errors";
+import { DomainError, InvalidRange, OriginBusy, OriginFailure, OriginUnavailable, StorageFull, type DomainErrorCode } from "@/lib/domain/errors";
 import { isStorageFull } from "@/lib/storage/storage-full";
+import { currentApp } from "@/lib/runtime/current-app";
 
 export const S3_ERROR_STATUS = {
   // 400
@@ -50,6 +51,7 @@ export const S3_ERROR_STATUS = {
   MirrorFailed: 424,
   InternalError: 500,
   NotImplemented: 501,
+  SlowDown: 503,
   InsufficientStorage: 507,
   LoopDetected: 508,
 } as const;
@@ -112,6 +114,8 @@ const S3_CODE: { [C in DomainErrorCode]: S3ErrorCode } = {
   NoSuchAccessKey: "InvalidArgument",
   OriginFailure: "MirrorFailed",
   OriginNotFound: "NoSuchKey",
+  OriginBusy: "SlowDown",
+  OriginUnavailable: "MirrorFailed",
   UnsafeOriginPath: "InvalidArgument",
   MirrorLoop: "LoopDetected",
 };
@@ -119,6 +123,10 @@ const S3_CODE: { [C in DomainErrorCode]: S3ErrorCode } = {
 function fromDomainError(error: DomainError): S3Error {
   const code = S3_CODE[error.code];
   if (error instanceof OriginFailure) return new S3Error(code, `Back-to-origin failed: ${error.message}.`, { logDetail: error.detail });
+  if (error instanceof OriginBusy) return new S3Error(code, error.message, { headers: { "retry-after": String(error.retryAfterSeconds) } });
+  if (error instanceof OriginUnavailable) {
+    return new S3Error(code, `Back-to-origin failed: ${error.message}.`, { headers: { "retry-after": String(error.retryAfterSeconds()) } });
+  }
   if (error instanceof InvalidRange) {
     return new S3Error(code, error.message, { headers: { "content-range": `bytes */${error.size}` }, fields: { ActualObjectSize: String(error.size) } });
   }
@@ -147,7 +155,7 @@ export function toS3Error(error: unknown, requestId: string): S3Error {
     return new S3Error("IncompleteBody", "The connection closed before the request body was complete.");
   }
   if (isStorageFull(error)) {
-    console.error(`[${requestId}] storage full`, error);
+    currentApp().telemetry.logger.error({ requestId, err: error }, "storage full");
     return fromDomainError(new StorageFull());
   }
   if (isCodedError(error) && (error.name.startsWith("S3") || error.code in S3_ERROR_STATUS)) {
@@ -158,6 +166,6 @@ export function toS3Error(error: unknown, requestId: string): S3Error {
     const fields = details && typeof details === "object" ? Object.fromEntries(Object.entries(details).filter(([, value]) => typeof value === "string")) : {};
     return new S3Error(error.code, error.message || error.code, { status: status ?? S3_ERROR_STATUS[error.code as S3ErrorCode] ?? fallback, fields });
   }
-  console.error(`[${requestId}] S3 API error`, error);
+  currentApp().telemetry.logger.error({ requestId, err: error }, "S3 API error");
   return new S3Error("InternalError", "The server failed to handle the request. Quote the request id when reporting it.");
 }

@@ -28,6 +28,15 @@ it("numbers existing rules 1, 2, 3… per bucket in creation order and renames t
   audit.run("rule.create", "alpha", "6");
   audit.run("rule.delete", "alpha", "4");
   audit.run("bucket.acl", "beta", null);
+  const activity = sqlite.prepare(`INSERT INTO "MirrorActivity" ("bucketId", "ruleId", "resolution", "periodStart", "pulled") VALUES (?, ?, 'minute', 0, ?)`);
+  activity.run(a, 6, 60); // rule 6 becomes #2 …
+  activity.run(a, 2, 20); // … while 2 was a deleted rule's id: dropped, not taken for #2
+  activity.run(a, 3, 30);
+  activity.run(a, 0, 1); // no rule (FetchObject)
+  const event = sqlite.prepare(`INSERT INTO "MirrorEvent" ("bucketId", "ruleId", "key", "outcome", "source", "bytes", "durationMs", "at") VALUES (?, ?, 'k', 'pulled', 'get', 0, 0, 0)`);
+  event.run(b, 9);
+  event.run(b, 4);
+  event.run(b, null);
 
   apply(NUMBERING);
   for (const folder of folders.slice(folders.indexOf(NUMBERING) + 1)) apply(folder);
@@ -50,6 +59,12 @@ it("numbers existing rules 1, 2, 3… per bucket in creation order and renames t
     { action: "rule.delete", target: "4" },
     { action: "bucket.acl", target: null },
   ]);
+  expect(sqlite.prepare(`SELECT "ruleId", "pulled" FROM "MirrorActivity" ORDER BY "ruleId"`).all()).toEqual([
+    { ruleId: 0, pulled: 1 },
+    { ruleId: 1, pulled: 30 },
+    { ruleId: 2, pulled: 60 },
+  ]);
+  expect(sqlite.prepare(`SELECT "ruleId" FROM "MirrorEvent" ORDER BY "id"`).all()).toEqual([{ ruleId: 2 }, { ruleId: null }]);
   // One number per rule in a bucket (the default 0 only until the rule service assigns one).
   rule.run(10, a);
   expect(() => rule.run(11, a)).toThrow(/UNIQUE/);

@@ -26,5 +26,18 @@ WHERE "action" LIKE 'rule.%' AND EXISTS (
     WHERE "Bucket"."name" = "AuditEvent"."bucket" AND CAST("MirrorRule"."id" AS TEXT) = "AuditEvent"."target"
 );
 
+-- Back-to-origin activity names rules by number too. Counters and events of rules deleted before
+-- this migration cannot be given one (and would be taken for a later rule with that number): dropped.
+DELETE FROM "MirrorActivity" WHERE "ruleId" <> 0 AND NOT EXISTS (
+    SELECT 1 FROM "MirrorRule" WHERE "MirrorRule"."id" = "MirrorActivity"."ruleId" AND "MirrorRule"."bucketId" = "MirrorActivity"."bucketId"
+);
+-- Through negative values, so no row meets another's key halfway.
+UPDATE "MirrorActivity" SET "ruleId" = -(SELECT "number" FROM "MirrorRule" WHERE "MirrorRule"."id" = "MirrorActivity"."ruleId") WHERE "ruleId" > 0;
+UPDATE "MirrorActivity" SET "ruleId" = -"ruleId" WHERE "ruleId" < 0;
+DELETE FROM "MirrorEvent" WHERE "ruleId" IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM "MirrorRule" WHERE "MirrorRule"."id" = "MirrorEvent"."ruleId" AND "MirrorRule"."bucketId" = "MirrorEvent"."bucketId"
+);
+UPDATE "MirrorEvent" SET "ruleId" = (SELECT "number" FROM "MirrorRule" WHERE "MirrorRule"."id" = "MirrorEvent"."ruleId") WHERE "ruleId" IS NOT NULL;
+
 -- CreateIndex
 CREATE UNIQUE INDEX "MirrorRule_bucketId_number_key" ON "MirrorRule"("bucketId", "number");
