@@ -96,6 +96,16 @@ test("every bucket page and dialog has no axe violations", async ({ page, api },
   await expectNoAxeViolations(page, testInfo, "unknown bucket");
 });
 
+test("pages other branches added have no axe violations: the Objects tab", async ({ page, api }, testInfo) => {
+  const bucket = await api.createBucket("a11y-objects");
+  await page.goto(`/buckets/${bucket}/objects`);
+  await expect(page.getByRole("link", { name: "Objects", exact: true })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByText(/^Loading .*…$/)).toHaveCount(0);
+  await expectNoAxeViolations(page, testInfo, "objects tab (empty bucket)");
+  await page.setViewportSize(PHONE);
+  await expectNoAxeViolations(page, testInfo, "objects tab at 390 px");
+});
+
 test("the access-key page has no axe violations, with a new key and the delete dialog", async ({ page }, testInfo) => {
   await page.goto("/access-keys");
   await expect(page.getByRole("table", { name: "Access keys", exact: true })).toBeVisible();
@@ -128,6 +138,7 @@ for (const [width, viewport] of [
     const shots: [string, string, string][] = [
       ["bucket list", "/buckets", "Buckets"],
       ["bucket overview", `/buckets/${bucket}`, bucket],
+      ["objects", `/buckets/${bucket}/objects`, bucket],
       ["rules", `/buckets/${bucket}/configuration`, "Mirror back-to-origin"],
       ["rule form", `/buckets/${bucket}/configuration/mirroring/1/edit`, "Edit mirror rule #1"],
       ["audit log", `/buckets/${bucket}/audit`, "Audit log"],

@@ -36,6 +36,7 @@ export function TestKeyBox({ bucket, rules }: { bucket: string; rules: StoredMir
   const status = useKeyStatus(bucket, askedKey);
   const inForce = rules.filter((rule) => rule.enabled);
   const rule = key ? findMatchingRule(inForce, key) : null;
+  const disabledMatch = key && !rule ? findMatchingRule(rules.filter((other) => !other.enabled), key) : null;
   const address = rule ? computeOriginAddress(rule, key) : null;
   const stored = status.data?.key === key ? status.data.stored : null;
 
@@ -61,7 +62,8 @@ export function TestKeyBox({ bucket, rules }: { bucket: string; rules: StoredMir
         <StoredNotice status={stored} />
         {key && !rule && (
           <p>
-            No enabled rule matches “{key}”: {stored ? "were it deleted, a GET" : "a GET for it"} answers 404 when the object is missing.
+            {disabledMatch ? `Only ${ruleLabel(disabledMatch)} matches “${key}”, and it is disabled` : `No rule matches “${key}”`}:{" "}
+            {stored ? "were it deleted, a GET" : "a GET for it"} answers 404 when the object is missing.
           </p>
         )}
         {rule && address && (
