@@ -96,14 +96,20 @@ test("every bucket page and dialog has no axe violations", async ({ page, api },
   await expectNoAxeViolations(page, testInfo, "unknown bucket");
 });
 
-test("pages other branches added have no axe violations: the Objects tab", async ({ page, api }, testInfo) => {
+test("pages other branches added have no axe violations: the Objects and Migration tabs", async ({ page, api }, testInfo) => {
   const bucket = await api.createBucket("a11y-objects");
+  await api.createRule(bucket, { conditionPrefix: "img" });
   await page.goto(`/buckets/${bucket}/objects`);
   await expect(page.getByRole("link", { name: "Objects", exact: true })).toHaveAttribute("aria-current", "page");
   await expect(page.getByText(/^Loading .*…$/)).toHaveCount(0);
   await expectNoAxeViolations(page, testInfo, "objects tab (empty bucket)");
   await page.setViewportSize(PHONE);
   await expectNoAxeViolations(page, testInfo, "objects tab at 390 px");
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.goto(`/buckets/${bucket}/migration`);
+  await expect(page.getByRole("link", { name: "Migration", exact: true })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByText(/^Loading .*…$/)).toHaveCount(0);
+  await expectNoAxeViolations(page, testInfo, "migration tab");
 });
 
 test("the access-key page has no axe violations, with a new key and the delete dialog", async ({ page }, testInfo) => {
@@ -139,6 +145,7 @@ for (const [width, viewport] of [
       ["bucket list", "/buckets", "Buckets"],
       ["bucket overview", `/buckets/${bucket}`, bucket],
       ["objects", `/buckets/${bucket}/objects`, bucket],
+      ["migration", `/buckets/${bucket}/migration`, bucket],
       ["rules", `/buckets/${bucket}/configuration`, "Mirror back-to-origin"],
       ["rule form", `/buckets/${bucket}/configuration/mirroring/1/edit`, "Edit mirror rule #1"],
       ["audit log", `/buckets/${bucket}/audit`, "Audit log"],

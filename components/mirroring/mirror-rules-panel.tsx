@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { ArrivalHeading } from "@/components/ui/arrival-heading";
 import { Breakable } from "@/components/ui/breakable";
@@ -10,6 +11,9 @@ import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
 import { TableScroller } from "@/components/ui/table-scroller";
 import { useBucket } from "@/lib/buckets/bucket-queries";
+import { formatBytes } from "@/lib/activity/activity-format";
+import { useBucketActivity } from "@/lib/activity/activity-queries";
+import type { RuleActivity } from "@/lib/activity/activity-query";
 import { useOriginsHealth } from "@/lib/mirroring/origin-health-queries";
 import { useDeleteRule, useRules, useSetRuleEnabled } from "@/lib/mirroring/rule-queries";
 import type { StoredMirrorRule } from "@/lib/mirroring/rule-schema";
@@ -111,6 +115,20 @@ export function MirrorRulesPanel({ bucket }: { bucket: string }) {
   );
 }
 
+/** Per-rule back-to-origin counts over the 90 days kept: a small cell beside each rule. */
+function RuleActivityCell({ activity }: { activity: RuleActivity | undefined }) {
+  if (!activity) return <span className="text-slate-600">—</span>;
+  const failures = activity.failed + activity.circuitOpen;
+  return (
+    <span className="whitespace-nowrap">
+      {activity.pulled} pulled ({formatBytes(activity.bytes)})
+      <span className="block text-xs text-slate-600">
+        {activity.missing} missing · <span className={failures > 0 ? "text-red-700" : undefined}>{failures} failed</span>
+      </span>
+    </span>
+  );
+}
+
 interface RuleTableProps {
   bucket: string;
   rules: StoredMirrorRule[];
@@ -120,6 +138,8 @@ interface RuleTableProps {
 }
 
 function RuleTable({ bucket, rules, onDelete, onToggle, toggling }: RuleTableProps) {
+  const activity = useBucketActivity(bucket, "90d");
+  const byRule = new Map(activity.data?.rules.map((rule) => [rule.ruleId, rule]));
   const health = useOriginsHealth(bucket).data;
   return (
     <TableScroller label="Mirror rules table">
@@ -133,6 +153,11 @@ function RuleTable({ bucket, rules, onDelete, onToggle, toggling }: RuleTablePro
             <th className="px-3 py-2 font-medium">Origin</th>
             <th className="px-3 py-2 font-medium">Origin path</th>
             <th className="px-3 py-2 font-medium">Storage class</th>
+            <th className="px-3 py-2 font-medium">
+              <Link href={`/buckets/${bucket}/migration`} className="text-brand-700 underline">
+                Pulls, 90 days
+              </Link>
+            </th>
             <th className="px-3 py-2 font-medium">Actions</th>
           </tr>
         </thead>
@@ -164,6 +189,9 @@ function RuleTable({ bucket, rules, onDelete, onToggle, toggling }: RuleTablePro
                   {rule.passQueryString && <span className="block text-xs text-slate-600">Query string passed</span>}
                 </td>
                 <td className="px-3 py-2">{formatStorageClass(rule.storageClass)}</td>
+                <td className="px-3 py-2">
+                  <RuleActivityCell activity={byRule.get(rule.id)} />
+                </td>
                 <td className="px-3 py-2">
                   <div className="flex flex-wrap gap-x-3 gap-y-1">
                     <ButtonLink variant="link" href={base} aria-label={`View rule #${rule.id}`}>
