@@ -32,9 +32,9 @@ async function main(): Promise<void> {
   if (recovered.temps + recovered.blobs > 0) {
     logger.info({ temporaryFiles: recovered.temps, blobsWithoutRow: recovered.blobs }, "unfinished writes cleaned up");
   }
-  // Their parts were journaled blobs, just removed: multipart uploads do not survive a restart.
-  const aborted = await services.multipart.recover();
-  if (aborted > 0) logger.info({ aborted }, "multipart uploads in progress aborted by the restart");
+  // Uploads in progress survive a restart; only those past MULTIPART_UPLOAD_MAX_AGE_HOURS go (then hourly).
+  const aborted = await services.multipart.sweep(config.multipartUploadMaxAgeMs);
+  if (aborted > 0) logger.info({ aborted, maxAgeHours: config.multipartUploadMaxAgeMs / 3_600_000 }, "multipart uploads past their maximum age aborted");
   const generated = await ensureRootAccessKey();
   if (generated) {
     console.log(

@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { BucketAlreadyExists, BucketInUse, BucketNotEmpty, NoSuchBucket } from "@/lib/domain/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { parseOriginJson } from "@/lib/mirroring/rule-record";
+import { WriteJournal } from "@/lib/objects/write-journal";
 import { currentApp } from "@/lib/runtime/current-app";
 import type { BucketAcl } from "./bucket-acl";
 import type { BucketRecord } from "./bucket-record";
@@ -88,6 +89,10 @@ export async function deleteBucket(name: string, audit: AuditContext): Promise<v
     if (user) {
       throw new BucketInUse(name, user.bucket.name, user.number);
     }
+    // Uploads in progress go with the bucket (cascade); their part blobs are journaled here, so the
+    // next start removes them (lib/objects/write-journal.ts).
+    const parts = await tx.multipartPart.findMany({ where: { upload: { bucketId: bucket.id } }, select: { blobName: true, upload: { select: { key: true } } } });
+    await WriteJournal.inTransaction(tx, { dropped: parts.map((part) => ({ bucketId: bucket.id, key: part.upload.key, blobName: part.blobName })) });
     await tx.bucket.delete({ where: { id: bucket.id } });
     const { _count: _counts, id: _id, ...before } = bucket;
     await recordAudit(tx, audit, { action: "bucket.delete", bucket: name, before });

@@ -2,7 +2,8 @@
  * A GET of a missing key, answered the same way by every protocol (BOS, S3): the engine's `miss()`
  * decides (redirect, or fetch); a ranged GET waits for the stored object and serves the range;
  * otherwise the body streams while it arrives. The protocol supplies how it serves a stored object
- * and the response headers of its own.
+ * and the response headers of its own. A HEAD that a protocol sends here (S3's HeadObject does,
+ * BOS's HEAD does not) is answered like a ranged GET: once the object is stored, from the object.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
@@ -57,8 +58,9 @@ export async function answerMiss(ctx: MissContext, bucket: BucketRecord, key: st
     return;
   }
   const { flight } = outcome;
-  if (req.headers.range !== undefined) {
-    // A range of a missing object: fetch the whole object (shared with other misses), then serve the range.
+  if (req.headers.range !== undefined || req.method === "HEAD") {
+    // A range (or the headers) of a missing object: fetch the whole object (shared with other
+    // misses), then serve the range (or the headers) from what was stored.
     const stored = await flight.done.catch((error: unknown) => {
       throw missError(error, bucket, key);
     });

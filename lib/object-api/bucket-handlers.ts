@@ -6,7 +6,7 @@ import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { BosError, sendJson } from "./bos-error";
 import type { ObjectApiContext } from "./context";
 
-const OWNER = { id: "bos-mirror", displayName: "bos-mirror" };
+export const OWNER = { id: "bos-mirror", displayName: "bos-mirror" };
 
 export async function listBucketsHandler(ctx: ObjectApiContext): Promise<void> {
   const buckets = await listBuckets();

@@ -2,13 +2,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuditContext } from "@/lib/audit/audit-log";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import type { RequestTelemetry } from "@/lib/http/request-telemetry";
+import type { MultipartService } from "@/lib/objects/multipart-service";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
 import type { RequestTarget } from "./request-target";
 
-/** What the object API runs on: the object service and the back-to-origin engine. */
+/** What the object API runs on: the object service, multipart uploads and the back-to-origin engine. */
 export interface ObjectApiDeps {
   objects: ObjectService;
+  multipart: MultipartService;
   engine: MirrorEngine;
 }
 

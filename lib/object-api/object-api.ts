@@ -16,7 +16,7 @@ import type { ObjectApiContext, ObjectApiDeps, ObjectApiServices } from "./conte
 import { resolveOperation, type Access } from "./operations";
 import { requestTarget } from "./request-target";
 
-const pick = ({ objects, engine }: ObjectApiDeps): ObjectApiDeps => ({ objects, engine });
+const pick = ({ objects, multipart, engine }: ObjectApiDeps): ObjectApiDeps => ({ objects, multipart, engine });
 
 /**
  * Anonymous requests may only read public-read buckets. A missing bucket answers exactly as a

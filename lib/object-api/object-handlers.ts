@@ -9,7 +9,7 @@ import { BosError } from "./bos-error";
 import type { ObjectApiContext } from "./context";
 import { serveObject } from "./serve-object";
 
-function requireKey(key: string | null): string {
+export function requireKey(key: string | null): string {
   const problem = objectKeyProblem(key ?? "");
   if (problem) throw new InvalidObjectName(problem);
   return key!;
@@ -31,7 +31,25 @@ function backToOrigin(ctx: ObjectApiContext, bucket: BucketRecord, key: string):
   });
 }
 
-function expectedMd5(header: string | string[] | undefined): string | null {
+/** x-bce-storage-class, if sent, must be one of the bucket's zone's classes; else the bucket's default. */
+export function storageClassFor(ctx: ObjectApiContext, bucket: BucketRecord): string {
+  const header = ctx.req.headers["x-bce-storage-class"];
+  const storageClass = typeof header === "string" ? header : bucket.defaultStorageClass;
+  if (!isStorageClassAllowed(bucket.zoneType, storageClass)) {
+    throw new BosError("InvalidArgument", `Storage class ${storageClass} is not available in bucket ${bucket.name}.`);
+  }
+  return storageClass;
+}
+
+/** The declared Content-Length; InvalidArgument when it is not a whole number. */
+export function declaredLength(ctx: ObjectApiContext): number | null {
+  const header = ctx.req.headers["content-length"];
+  if (header === undefined) return null;
+  if (!/^\d{1,15}$/.test(header)) throw new BosError("InvalidArgument", "Content-Length must be a whole number of bytes.");
+  return Number(header);
+}
+
+export function expectedMd5(header: string | string[] | undefined): string | null {
   if (header === undefined) return null;
   const md5 = contentMd5Hex(Array.isArray(header) ? header[0]! : header);
   if (md5 === "invalid") throw new BosError("BadDigest", "Content-MD5 is not the base64 of a 16-byte MD5.");
@@ -41,13 +59,9 @@ function expectedMd5(header: string | string[] | undefined): string | null {
 export async function putObject(ctx: ObjectApiContext, bucket: BucketRecord): Promise<void> {
   const { req, res } = ctx;
   const key = requireKey(ctx.target.key);
-  const declared = req.headers["content-length"] === undefined ? null : Number(req.headers["content-length"]);
+  const declared = declaredLength(ctx);
   const md5 = expectedMd5(req.headers["content-md5"]);
-  const storageClassHeader = req.headers["x-bce-storage-class"];
-  const storageClass = typeof storageClassHeader === "string" ? storageClassHeader : bucket.defaultStorageClass;
-  if (!isStorageClassAllowed(bucket.zoneType, storageClass)) {
-    throw new BosError("InvalidArgument", `Storage class ${storageClass} is not available in bucket ${bucket.name}.`);
-  }
+  const storageClass = storageClassFor(ctx, bucket);
   const stored = await ctx.objects.put(
     { bucketId: bucket.id, key, storageClass, httpMeta: pickStoredHeaders(req.headers), userMeta: pickUserMeta(req.headers), sourceUrl: null },
     req,

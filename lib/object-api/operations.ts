@@ -9,6 +9,7 @@ import { BosError } from "./bos-error";
 import { createBucketHandler, deleteBucketHandler, headBucketHandler, listBucketsHandler, listObjectsHandler } from "./bucket-handlers";
 import type { ObjectApiContext } from "./context";
 import { deleteMirroring, getMirroring, putMirroring } from "./mirroring-handlers";
+import { abortMultipartUpload, completeMultipartUpload, initiateMultipartUpload, listMultipartUploads, listParts, uploadPart } from "./multipart-handlers";
 import { deleteObject, getObject, putObject } from "./object-handlers";
 
 export type OperationName =
@@ -25,7 +26,13 @@ export type OperationName =
   | "GetObject"
   | "HeadObject"
   | "PutObject"
-  | "DeleteObject";
+  | "DeleteObject"
+  | "InitiateMultipartUpload"
+  | "UploadPart"
+  | "CompleteMultipartUpload"
+  | "AbortMultipartUpload"
+  | "ListParts"
+  | "ListMultipartUploads";
 
 /** "read": what an anonymous client may do in a public-read bucket. "write": anything else (signed). */
 export type Access = "read" | "write";
@@ -60,16 +67,25 @@ const OPERATIONS: OperationSpec[] = [
   { name: "HeadObject", scope: "object", method: "HEAD", access: "read", run: getObject },
   { name: "PutObject", scope: "object", method: "PUT", access: "write", run: putObject },
   { name: "DeleteObject", scope: "object", method: "DELETE", access: "write", run: deleteObject },
+  { name: "ListMultipartUploads", scope: "bucket", method: "GET", subresource: "uploads", access: "write", run: listMultipartUploads },
+  { name: "InitiateMultipartUpload", scope: "object", method: "POST", subresource: "uploads", access: "write", run: initiateMultipartUpload },
+  { name: "UploadPart", scope: "object", method: "PUT", subresource: "uploadId", access: "write", run: uploadPart },
+  { name: "CompleteMultipartUpload", scope: "object", method: "POST", subresource: "uploadId", access: "write", run: completeMultipartUpload },
+  { name: "AbortMultipartUpload", scope: "object", method: "DELETE", subresource: "uploadId", access: "write", run: abortMultipartUpload },
+  { name: "ListParts", scope: "object", method: "GET", subresource: "uploadId", access: "write", run: listParts },
 ];
 
-const SUBRESOURCES = [...new Set(OPERATIONS.flatMap((operation) => (operation.subresource ? [operation.subresource] : [])))];
+/** The subresources of each scope, in the order they are looked for (`uploadId` before `uploads`). */
+const subresourcesOf = (scope: Scope) =>
+  [...new Set(OPERATIONS.flatMap((operation) => (operation.scope === scope && operation.subresource ? [operation.subresource] : [])))].sort((a, b) => (a === "uploadId" ? -1 : b === "uploadId" ? 1 : 0));
+const SUBRESOURCES: Record<Scope, string[]> = { service: subresourcesOf("service"), bucket: subresourcesOf("bucket"), object: subresourcesOf("object") };
 
 const SCOPE_LABEL: Record<Scope, string> = { service: "the bucket list", bucket: "a bucket", object: "an object" };
 
 /** The operation a request asks for; MethodNotAllowed when there is none. */
 export function resolveOperation(method: string, target: { bucket: string | null; key: string | null; query: URLSearchParams }): Operation {
   const scope: Scope = target.bucket === null ? "service" : target.key === null ? "bucket" : "object";
-  const subresource = scope === "bucket" ? SUBRESOURCES.find((name) => target.query.has(name)) : undefined;
+  const subresource = SUBRESOURCES[scope].find((name) => target.query.has(name));
   const operation = OPERATIONS.find((candidate) => candidate.scope === scope && candidate.method === method && candidate.subresource === subresource);
   if (operation) return operation;
   throw new BosError("MethodNotAllowed", `${method} is not supported on ${subresource ? `?${subresource}` : SCOPE_LABEL[scope]}.`);

@@ -39,7 +39,7 @@ class FakeRows implements CheckedRows {
 
   async blobReferences(prefix: string, after: string, limit: number) {
     const page = [...this.rows]
-      .map(([id, blobName]) => ({ id, blobName }))
+      .map(([id, blobName]) => ({ id: String(id), blobName }))
       .filter((row) => row.blobName.startsWith(prefix) && row.blobName > after)
       .sort((a, b) => (a.blobName < b.blobName ? -1 : 1))
       .slice(0, limit);
@@ -49,9 +49,9 @@ class FakeRows implements CheckedRows {
   async isReferenced(blobName: string) {
     return [...this.rows.values()].includes(blobName);
   }
-  async deleteIfBlob(id: number, blobName: string) {
-    if (this.rows.get(id) !== blobName) return false;
-    this.rows.delete(id);
+  async deleteIfBlob(id: string, blobName: string) {
+    if (this.rows.get(Number(id)) !== blobName) return false;
+    this.rows.delete(Number(id));
     return true;
   }
 }

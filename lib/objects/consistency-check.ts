@@ -22,11 +22,14 @@ export interface CheckedBlobs {
 }
 
 export interface CheckedRows {
-  /** Up to `limit` rows whose blob name begins with `prefix` and sorts after `after`, by blob name. */
-  blobReferences(prefix: string, after: string, limit: number): Promise<{ id: number; blobName: string }[]>;
+  /**
+   * Up to `limit` rows that point at a blob whose name begins with `prefix` and sorts after
+   * `after`, by blob name; `id` names the row (opaque: objects, segments and parts are rows).
+   */
+  blobReferences(prefix: string, after: string, limit: number): Promise<{ id: string; blobName: string }[]>;
   isReferenced(blobName: string): Promise<boolean>;
-  /** Deletes row `id` if it still points at `blobName`; true when it did. */
-  deleteIfBlob(id: number, blobName: string): Promise<boolean>;
+  /** Repairs row `id` (deletes what it belongs to) if it still points at `blobName`; true when it did. */
+  deleteIfBlob(id: string, blobName: string): Promise<boolean>;
 }
 
 export interface CheckedJournal {

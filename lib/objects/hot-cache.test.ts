@@ -14,7 +14,8 @@ function record(key: string, metaValue: string): ObjectRecord {
     storageClass: "STANDARD",
     httpMeta: { "content-type": "text/plain" },
     userMeta: { "x-bce-meta-notes": metaValue },
-    sourceUrl: null,
+    checksums: {},
+  sourceUrl: null,
     blobName: "a".repeat(77),
     lastModified: new Date(),
   };

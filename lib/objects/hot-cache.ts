@@ -45,7 +45,9 @@ export function objectEntryBytes(object: ObjectRecord | null): number {
     stringBytes(object.storageClass) +
     stringBytes(object.sourceUrl ?? "") +
     recordBytes(object.httpMeta) +
-    recordBytes(object.userMeta)
+    recordBytes(object.userMeta) +
+    recordBytes(object.checksums) +
+    (object.segments?.reduce((total, segment) => total + 64 + stringBytes(segment.blobName), 0) ?? 0)
   );
 }
 

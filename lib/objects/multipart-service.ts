@@ -1,18 +1,18 @@
 /**
  * Multipart uploads (S3's CreateMultipartUpload, UploadPart, CompleteMultipartUpload, Abort,
- * ListParts, ListMultipartUploads), over the same blob store, ingest pipeline and commit as every
- * other write. No HTTP here.
+ * ListParts, ListMultipartUploads; BOS's the same), over the same blob store, ingest pipeline and
+ * commit as every other write. No HTTP here.
  *
  * - A part streams through the ingest pipeline (size limit, MD5, batched writes) into a blob of its
- *   own; it is never held in memory. The blob is named in the write journal before it becomes
- *   visible and stays journaled while the upload lasts, so the journal's invariant holds (every
- *   blob is pointed at by its row or named in the journal) and `npm run fsck` leaves it alone.
- * - Completion streams the listed parts, in order, through one more ingest into the object's blob
- *   and commits it like a PUT (the newest write wins, journaled, crash-safe), then removes the
- *   parts. This copies the bytes once: a store that can concatenate blobs without copying would
- *   need objects made of several blobs, which the object model does not have yet.
- * - A crash or restart removes every journaled part blob (start-up resolves the journal), so
- *   `recover` at start aborts every upload; `sweep` aborts uploads older than a maximum age.
+ *   own; it is never held in memory. The blob is journaled before it becomes visible, and the
+ *   transaction that saves the part's row settles the entry: from then on the row points at the
+ *   blob, as an object's row does, so the part survives a crash or restart (start-up resolves only
+ *   journaled blobs) and `npm run fsck` counts it as referenced.
+ * - Completion copies nothing: in one transaction the object's row is written with the parts'
+ *   blobs as its segments, in order, and the upload's rows are deleted (parts not listed are
+ *   journaled and removed). The ETag is S3's: the MD5 of the parts' MD5s and `-N`.
+ * - An abort deletes the rows and journals the part blobs in one transaction, then removes them.
+ *   `sweep` aborts uploads older than a maximum age (at start-up and then hourly).
  */
 import { randomBytes } from "node:crypto";
 import { EntityTooLarge, EntityTooSmall, InvalidPart, InvalidPartOrder, NoSuchUpload } from "@/lib/domain/errors";
@@ -20,9 +20,10 @@ import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { BlobStore } from "@/lib/storage/blob-store";
 import type { IngestExpectation } from "./ingest";
 import { compareUtf8 } from "./key-order";
-import type { ObjectRecord } from "./object-meta";
+import { multipartEtag, type ObjectRecord } from "./object-meta";
 import type { ObjectRepository } from "./object-repository";
-import type { ObjectAttributes, ObjectService } from "./object-service";
+import type { LateAttributes, ObjectAttributes, ObjectService } from "./object-service";
+import { WriteJournal, type PendingBlob } from "./write-journal";
 
 /** S3's limits: parts 1 to 10,000; every part but the last at least 5 MiB. */
 export const MAX_PART_NUMBER = 10_000;
@@ -43,7 +44,22 @@ export interface PartRecord {
   size: number;
   /** Hex MD5 of the part's bytes. */
   etag: string;
+  /** Verified x-amz-checksum-* values of the part (algorithm to base64). */
+  checksums: Record<string, string>;
   lastModified: Date;
+}
+
+/** A part as a completion request lists it. */
+export interface ListedPart {
+  partNumber: number;
+  etag: string;
+  /** Checksums the client lists for the part (algorithm to base64): each must be the stored one. */
+  checksums?: Record<string, string>;
+}
+
+export interface CompleteOptions {
+  /** The object's checksums from its parts' (in order); the protocol knows the algorithms. */
+  combineChecksums?: (parts: Record<string, string>[]) => Record<string, string>;
 }
 
 export interface MultipartServiceDeps {
@@ -102,34 +118,38 @@ export class MultipartService {
    * Stores part `partNumber` of an upload, replacing an earlier upload of the same number. The
    * body streams to a blob; nothing is kept if it fails its checks or the upload is gone meanwhile.
    */
-  async uploadPart(upload: MultipartUploadRecord, partNumber: number, body: AsyncIterable<Buffer>, expected: IngestExpectation): Promise<PartRecord> {
+  async uploadPart(upload: MultipartUploadRecord, partNumber: number, body: AsyncIterable<Buffer>, expected: IngestExpectation, late: LateAttributes = {}): Promise<PartRecord> {
     if (expected.size !== null && expected.size > this.deps.maxObjectSize) throw new EntityTooLarge(this.deps.maxObjectSize, "The part");
     const { db, blobs, journal, objects } = this.deps;
     const ingest = await objects.beginIngest(undefined, { sizeHint: expected.size });
     try {
       for await (const chunk of body) await ingest.append(chunk);
       const { size, md5 } = await ingest.finish(expected);
+      const checksums = late.checksums?.() ?? {};
+      const owner = { bucketId: upload.bucketId, key: upload.key };
       const blobName = blobs.newBlobName(upload.bucketId, upload.key);
-      const pending = await journal.beginBlob({ bucketId: upload.bucketId, key: upload.key, blobName });
-      let previous: { blobName: string; pending: number } | null;
+      const pending = await journal.beginBlob({ ...owner, blobName });
+      let replaced: { blobName: string; pending: number } | null;
       let saved;
       try {
         await ingest.writer.commit(blobName);
-        ({ previous, saved } = await db().$transaction(async (tx) => {
+        ({ replaced, saved } = await db().$transaction(async (tx) => {
           const parent = await tx.multipartUpload.findFirst({ where: { uploadId: upload.uploadId }, select: { id: true } });
           if (!parent) throw new NoSuchUpload(upload.uploadId);
           const where = { uploadId_partNumber: { uploadId: parent.id, partNumber } };
-          const old = await tx.multipartPart.findUnique({ where, select: { blobName: true, pending: true } });
-          const data = { size: BigInt(size), etag: md5, blobName, pending, createdAt: new Date() };
+          const old = await tx.multipartPart.findUnique({ where, select: { blobName: true } });
+          const data = { size: BigInt(size), etag: md5, checksums: JSON.stringify(checksums), blobName, createdAt: new Date() };
           const row = await tx.multipartPart.upsert({ where, create: { uploadId: parent.id, partNumber, ...data }, update: data });
-          return { previous: old, saved: row };
+          // The row points at the new blob now (its entry settles); the replaced one is journaled.
+          const [entry] = await WriteJournal.inTransaction(tx, { settled: pending, dropped: old ? [{ ...owner, blobName: old.blobName }] : [] });
+          return { replaced: old ? { blobName: old.blobName, pending: entry! } : null, saved: row };
         }));
       } catch (error) {
         await this.dropBlob({ blobName, pending }).catch(() => undefined);
         throw error;
       }
-      if (previous) await this.dropBlob(previous);
-      return { partNumber, size, etag: md5, lastModified: saved.createdAt };
+      if (replaced) await this.dropBlob(replaced);
+      return { partNumber, size, etag: md5, checksums, lastModified: saved.createdAt };
     } finally {
       await ingest.discard();
     }
@@ -142,7 +162,13 @@ export class MultipartService {
       orderBy: { partNumber: "asc" },
       take: maxParts + 1,
     });
-    const parts = rows.slice(0, maxParts).map((row) => ({ partNumber: row.partNumber, size: Number(row.size), etag: row.etag, lastModified: row.createdAt }));
+    const parts = rows.slice(0, maxParts).map((row) => ({
+      partNumber: row.partNumber,
+      size: Number(row.size),
+      etag: row.etag,
+      checksums: JSON.parse(row.checksums) as Record<string, string>,
+      lastModified: row.createdAt,
+    }));
     return { parts, isTruncated: rows.length > maxParts };
   }
 
@@ -166,19 +192,23 @@ export class MultipartService {
 
   /**
    * Completes an upload from the parts the client lists (number and ETag, ascending): checks them,
-   * streams them into the object's blob and commits it like a PUT, then removes every part.
+   * then makes their blobs the object's, in order, without copying (see the file comment).
    */
-  async complete(upload: MultipartUploadRecord, listed: { partNumber: number; etag: string }[]): Promise<ObjectRecord> {
-    const { db, objects, blobs } = this.deps;
+  async complete(upload: MultipartUploadRecord, listed: ListedPart[], options: CompleteOptions = {}): Promise<ObjectRecord> {
+    const { db, objects } = this.deps;
     if (listed.length === 0) throw new InvalidPart(0, "is missing: list at least one part");
     const rows = await db().multipartPart.findMany({ where: { upload: { uploadId: upload.uploadId } } });
     const byNumber = new Map(rows.map((row) => [row.partNumber, row]));
-    const chosen = listed.map(({ partNumber, etag }, index) => {
+    const chosen = listed.map(({ partNumber, etag, checksums }, index) => {
       if (index > 0 && partNumber <= listed[index - 1]!.partNumber) throw new InvalidPartOrder();
       const row = byNumber.get(partNumber);
       if (!row) throw new InvalidPart(partNumber, "was not uploaded (or was replaced)");
       if (etag.replaceAll('"', "").toLowerCase() !== row.etag) throw new InvalidPart(partNumber, `has ETag "${row.etag}", not ${etag}`);
-      return { partNumber, size: Number(row.size), blobName: row.blobName };
+      const stored = JSON.parse(row.checksums) as Record<string, string>;
+      for (const [algorithm, value] of Object.entries(checksums ?? {})) {
+        if (stored[algorithm] !== value) throw new InvalidPart(partNumber, `was uploaded with ${stored[algorithm] ? `${algorithm} checksum ${stored[algorithm]}` : `no ${algorithm} checksum`}, not ${value}`);
+      }
+      return { partNumber, size: Number(row.size), etag: row.etag, blobName: row.blobName, checksums: stored };
     });
     chosen.forEach((part, index) => {
       if (index < chosen.length - 1 && part.size < this.minPartSize) throw new EntityTooSmall(part.partNumber, part.size, this.minPartSize);
@@ -186,35 +216,32 @@ export class MultipartService {
     const total = chosen.reduce((sum, part) => sum + part.size, 0);
     if (total > this.deps.maxObjectSize) throw new EntityTooLarge(this.deps.maxObjectSize);
 
-    const ingest = await objects.beginIngest(undefined, { sizeHint: total });
-    let record: ObjectRecord;
-    try {
-      for (const part of chosen) {
-        if (part.size === 0) continue;
-        for await (const chunk of blobs.openRange(part.blobName, 0, part.size - 1)) await ingest.append(chunk as Buffer);
-      }
-      await ingest.finish({ size: total, md5: null });
-      const attributes = { bucketId: upload.bucketId, key: upload.key, storageClass: upload.storageClass, httpMeta: upload.httpMeta, userMeta: upload.userMeta, sourceUrl: null };
-      record = (await objects.commit(ingest, attributes))!;
-    } finally {
-      await ingest.discard();
-    }
-    await this.removeUpload(upload.uploadId);
-    return record;
+    const attributes = {
+      bucketId: upload.bucketId,
+      key: upload.key,
+      storageClass: upload.storageClass,
+      httpMeta: upload.httpMeta,
+      userMeta: upload.userMeta,
+      checksums: options.combineChecksums?.(chosen.map((part) => part.checksums)) ?? {},
+      sourceUrl: null,
+    };
+    const content = { etag: multipartEtag(chosen.map((part) => part.etag)), blobs: chosen.map((part) => ({ blobName: part.blobName, size: part.size })) };
+    // In the object's transaction: the upload must still be there with the same blobs (a part
+    // uploaded again meanwhile, a second completion or an abort make this one fail).
+    return objects.commitBlobs(attributes, content, async (tx) => {
+      const parent = await tx.multipartUpload.findFirst({ where: { uploadId: upload.uploadId }, select: { id: true, parts: { select: { partNumber: true, blobName: true } } } });
+      if (!parent) throw new NoSuchUpload(upload.uploadId);
+      const current = new Map(parent.parts.map((part) => [part.partNumber, part.blobName]));
+      for (const part of chosen) if (current.get(part.partNumber) !== part.blobName) throw new InvalidPart(part.partNumber, "was uploaded again while the upload was being completed");
+      await tx.multipartUpload.delete({ where: { id: parent.id } });
+      const used = new Set(chosen.map((part) => part.blobName));
+      return parent.parts.filter((part) => !used.has(part.blobName)).map((part) => ({ bucketId: upload.bucketId, key: upload.key, blobName: part.blobName }));
+    });
   }
 
   /** Aborts an upload: its parts are removed. NoSuchUpload when it is gone already. */
   async abort(upload: MultipartUploadRecord): Promise<void> {
     if (!(await this.removeUpload(upload.uploadId))) throw new NoSuchUpload(upload.uploadId);
-  }
-
-  /**
-   * At start, after the object service's recovery removed every journaled blob (parts included):
-   * aborts every upload, whose parts are gone.
-   */
-  async recover(): Promise<number> {
-    const { count } = await this.deps.db().multipartUpload.deleteMany({});
-    return count;
   }
 
   /** Aborts uploads started more than `maxAgeMs` ago; returns how many. */
@@ -225,16 +252,18 @@ export class MultipartService {
     return aborted;
   }
 
-  /** Deletes an upload's rows (parts cascade), then its part blobs and their journal entries. */
+  /** Deletes an upload's rows (parts cascade) and journals its part blobs in one transaction, then removes them. */
   private async removeUpload(uploadId: string): Promise<boolean> {
-    const parts = await this.deps.db().$transaction(async (tx) => {
-      const upload = await tx.multipartUpload.findFirst({ where: { uploadId }, select: { id: true, parts: { select: { blobName: true, pending: true } } } });
+    const dropped = await this.deps.db().$transaction(async (tx) => {
+      const upload = await tx.multipartUpload.findFirst({ where: { uploadId }, select: { id: true, bucketId: true, key: true, parts: { select: { blobName: true } } } });
       if (!upload) return null;
       await tx.multipartUpload.delete({ where: { id: upload.id } });
-      return upload.parts;
+      const blobs: PendingBlob[] = upload.parts.map((part) => ({ bucketId: upload.bucketId, key: upload.key, blobName: part.blobName }));
+      const entries = await WriteJournal.inTransaction(tx, { dropped: blobs });
+      return blobs.map((blob, index) => ({ blobName: blob.blobName, pending: entries[index]! }));
     });
-    if (parts === null) return false;
-    await Promise.all(parts.map((part) => this.dropBlob(part)));
+    if (dropped === null) return false;
+    await Promise.all(dropped.map((blob) => this.dropBlob(blob)));
     return true;
   }
 

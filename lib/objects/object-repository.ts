@@ -1,14 +1,15 @@
 /**
- * Object metadata: the one place that reads and writes StoredObject rows, and the write journal
- * (write-journal.ts) that changes with them in the same transactions. `PrismaObjectRepository`
- * talks to the database; `CachedObjectRepository` (object-cache.ts) wraps it with the hot cache.
- * No bytes here: blobs are the object service's business.
+ * Object metadata: the one place that reads and writes StoredObject rows (and the segments of an
+ * object stored as several blobs), and the write journal (write-journal.ts) that changes with them
+ * in the same transactions. `PrismaObjectRepository` talks to the database;
+ * `CachedObjectRepository` (object-cache.ts) wraps it with the hot cache. No bytes here: blobs are
+ * the object service's business.
  */
-import type { PrismaClient, StoredObject } from "@/lib/generated/prisma/client";
+import type { Prisma, PrismaClient, StoredObject } from "@/lib/generated/prisma/client";
 import type { CheckedJournal, CheckedRows } from "./consistency-check";
 import { prefixSuccessor } from "./key-order";
 import { listPage, type EntryPage, type ListOptions, type ListReader } from "./list-page";
-import type { ObjectRecord } from "./object-meta";
+import type { BlobSpan, ObjectRecord } from "./object-meta";
 import { WriteJournal, type PendingBlob } from "./write-journal";
 
 export type NewObjectRow = Omit<ObjectRecord, "lastModified">;
@@ -42,6 +43,20 @@ export interface JournaledBlob {
   pending: number;
 }
 
+/**
+ * A step of another write that must happen in the same transaction as a save (a multipart
+ * completion deletes its upload, whose part blobs become the object's): throws to abort the save,
+ * and returns the blobs that no row points at once it is done, to be journaled and removed.
+ */
+export type SaveClaim = (tx: Prisma.TransactionClient) => Promise<PendingBlob[]>;
+
+export interface SaveOptions {
+  /** The journal entry of the new blob, settled by the save; none when the blobs are rows' already. */
+  pending?: number | null;
+  onlyIfAbsent?: () => boolean;
+  claim?: SaveClaim;
+}
+
 export interface ObjectRepository {
   find(bucketId: number, key: string): Promise<ObjectRecord | null>;
   /** Records a new blob in the write journal before it becomes visible; returns the entry. */
@@ -49,19 +64,20 @@ export interface ObjectRepository {
   /** Ends a journal entry once its blob is removed (best effort, batched, not awaited by callers). */
   endBlob(pending: number): Promise<void>;
   /**
-   * Inserts or replaces the row of `row.key`, settling its blob's journal entry `pending`, in one
-   * transaction. With `onlyIfAbsent`, stores only when no row exists and `onlyIfAbsent()` still
-   * holds at that moment; returns null otherwise (and leaves `pending` to the caller).
-   * `replaced` is the blob of the row it replaced, journaled, for the caller to remove.
+   * Inserts or replaces the row of `row.key` (and its segments), settling its blob's journal entry
+   * `pending` and running `claim`, in one transaction. With `onlyIfAbsent`, stores only when no row
+   * exists and `onlyIfAbsent()` still holds at that moment; returns null otherwise (and leaves
+   * `pending` to the caller). `replaced` are the blobs no row points at any more (the replaced
+   * row's, and what `claim` returned), journaled, for the caller to remove.
    */
-  save(row: NewObjectRow, options: { pending: number; onlyIfAbsent?: () => boolean }): Promise<{ record: ObjectRecord; replaced: JournaledBlob | null } | null>;
-  /** Deletes the row; returns its blob, journaled, or null when there was none. */
-  delete(bucketId: number, key: string): Promise<JournaledBlob | null>;
+  save(row: NewObjectRow, options: SaveOptions): Promise<{ record: ObjectRecord; replaced: JournaledBlob[] } | null>;
+  /** Deletes the row; returns its blobs, journaled, or null when there was none. */
+  delete(bucketId: number, key: string): Promise<JournaledBlob[] | null>;
   /**
    * Deletes the rows of several keys in a few writes, however many: returns the keys deleted, and
-   * the blobs of every row it found, journaled, for the caller to remove (a row that a newer write
-   * replaced meanwhile is kept; removing its old blob as well is harmless, as blob names are
-   * never reused and removing is idempotent).
+   * the blobs of every row it found (every segment of an object stored as several), journaled, for
+   * the caller to remove (a row that a newer write replaced meanwhile is kept; removing its old
+   * blobs as well is harmless, as blob names are never reused and removing is idempotent).
    */
   deleteKeys(bucketId: number, keys: string[]): Promise<{ deleted: string[]; blobs: JournaledBlob[] }>;
   list(bucketId: number, options: ListOptions): Promise<ListPage>;
@@ -69,12 +85,12 @@ export interface ObjectRepository {
   count(bucketId: number): Promise<number>;
   /**
    * At start-up, before anything writes: removes (through `removeBlob`) every journaled blob that
-   * its row does not point at, and empties the journal.
+   * no row points at, and empties the journal.
    */
   resolvePendingBlobs(removeBlob: (blobName: string) => Promise<void>): Promise<{ entries: number; removed: number }>;
 }
 
-export function toRecord(row: StoredObject): ObjectRecord {
+export function toRecord(row: StoredObject, segments?: readonly BlobSpan[] | null): ObjectRecord {
   return {
     bucketId: row.bucketId,
     key: row.key,
@@ -83,11 +99,25 @@ export function toRecord(row: StoredObject): ObjectRecord {
     storageClass: row.storageClass,
     httpMeta: JSON.parse(row.httpMeta) as Record<string, string>,
     userMeta: JSON.parse(row.userMeta) as Record<string, string>,
+    checksums: JSON.parse(row.checksums) as Record<string, string>,
     sourceUrl: row.sourceUrl,
     blobName: row.blobName,
+    ...(segments && segments.length > 1 ? { segments } : {}),
     lastModified: row.lastModified,
   };
 }
+
+type SegmentDb = Pick<Prisma.TransactionClient, "objectSegment">;
+
+/** The blobs of an object row in order when it has several (its segments); null for one blob. */
+async function segmentsOf(db: SegmentDb, row: { id: number; blobCount: number }): Promise<BlobSpan[] | null> {
+  if (row.blobCount <= 1) return null;
+  const segments = await db.objectSegment.findMany({ where: { objectId: row.id }, orderBy: { position: "asc" }, select: { blobName: true, size: true } });
+  return segments.map((segment) => ({ blobName: segment.blobName, size: Number(segment.size) }));
+}
+
+/** A row that points at a blob, for the consistency check: an object, one of its segments, or a multipart part. */
+type BlobOwner = "object" | "segment" | "part";
 
 export class PrismaObjectRepository implements ObjectRepository, CheckedRows, CheckedJournal {
   private readonly journal: WriteJournal;
@@ -100,7 +130,7 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
     // findFirst, not findUnique: concurrent findUnique calls are batched into one query, which
     // fails past SQLite's parameter limit under load (P2029).
     const row = await this.db().storedObject.findFirst({ where: { bucketId, key } });
-    return row ? toRecord(row) : null;
+    return row ? toRecord(row, await segmentsOf(this.db(), row)) : null;
   }
 
   beginBlob(blob: PendingBlob): Promise<number> {
@@ -111,61 +141,89 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
     return this.journal.end(pending);
   }
 
-  async save(object: NewObjectRow, { pending, onlyIfAbsent }: { pending: number; onlyIfAbsent?: () => boolean }): Promise<{ record: ObjectRecord; replaced: JournaledBlob | null } | null> {
+  async save(object: NewObjectRow, { pending = null, onlyIfAbsent, claim }: SaveOptions): Promise<{ record: ObjectRecord; replaced: JournaledBlob[] } | null> {
+    const segments = object.segments && object.segments.length > 1 ? object.segments : null;
+    if (segments && segments[0]!.blobName !== object.blobName) throw new Error("an object's first segment must be its blobName");
     const data = {
       size: BigInt(object.size),
       etag: object.etag,
       storageClass: object.storageClass,
       httpMeta: JSON.stringify(object.httpMeta),
       userMeta: JSON.stringify(object.userMeta),
+      checksums: JSON.stringify(object.checksums),
       sourceUrl: object.sourceUrl,
       blobName: object.blobName,
+      blobCount: segments?.length ?? 1,
       lastModified: new Date(),
     };
     const where = { bucketId_key: { bucketId: object.bucketId, key: object.key } };
     return this.db().$transaction(async (tx) => {
-      const previous = await tx.storedObject.findUnique({ where, select: { blobName: true } });
+      const previous = await tx.storedObject.findUnique({ where, select: { id: true, blobName: true, blobCount: true } });
       if (onlyIfAbsent && (previous || !onlyIfAbsent())) return null;
+      const claimed = claim ? await claim(tx) : [];
+      let previousBlobs: string[] = [];
+      if (previous) {
+        const spans = await segmentsOf(tx, previous);
+        previousBlobs = spans ? spans.map((span) => span.blobName) : [previous.blobName];
+        if (spans) await tx.objectSegment.deleteMany({ where: { objectId: previous.id } });
+      }
       const row = await tx.storedObject.upsert({ where, create: { bucketId: object.bucketId, key: object.key, ...data }, update: data });
-      const dropped = previous && previous.blobName !== object.blobName ? previous.blobName : null;
-      const droppedEntry = await WriteJournal.inTransaction(tx, {
-        settled: pending,
-        dropped: dropped === null ? null : { bucketId: object.bucketId, key: object.key, blobName: dropped },
-      });
-      return { record: toRecord(row), replaced: dropped === null ? null : { blobName: dropped, pending: droppedEntry! } };
+      if (segments) {
+        await tx.objectSegment.createMany({
+          data: segments.map((segment, position) => ({ objectId: row.id, position, blobName: segment.blobName, size: BigInt(segment.size) })),
+        });
+      }
+      const kept = new Set(segments ? segments.map((segment) => segment.blobName) : [object.blobName]);
+      const dropped: PendingBlob[] = [
+        ...previousBlobs.filter((name) => !kept.has(name)).map((blobName) => ({ bucketId: object.bucketId, key: object.key, blobName })),
+        ...claimed,
+      ];
+      const entries = await WriteJournal.inTransaction(tx, { settled: pending, dropped });
+      return { record: toRecord(row, segments), replaced: dropped.map((blob, index) => ({ blobName: blob.blobName, pending: entries[index]! })) };
     });
   }
 
   /**
    * No interactive transaction here: a delete must work on a full disk, and it needs none.
    * (A failed COMMIT no longer wedges the client, lib/db/sqlite-adapter.ts, but fewer writes on a
-   * full disk is still better.) Journaling the blob first is safe on its own: until the row is
-   * gone, start-up keeps a blob its row points at.
+   * full disk is still better.) Journaling the blobs first is safe on its own: until the row is
+   * gone, start-up keeps blobs a row points at. The row's segments go with it (ON DELETE CASCADE).
    */
-  async delete(bucketId: number, key: string): Promise<JournaledBlob | null> {
+  async delete(bucketId: number, key: string): Promise<JournaledBlob[] | null> {
     for (;;) {
-      const row = await this.db().storedObject.findFirst({ where: { bucketId, key }, select: { id: true, blobName: true } });
+      const row = await this.db().storedObject.findFirst({ where: { bucketId, key }, select: { id: true, blobName: true, blobCount: true } });
       if (!row) return null;
-      const pending = await this.journal.begin({ bucketId, key, blobName: row.blobName });
+      const names = (await segmentsOf(this.db(), row))?.map((span) => span.blobName) ?? [row.blobName];
+      const entries: number[] = [];
+      for (const blobName of names) entries.push(await this.journal.begin({ bucketId, key, blobName }));
       const { count } = await this.db().storedObject.deleteMany({ where: { id: row.id, blobName: row.blobName } });
-      if (count === 1) return { blobName: row.blobName, pending };
-      // Replaced or deleted meanwhile: the other write owns that blob; look again.
-      void this.journal.end(pending);
+      if (count === 1) return names.map((blobName, index) => ({ blobName, pending: entries[index]! }));
+      // Replaced or deleted meanwhile: the other write owns those blobs; look again.
+      for (const entry of entries) void this.journal.end(entry);
     }
   }
 
   /** No interactive transaction, for the reason given at delete(); see deleteKeys in the interface for why this is safe. */
   async deleteKeys(bucketId: number, keys: string[]): Promise<{ deleted: string[]; blobs: JournaledBlob[] }> {
     if (keys.length === 0) return { deleted: [], blobs: [] };
-    const rows = await this.db().storedObject.findMany({ where: { bucketId, key: { in: keys } }, select: { id: true, key: true, blobName: true } });
+    const rows = await this.db().storedObject.findMany({ where: { bucketId, key: { in: keys } }, select: { id: true, key: true, blobName: true, blobCount: true } });
     if (rows.length === 0) return { deleted: [], blobs: [] };
-    const entries = await this.journal.beginMany(rows.map((row) => ({ bucketId, key: row.key, blobName: row.blobName })));
+    // Objects stored as several blobs: every segment goes (they cascade with the row).
+    const composite = rows.filter((row) => row.blobCount > 1).map((row) => row.id);
+    const segments =
+      composite.length === 0
+        ? []
+        : await this.db().objectSegment.findMany({ where: { objectId: { in: composite } }, orderBy: [{ objectId: "asc" }, { position: "asc" }], select: { objectId: true, blobName: true } });
+    const blobsOf = new Map<number, string[]>(rows.map((row) => [row.id, row.blobCount > 1 ? [] : [row.blobName]]));
+    for (const segment of segments) blobsOf.get(segment.objectId)!.push(segment.blobName);
+    const dropped = rows.flatMap((row) => blobsOf.get(row.id)!.map((blobName) => ({ bucketId, key: row.key, blobName })));
+    const entries = await this.journal.beginMany(dropped);
     await this.db().storedObject.deleteMany({ where: { OR: rows.map((row) => ({ id: row.id, blobName: row.blobName })) } });
     // A row still there under its id was replaced by a newer write in between, which wins.
     const kept = new Set((await this.db().storedObject.findMany({ where: { id: { in: rows.map((row) => row.id) } }, select: { id: true } })).map((row) => row.id));
     return {
       deleted: rows.filter((row) => !kept.has(row.id)).map((row) => row.key),
-      blobs: rows.map((row) => ({ blobName: row.blobName, pending: entries.get(row.blobName)! })),
+      blobs: dropped.map((blob) => ({ blobName: blob.blobName, pending: entries.get(blob.blobName)! })),
     };
   }
 
@@ -192,27 +250,53 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
   }
 
   resolvePendingBlobs(removeBlob: (blobName: string) => Promise<void>): Promise<{ entries: number; removed: number }> {
-    return this.journal.resolve(async (bucketId, key) => (await this.find(bucketId, key))?.blobName ?? null, removeBlob);
+    return this.journal.resolve((blobName) => this.isReferenced(blobName), removeBlob);
   }
 
-  // The consistency check (npm run fsck) walks rows by blob name, on the blobName index.
+  // The consistency check (npm run fsck) walks the rows that point at blobs (objects, their further
+  // segments, multipart parts) by blob name, on each table's blobName index. A reference's id is
+  // "object:12", "segment:7" or "part:3".
 
-  blobReferences(prefix: string, after: string, limit: number): Promise<{ id: number; blobName: string }[]> {
+  async blobReferences(prefix: string, after: string, limit: number): Promise<{ id: string; blobName: string }[]> {
     const end = prefixSuccessor(prefix);
-    return this.db().storedObject.findMany({
-      where: { AND: [{ blobName: { gte: prefix, ...(end === null ? {} : { lt: end }) } }, { blobName: { gt: after } }] },
-      orderBy: { blobName: "asc" },
-      take: limit,
-      select: { id: true, blobName: true },
-    });
+    const inRange = [{ blobName: { gte: prefix, ...(end === null ? {} : { lt: end }) } }, { blobName: { gt: after } }];
+    const page = { orderBy: { blobName: "asc" as const }, take: limit, select: { id: true, blobName: true } };
+    const [objects, segments, parts] = await Promise.all([
+      this.db().storedObject.findMany({ where: { AND: inRange }, ...page }),
+      // Position 0 is the object's own blobName, counted with the object.
+      this.db().objectSegment.findMany({ where: { AND: [...inRange, { position: { gt: 0 } }] }, ...page }),
+      this.db().multipartPart.findMany({ where: { AND: inRange }, ...page }),
+    ]);
+    const tagged = (owner: BlobOwner, rows: { id: number; blobName: string }[]) => rows.map((row) => ({ id: `${owner}:${row.id}`, blobName: row.blobName }));
+    return [...tagged("object", objects), ...tagged("segment", segments), ...tagged("part", parts)]
+      .sort((a, b) => (a.blobName < b.blobName ? -1 : a.blobName > b.blobName ? 1 : 0))
+      .slice(0, limit);
   }
 
   async isReferenced(blobName: string): Promise<boolean> {
-    return (await this.db().storedObject.count({ where: { blobName } })) > 0;
+    const where = { blobName };
+    const counts = await Promise.all([this.db().storedObject.count({ where }), this.db().objectSegment.count({ where }), this.db().multipartPart.count({ where })]);
+    return counts.some((count) => count > 0);
   }
 
-  async deleteIfBlob(id: number, blobName: string): Promise<boolean> {
-    return (await this.db().storedObject.deleteMany({ where: { id, blobName } })).count === 1;
+  /**
+   * Repairs a row whose blob is missing, if it still points at `blobName`: an object is deleted, and
+   * so is the object a missing segment belongs to (its other blobs are then unreferenced, and the
+   * next check removes them); a multipart part is deleted (completing its upload then says so).
+   */
+  async deleteIfBlob(id: string, blobName: string): Promise<boolean> {
+    const [owner, number] = id.split(":") as [BlobOwner, string];
+    const rowId = Number(number);
+    switch (owner) {
+      case "object":
+        return (await this.db().storedObject.deleteMany({ where: { id: rowId, blobName } })).count === 1;
+      case "segment": {
+        const segment = await this.db().objectSegment.findFirst({ where: { id: rowId, blobName }, select: { objectId: true } });
+        return segment !== null && (await this.db().storedObject.deleteMany({ where: { id: segment.objectId } })).count === 1;
+      }
+      case "part":
+        return (await this.db().multipartPart.deleteMany({ where: { id: rowId, blobName } })).count === 1;
+    }
   }
 
   isPending(blobName: string): Promise<boolean> {

@@ -15,8 +15,9 @@ import { isStorageFull } from "@/lib/storage/storage-full";
 import { BlobIngest, type IngestExpectation, type IngestOptions } from "./ingest";
 import type { LruCache } from "./lru";
 import { MissWatches, type MissWatch } from "./miss-watch";
-import type { ObjectRecord } from "./object-meta";
-import type { JournaledBlob, ListOptions, ListPage, ObjectRepository } from "./object-repository";
+import type { BlobSpan, ObjectRecord } from "./object-meta";
+import type { JournaledBlob, ListOptions, ListPage, ObjectRepository, SaveClaim } from "./object-repository";
+import { openSegments } from "./segment-stream";
 
 /** Objects up to this size are kept in memory after their first read. */
 export const SMALL_OBJECT_BYTES = 256 * 1024;
@@ -33,6 +34,14 @@ export interface ObjectAttributes {
   userMeta: Record<string, string>;
   /** Where a mirrored object came from; null for uploads. */
   sourceUrl: string | null;
+  /** Verified x-amz-checksum-* values (algorithm to base64); none when absent. */
+  checksums?: Record<string, string>;
+}
+
+/** What a client upload's decoder learns only once the body has been read. */
+export interface LateAttributes {
+  /** The checksums it verified against the bytes (algorithm to base64). */
+  checksums?: () => Record<string, string>;
 }
 
 export interface ObjectServiceDeps {
@@ -58,6 +67,7 @@ export class ObjectService {
 
   /** Bytes `start` to `end` (inclusive): from memory for small objects, else streamed. */
   async read(object: ObjectRecord, start: number, end: number): Promise<Buffer | Readable> {
+    if (object.segments) return openSegments(this.deps.blobs, object.segments, start, end);
     if (object.size > SMALL_OBJECT_BYTES) return this.deps.blobs.openRange(object.blobName, start, end);
     let bytes = this.deps.contentCache.get(object.blobName);
     if (!bytes) {
@@ -69,7 +79,8 @@ export class ObjectService {
 
   /** A whole object as a stream (bucket origins read each other this way). */
   openStream(object: ObjectRecord): Readable {
-    return this.deps.blobs.openRange(object.blobName, 0, Math.max(0, object.size - 1));
+    const end = Math.max(0, object.size - 1);
+    return object.segments ? openSegments(this.deps.blobs, object.segments, 0, end) : this.deps.blobs.openRange(object.blobName, 0, end);
   }
 
   /** A new object's bytes on their way in; the caller finishes, then commits, and always discards it. */
@@ -78,13 +89,14 @@ export class ObjectService {
   }
 
   /** A client upload: the whole pipeline, then a commit that replaces any previous version. */
-  async put(attributes: ObjectAttributes, body: AsyncIterable<Buffer>, expected: IngestExpectation): Promise<ObjectRecord> {
+  async put(attributes: ObjectAttributes, body: AsyncIterable<Buffer>, expected: IngestExpectation, late: LateAttributes = {}): Promise<ObjectRecord> {
     if (expected.size !== null && expected.size > this.deps.maxObjectSize) throw new EntityTooLarge(this.deps.maxObjectSize);
     const ingest = await this.beginIngest(undefined, { sizeHint: expected.size });
     try {
       for await (const chunk of body) await ingest.append(chunk);
       await ingest.finish(expected);
-      return (await this.commit(ingest, attributes))!;
+      const checksums = late.checksums?.() ?? attributes.checksums;
+      return (await this.commit(ingest, { ...attributes, checksums }))!;
     } finally {
       await ingest.discard();
     }
@@ -110,7 +122,10 @@ export class ObjectService {
     let saved;
     try {
       await ingest.writer.commit(blobName);
-      saved = await repository.save({ ...attributes, size, etag: md5, blobName }, { pending: blob.pending, onlyIfAbsent: miss && (() => !miss.superseded) });
+      saved = await repository.save(
+        { ...attributes, checksums: attributes.checksums ?? {}, size, etag: md5, blobName },
+        { pending: blob.pending, onlyIfAbsent: miss && (() => !miss.superseded) },
+      );
     } catch (error) {
       // No row points at the blob: remove it now rather than leave it until a restart.
       await this.dropBlob(blob).catch(() => undefined);
@@ -120,7 +135,25 @@ export class ObjectService {
       await this.dropBlob(blob);
       return null;
     }
-    if (saved.replaced) await this.dropBlob(saved.replaced);
+    await this.dropBlobs(saved.replaced);
+    return saved.record;
+  }
+
+  /**
+   * Stores blobs that rows already point at (a multipart upload's parts, in order) as object `key`,
+   * without copying a byte: in one transaction the object's row and segments are written and
+   * `claim` releases the rows that pointed at them (it throws to abort). The ETag is the caller's
+   * (S3's multipart form). Replaces any previous version, like a PUT.
+   */
+  async commitBlobs(attributes: ObjectAttributes, content: { etag: string; blobs: readonly BlobSpan[] }, claim: SaveClaim): Promise<ObjectRecord> {
+    const { blobs, etag } = content;
+    if (blobs.length === 0) throw new Error("an object needs at least one blob");
+    const size = blobs.reduce((total, blob) => total + blob.size, 0);
+    if (size > this.deps.maxObjectSize) throw new EntityTooLarge(this.deps.maxObjectSize);
+    this.misses.supersede(attributes.bucketId, attributes.key);
+    const row = { ...attributes, checksums: attributes.checksums ?? {}, size, etag, blobName: blobs[0]!.blobName, ...(blobs.length > 1 ? { segments: blobs } : {}) };
+    const saved = (await this.deps.repository.save(row, { claim }))!;
+    await this.dropBlobs(saved.replaced);
     return saved.record;
   }
 
@@ -128,7 +161,7 @@ export class ObjectService {
     this.misses.supersede(bucketId, key);
     const dropped = await this.withSpaceReserve(() => this.deps.repository.delete(bucketId, key));
     if (dropped === null) return false;
-    await this.dropBlob(dropped);
+    await this.dropBlobs(dropped);
     // Best effort: put the reserve back once deletes have made room for it.
     void this.deps.blobs.ensureReserve().catch(() => undefined);
     return true;
@@ -177,6 +210,10 @@ export class ObjectService {
     this.deps.contentCache.delete(blobName);
     await this.deps.blobs.remove(blobName);
     void this.deps.repository.endBlob(pending);
+  }
+
+  private async dropBlobs(blobs: readonly JournaledBlob[]): Promise<void> {
+    await Promise.all(blobs.map((blob) => this.dropBlob(blob)));
   }
 
   /**

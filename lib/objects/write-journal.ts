@@ -2,13 +2,15 @@
  * The journal of blobs whose fate is undecided (PendingWrite rows), so that start-up can clean up
  * after a crash by reading a handful of entries instead of every row and every blob name.
  *
- * The invariant: every committed blob is either pointed at by its row or named in the journal.
+ * The invariant: every committed blob is either pointed at by a row (an object, one of an object's
+ * segments, a multipart part) or named in the journal.
  * - A new blob is recorded (durably) before it becomes visible under its name; the transaction that
- *   makes its row point at it removes the entry.
+ *   makes its row point at it removes the entry. (A transaction that moves a blob from one row to
+ *   another, a part becoming an object's segment, needs no entry: some row points at it throughout.)
  * - The transaction that replaces or deletes a row records the blob the row stops pointing at; the
  *   entry goes once that blob is removed.
  * At start-up no write is live, so each entry is resolved the same way: its blob is removed unless
- * the row of its bucket and key points at it. A crash at any point leaves nothing else behind.
+ * a row points at it (blob names are unique, so at most one can). A crash at any point leaves nothing else behind.
  * Temporary files are the blob store's business: they live in their own directory, which holds
  * only writes in flight, and the store clears it at start.
  */
@@ -47,14 +49,17 @@ export class WriteJournal {
 
   /**
    * Inside the transaction that saves or deletes a row: `settled` (the entry of the blob the row
-   * now points at) goes, and `dropped` (the blob the row no longer points at) is recorded.
-   * Returns the id of the entry for `dropped`, for `end` once it is removed.
+   * now points at) goes, and every `dropped` blob (blobs no row points at any more) is recorded.
+   * Returns the entry ids of `dropped`, in order, for `end` once each blob is removed.
    */
-  static async inTransaction(tx: JournalDb, change: { settled?: number | null; dropped?: PendingBlob | null }): Promise<number | null> {
+  static async inTransaction(tx: JournalDb, change: { settled?: number | null; dropped?: readonly PendingBlob[] }): Promise<number[]> {
     if (change.settled != null) await tx.pendingWrite.deleteMany({ where: { id: change.settled } });
-    if (!change.dropped) return null;
-    const entry = await tx.pendingWrite.create({ data: change.dropped, select: { id: true } });
-    return entry.id;
+    const ids: number[] = [];
+    for (const blob of change.dropped ?? []) {
+      const entry = await tx.pendingWrite.create({ data: { bucketId: blob.bucketId, key: blob.key, blobName: blob.blobName }, select: { id: true } });
+      ids.push(entry.id);
+    }
+    return ids;
   }
 
   /**
@@ -80,10 +85,10 @@ export class WriteJournal {
   }
 
   /**
-   * At start-up, before anything writes: removes the blob of every entry unless its row points at
-   * it, then the entry. `blobOf` answers which blob a row points at (null: no row).
+   * At start-up, before anything writes: removes the blob of every entry unless a row points at it
+   * (an object, one of its segments, a multipart part), then the entry. `isReferenced` answers that.
    */
-  async resolve(blobOf: (bucketId: number, key: string) => Promise<string | null>, removeBlob: (blobName: string) => Promise<void>): Promise<{ entries: number; removed: number }> {
+  async resolve(isReferenced: (blobName: string) => Promise<boolean>, removeBlob: (blobName: string) => Promise<void>): Promise<{ entries: number; removed: number }> {
     let entries = 0;
     let removed = 0;
     let after = 0;
@@ -91,7 +96,7 @@ export class WriteJournal {
       const batch = await this.db().pendingWrite.findMany({ where: { id: { gt: after } }, orderBy: { id: "asc" }, take: RESOLVE_BATCH });
       if (batch.length === 0) return { entries, removed };
       for (const entry of batch) {
-        if ((await blobOf(entry.bucketId, entry.key)) !== entry.blobName) {
+        if (!(await isReferenced(entry.blobName))) {
           await removeBlob(entry.blobName);
           removed += 1;
         }

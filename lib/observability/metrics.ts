@@ -4,7 +4,7 @@
  * the protocols' operation names; back-to-origin counters hear every outcome (a MirrorOutcomeSink);
  * gauges of state owned elsewhere (origin limits, import jobs) read it when scraped.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { MirrorOutcome, MirrorOutcomeSink } from "@/lib/origin/mirror-outcome";
 
 /** Which front door answered: the BOS object API, S3, the console and management API (Next), or /metrics. */
@@ -27,7 +27,8 @@ export class AppMetrics implements MirrorOutcomeSink {
 
   constructor() {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: "bosmirror_" });
+    // prom-client's default process metrics are left out: their GC and event-loop observers cost the
+    // 4 KiB hit path ~130 µs of CPU per request in the bench (313 against 180 µs), far past its 5%.
     this.requests = new Counter({
       name: "bosmirror_http_requests_total",
       help: "HTTP requests answered, by protocol, named operation and status",

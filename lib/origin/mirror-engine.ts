@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { MirrorLoop, NoSuchKey, OriginNotFound, OriginUnavailable, UnsafeOriginPath } from "@/lib/domain/errors";
 import { findMatchingRule } from "@/lib/mirroring/rule-set";
-import { contentMd5Hex, pickStoredHeaders } from "@/lib/objects/object-meta";
+import { contentMd5Hex, contentMd5Of, pickStoredHeaders } from "@/lib/objects/object-meta";
 import type { ObjectService } from "@/lib/objects/object-service";
 import { buildOriginHeaders } from "@/lib/mirroring/origin-headers";
 import { computeOriginAddress, formatOriginTarget, type OriginTarget } from "@/lib/mirroring/origin-address";
@@ -344,7 +344,8 @@ export class MirrorEngine {
     return {
       sourceUrl: label,
       declaredSize: object.size,
-      expectedMd5: object.etag,
+      // A multipart object's ETag is not an MD5 of its bytes: then only the length is checked.
+      expectedMd5: contentMd5Of(object),
       httpMeta: object.httpMeta,
       body: this.objects.openStream(object),
     };

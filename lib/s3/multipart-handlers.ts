@@ -12,6 +12,7 @@ import type { S3Context } from "./context";
 import { storedHeadersFromS3, userMetaFromS3 } from "./metadata";
 import { copySourceBytes, requireKey, storageClassFor } from "./object-handlers";
 import { sendXml } from "./respond";
+import { checksumElements, checksumsFromElements, compositeChecksums, storedChecksums } from "./stored-checksums";
 import { S3Error } from "./s3-error";
 import { buildXml, childText, children, type XmlNode } from "./xml";
 
@@ -62,7 +63,7 @@ export async function uploadPart(ctx: S3Context, bucket: BucketRecord): Promise<
   const size = declaredSize(ctx);
   const md5 = contentMd5(ctx.req.headers);
   const body = requestBody(ctx);
-  const part = await ctx.multipart.uploadPart(upload, partNumber, body.bytes, { size, md5 });
+  const part = await ctx.multipart.uploadPart(upload, partNumber, body.bytes, { size, md5 }, { checksums: () => storedChecksums(body.checksums()) });
   ctx.res.writeHead(200, { etag: `"${part.etag}"`, ...body.checksums(), "content-length": 0 });
   ctx.res.end();
 }
@@ -84,11 +85,11 @@ export async function completeMultipartUpload(ctx: S3Context, bucket: BucketReco
     const partNumber = childText(part as XmlNode, "PartNumber")?.trim() ?? "";
     const etag = childText(part as XmlNode, "ETag")?.trim();
     if (!/^\d+$/.test(partNumber) || etag === undefined) throw new S3Error("MalformedXML", "Each Part needs a PartNumber and an ETag.");
-    return { partNumber: Number(partNumber), etag };
+    return { partNumber: Number(partNumber), etag, checksums: checksumsFromElements((element) => childText(part as XmlNode, element)) };
   });
-  const record = await ctx.multipart.complete(upload, listed);
+  const record = await ctx.multipart.complete(upload, listed, { combineChecksums: compositeChecksums });
   const location = `/${encodeURIComponent(bucket.name)}/${record.key.split("/").map(encodeURIComponent).join("/")}`;
-  sendXml(ctx.res, 200, buildXml("CompleteMultipartUploadResult", { Location: location, Bucket: bucket.name, Key: record.key, ETag: `"${record.etag}"` }));
+  sendXml(ctx.res, 200, buildXml("CompleteMultipartUploadResult", { Location: location, Bucket: bucket.name, Key: record.key, ETag: `"${record.etag}"`, ...checksumElements(record.checksums) }));
 }
 
 export async function abortMultipartUpload(ctx: S3Context, bucket: BucketRecord): Promise<void> {
@@ -111,7 +112,7 @@ export async function listParts(ctx: S3Context, bucket: BucketRecord): Promise<v
     ...(parts.length > 0 ? { NextPartNumberMarker: parts[parts.length - 1]!.partNumber } : {}),
     MaxParts: maxParts,
     IsTruncated: isTruncated,
-    Part: parts.map((part) => ({ PartNumber: part.partNumber, LastModified: part.lastModified.toISOString(), ETag: `"${part.etag}"`, Size: part.size })),
+    Part: parts.map((part) => ({ PartNumber: part.partNumber, LastModified: part.lastModified.toISOString(), ETag: `"${part.etag}"`, Size: part.size, ...checksumElements(part.checksums) })),
     Initiator: OWNER,
     Owner: OWNER,
     StorageClass: upload.storageClass,

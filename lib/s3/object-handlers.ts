@@ -7,7 +7,7 @@ import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { isStorageClassAllowed } from "@/lib/buckets/storage-class";
 import { InvalidObjectName, NoSuchBucket, NoSuchKey } from "@/lib/domain/errors";
 import { objectKeyProblem } from "@/lib/objects/object-key";
-import type { ObjectRecord } from "@/lib/objects/object-meta";
+import { contentMd5Of, type ObjectRecord } from "@/lib/objects/object-meta";
 import { backToOrigin } from "./back-to-origin";
 import { contentMd5, declaredSize, readXmlRequest, requestBody } from "./body";
 import type { S3Context } from "./context";
@@ -15,6 +15,7 @@ import { storedHeadersFromS3, userMetaFromS3 } from "./metadata";
 import { sendXml } from "./respond";
 import { S3Error, toS3Error } from "./s3-error";
 import { evaluatePreconditions, serveS3Object } from "./serve-object";
+import { storedChecksums } from "./stored-checksums";
 import { buildXml, childText, children, type XmlNode } from "./xml";
 
 export function requireKey(key: string | null): string {
@@ -37,8 +38,9 @@ export async function getObject(ctx: S3Context, bucket: BucketRecord): Promise<v
   const key = requireKey(ctx.target.key);
   const object = await ctx.objects.find(bucket.id, key);
   if (object) return serveS3Object(ctx, object);
-  // Back-to-origin runs only for GET of a missing object, never for HEAD.
-  if (ctx.req.method !== "GET") throw new NoSuchKey(bucket.name, key);
+  // GetObject and HeadObject of a missing key both go back to origin: S3 clients HEAD before they
+  // download (aws s3 cp, rclone, s3cmd, boto3's download_file), so a HEAD that answered 404 would
+  // hide every key a rule covers from them (README, "S3-compatible API").
   return backToOrigin(ctx, bucket, key);
 }
 
@@ -56,6 +58,7 @@ export async function putObject(ctx: S3Context, bucket: BucketRecord): Promise<v
     { bucketId: bucket.id, key, storageClass, httpMeta: storedHeadersFromS3(req.headers), userMeta: userMetaFromS3(req.headers), sourceUrl: null },
     body.bytes,
     { size, md5 },
+    { checksums: () => storedChecksums(body.checksums()) },
   );
   res.writeHead(200, { etag: `"${stored.etag}"`, ...body.checksums(), "content-length": 0 });
   res.end();
@@ -106,7 +109,7 @@ export interface CopySource {
   object: ObjectRecord;
   bytes: AsyncIterable<Buffer>;
   size: number;
-  /** The MD5 the copy must have (the source's, for a whole-object copy). */
+  /** The MD5 the copy must have (the source's, for a whole-object copy whose ETag is an MD5). */
   md5: string | null;
 }
 
@@ -123,7 +126,7 @@ export async function copySourceBytes(ctx: S3Context, bucket: BucketRecord, rang
   if (evaluatePreconditions(ctx.req.headers, object, COPY_CONDITIONS) !== "ok") {
     throw new S3Error("PreconditionFailed", "At least one of the x-amz-copy-source-if-* conditions you specified did not hold.");
   }
-  if (rangeHeader === undefined) return { bucket: sourceBucket, object, bytes: bytesOf(ctx, object, 0, object.size - 1), size: object.size, md5: object.etag };
+  if (rangeHeader === undefined) return { bucket: sourceBucket, object, bytes: bytesOf(ctx, object, 0, object.size - 1), size: object.size, md5: contentMd5Of(object) };
   const match = typeof rangeHeader === "string" ? rangeHeader.trim().match(/^bytes=(\d+)-(\d+)$/) : null;
   if (!match) throw new S3Error("InvalidArgument", "x-amz-copy-source-range must be bytes=first-last.");
   const start = Number(match[1]);
@@ -139,7 +142,7 @@ export async function copyObject(ctx: S3Context, bucket: BucketRecord): Promise<
   const key = requireKey(ctx.target.key);
   const directive = (req.headers["x-amz-metadata-directive"] as string | undefined) ?? "COPY";
   if (directive !== "COPY" && directive !== "REPLACE") throw new S3Error("InvalidArgument", "x-amz-metadata-directive must be COPY or REPLACE.");
-  const { bucket: sourceBucket, object: source, bytes } = await copySourceBytes(ctx, bucket);
+  const { bucket: sourceBucket, object: source, bytes, md5 } = await copySourceBytes(ctx, bucket);
   const storageClass = storageClassFor(ctx, bucket);
   if (sourceBucket.id === bucket.id && source.key === key && directive === "COPY" && req.headers["x-amz-storage-class"] === undefined) {
     throw new S3Error(
@@ -156,10 +159,12 @@ export async function copyObject(ctx: S3Context, bucket: BucketRecord): Promise<
       httpMeta: replace ? storedHeadersFromS3(req.headers) : source.httpMeta,
       userMeta: replace ? userMetaFromS3(req.headers) : source.userMeta,
       sourceUrl: null,
+      // The same bytes: the source's checksums hold for the copy.
+      checksums: source.checksums,
     },
     bytes,
-    // The copy is checked against the source's size and MD5 before it is committed.
-    { size: source.size, md5: source.etag },
+    // The copy is checked against the source's size and MD5 (when its ETag is one) before it is committed.
+    { size: source.size, md5 },
   );
   const xml = buildXml("CopyObjectResult", { LastModified: stored.lastModified.toISOString(), ETag: `"${stored.etag}"` });
   sendXml(ctx.res, 200, xml);

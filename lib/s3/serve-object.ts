@@ -5,11 +5,12 @@
  * requests.
  */
 import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
-import { sendStoredObject } from "@/lib/http/stored-object-body";
+import { parseRange, sendStoredObject } from "@/lib/http/stored-object-body";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
 import type { S3Context } from "./context";
 import { userMetaToS3 } from "./metadata";
 import { S3Error } from "./s3-error";
+import { checksumHeaders, wantsChecksums } from "./stored-checksums";
 
 export function s3ObjectHeaders(object: ObjectRecord): OutgoingHttpHeaders {
   return {
@@ -102,5 +103,7 @@ export async function serveS3Object(ctx: S3Context, object: ObjectRecord): Promi
     return;
   }
   Object.assign(headers, overrides);
+  // The whole object's checksums, when asked for, and only with the whole object (not a range).
+  if (wantsChecksums(req.headers) && parseRange(req.headers.range, object.size) === null) Object.assign(headers, checksumHeaders(object.checksums));
   await sendStoredObject(req, res, ctx.objects, object, headers);
 }

@@ -3,7 +3,8 @@
  * rclone, s3cmd and boto3. Each makes and removes buckets, moves small files byte for byte, syncs
  * a tree with spaces, Unicode and nesting up and back down, lists with paging and delimiters,
  * copies, deletes many, and gets the right error codes; each reads a missing key that a mirror
- * rule covers and gets the origin's bytes.
+ * rule covers and gets the origin's bytes, the way it downloads anything (HEAD first, for all but
+ * `aws s3api get-object`: HeadObject goes back to origin too).
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -30,6 +31,7 @@ beforeAll(async () => {
   server = await startObjectServer();
   origin = await new RecordingOrigin().start();
   origin.serve("/mirrored/report.txt", ORIGIN_BYTES, { "content-type": "text/plain" });
+  origin.serve("/mirrored/copied.txt", ORIGIN_BYTES, { "content-type": "text/plain" });
   // One bucket per client, each with the same rule, so every client's miss reaches the origin.
   for (const client of ["aws", "rclone", "s3cmd", "boto3"]) {
     await bucketWithRules(server.url, `mirror-${client}`, [{ resource: "mirrored*", sourceUrl: `http://${origin.host}` }]);
@@ -152,10 +154,14 @@ describe("AWS CLI (Debian awscli)", () => {
     fails(await aws("s3", "cp", "--no-sign-request", file, "s3://cli-aws-public/write.bin"), /AccessDenied/);
   });
 
-  it("gets a missing key that a mirror rule covers from the origin (GetObject, no HEAD first)", async () => {
+  it("gets a missing key that a mirror rule covers from the origin, with get-object and with s3 cp (HEAD first)", async () => {
     const out = path.join(newScratchDir(), "report.txt");
     ok(await awsCli(server.url)("s3api", "get-object", "--bucket", "mirror-aws", "--key", "mirrored/report.txt", out));
     expect(readFileSync(out, "utf8")).toBe(ORIGIN_BYTES);
+    const copied = path.join(newScratchDir(), "copied.txt");
+    ok(await awsCli(server.url)("s3", "cp", "s3://mirror-aws/mirrored/copied.txt", copied));
+    expect(readFileSync(copied, "utf8")).toBe(ORIGIN_BYTES);
+    expect(origin.requestsFor("/mirrored/copied.txt")).toHaveLength(1);
   });
 });
 
@@ -203,12 +209,10 @@ describe("rclone", () => {
   it("reports wrong secrets and unknown keys, and reads a mirrored key from the origin", async () => {
     fails(await rclone(server.url, WRONG_SECRET)("lsd", "s3t:"), /SignatureDoesNotMatch/);
     fails(await rclone(server.url, UNKNOWN_KEY)("lsd", "s3t:"), /InvalidAccessKeyId/);
-    // rclone HEADs (or lists) before it reads, and HEAD never goes back to origin; named files
-    // without traversal and without HEAD are a plain GetObject each.
+    // rclone HEADs a named file before it reads it: the HEAD pulls it in, the GET reads the stored copy.
     const dir = newScratchDir();
-    writeFileSync(path.join(dir, "files"), "mirrored/report.txt\n");
-    ok(await rclone(server.url)("copy", "--files-from-raw", path.join(dir, "files"), "--no-traverse", "--s3-no-head-object", "s3t:mirror-rclone", path.join(dir, "out")));
-    expect(readFileSync(path.join(dir, "out", "mirrored", "report.txt"), "utf8")).toBe(ORIGIN_BYTES);
+    ok(await rclone(server.url)("copy", "s3t:mirror-rclone/mirrored/report.txt", path.join(dir, "out")));
+    expect(readFileSync(path.join(dir, "out", "report.txt"), "utf8")).toBe(ORIGIN_BYTES);
   });
 });
 
@@ -258,18 +262,12 @@ describe("s3cmd", () => {
     fails(await s3cmd(server.url)("get", "s3://mirror-s3cmd/nope.txt", path.join(newScratchDir(), "x")), /does not exist/);
   });
 
-  it("reads a key once back-to-origin has stored it; its own get HEADs first, and HEAD never goes back to origin", async () => {
-    const s3 = s3cmd(server.url);
+  it("gets a missing key that a mirror rule covers from the origin (its get HEADs first)", async () => {
     const out = path.join(newScratchDir(), "report.txt");
-    fails(await s3("get", "s3://mirror-s3cmd/mirrored/report.txt", out), /does not exist/);
     const before = origin.requestsFor("/mirrored/report.txt").length;
-    // A plain GetObject (here with curl and a presigned URL from the SDK's signer) pulls it in.
-    const url = JSON.parse(ok(await boto3(server.url, 'print(json.dumps(s3.generate_presigned_url("get_object", Params={"Bucket": "mirror-s3cmd", "Key": "mirrored/report.txt"})))')));
-    const { stdout } = await curl("curl", ["-sS", "--fail", url]);
-    expect(stdout).toBe(ORIGIN_BYTES);
-    expect(origin.requestsFor("/mirrored/report.txt")).toHaveLength(before + 1);
-    ok(await s3("get", "s3://mirror-s3cmd/mirrored/report.txt", out));
+    ok(await s3cmd(server.url)("get", "s3://mirror-s3cmd/mirrored/report.txt", out));
     expect(readFileSync(out, "utf8")).toBe(ORIGIN_BYTES);
+    expect(origin.requestsFor("/mirrored/report.txt")).toHaveLength(before + 1);
   });
 });
 
@@ -297,11 +295,13 @@ out["missing"] = code(lambda: s3.get_object(Bucket="cli-boto3", Key="nope"))
 out["not_empty"] = code(lambda: s3.delete_bucket(Bucket="cli-boto3"))
 out["get_url"] = s3.generate_presigned_url("get_object", Params={"Bucket": "cli-boto3", "Key": "copy.bin"}, ExpiresIn=300)
 out["put_url"] = s3.generate_presigned_url("put_object", Params={"Bucket": "cli-boto3", "Key": "presigned put.txt"}, ExpiresIn=300)
-out["mirrored"] = s3.get_object(Bucket="mirror-boto3", Key="mirrored/report.txt")["Body"].read().decode()
+s3.download_file("mirror-boto3", "mirrored/report.txt", sys.argv[1])
+out["mirrored"] = open(sys.argv[1]).read()
 out["location"] = s3.get_bucket_location(Bucket="cli-boto3").get("LocationConstraint")
 print(json.dumps(out))
 `;
-    const out = JSON.parse(ok(await boto3(server.url, script)));
+    const downloaded = path.join(newScratchDir(), "report.txt");
+    const out = JSON.parse(ok(await boto3(server.url, script, TEST_CREDENTIALS, undefined, [downloaded])));
     expect(out).toMatchObject({
       again: ["BucketAlreadyOwnedByYou", 409],
       same: true,

@@ -1,18 +1,25 @@
 /**
  * S3 multipart uploads through the AWS SDK (explicit calls and lib-storage's Upload with its
- * default checksums): parts streamed to blobs, completion byte-identical, the part rules
- * (EntityTooSmall, InvalidPart, InvalidPartOrder, NoSuchUpload), UploadPartCopy, listing parts and
- * uploads, abort, and nothing left behind: no part blob, no journal entry, no upload row.
+ * default checksums): parts streamed to blobs, completion without a copy (the parts' blobs become
+ * the object's segments) and byte-identical, S3's `-N` ETag everywhere (HEAD, GET, list, BOS,
+ * conditionals), the part rules (EntityTooSmall, InvalidPart, InvalidPartOrder, NoSuchUpload),
+ * UploadPartCopy, listing parts and uploads, abort, uploads that outlive start-up recovery, and
+ * nothing left behind: no part blob, no journal entry, no upload row.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import path from "node:path";
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
   S3Client,
@@ -23,10 +30,13 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
 import { MIN_PART_SIZE } from "@/lib/objects/multipart-service";
+import { multipartEtag } from "@/lib/objects/object-meta";
 import { currentApp } from "@/lib/runtime/current-app";
 import { startObjectServer, type TestObjectServer } from "../support/object-server";
-import { TEST_CREDENTIALS } from "../support/signed-fetch";
+import { waitFor } from "../support/wait";
+import { TEST_CREDENTIALS, signedFetch } from "../support/signed-fetch";
 
 let server: TestObjectServer;
 let s3: S3Client;
@@ -81,6 +91,7 @@ describe("explicit calls", () => {
 
     const parts = await s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: "dir/big €.bin", UploadId, MaxParts: 1 }));
     expect([parts.Parts?.map((part) => [part.PartNumber, part.Size]), parts.IsTruncated, parts.NextPartNumberMarker]).toEqual([[[1, MIN_PART_SIZE]], true, "1"]);
+    const partBlobs = (await db().multipartPart.findMany({ orderBy: { partNumber: "asc" } })).map((part) => part.blobName);
     const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
     expect(uploads.Uploads?.map((upload) => [upload.Key, upload.UploadId])).toEqual([["dir/big €.bin", UploadId]]);
     // Not an object until completed.
@@ -90,10 +101,36 @@ describe("explicit calls", () => {
       new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "dir/big €.bin", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: one.ETag }, { PartNumber: 2, ETag: two.ETag }] } }),
     );
     const whole = Buffer.concat([first, last]);
-    expect(done.ETag).toBe(`"${md5(whole)}"`);
+    // S3's form: the MD5 of the parts' binary MD5s, then the number of parts.
+    const etag = `"${multipartEtag([md5(first), md5(last)])}"`;
+    expect(done.ETag).toBe(etag);
+    expect(etag).toMatch(/^"[0-9a-f]{32}-2"$/);
     expect((await bodyOf("dir/big €.bin")).equals(whole)).toBe(true);
     const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "dir/big €.bin" }));
-    expect([head.ContentLength, head.ContentType, head.Metadata, head.ETag]).toEqual([whole.length, "application/x-big", { step: "mp" }, done.ETag]);
+    expect([head.ContentLength, head.ContentType, head.Metadata, head.ETag]).toEqual([whole.length, "application/x-big", { step: "mp" }, etag]);
+
+    // No copy: the object's blobs are the parts' blobs, in order, and no other blob was written.
+    const object = await db().storedObject.findFirstOrThrow({ where: { key: "dir/big €.bin" }, include: { segments: { orderBy: { position: "asc" } } } });
+    expect([object.blobName, object.blobCount, object.segments.map((segment) => segment.blobName)]).toEqual([partBlobs[0], 2, partBlobs]);
+
+    // A range across the parts' boundary, and the ETag in listings, BOS and conditionals.
+    const ranged = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "dir/big €.bin", Range: `bytes=${MIN_PART_SIZE - 3}-${MIN_PART_SIZE + 2}` }));
+    expect(Buffer.from(await ranged.Body!.transformToByteArray()).equals(whole.subarray(MIN_PART_SIZE - 3, MIN_PART_SIZE + 3))).toBe(true);
+    expect([ranged.ETag, ranged.ContentRange]).toEqual([etag, `bytes ${MIN_PART_SIZE - 3}-${MIN_PART_SIZE + 2}/${whole.length}`]);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "dir/" }));
+    expect(listed.Contents?.map((entry) => [entry.Key, entry.ETag])).toEqual([["dir/big €.bin", etag]]);
+    const bos = await signedFetch(`${server.url}/v1/${BUCKET}/${encodeURIComponent("dir/big €.bin")}`, { method: "HEAD" });
+    expect([bos.status, bos.headers.get("etag")]).toEqual([200, etag]);
+    expect((await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "dir/big €.bin", IfMatch: etag, Range: "bytes=0-0" }))).ContentLength).toBe(1);
+    expect(await failure(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "dir/big €.bin", IfNoneMatch: etag })))).toMatchObject({ status: 304 });
+    expect(await failure(s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: "dir/big €.bin", IfMatch: `"${md5(whole)}"` })))).toMatchObject({ name: "PreconditionFailed", status: 412 });
+    const notModified = await signedFetch(`${server.url}/v1/${BUCKET}/${encodeURIComponent("dir/big €.bin")}`, { headers: { "if-none-match": etag } });
+    expect(notModified.status).toBe(304);
+
+    // Replacing and deleting the object remove every one of its blobs.
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: "dir/big €.bin", Body: "replaced" }));
+    for (const blobName of partBlobs) expect(existsSync(path.join(env().dataDir, "blobs", blobName.slice(0, 2), blobName))).toBe(false);
+    expect(await db().objectSegment.count()).toBe(0);
     await expectNothingLeft();
   });
 
@@ -138,15 +175,20 @@ describe("explicit calls", () => {
     await expectNothingLeft();
   });
 
-  it("aborts every upload at start-up (their journaled parts are removed), and old ones by age", async () => {
+  it("keeps uploads and their parts through start-up recovery, and aborts old ones by age", async () => {
     const { multipart, objects } = currentApp();
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: "restart.bin" }));
-    await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "restart.bin", UploadId, PartNumber: 1, Body: randomBytes(1000) }));
-    expect(await db().pendingWrite.count()).toBe(1);
+    const part = randomBytes(1000);
+    const one = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "restart.bin", UploadId, PartNumber: 1, Body: part }));
+    // The part's row points at its blob: no journal entry is left to resolve.
+    await waitFor(async () => (await db().pendingWrite.count()) === 0, "the part's journal entry to settle");
     // What start-up runs (no request is in flight meanwhile).
-    expect((await objects.recover()).blobs).toBe(1);
-    expect(await multipart.recover()).toBe(1);
-    expect(await failure(s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: "restart.bin", UploadId })))).toEqual({ name: "NoSuchUpload", status: 404 });
+    expect((await objects.recover()).blobs).toBe(0);
+    expect(await multipart.sweep(60_000)).toBe(0);
+    const parts = await s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: "restart.bin", UploadId }));
+    expect(parts.Parts?.map((listed) => [listed.PartNumber, listed.ETag])).toEqual([[1, one.ETag]]);
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "restart.bin", UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: one.ETag }] } }));
+    expect((await bodyOf("restart.bin")).equals(part)).toBe(true);
 
     await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: "old.bin" }));
     expect(await multipart.sweep(60_000)).toBe(0);
@@ -160,8 +202,29 @@ describe("lib-storage Upload (the SDK's multipart with its default checksums)", 
     const bytes = randomBytes(7 * 1024 * 1024);
     const upload = new Upload({ client: s3, params: { Bucket: BUCKET, Key: "lib-storage.bin", Body: bytes }, partSize: MIN_PART_SIZE, queueSize: 2 });
     const result = await upload.done();
-    expect(result.ETag).toBe(`"${md5(bytes)}"`);
+    expect(result.ETag).toBe(`"${multipartEtag([md5(bytes.subarray(0, MIN_PART_SIZE)), md5(bytes.subarray(MIN_PART_SIZE))])}"`);
     expect((await bodyOf("lib-storage.bin")).equals(bytes)).toBe(true);
+    // Deleting the object removes each of its blobs.
+    const segments = await db().objectSegment.findMany({ select: { blobName: true } });
+    expect(segments).toHaveLength(2);
+    await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: "lib-storage.bin" }));
+    for (const { blobName } of segments) expect(existsSync(path.join(env().dataDir, "blobs", blobName.slice(0, 2), blobName))).toBe(false);
+    expect(await db().objectSegment.count()).toBe(0);
+    await expectNothingLeft();
+  });
+});
+
+describe("buckets with uploads in progress", () => {
+  it("deletes the bucket, and its uploads' parts are journaled and removed by the next start", async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: "mp-doomed" }));
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: "mp-doomed", Key: "k" }));
+    await s3.send(new UploadPartCommand({ Bucket: "mp-doomed", Key: "k", UploadId, PartNumber: 1, Body: "part" }));
+    const part = await db().multipartPart.findFirstOrThrow();
+    await s3.send(new DeleteBucketCommand({ Bucket: "mp-doomed" }));
+    expect(await db().multipartUpload.count()).toBe(0);
+    expect((await db().pendingWrite.findMany()).map((entry) => entry.blobName)).toEqual([part.blobName]);
+    expect((await currentApp().objects.recover()).blobs).toBe(1);
+    expect(existsSync(path.join(env().dataDir, "blobs", part.blobName.slice(0, 2), part.blobName))).toBe(false);
     await expectNothingLeft();
   });
 });

@@ -65,6 +65,7 @@ beforeAll(async () => {
   server = await startObjectServer();
   origin = await new RecordingOrigin().start();
   origin.serve("/from-origin/report.txt", "bytes the origin has", { "content-type": "text/plain" });
+  origin.serve("/from-origin/headed.txt", "the origin's bytes, HEAD first", { "content-type": "text/plain" });
   s3 = client();
   s3.middlewareStack.addRelativeTo(afterSigning((headers) => payloadModes.push(headers["x-amz-content-sha256"] ?? "(none)")), {
     relation: "after",
@@ -359,6 +360,30 @@ describe("anonymous reads and back-to-origin", () => {
     expect(origin.requestsFor("/from-origin/report.txt")).toHaveLength(1);
     expect(await failure(s3.send(new GetObjectCommand({ Bucket: "sdk-mirror", Key: "from-origin/absent.txt" })))).toEqual({ name: "NoSuchKey", status: 404 });
     expect(await failure(s3.send(new GetObjectCommand({ Bucket: "sdk-mirror", Key: "elsewhere.txt" })))).toEqual({ name: "NoSuchKey", status: 404 });
+  });
+
+  it("HeadObject of a missing key covered by a mirror rule fetches and stores it first (BOS HEAD still does not)", async () => {
+    const key = "from-origin/headed.txt";
+    const bos = await signedFetch(`${server.url}/v1/sdk-mirror/${key}`, { method: "HEAD" });
+    expect(bos.status).toBe(404);
+    expect(origin.requestsFor(`/${key}`)).toHaveLength(0);
+
+    const head = await s3.send(new HeadObjectCommand({ Bucket: "sdk-mirror", Key: key }));
+    const bytes = "the origin's bytes, HEAD first";
+    expect([head.ContentLength, head.ContentType, head.ETag]).toEqual([bytes.length, "text/plain", `"${createHash("md5").update(bytes).digest("hex")}"`]);
+    expect(origin.requestsFor(`/${key}`)).toHaveLength(1);
+    // Stored: the GET that follows (what aws s3 cp and boto3 download_file do) is a hit.
+    const got = await s3.send(new GetObjectCommand({ Bucket: "sdk-mirror", Key: key }));
+    expect((await text(got.Body)).toString()).toBe(bytes);
+    expect(origin.requestsFor(`/${key}`)).toHaveLength(1);
+    expect(await db().storedObject.count({ where: { key } })).toBe(1);
+
+    // What the origin lacks, and what no rule covers, stay 404 and store nothing.
+    expect(await failure(s3.send(new HeadObjectCommand({ Bucket: "sdk-mirror", Key: "from-origin/absent-too.txt" })))).toMatchObject({ status: 404 });
+    expect(origin.requestsFor("/from-origin/absent-too.txt")).toHaveLength(1);
+    expect(await failure(s3.send(new HeadObjectCommand({ Bucket: "sdk-mirror", Key: "not-covered.txt" })))).toMatchObject({ status: 404 });
+    expect(origin.requestsFor("/not-covered.txt")).toHaveLength(0);
+    expect(await db().storedObject.count({ where: { key: { in: ["from-origin/absent-too.txt", "not-covered.txt"] } } })).toBe(0);
   });
 
   it("lets an unsigned AWS client read and list a public-read bucket, and nothing else", async () => {

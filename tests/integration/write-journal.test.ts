@@ -10,6 +10,9 @@ let bucketId = 0;
 
 const blobOf = async (bucket: number, key: string) =>
   (await prisma.storedObject.findFirst({ where: { bucketId: bucket, key }, select: { blobName: true } }))?.blobName ?? null;
+/** What the repository answers at start-up: does an object row, a segment or a multipart part point at the blob? */
+const isReferenced = async (blobName: string) =>
+  (await prisma.storedObject.count({ where: { blobName } })) + (await prisma.objectSegment.count({ where: { blobName } })) + (await prisma.multipartPart.count({ where: { blobName } })) > 0;
 const row = (key: string, blobName: string) => ({ bucketId, key, size: 1n, etag: "x", storageClass: "STANDARD", blobName });
 
 beforeAll(async () => {
@@ -23,9 +26,9 @@ describe("WriteJournal", () => {
     const id = await journal.begin({ bucketId, key: "k", blobName: "new" });
     expect(await journal.isPending("new")).toBe(true);
 
-    const dropped = await prisma.$transaction(async (tx) => {
+    const [dropped] = await prisma.$transaction(async (tx) => {
       await tx.storedObject.update({ where: { bucketId_key: { bucketId, key: "k" } }, data: { blobName: "new" } });
-      return WriteJournal.inTransaction(tx, { settled: id, dropped: { bucketId, key: "k", blobName: "old" } });
+      return WriteJournal.inTransaction(tx, { settled: id, dropped: [{ bucketId, key: "k", blobName: "old" }] });
     });
     expect((await journal.pending()).map((entry) => entry.blobName)).toEqual(["old"]);
 
@@ -37,7 +40,7 @@ describe("WriteJournal", () => {
     const id = await journal.begin({ bucketId, key: "k", blobName: "newer" });
     await expect(
       prisma.$transaction(async (tx) => {
-        await WriteJournal.inTransaction(tx, { settled: id, dropped: { bucketId, key: "k", blobName: "new" } });
+        await WriteJournal.inTransaction(tx, { settled: id, dropped: [{ bucketId, key: "k", blobName: "new" }] });
         throw new Error("the row could not be saved");
       }),
     ).rejects.toThrow("could not be saved");
@@ -45,8 +48,14 @@ describe("WriteJournal", () => {
     await journal.end(id);
   });
 
-  it("resolves entries at start-up: a blob stays only when its row points at it", async () => {
+  it("resolves entries at start-up: a blob stays only when a row points at it (an object, a segment, a multipart part)", async () => {
     await prisma.storedObject.create({ data: row("kept", "kept-blob") });
+    const composite = await prisma.storedObject.create({ data: { ...row("composite", "segment-0"), blobCount: 2 } });
+    await prisma.objectSegment.createMany({ data: [0, 1].map((position) => ({ objectId: composite.id, position, blobName: `segment-${position}`, size: 1n })) });
+    const upload = await prisma.multipartUpload.create({ data: { uploadId: "u", bucketId, key: "upload", storageClass: "STANDARD" } });
+    await prisma.multipartPart.create({ data: { uploadId: upload.id, partNumber: 1, size: 1n, etag: "x", blobName: "part-blob" } });
+    await journal.begin({ bucketId, key: "composite", blobName: "segment-1" });
+    await journal.begin({ bucketId, key: "upload", blobName: "part-blob" });
     // A crash after the commit of "kept" but before its entry could go can only come from a
     // failed end(); the others: a blob made visible before its row, and a replaced one.
     await journal.begin({ bucketId, key: "kept", blobName: "kept-blob" });
@@ -56,10 +65,12 @@ describe("WriteJournal", () => {
     for (const entry of extra) await journal.begin(entry);
 
     const removed: string[] = [];
-    const result = await journal.resolve(blobOf, async (name) => void removed.push(name));
-    expect(result).toEqual({ entries: 113, removed: 112 });
+    const result = await journal.resolve(isReferenced, async (name) => void removed.push(name));
+    expect(result).toEqual({ entries: 115, removed: 112 });
     expect(removed.slice(0, 2)).toEqual(["orphan-1", "replaced-blob"]);
     expect(removed).not.toContain("kept-blob");
+    expect(removed).not.toContain("segment-1");
+    expect(removed).not.toContain("part-blob");
     expect(await journal.pending()).toEqual([]);
     expect(await blobOf(bucketId, "kept")).toBe("kept-blob");
   });

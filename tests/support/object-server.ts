@@ -69,7 +69,7 @@ export async function startObjectServer(
   // The app's start order: clean up first, which is what makes room on a full disk.
   if (!reuse) {
     await app.objects.recover();
-    await app.multipart.recover();
+    await app.multipart.sweep(env().multipartUploadMaxAgeMs);
     await ensureRootAccessKey();
   }
   sharedApp ??= app;
