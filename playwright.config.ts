@@ -43,7 +43,7 @@ export default defineConfig({
     command: `rm -rf ${dataDir} && tsx server.ts`,
     url: `http://127.0.0.1:${port}/buckets`,
     // Matches ADMIN in e2e/fixtures.ts.
-    // ORIGIN_ALLOWLIST: specs run their origins on loopback.
+    // ORIGIN_ALLOWLIST: specs run their origins on loopback (e2e/origin.ts among them).
     env: {
       PORT: String(port),
       DATA_DIR: dataDir,

@@ -20,7 +20,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <header className="border-b border-slate-200 bg-white">
-          <nav aria-label="Main" className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
+          <nav aria-label="Main" className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
             <Link href="/buckets" className="font-semibold text-brand-700">
               BOS Mirror
             </Link>
@@ -38,7 +38,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           </nav>
         </header>
         <AppProviders>
-          <main id="main" className="mx-auto max-w-7xl px-6 py-6">
+          <main id="main" className="mx-auto max-w-7xl px-4 py-6 sm:px-6">
             {children}
           </main>
         </AppProviders>

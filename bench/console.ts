@@ -44,6 +44,7 @@ function previewPerKeystroke(): { previewUs: number; validateUs: number } {
   const rules: StoredMirrorRule[] = Array.from({ length: MAX_RULES_PER_BUCKET - 1 }, (_, i) => ({
     ...mirrorRuleSchema.parse({ conditionPrefix: `p${String(i).padStart(2, "0")}`, origin: { type: "url", host: "www.myweb.com" }, storageClass: "STANDARD" }),
     id: i + 1,
+    enabled: true,
     version: 1,
     createdAt: "",
     updatedAt: "",

@@ -46,6 +46,16 @@ export class ConsoleApi {
     return response.json();
   }
 
+  async setAcl(bucket: string, acl: "private" | "public-read"): Promise<void> {
+    const response = await this.request.patch(`/api/buckets/${bucket}`, { headers: SAME_ORIGIN, data: { acl } });
+    expect(response.status(), await response.text()).toBe(200);
+  }
+
+  async setRuleEnabled(bucket: string, id: number, enabled: boolean): Promise<void> {
+    const response = await this.request.patch(`/api/buckets/${bucket}/mirroring/rules/${id}`, { headers: SAME_ORIGIN, data: { enabled } });
+    expect(response.status(), await response.text()).toBe(200);
+  }
+
   async cleanup(): Promise<void> {
     // Newest first: a bucket that another bucket's rule reads from is deleted after that bucket.
     for (const name of this.created.reverse()) await this.request.delete(`/api/buckets/${name}`, { headers: SAME_ORIGIN });

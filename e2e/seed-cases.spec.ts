@@ -119,7 +119,8 @@ test("process 3: private bucket origin with query string and headers", async ({ 
   await form.field("Filename prefix").fill("folderA");
   await form.radio("Private bucket of this deployment").check();
   await form.field("Origin bucket").selectOption(bucketB);
-  await expect(form.field("Origin protocol")).toBeDisabled();
+  await expect(page.getByText(`Read directly from bucket ${bucketB}`)).toBeVisible();
+  await expect(form.field("Origin protocol")).toHaveCount(0);
   await form.radio("Replace prefix").check();
   await form.field("Replace prefix with").fill("folderB");
   await form.checkbox("Pass the query string").check();
@@ -132,5 +133,5 @@ test("process 3: private bucket origin with query string and headers", async ({ 
   await expect(form.preview("Headers")).toHaveText("Request headers header1, header2 when present.");
   await form.confirm();
   await form.expectSavedTo(bucketA);
-  await expect(page.getByRole("cell", { name: `Bucket ${bucketB} (HTTP)` })).toBeVisible();
+  await expect(page.getByRole("cell", { name: `Bucket ${bucketB} (read directly)` })).toBeVisible();
 });

@@ -2,11 +2,13 @@
 
 import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { inputClass } from "@/components/ui/field";
 import { useNotify } from "@/components/ui/notices";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
+import { TableScroller } from "@/components/ui/table-scroller";
 import { useAccessKeys, useCreateAccessKey, useDeleteAccessKey, useSetAccessKeyEnabled } from "@/lib/auth/access-key-queries";
 
 export function AccessKeyManager() {
@@ -52,11 +54,15 @@ export function AccessKeyManager() {
             New access key: copy the secret now
           </h2>
           <p>The secret key is shown only this once. Store it somewhere safe; if it is lost, create another key.</p>
-          <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 font-mono">
-            <dt className="font-sans text-slate-600">Access key</dt>
-            <dd>{created.accessKeyId}</dd>
-            <dt className="font-sans text-slate-600">Secret key</dt>
-            <dd aria-label="Secret key">{created.secretKey}</dd>
+          <dl className="grid gap-x-4 gap-y-1 font-mono sm:grid-cols-[max-content_1fr]">
+            <dt className="font-sans text-slate-700">Access key</dt>
+            <dd className="flex flex-wrap items-center gap-2 [overflow-wrap:anywhere]">
+              {created.accessKeyId} <CopyButton value={created.accessKeyId} label="Copy the key ID" />
+            </dd>
+            <dt className="font-sans text-slate-700">Secret key</dt>
+            <dd className="flex flex-wrap items-center gap-2 [overflow-wrap:anywhere]">
+              <span aria-label="Secret key">{created.secretKey}</span> <CopyButton value={created.secretKey} label="Copy the secret" />
+            </dd>
           </dl>
           <Button variant="secondary" onClick={() => setCreated(null)}>
             I have stored the secret
@@ -67,9 +73,10 @@ export function AccessKeyManager() {
       {keys.isPending && <Spinner label="Loading access keys" />}
       {keys.isError && <QueryError error={keys.error} what="the access keys" onRetry={() => void keys.refetch()} />}
       {keys.data && (
+        <TableScroller label="Access keys table">
         <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
           <caption className="sr-only">Access keys</caption>
-          <thead className="bg-slate-100 text-left text-slate-600">
+          <thead className="bg-slate-100 text-left text-slate-700">
             <tr>
               <th className="px-4 py-2 font-medium">Access key</th>
               <th className="px-4 py-2 font-medium">Description</th>
@@ -108,6 +115,7 @@ export function AccessKeyManager() {
             ))}
           </tbody>
         </table>
+        </TableScroller>
       )}
       <ConfirmDialog
         open={deleting !== null}

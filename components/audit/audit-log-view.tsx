@@ -3,9 +3,21 @@
 import { Button } from "@/components/ui/button";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
+import { TableScroller } from "@/components/ui/table-scroller";
+import { describeAuditActor, describeAuditEvent } from "@/lib/audit/audit-format";
 import { useAuditLog } from "@/lib/audit/audit-queries";
 
-const pretty = (value: unknown) => (value === null ? "—" : JSON.stringify(value, null, 2));
+const pretty = (value: unknown) => (value === null ? "Nothing" : JSON.stringify(value, null, 2));
+
+/** The whole state, wrapped rather than clipped: long URLs and values stay readable. */
+function StateView({ label, value }: { label: string; value: unknown }) {
+  return (
+    <div>
+      <p className="text-xs font-medium text-slate-700">{label}</p>
+      <pre className="rounded bg-slate-50 p-2 text-xs whitespace-pre-wrap [overflow-wrap:anywhere]">{pretty(value)}</pre>
+    </div>
+  );
+}
 
 /** A bucket's audit log, or with `bucket={null}` the log of access keys and other changes outside buckets. */
 export function AuditLogView({ bucket, title = "Audit log" }: { bucket: string | null; title?: string }) {
@@ -22,9 +34,10 @@ export function AuditLogView({ bucket, title = "Audit log" }: { bucket: string |
       {events.length === 0 ? (
         <p className="text-sm text-slate-600">No changes recorded for {subject} yet.</p>
       ) : (
+        <TableScroller label={`${title} table`}>
         <table className="w-full text-sm">
           <caption className="sr-only">Changes to {subject}, newest first</caption>
-          <thead className="bg-slate-100 text-left text-slate-600">
+          <thead className="bg-slate-100 text-left text-slate-700">
             <tr>
               <th className="px-3 py-2 font-medium">When</th>
               <th className="px-3 py-2 font-medium">Who</th>
@@ -36,25 +49,23 @@ export function AuditLogView({ bucket, title = "Audit log" }: { bucket: string |
             {events.map((event) => (
               <tr key={event.id} className="border-t border-slate-100 align-top">
                 <td className="px-3 py-2 whitespace-nowrap">{new Date(event.at).toLocaleString()}</td>
-                <td className="px-3 py-2">{event.actor}</td>
-                <td className="px-3 py-2">
-                  {event.action}
-                  {event.target && ` #${event.target}`}
-                </td>
-                <td className="px-3 py-2">
+                <td className="px-3 py-2 [overflow-wrap:anywhere]">{describeAuditActor(event.actor)}</td>
+                <td className="px-3 py-2">{describeAuditEvent(event)}</td>
+                <td className="min-w-64 px-3 py-2">
                   <details>
                     <summary className="cursor-pointer text-brand-700">Before and after</summary>
-                    <div className="mt-2 grid gap-2 md:grid-cols-2">
-                      <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs">{pretty(event.before)}</pre>
-                      <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs">{pretty(event.after)}</pre>
+                    <div className="mt-2 grid gap-2 xl:grid-cols-2">
+                      <StateView label="Before" value={event.before} />
+                      <StateView label="After" value={event.after} />
                     </div>
-                    <p className="mt-1 text-xs text-slate-500">Request id: {event.requestId}</p>
+                    <p className="mt-1 text-xs text-slate-700">Request id: {event.requestId}</p>
                   </details>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+        </TableScroller>
       )}
       {audit.hasNextPage && (
         <Button variant="secondary" disabled={audit.isFetchingNextPage} onClick={() => void audit.fetchNextPage()}>

@@ -4,7 +4,7 @@ import { useId, useState } from "react";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { inputClass } from "@/components/ui/field";
 import { useNotify } from "@/components/ui/notices";
-import { BUCKET_ACLS, BUCKET_ACL_LABELS, type BucketAcl } from "@/lib/buckets/bucket-acl";
+import { BUCKET_ACLS, BUCKET_ACL_DESCRIPTIONS, BUCKET_ACL_LABELS, type BucketAcl } from "@/lib/buckets/bucket-acl";
 import { useSetBucketAcl } from "@/lib/buckets/bucket-queries";
 
 /**
@@ -33,7 +33,7 @@ export function BucketAclSetting({ bucket, acl }: { bucket: string; acl: BucketA
         value={acl}
         disabled={setAcl.isPending}
         aria-describedby={`${id}-help`}
-        className={`${inputClass} w-full max-w-md`}
+        className={`${inputClass} w-full max-w-xs`}
         onChange={(event) => {
           const next = event.target.value as BucketAcl;
           if (next === "public-read") setPending(next);
@@ -46,9 +46,14 @@ export function BucketAclSetting({ bucket, acl }: { bucket: string; acl: BucketA
           </option>
         ))}
       </select>
-      <p id={`${id}-help`} className="text-xs text-slate-500">
-        Public read lets anyone GET objects, and a GET of a missing object then triggers back-to-origin.
-      </p>
+      <ul id={`${id}-help`} className="space-y-0.5 text-xs text-slate-700">
+        {BUCKET_ACLS.map((option) => (
+          <li key={option}>
+            <span className="font-medium">{BUCKET_ACL_LABELS[option]}</span>: {BUCKET_ACL_DESCRIPTIONS[option]}
+            {option === "public-read" && ", and a GET of a missing object then runs the mirror rules"}.
+          </li>
+        ))}
+      </ul>
       {setAcl.error && !pending && <p role="alert" className="text-xs text-red-700">{setAcl.error.message}</p>}
       <ConfirmDialog
         open={pending !== null}

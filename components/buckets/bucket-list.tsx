@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { Spinner } from "@/components/ui/spinner";
 import { QueryError } from "@/components/ui/query-error";
+import { TableScroller } from "@/components/ui/table-scroller";
 import { useBuckets } from "@/lib/buckets/bucket-queries";
 import { STORAGE_CLASS_LABELS, ZONE_TYPE_LABELS } from "@/lib/buckets/storage-class";
 
@@ -18,9 +19,10 @@ export function BucketList() {
     );
   }
   return (
-    <table className="w-full overflow-hidden rounded-lg border border-slate-200 bg-white text-sm">
+    <TableScroller label="Buckets table">
+    <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
       <caption className="sr-only">Buckets</caption>
-      <thead className="bg-slate-100 text-left text-slate-600">
+      <thead className="bg-slate-100 text-left text-slate-700">
         <tr>
           <th className="px-4 py-2 font-medium">Name</th>
           <th className="px-4 py-2 font-medium">Zone type</th>
@@ -47,5 +49,6 @@ export function BucketList() {
         ))}
       </tbody>
     </table>
+    </TableScroller>
   );
 }

@@ -38,15 +38,15 @@ export function BucketOverview({ bucket: name }: { bucket: string }) {
         Bucket details
       </h2>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-8 gap-y-2 text-sm">
-        <dt className="text-slate-500">Zone type</dt>
+        <dt className="text-slate-600">Zone type</dt>
         <dd>{ZONE_TYPE_LABELS[data.zoneType]}</dd>
-        <dt className="text-slate-500">Default storage class</dt>
+        <dt className="text-slate-600">Default storage class</dt>
         <dd>{STORAGE_CLASS_LABELS[data.defaultStorageClass]}</dd>
-        <dt className="text-slate-500">Objects</dt>
+        <dt className="text-slate-600">Objects</dt>
         <dd>{data.objectCount}</dd>
-        <dt className="text-slate-500">Mirror back-to-origin rules</dt>
+        <dt className="text-slate-600">Mirror back-to-origin rules</dt>
         <dd>{data.ruleCount}</dd>
-        <dt className="text-slate-500">Created</dt>
+        <dt className="text-slate-600">Created</dt>
         <dd>{new Date(data.createdAt).toLocaleString()}</dd>
       </dl>
       <BucketAclSetting bucket={name} acl={data.acl} />

@@ -1,6 +1,8 @@
 "use client";
 
 import type { ReactNode } from "react";
+import { ArrivalHeading } from "@/components/ui/arrival-heading";
+import { Breakable } from "@/components/ui/breakable";
 import { ButtonLink } from "@/components/ui/button";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
@@ -13,8 +15,8 @@ import { MODE_LABELS, formatCondition, formatOrigin, formatRewrite, formatStorag
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="break-all">{children}</dd>
+      <dt className="text-slate-600">{label}</dt>
+      <dd className="min-w-0 [overflow-wrap:anywhere]">{children}</dd>
     </>
   );
 }
@@ -30,10 +32,11 @@ export function MirrorRuleDetails({ bucket, ruleId }: { bucket: string; ruleId: 
 
   return (
     <section aria-labelledby="rule-title" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
-      <div className="flex items-center justify-between">
-        <h2 id="rule-title" className="text-lg font-medium">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <ArrivalHeading id="rule-title" className="text-lg font-medium">
           Mirror rule #{data.id}
-        </h2>
+          {!data.enabled && " (disabled)"}
+        </ArrivalHeading>
         <div className="flex gap-2">
           <ButtonLink variant="secondary" href={`/buckets/${bucket}/configuration`}>
             Back to rules
@@ -41,7 +44,8 @@ export function MirrorRuleDetails({ bucket, ruleId }: { bucket: string; ruleId: 
           <ButtonLink href={`/buckets/${bucket}/configuration/mirroring/${data.id}/edit`}>Edit</ButtonLink>
         </div>
       </div>
-      <dl className="grid grid-cols-[max-content_1fr] gap-x-8 gap-y-2 text-sm">
+      <dl className="grid gap-x-8 gap-y-1 text-sm sm:grid-cols-[max-content_1fr] sm:gap-y-2">
+        <Row label="Status">{data.enabled ? "Enabled" : "Disabled: skipped on a miss, kept with its number and settings"}</Row>
         <Row label="Back-to-origin method">{MODE_LABELS[data.mode]}</Row>
         <Row label="Condition">{formatCondition(data)}</Row>
         <Row label="Primary origin">{formatOrigin(data.origin)}</Row>
@@ -58,8 +62,7 @@ export function MirrorRuleDetails({ bucket, ruleId }: { bucket: string; ruleId: 
         )}
         <Row label="Example">
           <span className="font-mono text-xs">
-            {sample} → {formatOriginTarget(address.primary)}
-            {address.backup && `, then ${formatOriginTarget(address.backup)}`}
+            <Breakable text={`${sample} → ${formatOriginTarget(address.primary)}${address.backup ? `, then ${formatOriginTarget(address.backup)}` : ""}`} />
           </span>
         </Row>
         <Row label="Version">{data.version}</Row>

@@ -38,7 +38,7 @@ export function MirrorRuleEditor({ bucket: name, ruleId }: { bucket: string; rul
       key={rule.data?.version ?? "new"}
       bucket={bucket.data}
       rules={rules.data}
-      otherBucketNames={buckets.data.map((b) => b.name).filter((other) => other !== name)}
+      otherBuckets={buckets.data.filter((other) => other.name !== name)}
       rule={rule.data ?? null}
       onReload={() => void rule.refetch()}
     />

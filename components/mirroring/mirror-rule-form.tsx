@@ -7,7 +7,9 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
-import { FormProvider, useForm } from "react-hook-form";
+import { FormProvider, useForm, useFormContext, useWatch } from "react-hook-form";
+import { ArrivalHeading } from "@/components/ui/arrival-heading";
+import { Breakable } from "@/components/ui/breakable";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { applyServerErrors } from "@/components/ui/form-server-errors";
@@ -16,13 +18,17 @@ import { ApiRequestError } from "@/lib/api/api-client";
 import type { BucketSummary } from "@/lib/buckets/bucket-service";
 import { useCreateRule, useUpdateRule } from "@/lib/mirroring/rule-queries";
 import type { MirrorRule, StoredMirrorRule } from "@/lib/mirroring/rule-schema";
+import { computeRulePreview, defaultSampleKey } from "@/lib/mirroring/rule-preview";
 import { bucketRuleSchema, ruleLabel } from "@/lib/mirroring/rule-set";
 import { BackupOriginSection } from "./form-sections/backup-origin-section";
 import { BasicSection } from "./form-sections/basic-section";
 import { OtherSettingsSection } from "./form-sections/other-settings-section";
 import { PrimaryOriginSection } from "./form-sections/primary-origin-section";
-import { RulePreviewPanel } from "./rule-preview-panel";
+import type { OriginBuckets } from "./form-sections/origin-fields";
+import { PREVIEW_ID, RulePreviewPanel } from "./rule-preview-panel";
 import { toFormValues, type RuleFormValues } from "./rule-form-values";
+
+const FORM_ERROR_ID = "rule-form-error";
 
 /** Discarding runs nothing on the server. */
 const NOTHING_TO_RUN = { isPending: false, error: null, reset: () => undefined };
@@ -30,22 +36,34 @@ const NOTHING_TO_RUN = { isPending: false, error: null, reset: () => undefined }
 interface MirrorRuleFormProps {
   bucket: BucketSummary;
   rules: StoredMirrorRule[];
-  otherBucketNames: string[];
+  otherBuckets: BucketSummary[];
   rule: StoredMirrorRule | null;
   onReload: () => void;
 }
 
-export function MirrorRuleForm({ bucket, rules, otherBucketNames, rule, onReload }: MirrorRuleFormProps) {
+export function MirrorRuleForm({ bucket, rules, otherBuckets, rule, onReload }: MirrorRuleFormProps) {
   const router = useRouter();
   const notify = useNotify();
   const create = useCreateRule(bucket.name);
   const update = useUpdateRule(bucket.name, rule?.id ?? 0);
   const [formError, setFormError] = useState<{ message: string; stale: boolean } | null>(null);
 
-  const schema = useMemo(
-    () => bucketRuleSchema({ bucketName: bucket.name, zoneType: bucket.zoneType, otherBucketNames }, rules, rule?.id),
-    [bucket, otherBucketNames, rules, rule?.id],
+  const otherBucketNames = useMemo(() => otherBuckets.map((other) => other.name), [otherBuckets]);
+  const originBuckets: OriginBuckets = useMemo(
+    () => ({
+      names: otherBucketNames,
+      privateNames: otherBuckets.filter((other) => other.acl === "private").map((other) => other.name),
+      thisBucketPublic: bucket.acl === "public-read",
+    }),
+    [otherBuckets, otherBucketNames, bucket.acl],
   );
+  // Only enabled rules conflict; a disabled rule is checked again when it is enabled.
+  const rulesInForce = useMemo(() => (rule && !rule.enabled ? [] : rules.filter((other) => other.enabled)), [rules, rule]);
+  const schema = useMemo(
+    () => bucketRuleSchema({ bucketName: bucket.name, zoneType: bucket.zoneType, otherBucketNames }, rulesInForce, rule?.id),
+    [bucket, otherBucketNames, rulesInForce, rule?.id],
+  );
+
   const form = useForm<RuleFormValues, unknown, MirrorRule>({
     resolver: zodResolver(schema),
     defaultValues: toFormValues(rule, bucket),
@@ -76,6 +94,8 @@ export function MirrorRuleForm({ bucket, rules, otherBucketNames, rule, onReload
       const stale = error instanceof ApiRequestError && error.code === "StaleVersion";
       const message = applyServerErrors(error, form.setError);
       setFormError({ message, stale });
+      // A refusal without a field to focus takes the focus itself, so it is not missed.
+      if (!(error instanceof ApiRequestError && error.fieldErrors)) requestAnimationFrame(() => document.getElementById(FORM_ERROR_ID)?.focus());
     }
   });
 
@@ -83,11 +103,16 @@ export function MirrorRuleForm({ bucket, rules, otherBucketNames, rule, onReload
     <FormProvider {...form}>
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <form onSubmit={onSubmit} noValidate aria-labelledby="rule-form-title" className="space-y-4">
-          <h2 id="rule-form-title" className="text-lg font-medium">
+          <ArrivalHeading id="rule-form-title" className="text-lg font-medium">
             {rule ? `Edit mirror rule #${rule.id}` : "Add mirror back-to-origin configuration"}
-          </h2>
+          </ArrivalHeading>
+          {rule && !rule.enabled && (
+            <p className="rounded-md border border-slate-300 bg-slate-50 p-3 text-sm text-slate-800">
+              This rule is disabled: saving keeps it disabled, and it is checked against the other rules when you enable it.
+            </p>
+          )}
           {formError && (
-            <div role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+            <div id={FORM_ERROR_ID} tabIndex={-1} role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">
               <p>{formError.message}</p>
               {formError.stale && (
                 <Button variant="secondary" className="mt-2" onClick={onReload}>
@@ -97,9 +122,10 @@ export function MirrorRuleForm({ bucket, rules, otherBucketNames, rule, onReload
             </div>
           )}
           <BasicSection />
-          <PrimaryOriginSection otherBucketNames={otherBucketNames} />
-          <BackupOriginSection otherBucketNames={otherBucketNames} />
+          <PrimaryOriginSection buckets={originBuckets} />
+          <BackupOriginSection buckets={originBuckets} />
           <OtherSettingsSection zoneType={bucket.zoneType} />
+          <PreviewPeek rules={rulesInForce} ownId={rule?.id} />
           <div className="flex gap-2">
             <Button type="submit" disabled={form.formState.isSubmitting}>
               {form.formState.isSubmitting ? "Saving…" : "Confirm"}
@@ -109,7 +135,7 @@ export function MirrorRuleForm({ bucket, rules, otherBucketNames, rule, onReload
             </Button>
           </div>
         </form>
-        <RulePreviewPanel bucket={bucket.name} rules={rules} ownId={rule?.id} />
+        <RulePreviewPanel bucket={bucket.name} rules={rulesInForce} ownId={rule?.id} />
       </div>
       <ConfirmDialog
         open={confirmingDiscard}
@@ -122,5 +148,26 @@ export function MirrorRuleForm({ bucket, rules, otherBucketNames, rule, onReload
         <p>This rule has edits that are not saved. Leaving now loses them.</p>
       </ConfirmDialog>
     </FormProvider>
+  );
+}
+
+/**
+ * On a phone the preview sits below the form: the address it computes stays in view at the
+ * bottom of the screen while typing, with a link to the whole preview.
+ */
+function PreviewPeek({ rules, ownId }: { rules: StoredMirrorRule[]; ownId?: number }) {
+  const values = useWatch({ control: useFormContext<RuleFormValues>().control }) as Partial<RuleFormValues>;
+  const preview = computeRulePreview(values, defaultSampleKey(values.conditionPrefix, values.conditionSuffix), "", rules, ownId);
+  const text = preview.problems.length > 0 ? `${preview.problems.length} problem(s) to fix` : preview.primary ?? preview.refusal ?? "";
+  return (
+    <div role="group" aria-label="Preview summary" className="sticky bottom-0 z-10 -mx-4 border-t border-brand-100 bg-brand-50 px-4 py-2 text-xs lg:hidden">
+      <p className="font-medium text-slate-800">{preview.redirect ? "Redirects to" : "Fetches from"}</p>
+      <p className="font-mono">
+        <Breakable text={text} />
+      </p>
+      <a href={`#${PREVIEW_ID}`} className="text-brand-700 underline">
+        Full preview
+      </a>
+    </div>
   );
 }

@@ -7,7 +7,7 @@ export const MODE_LABELS: Record<MirrorRule["mode"], string> = { fetch: "Mirror"
 
 export function formatOrigin(origin: Origin | null): string {
   if (!origin) return "None";
-  return origin.type === "bucket" ? `Bucket ${origin.bucket} (HTTP)` : `${origin.protocol}://${origin.host}`;
+  return origin.type === "bucket" ? `Bucket ${origin.bucket} (read directly)` : `${origin.protocol}://${origin.host}`;
 }
 
 export function formatCondition(rule: Pick<MirrorRule, "conditionPrefix" | "conditionSuffix">): string {
@@ -22,3 +22,18 @@ export function formatRewrite(rule: Pick<MirrorRule, "prefixRewrite" | "conditio
 }
 
 export const formatStorageClass = (storageClass: MirrorRule["storageClass"]) => STORAGE_CLASS_LABELS[storageClass];
+
+/**
+ * How the origin path is made, in a few words for the rules table: the rewrite, the address
+ * prefix and suffix, or the fixed filename (which replaces all of them).
+ */
+export function formatPathHandling(rule: Pick<MirrorRule, "mode" | "prefixRewrite" | "conditionPrefix" | "fixedKey" | "addressPrefix" | "addressSuffix">): string {
+  if (rule.mode === "redirect" && rule.fixedKey !== null) return `Fixed file "${rule.fixedKey}"`;
+  const parts = [];
+  if (rule.prefixRewrite) parts.push(formatRewrite(rule));
+  if (rule.addressPrefix) parts.push(`address prefix "${rule.addressPrefix}"`);
+  if (rule.addressSuffix) parts.push(`address suffix "${rule.addressSuffix}"`);
+  if (parts.length === 0) return "Key as requested";
+  const text = parts.join(", ");
+  return `${text[0]!.toUpperCase()}${text.slice(1)}`;
+}

@@ -1,23 +1,29 @@
 "use client";
 
-/** Live preview beside the rule form: recomputed in the browser on every keystroke. */
+/**
+ * Live preview beside the rule form: recomputed in the browser on every keystroke. Parts a save
+ * would refuse are marked, not shown as if used; "Check the origin now" asks the real origin.
+ */
 import { useId, useState, type ReactNode } from "react";
 import { useFormContext, useWatch } from "react-hook-form";
+import { Breakable } from "@/components/ui/breakable";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 import { computeRulePreview, defaultSampleKey } from "@/lib/mirroring/rule-preview";
+import type { OriginCheckRequest } from "@/lib/mirroring/origin-check";
 import type { StoredMirrorRule } from "@/lib/mirroring/rule-schema";
+import { OriginCheck } from "./origin-check";
 import type { RuleFormValues } from "./rule-form-values";
 
 function Output({ label, children, mono = true }: { label: string; children: ReactNode; mono?: boolean }) {
   const id = useId();
   return (
     <div>
-      <dt id={id} className="text-xs font-medium uppercase tracking-wide text-slate-500">
+      <dt id={id} className="text-xs font-medium uppercase tracking-wide text-slate-700">
         {label}
       </dt>
       <dd>
-        <output aria-labelledby={id} className={`block break-all ${mono ? "font-mono text-xs" : "text-sm"}`}>
+        <output aria-labelledby={id} className={`block ${mono ? "font-mono text-xs" : "text-sm"}`}>
           {children}
         </output>
       </dd>
@@ -25,8 +31,11 @@ function Output({ label, children, mono = true }: { label: string; children: Rea
   );
 }
 
+export const PREVIEW_ID = "rule-preview";
+
+/** `rules`: the bucket's rules in force (enabled), which the draft must not overlap. */
 export function RulePreviewPanel({ bucket, rules, ownId }: { bucket: string; rules: StoredMirrorRule[]; ownId?: number }) {
-  const { control } = useFormContext<RuleFormValues>();
+  const { control, setValue } = useFormContext<RuleFormValues>();
   const values = useWatch({ control }) as Partial<RuleFormValues>;
   const [typedKey, setTypedKey] = useState<string | null>(null);
   const [query, setQuery] = useState("");
@@ -35,9 +44,10 @@ export function RulePreviewPanel({ bucket, rules, ownId }: { bucket: string; rul
 
   const sampleKey = typedKey ?? defaultSampleKey(values.conditionPrefix, values.conditionSuffix);
   const preview = computeRulePreview(values, sampleKey, query, rules, ownId);
+  const invalidHost = preview.problems.some((problem) => problem.field === "origin.host");
 
   return (
-    <aside aria-labelledby="preview-title" className="h-fit space-y-4 rounded-lg border border-brand-100 bg-brand-50 p-4 lg:sticky lg:top-4">
+    <aside id={PREVIEW_ID} aria-labelledby="preview-title" className="h-fit space-y-4 rounded-lg border border-brand-100 bg-brand-50 p-4 lg:sticky lg:top-4">
       <h3 id="preview-title" className="font-medium">
         Preview
       </h3>
@@ -45,9 +55,9 @@ export function RulePreviewPanel({ bucket, rules, ownId }: { bucket: string; rul
         <label htmlFor={keyId} className="block text-sm font-medium">
           Sample requested key
         </label>
-        <div className="flex items-center gap-1 text-xs text-slate-500">
-          <span aria-hidden>/v1/{bucket}/</span>
-        </div>
+        <p className="text-xs text-slate-700" aria-hidden>
+          <Breakable text={`/v1/${bucket}/`} />
+        </p>
         <input id={keyId} value={sampleKey} onChange={(event) => setTypedKey(event.target.value)} className={inputClass} autoComplete="off" spellCheck={false} />
         {typedKey !== null && (
           <Button variant="link" onClick={() => setTypedKey(null)}>
@@ -61,6 +71,31 @@ export function RulePreviewPanel({ bucket, rules, ownId }: { bucket: string; rul
         </label>
         <input id={queryId} value={query} onChange={(event) => setQuery(event.target.value)} placeholder="e.g. x=1&y=2" className={inputClass} autoComplete="off" />
       </div>
+      {preview.problems.length > 0 && (
+        <div role="group" aria-label="Not valid yet" className="space-y-2 rounded border border-red-200 bg-white p-3 text-sm">
+          <p className="font-medium text-red-700">Not valid yet: a save would refuse these</p>
+          <ul className="list-disc space-y-1 pl-5 text-red-700">
+            {preview.problems.map((problem, index) => (
+              <li key={index}>
+                {problem.message}
+                {problem.hostFix && (
+                  <Button
+                    variant="link"
+                    className="ml-1"
+                    onClick={() => {
+                      const base = problem.field.replace(/\.host$/, "") as "origin" | "backupOrigin";
+                      setValue(`${base}.protocol`, problem.hostFix!.protocol, { shouldDirty: true });
+                      setValue(`${base}.host`, problem.hostFix!.host, { shouldDirty: true, shouldValidate: true });
+                    }}
+                  >
+                    Use {problem.hostFix.protocol.toUpperCase()} and the host {problem.hostFix.host}
+                  </Button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <dl className="space-y-3">
         {preview.matches && preview.refusal ? (
           <Output label="Refused" mono={false}>
@@ -68,9 +103,17 @@ export function RulePreviewPanel({ bucket, rules, ownId }: { bucket: string; rul
           </Output>
         ) : preview.matches ? (
           <>
-            <Output label={preview.redirect ? "Redirects to" : "Back-to-origin address"}>{preview.primary}</Output>
-            {preview.backup && <Output label="Backup address">{preview.backup}</Output>}
-            <Output label="Stored as">{preview.storedKey}</Output>
+            <Output label={preview.redirect ? "Redirects to" : "Back-to-origin address"}>
+              <Breakable text={preview.primary ?? ""} />
+            </Output>
+            {preview.backup && (
+              <Output label="Backup address">
+                <Breakable text={preview.backup} />
+              </Output>
+            )}
+            <Output label="Stored as">
+              <Breakable text={preview.storedKey ?? ""} />
+            </Output>
           </>
         ) : (
           <Output label="Does not match" mono={false}>
@@ -87,10 +130,17 @@ export function RulePreviewPanel({ bucket, rules, ownId }: { bucket: string; rul
           {preview.conflict ? (
             <span className="text-red-700">Overlaps {preview.conflict}: a key could match both. Change the condition.</span>
           ) : (
-            "None with this bucket's other rules."
+            "None with this bucket's other enabled rules."
           )}
         </Output>
       </dl>
+      <OriginCheck
+        bucket={bucket}
+        disabledReason={
+          !preview.matches ? "The sample key does not match the condition." : preview.refusal ? "This key is never sent to an origin." : invalidHost || values.origin?.type === "url" && !values.origin.host ? "Enter a valid origin first." : null
+        }
+        request={() => ({ rule: values as OriginCheckRequest["rule"], key: sampleKey, query })}
+      />
     </aside>
   );
 }

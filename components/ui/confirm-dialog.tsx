@@ -22,9 +22,13 @@ interface ConfirmDialogProps {
   mutation: ConfirmedMutation;
   onConfirm: () => void;
   onCancel: () => void;
+  /** Why the confirm button cannot be used yet (e.g. nothing valid to import), or null. */
+  confirmBlocked?: string | null;
+  /** A wider dialog, for content such as a preview. */
+  wide?: boolean;
 }
 
-export function ConfirmDialog({ open, title, children, confirmLabel, mutation, onConfirm, onCancel: close }: ConfirmDialogProps) {
+export function ConfirmDialog({ open, title, children, confirmLabel, mutation, onConfirm, onCancel: close, confirmBlocked = null, wide = false }: ConfirmDialogProps) {
   const pending = mutation.isPending;
   const error = mutation.error?.message;
   const onCancel = () => {
@@ -48,9 +52,9 @@ export function ConfirmDialog({ open, title, children, confirmLabel, mutation, o
         event.preventDefault();
         if (!pending) onCancel();
       }}
-      className="m-auto w-full max-w-md rounded-lg border border-slate-200 p-0 shadow-xl"
+      className={`m-auto w-[calc(100%-2rem)] ${wide ? "max-w-2xl" : "max-w-md"} rounded-lg border border-slate-200 p-0 shadow-xl`}
     >
-      <div className="p-6">
+      <div className="max-h-[85vh] overflow-y-auto p-6">
         <h2 id={titleId} className="text-lg font-semibold">
           {title}
         </h2>
@@ -64,7 +68,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, mutation, o
           <Button variant="secondary" onClick={onCancel} disabled={pending} autoFocus>
             Cancel
           </Button>
-          <Button variant="danger" onClick={onConfirm} disabled={pending}>
+          <Button variant="danger" onClick={onConfirm} disabled={pending || confirmBlocked !== null} title={confirmBlocked ?? undefined}>
             {pending ? "Working…" : confirmLabel}
           </Button>
         </div>

@@ -37,7 +37,7 @@ export function Field({ label, help, error, disabledReason, children }: FieldPro
       </label>
       {children({ id, "aria-describedby": describedBy, "aria-invalid": error ? true : undefined })}
       {note && (
-        <p id={helpId} className={`text-xs ${disabledReason ? "text-amber-700" : "text-slate-500"}`}>
+        <p id={helpId} className={`text-xs ${disabledReason ? "text-amber-700" : "text-slate-600"}`}>
           {note}
         </p>
       )}
@@ -56,7 +56,7 @@ export function Fieldset({ legend, help, error, children }: { legend: string; he
     <fieldset className="space-y-1">
       <legend className="text-sm font-medium text-slate-800">{legend}</legend>
       <div className="flex flex-wrap gap-x-6 gap-y-2 pt-1">{children}</div>
-      {help && <p className="text-xs text-slate-500">{help}</p>}
+      {help && <p className="text-xs text-slate-600">{help}</p>}
       {error && (
         <p role="alert" className="text-xs font-medium text-red-700">
           {error}
@@ -72,7 +72,7 @@ export function Choice({ label, description, ...input }: { label: string; descri
       <input className="mt-0.5 accent-brand-600" {...input} />
       <span>
         {label}
-        {description && <span className="block text-xs text-slate-500">{description}</span>}
+        {description && <span className="block text-xs text-slate-600">{description}</span>}
       </span>
     </label>
   );

@@ -14,5 +14,6 @@ export function applyServerErrors<T extends FieldValues>(error: unknown, setErro
     setError(path as Path<T>, { type: "server", message: messages.join(" ") }, { shouldFocus: placed === 0 });
     placed += 1;
   }
-  return placed > 0 && error.code === "ValidationFailed" ? "Please correct the highlighted fields." : error.message;
+  // A message shown at its field is not repeated above the form (a duplicate name showed twice).
+  return placed > 0 ? "Please correct the highlighted fields." : error.message;
 }

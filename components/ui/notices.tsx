@@ -27,7 +27,7 @@ export function NoticeProvider({ children }: { children: ReactNode }) {
   return (
     <NoticeContext.Provider value={value}>
       {children}
-      <div aria-live="polite" className="fixed bottom-4 right-4 z-50 flex w-96 flex-col gap-2">
+      <div aria-live="polite" className="fixed inset-x-4 bottom-4 z-50 flex flex-col gap-2 sm:left-auto sm:w-96">
         {notices.map((notice) => (
           <div
             key={notice.id}
@@ -37,7 +37,7 @@ export function NoticeProvider({ children }: { children: ReactNode }) {
             }`}
           >
             <span>{notice.text}</span>
-            <button type="button" aria-label="Dismiss notice" onClick={() => dismiss(notice.id)} className="text-current">
+            <button type="button" aria-label="Dismiss notice" onClick={() => dismiss(notice.id)} className="min-h-6 min-w-6 text-current">
               ×
             </button>
           </div>

@@ -9,6 +9,7 @@ export const API_ERROR_STATUS = {
   InvalidCredentials: 401,
   CrossSiteRequest: 403,
   TooManyAttempts: 429,
+  TooManyRequests: 429,
   PayloadTooLarge: 413,
   ValidationFailed: 422,
   NoSuchBucket: 404,

@@ -78,7 +78,7 @@ export async function deleteBucket(name: string, audit: AuditContext): Promise<v
     if (bucket._count.objects > 0) throw new BucketNotEmpty(name, bucket._count.objects);
     const dependants = await tx.mirrorRule.findMany({
       where: { bucketId: { not: bucket.id } },
-      select: { id: true, origin: true, backupOrigin: true, bucket: { select: { name: true } } },
+      select: { number: true, origin: true, backupOrigin: true, bucket: { select: { name: true } } },
     });
     const user = dependants.find((rule) =>
       [rule.origin, rule.backupOrigin].some((origin) => {
@@ -87,7 +87,7 @@ export async function deleteBucket(name: string, audit: AuditContext): Promise<v
       }),
     );
     if (user) {
-      throw new BucketInUse(name, user.bucket.name, user.id);
+      throw new BucketInUse(name, user.bucket.name, user.number);
     }
     // Uploads in progress go with the bucket (cascade); their part blobs are journaled here, so the
     // next start removes them (lib/objects/write-journal.ts).

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { MAX_RULES_PER_BUCKET } from "./limits";
-import type { MirrorRule, MirrorRuleInput, Origin } from "./rule-schema";
+import { mirrorRuleSchema, type MirrorRule, type MirrorRuleInput, type Origin } from "./rule-schema";
 
 const bosRuleSchema = z.object({
   mode: z.enum(["fetch", "redirect"]).optional(),
@@ -95,4 +95,35 @@ export function toBosRule(rule: MirrorRule): BosMirrorRule {
   }
   if (rule.fixedKey !== null) bos.fixedKey = rule.fixedKey;
   return bos;
+}
+
+export type BosConfigurationParse = { ok: true; rules: MirrorRule[] } | { ok: false; message: string };
+
+/**
+ * A whole BOS configuration (`{"bucketMirroringConfiguration": [...]}`) to our rules, each checked
+ * by mirrorRuleSchema; the first problem names the rule by its position. The BOS API, the console's
+ * import and its preview all read configurations through this.
+ */
+export function parseBosConfiguration(json: unknown, defaultStorageClass: string): BosConfigurationParse {
+  const parsed = bosMirroringConfigurationSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return { ok: false, message: `${issue.path.join(".") || "body"}: ${issue.message}` };
+  }
+  const rules: MirrorRule[] = [];
+  for (const [index, bosRule] of parsed.data.bucketMirroringConfiguration.entries()) {
+    let input;
+    try {
+      input = fromBosRule(bosRule, defaultStorageClass);
+    } catch (error) {
+      return { ok: false, message: `Rule ${index + 1}: ${(error as Error).message}.` };
+    }
+    const result = mirrorRuleSchema.safeParse(input);
+    if (!result.success) {
+      const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+      return { ok: false, message: `Rule ${index + 1}: ${problems.join("; ")}` };
+    }
+    rules.push(result.data);
+  }
+  return { ok: true, rules };
 }

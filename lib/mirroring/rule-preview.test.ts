@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeRulePreview, defaultSampleKey, draftToRule } from "./rule-preview";
+import { computeRulePreview, defaultSampleKey, draftToRule, hostFromPastedUrl } from "./rule-preview";
 
 const origin = { type: "url", protocol: "http", host: "www.myweb.com" } as const;
 
@@ -60,5 +60,32 @@ describe("dot segments", () => {
     const draft = { origin: { type: "url" as const, protocol: "https" as const, host: "myweb.com" }, addressPrefix: "public/assets" };
     expect(computeRulePreview(draft, "pub/../../secret/config", "", []).refusal).toMatch(/"\." or "\.\." segment/);
     expect(computeRulePreview(draft, "a..b/.hidden", "", []).refusal).toBeNull();
+  });
+});
+
+describe("invalid parts of a draft", () => {
+  const draft = (fields: Record<string, unknown>) => ({ origin: { type: "url" as const, protocol: "http" as const, host: "www.myweb.com" }, ...fields });
+
+  it("does not show a pasted URL as the address, and offers its host and protocol", () => {
+    const preview = computeRulePreview(draft({ origin: { type: "url", protocol: "http", host: "https://www.example.com/files/" } }), "a.txt", "", []);
+    expect(preview.primary).toBe("http://{domain}/a.txt");
+    expect(preview.problems).toEqual([{ field: "origin.host", message: expect.any(String), hostFix: { protocol: "https", host: "www.example.com" } }]);
+  });
+
+  it("marks a backup host that is not a host, without a fix when there is no URL to take it from", () => {
+    const preview = computeRulePreview(draft({ backupOrigin: { type: "url", protocol: "http", host: "bad host" } }), "a.txt", "", []);
+    expect(preview.problems).toEqual([{ field: "backupOrigin.host", message: expect.any(String) }]);
+  });
+
+  it("lists forbidden headers as problems and leaves them out of what is sent", () => {
+    const preview = computeRulePreview(draft({ headers: { passAll: false, pass: "Host, x-a", prohibit: "", set: [{ name: "Host", value: "x" }] } }), "a.txt", "", []);
+    expect(preview.headers).toBe("Request headers x-a when present.");
+    expect(preview.problems.map((problem) => problem.field)).toEqual(["headers.pass", "headers.set"]);
+  });
+
+  it("takes the host out of a pasted URL only when what remains is a host", () => {
+    expect(hostFromPastedUrl("http://user@cdn.example.com:8080/x?y")).toEqual({ protocol: "http", host: "cdn.example.com:8080" });
+    expect(hostFromPastedUrl("ftp://cdn.example.com")).toBeNull();
+    expect(hostFromPastedUrl("cdn.example.com")).toBeNull();
   });
 });

@@ -2,7 +2,8 @@
  * What the console shows beside the rule form, recomputed on every keystroke from the form's
  * current (possibly incomplete) values. No I/O: it reuses the address, conflict and header rules.
  */
-import { describeHeaderForwarding } from "./origin-headers";
+import { describeHeaderForwarding, forbiddenHeaderReason } from "./origin-headers";
+import { parseOriginHost } from "./origin-host";
 import { computeOriginAddress, formatOriginTarget, forwardableQuery, ruleMatchesKey } from "./origin-address";
 import { splitHeaderNames, type MirrorRule, type MirrorRuleInput, type Origin } from "./rule-schema";
 import { findConflictingRules, ruleLabel } from "./rule-set";
@@ -22,6 +23,48 @@ export interface RulePreview {
   query: string;
   headers: string;
   conflict: string | null;
+  /** Parts of the draft that a save would refuse, so the preview does not show them as if used. */
+  problems: PreviewProblem[];
+}
+
+export interface PreviewProblem {
+  /** The form field at fault ("origin.host", "headers.set"). */
+  field: string;
+  message: string;
+  /** A pasted URL in a host field: the host (and protocol) to put there instead. */
+  hostFix?: { protocol: "http" | "https"; host: string };
+}
+
+/**
+ * `https://www.example.com/a/b` pasted where a host belongs: the host and protocol in it, when the
+ * rest is nothing but a path (so taking it out loses nothing the rule could use).
+ */
+export function hostFromPastedUrl(input: string): { protocol: "http" | "https"; host: string } | null {
+  const match = /^\s*(https?):\/\/([^/?#\s]+)/i.exec(input);
+  if (!match) return null;
+  const host = match[2]!.replace(/^[^@]*@/, "");
+  return parseOriginHost(host).ok ? { protocol: match[1]!.toLowerCase() as "http" | "https", host } : null;
+}
+
+function originProblems(field: string, origin: MirrorRuleInput["origin"] | null | undefined): PreviewProblem[] {
+  if (!origin || origin.type !== "url" || !origin.host) return [];
+  const parsed = parseOriginHost(origin.host);
+  if (parsed.ok) return [];
+  const hostFix = hostFromPastedUrl(origin.host) ?? undefined;
+  return [{ field, message: parsed.problem, ...(hostFix ? { hostFix } : {}) }];
+}
+
+function headerProblems(draft: Partial<MirrorRuleInput>): PreviewProblem[] {
+  const problems: PreviewProblem[] = [];
+  for (const name of names(draft.headers?.pass)) {
+    const reason = forbiddenHeaderReason(name);
+    if (reason) problems.push({ field: "headers.pass", message: reason });
+  }
+  for (const header of draft.headers?.set ?? []) {
+    const reason = header.name ? forbiddenHeaderReason(header.name) : null;
+    if (reason) problems.push({ field: "headers.set", message: reason });
+  }
+  return problems;
 }
 
 /** A key that matches the condition, like the seed's examples ("abc/myobject.docx"). */
@@ -35,11 +78,16 @@ const names = (value: unknown): string[] => {
   return Array.isArray(list) ? list.filter((item): item is string => typeof item === "string") : [];
 };
 
+/** An invalid host is shown as a placeholder, never as if it would be used (`http://http://…`). */
 function draftOrigin(origin: MirrorRuleInput["origin"] | null | undefined): Origin | null {
   if (!origin) return null;
   if (origin.type === "bucket") return { type: "bucket", bucket: origin.bucket || "{bucket}" };
-  return { type: "url", protocol: origin.protocol ?? "http", host: origin.host || "{domain}" };
+  const valid = origin.host && parseOriginHost(origin.host).ok;
+  return { type: "url", protocol: origin.protocol ?? "http", host: valid ? origin.host! : "{domain}" };
 }
+
+/** Headers a save would refuse are left out of the description (it never "always sets Host"). */
+const allowedNames = (list: string[]) => list.filter((name) => forbiddenHeaderReason(name) === null);
 
 /** Reads the form's values leniently: a half-typed rule still has an address to show. */
 export function draftToRule(draft: Partial<MirrorRuleInput>): MirrorRule {
@@ -59,9 +107,9 @@ export function draftToRule(draft: Partial<MirrorRuleInput>): MirrorRule {
     storageClass: draft.storageClass ?? "STANDARD",
     headers: {
       passAll: draft.headers?.passAll ?? false,
-      pass: names(draft.headers?.pass),
+      pass: allowedNames(names(draft.headers?.pass)),
       prohibit: names(draft.headers?.prohibit),
-      set: (draft.headers?.set ?? []).filter((header) => header.name),
+      set: (draft.headers?.set ?? []).filter((header) => header.name && forbiddenHeaderReason(header.name) === null),
     },
   };
 }
@@ -80,7 +128,13 @@ export function computeRulePreview(
 ): RulePreview {
   const rule = draftToRule(draft);
   const conflicting = findConflictingRules(rule, otherRules, ownId);
+  const problems = [
+    ...originProblems("origin.host", draft.origin),
+    ...(rule.mode === "fetch" ? originProblems("backupOrigin.host", draft.backupOrigin) : []),
+    ...headerProblems(draft),
+  ];
   const common = {
+    problems,
     redirect: rule.mode === "redirect",
     headers: describeHeaderForwarding(rule.headers),
     conflict: conflicting.length > 0 ? conflicting.map(ruleLabel).join(", ") : null,

@@ -2,11 +2,15 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "@/lib/api/api-client";
 import { bucketKeys } from "@/lib/buckets/bucket-queries";
+import type { BosMirrorRule } from "./bos-json";
+import type { KeyStatus, OriginCheckRequest } from "./origin-check";
 import type { MirrorRule, StoredMirrorRule } from "./rule-schema";
+import type { ProbeReport } from "@/lib/origin/origin-probe";
 
 export const ruleKeys = {
   list: (bucket: string) => [...bucketKeys.detail(bucket), "rules"] as const,
   detail: (bucket: string, id: number) => [...ruleKeys.list(bucket), id] as const,
+  keyStatus: (bucket: string, key: string) => [...bucketKeys.detail(bucket), "key-status", key] as const,
 };
 
 const rulesPath = (bucket: string) => `/api/buckets/${encodeURIComponent(bucket)}/mirroring/rules`;
@@ -60,3 +64,43 @@ export function useDeleteRule(bucket: string) {
     onSuccess: invalidate,
   });
 }
+
+export function useSetRuleEnabled(bucket: string) {
+  const invalidate = useInvalidateBucket(bucket);
+  return useMutation({
+    mutationFn: (input: { id: number; enabled: boolean }) =>
+      apiFetch<StoredMirrorRule>(`${rulesPath(bucket)}/${input.id}`, { method: "PATCH", body: { enabled: input.enabled } }),
+    onSuccess: invalidate,
+  });
+}
+
+export type BosConfiguration = { bucketMirroringConfiguration: BosMirrorRule[] };
+
+const bosJsonPath = (bucket: string) => `/api/buckets/${encodeURIComponent(bucket)}/mirroring/bos-json`;
+
+/** The rules in force, in BOS's JSON (read when the user exports, never cached). */
+export const fetchBosConfiguration = (bucket: string) => apiFetch<BosConfiguration>(bosJsonPath(bucket));
+
+export function useImportBosConfiguration(bucket: string) {
+  const invalidate = useInvalidateBucket(bucket);
+  return useMutation({
+    mutationFn: (configuration: unknown) => apiFetch<{ rules: StoredMirrorRule[] }>(bosJsonPath(bucket), { method: "PUT", body: configuration }),
+    onSuccess: invalidate,
+  });
+}
+
+/** Whether a key is stored (then back-to-origin never runs for it). */
+export const useKeyStatus = (bucket: string, key: string) =>
+  useQuery({
+    queryKey: ruleKeys.keyStatus(bucket, key),
+    queryFn: () => apiFetch<KeyStatus>(`/api/buckets/${encodeURIComponent(bucket)}/mirroring/key-status?key=${encodeURIComponent(key)}`),
+    enabled: key !== "",
+    staleTime: 5_000,
+  });
+
+/** "Check the origin now": the server asks the rule's address(es) for the key, for one byte. */
+export const useOriginCheck = (bucket: string) =>
+  useMutation({
+    mutationFn: (request: OriginCheckRequest) =>
+      apiFetch<ProbeReport>(`/api/buckets/${encodeURIComponent(bucket)}/mirroring/origin-check`, { method: "POST", body: request }),
+  });

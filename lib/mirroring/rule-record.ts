@@ -8,7 +8,8 @@ export function parseOriginJson(text: string): Origin {
 
 export function toStoredRule(row: MirrorRuleRow): StoredMirrorRule {
   return {
-    id: row.id,
+    id: row.number,
+    enabled: row.enabled,
     mode: row.mode as MirrorRule["mode"],
     conditionPrefix: row.conditionPrefix,
     conditionSuffix: row.conditionSuffix,

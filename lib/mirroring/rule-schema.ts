@@ -161,8 +161,14 @@ export type HeaderRulesInput = z.input<typeof headerRulesSchema>;
 
 /** A rule as stored and returned by the API. */
 export interface StoredMirrorRule extends MirrorRule {
+  /** The rule's number within its bucket (1, 2, 3…, never reused): "rule #2". */
   id: number;
+  /** A disabled rule keeps its place but is skipped on a miss and by conflict checks. */
+  enabled: boolean;
   version: number;
   createdAt: string;
   updatedAt: string;
 }
+
+/** Enable or disable a rule (PATCH): nothing else changes. */
+export const ruleEnabledSchema = z.strictObject({ enabled: z.boolean('Send "enabled": true or false.') }, 'Send only "enabled": true or false.');

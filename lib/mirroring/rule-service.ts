@@ -10,6 +10,7 @@ import { InvalidInput, NoSuchBucket, NoSuchRule, RuleConflict, StaleVersion, Too
 import { env } from "@/lib/env";
 import { currentApp } from "@/lib/runtime/current-app";
 import { OriginAllowlist, originHostRefusal } from "@/lib/origin/ssrf-guard";
+import { toBosRule, type BosMirrorRule } from "./bos-json";
 import { parseOriginHost } from "./origin-host";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { MAX_RULES_PER_BUCKET } from "./limits";
@@ -26,8 +27,23 @@ async function loadBucket(tx: Tx, bucketName: string) {
 }
 
 async function loadRules(tx: Tx, bucketId: number): Promise<StoredMirrorRule[]> {
-  const rows = await tx.mirrorRule.findMany({ where: { bucketId }, orderBy: { id: "asc" } });
+  const rows = await tx.mirrorRule.findMany({ where: { bucketId }, orderBy: { number: "asc" } });
   return rows.map(toStoredRule);
+}
+
+/** Only enabled rules take part in conflicts: a disabled rule is checked again when enabled. */
+const inForce = (rules: readonly StoredMirrorRule[]) => rules.filter((rule) => rule.enabled);
+
+/** The next rule number of the bucket; numbers are never reused (Bucket.lastRuleNumber). */
+async function takeRuleNumbers(tx: Tx, bucketId: number, count: number): Promise<number> {
+  const { lastRuleNumber } = await tx.bucket.update({ where: { id: bucketId }, data: { lastRuleNumber: { increment: count } } });
+  return lastRuleNumber - count + 1;
+}
+
+async function findRuleRow(tx: Tx, bucketName: string, bucketId: number, id: string) {
+  const row = await tx.mirrorRule.findUnique({ where: { bucketId_number: { bucketId, number: parseRuleId(bucketName, id) } } });
+  if (!row) throw new NoSuchRule(bucketName, id);
+  return row;
 }
 
 /** A rule without a storage class takes the bucket's default class, as in BOS. */
@@ -95,6 +111,20 @@ async function assertRuleFits(rule: MirrorRule, context: BucketContext, others: 
   }
 }
 
+/** Every rule of the bucket, disabled ones included, in number order. */
+/**
+ * The rule the console wants to try against its origin (saved or still in the form), with every
+ * check a save runs except conflicts: 422 for an origin that would be refused on save.
+ */
+export async function ruleToProbe(bucketName: string, request: MirrorRuleRequest): Promise<MirrorRule> {
+  return db().$transaction(async (tx) => {
+    const bucket = await loadBucket(tx, bucketName);
+    const rule = withStorageClass(request, bucket);
+    await assertRuleFits(rule, await bucketContext(tx, bucket), []);
+    return rule;
+  });
+}
+
 export async function listRules(bucketName: string): Promise<StoredMirrorRule[]> {
   return db().$transaction(async (tx) => loadRules(tx, (await loadBucket(tx, bucketName)).id));
 }
@@ -106,13 +136,7 @@ function parseRuleId(bucketName: string, id: string): number {
 }
 
 export async function getRule(bucketName: string, id: string): Promise<StoredMirrorRule> {
-  const ruleId = parseRuleId(bucketName, id);
-  return db().$transaction(async (tx) => {
-    const bucket = await loadBucket(tx, bucketName);
-    const row = await tx.mirrorRule.findFirst({ where: { id: ruleId, bucketId: bucket.id } });
-    if (!row) throw new NoSuchRule(bucketName, id);
-    return toStoredRule(row);
-  });
+  return db().$transaction(async (tx) => toStoredRule(await findRuleRow(tx, bucketName, (await loadBucket(tx, bucketName)).id, id)));
 }
 
 export async function createRule(bucketName: string, request: MirrorRuleRequest, audit: AuditContext): Promise<StoredMirrorRule> {
@@ -123,51 +147,76 @@ export async function createRule(bucketName: string, request: MirrorRuleRequest,
     if (rules.length >= MAX_RULES_PER_BUCKET) {
       throw new TooManyRules(`A bucket has at most ${MAX_RULES_PER_BUCKET} mirror rules; ${bucketName} has ${rules.length}.`);
     }
-    await assertRuleFits(rule, await bucketContext(tx, bucket), rules);
-    const stored = toStoredRule(await tx.mirrorRule.create({ data: { bucketId: bucket.id, ...toRuleColumns(rule) } }));
+    await assertRuleFits(rule, await bucketContext(tx, bucket), inForce(rules));
+    const number = await takeRuleNumbers(tx, bucket.id, 1);
+    const stored = toStoredRule(await tx.mirrorRule.create({ data: { bucketId: bucket.id, number, ...toRuleColumns(rule) } }));
     await recordAudit(tx, audit, { action: "rule.create", bucket: bucketName, target: stored.id, after: stored });
     rulesChanged(bucket.id);
     return stored;
   });
 }
 
-/** Replaces a rule if nobody changed it since `version` was read. */
+/**
+ * Replaces a rule if nobody changed it since `version` was read. A disabled rule is not checked
+ * for conflicts until it is enabled again.
+ */
 export async function updateRule(bucketName: string, id: string, request: MirrorRuleRequest, version: number, audit: AuditContext): Promise<StoredMirrorRule> {
-  const ruleId = parseRuleId(bucketName, id);
   return db().$transaction(async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
     const rule = withStorageClass(request, bucket);
-    const rules = await loadRules(tx, bucket.id);
-    const current = rules.find((existing) => existing.id === ruleId);
-    if (!current) throw new NoSuchRule(bucketName, id);
+    const row = await findRuleRow(tx, bucketName, bucket.id, id);
+    const current = toStoredRule(row);
     if (current.version !== version) {
       throw new StaleVersion(id, version, current.version);
     }
-    await assertRuleFits(rule, await bucketContext(tx, bucket), rules, ruleId);
+    const others = current.enabled ? inForce(await loadRules(tx, bucket.id)) : [];
+    await assertRuleFits(rule, await bucketContext(tx, bucket), others, current.id);
     const stored = toStoredRule(
-      await tx.mirrorRule.update({ where: { id: ruleId }, data: { ...toRuleColumns(rule), version: { increment: 1 } } }),
+      await tx.mirrorRule.update({ where: { id: row.id }, data: { ...toRuleColumns(rule), version: { increment: 1 } } }),
     );
-    await recordAudit(tx, audit, { action: "rule.update", bucket: bucketName, target: ruleId, before: current, after: stored });
+    await recordAudit(tx, audit, { action: "rule.update", bucket: bucketName, target: stored.id, before: current, after: stored });
+    rulesChanged(bucket.id);
+    return stored;
+  });
+}
+
+/**
+ * Enables or disables a rule; it keeps its number, place and settings. Enabling checks the rule
+ * against the rules in force again (409 RuleConflict when one was added meanwhile that overlaps).
+ */
+export async function setRuleEnabled(bucketName: string, id: string, enabled: boolean, audit: AuditContext): Promise<StoredMirrorRule> {
+  return db().$transaction(async (tx) => {
+    const bucket = await loadBucket(tx, bucketName);
+    const row = await findRuleRow(tx, bucketName, bucket.id, id);
+    const current = toStoredRule(row);
+    if (current.enabled === enabled) return current;
+    if (enabled) await assertRuleFits(current, await bucketContext(tx, bucket), inForce(await loadRules(tx, bucket.id)), current.id);
+    const stored = toStoredRule(await tx.mirrorRule.update({ where: { id: row.id }, data: { enabled } }));
+    await recordAudit(tx, audit, {
+      action: enabled ? "rule.enable" : "rule.disable",
+      bucket: bucketName,
+      target: stored.id,
+      before: { enabled: current.enabled },
+      after: { enabled },
+    });
     rulesChanged(bucket.id);
     return stored;
   });
 }
 
 export async function deleteRule(bucketName: string, id: string, audit: AuditContext): Promise<void> {
-  const ruleId = parseRuleId(bucketName, id);
   await db().$transaction(async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
-    const row = await tx.mirrorRule.findFirst({ where: { id: ruleId, bucketId: bucket.id } });
-    if (!row) throw new NoSuchRule(bucketName, id);
-    await tx.mirrorRule.delete({ where: { id: ruleId } });
-    await recordAudit(tx, audit, { action: "rule.delete", bucket: bucketName, target: ruleId, before: toStoredRule(row) });
+    const row = await findRuleRow(tx, bucketName, bucket.id, id);
+    await tx.mirrorRule.delete({ where: { id: row.id } });
+    await recordAudit(tx, audit, { action: "rule.delete", bucket: bucketName, target: row.number, before: toStoredRule(row) });
     rulesChanged(bucket.id);
   });
 }
 
-/** The rules the engine consults on a miss, in creation order. */
+/** The rules the engine consults on a miss, in number order: enabled rules only. */
 export async function listRulesForBucketId(bucketId: number): Promise<StoredMirrorRule[]> {
-  const rows = await db().mirrorRule.findMany({ where: { bucketId }, orderBy: { id: "asc" } });
+  const rows = await db().mirrorRule.findMany({ where: { bucketId, enabled: true }, orderBy: { number: "asc" } });
   return rows.map(toStoredRule);
 }
 
@@ -198,16 +247,30 @@ export async function replaceRules(bucketName: string, rules: MirrorRule[], audi
         throw new InvalidInput(error.fieldErrors, `Rule ${index + 1}: ${fields.join("; ")}`);
       }
       // Positions stand in for ids until the rules are stored.
-      accepted.push({ ...rule, id: index, version: 1, createdAt: "", updatedAt: "" });
+      accepted.push({ ...rule, id: index, enabled: true, version: 1, createdAt: "", updatedAt: "" });
     }
     const before = await loadRules(tx, bucket.id);
     await tx.mirrorRule.deleteMany({ where: { bucketId: bucket.id } });
+    // The new rules continue the bucket's numbering: an old number never names a different rule.
+    const first = await takeRuleNumbers(tx, bucket.id, rules.length);
     const created = [];
-    for (const rule of rules) created.push(toStoredRule(await tx.mirrorRule.create({ data: { bucketId: bucket.id, ...toRuleColumns(rule) } })));
+    for (const [index, rule] of rules.entries()) {
+      created.push(toStoredRule(await tx.mirrorRule.create({ data: { bucketId: bucket.id, number: first + index, ...toRuleColumns(rule) } })));
+    }
     await recordAudit(tx, audit, { action: "rules.replace", bucket: bucketName, before, after: created });
     rulesChanged(bucket.id);
     return created;
   });
+}
+
+/**
+ * The bucket's rules in BOS's JSON (`GET ?mirroring`, the console's export). BOS has no disabled
+ * rules, so the configuration lists the rules in force: BOS (or a BOS client) given it does what
+ * this bucket does. Putting it back replaces every rule, disabled ones too.
+ */
+export async function bosConfigurationOf(bucketName: string): Promise<{ bucketMirroringConfiguration: BosMirrorRule[] }> {
+  const rules = await listRules(bucketName);
+  return { bucketMirroringConfiguration: rules.filter((rule) => rule.enabled).map(toBosRule) };
 }
 
 export async function deleteAllRules(bucketName: string, audit: AuditContext): Promise<void> {

@@ -51,12 +51,12 @@ export function conflictMessage(others: readonly IdentifiedRule[]): string {
   return `This condition overlaps ${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]}: a key could match this rule and another.`;
 }
 
-/** Why no rule can be added to this bucket, or null when one can. */
-export function addRuleBlocker(rules: readonly Condition[]): string | null {
+/** Why no rule can be added to this bucket, or null when one can. Disabled rules count towards the limit only. */
+export function addRuleBlocker(rules: readonly (Condition & { enabled?: boolean })[]): string | null {
   if (rules.length >= MAX_RULES_PER_BUCKET) {
     return `This bucket already has ${MAX_RULES_PER_BUCKET} rules, the most allowed. Delete one to add another.`;
   }
-  if (rules.some(isCatchAll)) {
+  if (rules.some((rule) => rule.enabled !== false && isCatchAll(rule))) {
     return "A rule for every key exists; it must be the only rule. Edit it to add a condition first.";
   }
   return null;

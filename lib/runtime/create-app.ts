@@ -22,6 +22,8 @@ import { ObjectService } from "@/lib/objects/object-service";
 import type { OriginLookup } from "@/lib/origin/checked-connect";
 import { MirrorEngine, type EngineLimits } from "@/lib/origin/mirror-engine";
 import { OriginClient, type OriginTimeouts } from "@/lib/origin/origin-client";
+import { OriginProbe } from "@/lib/origin/origin-probe";
+import { ProbeLimiter, type ProbeLimits } from "@/lib/origin/probe-limiter";
 import { OriginAllowlist } from "@/lib/origin/ssrf-guard";
 import { createBlobStore } from "./create-blob-store";
 import { installApp, setDefaultAppFactory, type App } from "./current-app";
@@ -34,6 +36,8 @@ export interface AppOptions {
   originLookup?: OriginLookup;
   /** Tests lower S3's 5 MiB minimum part size. */
   minPartSize?: number;
+  /** Tests tighten how often "Check the origin now" may run. */
+  probeLimits?: ProbeLimits;
   /** Development (`npm run dev`): human-readable log lines. */
   prettyLogs?: boolean;
   /** Instead of a logger on stdout at LOG_LEVEL (tests). */
@@ -44,6 +48,9 @@ export interface AppOptions {
 
 /** Back-to-origin activity gathers in memory this long before one write. */
 const ACTIVITY_FLUSH_MS = 1_000;
+
+/** "Check the origin now" waits this long at most for each address (the console is waiting). */
+const ORIGIN_PROBE_TIMEOUT_MS = 10_000;
 
 /** How often abandoned multipart uploads are looked for. */
 const MULTIPART_SWEEP_INTERVAL_MS = 60 * 60_000;
@@ -82,6 +89,13 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     negativeCache: config.originProtection.negativeCache,
     ...options.engineLimits,
   });
+  const probe = new OriginProbe({
+    client,
+    objects,
+    findBucket: findBucketRecord,
+    timeoutMs: Math.min(ORIGIN_PROBE_TIMEOUT_MS, (options.originTimeouts ?? config.origin).headersTimeoutMs),
+  });
+  const probeLimiter = new ProbeLimiter(options.probeLimits);
   if (metrics) registerOriginGauges(metrics, () => engine.originHealth());
   let closing: Promise<void> | undefined;
   const app: App = {
@@ -92,6 +106,8 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     multipart,
     emptier,
     engine,
+    probe,
+    probeLimiter,
     activity,
     telemetry: { logger, metrics },
     close: () => {

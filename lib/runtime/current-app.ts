@@ -14,6 +14,8 @@ import type { ObjectService } from "@/lib/objects/object-service";
 import type { Logger } from "@/lib/observability/logger";
 import type { AppMetrics } from "@/lib/observability/metrics";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
+import type { OriginProbe } from "@/lib/origin/origin-probe";
+import type { ProbeLimiter } from "@/lib/origin/probe-limiter";
 
 export interface App {
   config: AppEnv;
@@ -24,6 +26,9 @@ export interface App {
   /** "Empty bucket" jobs, polled by the console. */
   emptier: BucketEmptier;
   engine: MirrorEngine;
+  /** "Check the origin now" (the console), with its rate limit. */
+  probe: OriginProbe;
+  probeLimiter: ProbeLimiter;
   /** Back-to-origin outcomes, counted and kept (lib/activity/). */
   activity: ActivityRecorder;
   /** The structured log, and the metrics (null when METRICS_ENABLED=false): every protocol's requests. */

@@ -17,7 +17,7 @@ export default async function BucketLayout({ children, params }: Params & { chil
   if (!(await findBucketRecord(bucket))) notFound();
   return (
     <div className="space-y-4">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600">
         <Link href="/buckets" className="hover:underline">
           Buckets
         </Link>{" "}

@@ -4,7 +4,7 @@ import { useFormContext, useWatch } from "react-hook-form";
 import { Choice } from "@/components/ui/field";
 import { NEW_URL_ORIGIN, type RuleFormValues } from "../rule-form-values";
 import { FormSection, errorAt } from "./form-section";
-import { OriginFields } from "./origin-fields";
+import { OriginFields, type OriginBuckets } from "./origin-fields";
 
 /** A new backup origin speaks the primary's protocol: a backup of an HTTPS site is HTTPS too. */
 function newBackupOrigin(primary: RuleFormValues["origin"] | undefined): RuleFormValues["backupOrigin"] {
@@ -12,7 +12,7 @@ function newBackupOrigin(primary: RuleFormValues["origin"] | undefined): RuleFor
   return { ...NEW_URL_ORIGIN, ...(protocol ? { protocol } : {}) };
 }
 
-export function BackupOriginSection({ otherBucketNames }: { otherBucketNames: string[] }) {
+export function BackupOriginSection({ buckets }: { buckets: OriginBuckets }) {
   const { setValue, getValues, formState, control } = useFormContext<RuleFormValues>();
   const [mode, backup] = useWatch({ control, name: ["mode", "backupOrigin"] });
   const enabled = backup !== null && backup !== undefined;
@@ -39,7 +39,7 @@ export function BackupOriginSection({ otherBucketNames }: { otherBucketNames: st
           {error}
         </p>
       )}
-      {enabled && mode === "fetch" && <OriginFields name="backupOrigin" label="Backup origin" otherBucketNames={otherBucketNames} />}
+      {enabled && mode === "fetch" && <OriginFields name="backupOrigin" label="Backup origin" buckets={buckets} />}
     </FormSection>
   );
 }

@@ -6,15 +6,26 @@ import { Choice, Field, Fieldset, inputClass } from "@/components/ui/field";
 import type { RuleFormValues } from "../rule-form-values";
 import { errorAt } from "./form-section";
 
+/** The other buckets, and which of them a public bucket's rule would expose. */
+export interface OriginBuckets {
+  names: string[];
+  privateNames: string[];
+  /** This bucket is public-read: anyone can GET through its rules. */
+  thisBucketPublic: boolean;
+}
+
 interface OriginFieldsProps {
   name: "origin" | "backupOrigin";
   label: string;
-  otherBucketNames: string[];
+  buckets: OriginBuckets;
 }
 
-export function OriginFields({ name, label, otherBucketNames }: OriginFieldsProps) {
+export function OriginFields({ name, label, buckets }: OriginFieldsProps) {
+  const otherBucketNames = buckets.names;
   const { register, setValue, formState, control } = useFormContext<RuleFormValues>();
   const type = useWatch({ control, name: `${name}.type` });
+  const chosenBucket = useWatch({ control, name: `${name}.bucket` as "origin.bucket" }) as string | undefined;
+  const exposesPrivate = type === "bucket" && buckets.thisBucketPublic && !!chosenBucket && buckets.privateNames.includes(chosenBucket);
   const noBuckets = otherBucketNames.length === 0 ? "No other bucket exists in this deployment." : null;
 
   const chooseType = (next: "url" | "bucket") =>
@@ -36,17 +47,18 @@ export function OriginFields({ name, label, otherBucketNames }: OriginFieldsProp
         />
       </Fieldset>
       {type === "bucket" ? (
-        <div className="grid gap-4 md:grid-cols-[10rem_1fr]">
-          <Field label={`${label} protocol`} disabledReason="Buckets are read over HTTP only.">
+        <div className="space-y-2">
+          <Field
+            label={`${label} bucket`}
+            help={
+              chosenBucket
+                ? `Read directly from bucket ${chosenBucket} of this deployment: no HTTP request is made, so there is no protocol to choose. The preview writes it as bos://${chosenBucket}/….`
+                : undefined
+            }
+            error={errorAt(formState.errors, `${name}.bucket`)}
+          >
             {(a11y) => (
-              <select {...a11y} disabled value="http" className={inputClass}>
-                <option value="http">HTTP</option>
-              </select>
-            )}
-          </Field>
-          <Field label={`${label} bucket`} error={errorAt(formState.errors, `${name}.bucket`)}>
-            {(a11y) => (
-              <select {...a11y} {...register(`${name}.bucket`)} className={inputClass}>
+              <select {...a11y} {...register(`${name}.bucket`)} className={`${inputClass} max-w-md`}>
                 {otherBucketNames.map((bucket) => (
                   <option key={bucket} value={bucket}>
                     {bucket}
@@ -55,6 +67,12 @@ export function OriginFields({ name, label, otherBucketNames }: OriginFieldsProp
               </select>
             )}
           </Field>
+          {exposesPrivate && (
+            <p role="note" className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">
+              This bucket is public and {chosenBucket} is private: anyone can read {chosenBucket}&apos;s objects through this rule, because a GET here
+              for a missing key copies the object from {chosenBucket} and serves it.
+            </p>
+          )}
         </div>
       ) : (
         <div className="grid gap-4 md:grid-cols-[10rem_1fr]">

@@ -4,11 +4,11 @@ import { useFormContext, useWatch } from "react-hook-form";
 import { Choice, Field, Fieldset, inputClass } from "@/components/ui/field";
 import type { RuleFormValues } from "../rule-form-values";
 import { FormSection, errorAt } from "./form-section";
-import { OriginFields } from "./origin-fields";
+import { OriginFields, type OriginBuckets } from "./origin-fields";
 
 type RewriteChoice = "none" | "replace" | "crop";
 
-export function PrimaryOriginSection({ otherBucketNames }: { otherBucketNames: string[] }) {
+export function PrimaryOriginSection({ buckets }: { buckets: OriginBuckets }) {
   const { register, setValue, formState, control } = useFormContext<RuleFormValues>();
   const [mode, rewrite, fixedKey, prefix] = useWatch({ control, name: ["mode", "prefixRewrite", "fixedKey", "conditionPrefix"] });
   const rewriteChoice: RewriteChoice = rewrite?.action ?? "none";
@@ -20,7 +20,7 @@ export function PrimaryOriginSection({ otherBucketNames }: { otherBucketNames: s
 
   return (
     <FormSection title="2. Primary origin">
-      <OriginFields name="origin" label="Origin" otherBucketNames={otherBucketNames} />
+      <OriginFields name="origin" label="Origin" buckets={buckets} />
       <Fieldset
         legend="Prefix handling"
         help={

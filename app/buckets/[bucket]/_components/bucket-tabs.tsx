@@ -14,7 +14,7 @@ export function BucketTabs({ bucket }: { bucket: string }) {
     { href: `${base}/audit`, label: "Audit log", active: pathname === `${base}/audit` },
   ];
   return (
-    <nav aria-label="Bucket sections" className="flex gap-1 border-b border-slate-200">
+    <nav aria-label="Bucket sections" className="flex gap-1 overflow-x-auto border-b border-slate-200 whitespace-nowrap">
       {tabs.map((tab) => (
         <Link
           key={tab.href}

@@ -1,0 +1,120 @@
+/**
+ * "Check the origin now": asks each address a rule would use for a key, as the engine would (the
+ * same origin client, so the same SSRF guard, redirects and timeouts, and the same headers), but
+ * for one byte (`Range: bytes=0-0`), and reports status, size, type and time. A bucket origin is
+ * looked up in the object service, as the engine reads it. Nothing is stored.
+ */
+import { computeOriginAddress, formatOriginTarget, type OriginTarget } from "@/lib/mirroring/origin-address";
+import { buildOriginHeaders } from "@/lib/mirroring/origin-headers";
+import type { MirrorRule } from "@/lib/mirroring/rule-schema";
+import type { ObjectService } from "@/lib/objects/object-service";
+import { UnsafeOriginPath } from "@/lib/domain/errors";
+import { OriginFailure, discardBody, type OriginClient, type OriginResponse } from "./origin-client";
+
+export interface ProbeAnswer {
+  ok: true;
+  /** The HTTP status (206 or 200 for a range GET); a bucket origin answers 200 or 404. */
+  status: number;
+  /** The whole object's size when the origin says (Content-Range total, or Content-Length of a 200). */
+  size: number | null;
+  contentType: string | null;
+  /** Where the answer came from, after redirects. */
+  finalAddress: string;
+  timeMs: number;
+}
+
+export interface ProbeFailure {
+  ok: false;
+  /** OriginFailure's kind: unreachable, timeout, network, redirects, refused. */
+  reason: string;
+  message: string;
+  timeMs: number;
+}
+
+export interface ProbeTargetResult {
+  role: "primary" | "backup";
+  address: string;
+  result: ProbeAnswer | ProbeFailure;
+}
+
+export interface ProbeReport {
+  key: string;
+  /** Redirect mode answers the client with the primary address; the probe still asks it. */
+  mode: MirrorRule["mode"];
+  targets: ProbeTargetResult[];
+}
+
+export interface OriginProbeDeps {
+  client: OriginClient;
+  objects: ObjectService;
+  findBucket: (name: string) => Promise<{ id: number } | null>;
+  /** Each address gets this long for its answer's headers (a probe is interactive). */
+  timeoutMs: number;
+}
+
+function headerValue(headers: OriginResponse["headers"], name: string): string | null {
+  const value = headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+/** "bytes 0-0/1234" gives 1234; a 200 ignores the range and tells its length. */
+function objectSize(response: OriginResponse): number | null {
+  const range = headerValue(response.headers, "content-range")?.match(/\/(\d+)\s*$/);
+  if (range) return Number(range[1]);
+  const length = headerValue(response.headers, "content-length");
+  return response.status === 200 && length !== null && /^\d+$/.test(length) ? Number(length) : null;
+}
+
+export class OriginProbe {
+  constructor(private readonly deps: OriginProbeDeps) {}
+
+  /** Throws UnsafeOriginPath when the key is one the engine would refuse to send anywhere. */
+  async check(rule: MirrorRule, key: string, rawQuery = ""): Promise<ProbeReport> {
+    const address = computeOriginAddress(rule, key, rawQuery);
+    if (address.refusal) throw new UnsafeOriginPath(address.refusal);
+    const headers = buildOriginHeaders(rule.headers, []);
+    const roles = [["primary", address.primary], ["backup", address.backup]] as const;
+    const targets = await Promise.all(
+      roles
+        .filter((entry): entry is readonly ["primary" | "backup", OriginTarget] => entry[1] !== null)
+        .map(async ([role, target]) => ({ role, address: formatOriginTarget(target), result: await this.ask(target, headers) })),
+    );
+    return { key, mode: rule.mode, targets };
+  }
+
+  private async ask(target: OriginTarget, headers: Map<string, string>): Promise<ProbeAnswer | ProbeFailure> {
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    if (target.kind === "bucket") {
+      const bucket = await this.deps.findBucket(target.bucket);
+      const object = bucket ? await this.deps.objects.find(bucket.id, target.key) : null;
+      return {
+        ok: true,
+        status: object ? 200 : 404,
+        size: object?.size ?? null,
+        contentType: object?.httpMeta["content-type"] ?? null,
+        finalAddress: formatOriginTarget(target),
+        timeMs: elapsed(),
+      };
+    }
+    const signal = AbortSignal.timeout(this.deps.timeoutMs);
+    try {
+      const response = await this.deps.client.get(target.url, new Map([...headers, ["range", "bytes=0-0"]]), signal);
+      discardBody(response.body);
+      return {
+        ok: true,
+        status: response.status,
+        size: objectSize(response),
+        contentType: headerValue(response.headers, "content-type"),
+        finalAddress: response.url,
+        timeMs: elapsed(),
+      };
+    } catch (error) {
+      if (signal.aborted) {
+        return { ok: false, reason: "timeout", message: `no answer within ${this.deps.timeoutMs / 1000} s`, timeMs: elapsed() };
+      }
+      if (error instanceof OriginFailure) return { ok: false, reason: error.kind, message: error.message, timeMs: elapsed() };
+      throw error;
+    }
+  }
+}
