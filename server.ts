@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   // Their parts were journaled blobs, just removed: multipart uploads do not survive a restart.
   const aborted = await services.multipart.recover();
   if (aborted > 0) console.log(`Multipart uploads in progress aborted by the restart: ${aborted}.`);
+  // After recovery: import jobs that were running when the process stopped go on from their checkpoint.
+  await services.imports.start();
   const generated = await ensureRootAccessKey();
   if (generated) {
     console.log(

@@ -75,6 +75,9 @@ const BOS_CODE: { [C in DomainErrorCode]: BosErrorCode } = {
   TooManyRules: "InvalidArgument",
   InvalidInput: "InvalidArgument",
   NoSuchAccessKey: "InvalidArgument",
+  // Import jobs are a management-API matter; the object API never sees these.
+  NoSuchImportJob: "InvalidArgument",
+  ImportJobStateConflict: "InvalidArgument",
   OriginFailure: "MirrorFailed",
   OriginNotFound: "NoSuchKey",
   UnsafeOriginPath: "InvalidObjectName",

@@ -6,7 +6,7 @@
  */
 import type { LruCache } from "./lru";
 import type { ObjectRecord } from "./object-meta";
-import type { JournaledBlob, ListOptions, ListPage, NewObjectRow, ObjectRepository } from "./object-repository";
+import type { JournaledBlob, ListOptions, ListPage, NewObjectRow, ObjectRepository, SaveOptions } from "./object-repository";
 import type { PendingBlob } from "./write-journal";
 
 export const objectCacheKey = (bucketId: number, key: string) => `${bucketId}\0${key}`;
@@ -39,7 +39,7 @@ export class CachedObjectRepository implements ObjectRepository {
     return this.inner.endBlob(pending);
   }
 
-  async save(row: NewObjectRow, options: { pending: number; onlyIfAbsent?: () => boolean }) {
+  async save(row: NewObjectRow, options: SaveOptions) {
     const saved = await this.writing(() => this.inner.save(row, options));
     if (saved) this.cache.set(objectCacheKey(row.bucketId, row.key), saved.record);
     return saved;

@@ -26,6 +26,12 @@ export interface JournaledBlob {
   pending: number;
 }
 
+export interface SaveOptions {
+  pending: number;
+  onlyIfAbsent?: () => boolean;
+  replaceExisting?: boolean;
+}
+
 export interface ObjectRepository {
   find(bucketId: number, key: string): Promise<ObjectRecord | null>;
   /** Records a new blob in the write journal before it becomes visible; returns the entry. */
@@ -35,10 +41,11 @@ export interface ObjectRepository {
   /**
    * Inserts or replaces the row of `row.key`, settling its blob's journal entry `pending`, in one
    * transaction. With `onlyIfAbsent`, stores only when no row exists and `onlyIfAbsent()` still
-   * holds at that moment; returns null otherwise (and leaves `pending` to the caller).
+   * holds at that moment; returns null otherwise (and leaves `pending` to the caller). With
+   * `replaceExisting` too, an existing row does not stop it: only `onlyIfAbsent()` decides.
    * `replaced` is the blob of the row it replaced, journaled, for the caller to remove.
    */
-  save(row: NewObjectRow, options: { pending: number; onlyIfAbsent?: () => boolean }): Promise<{ record: ObjectRecord; replaced: JournaledBlob | null } | null>;
+  save(row: NewObjectRow, options: SaveOptions): Promise<{ record: ObjectRecord; replaced: JournaledBlob | null } | null>;
   /** Deletes the row; returns its blob, journaled, or null when there was none. */
   delete(bucketId: number, key: string): Promise<JournaledBlob | null>;
   list(bucketId: number, options: ListOptions): Promise<ListPage>;
@@ -86,7 +93,7 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
     return this.journal.end(pending);
   }
 
-  async save(object: NewObjectRow, { pending, onlyIfAbsent }: { pending: number; onlyIfAbsent?: () => boolean }): Promise<{ record: ObjectRecord; replaced: JournaledBlob | null } | null> {
+  async save(object: NewObjectRow, { pending, onlyIfAbsent, replaceExisting = false }: SaveOptions): Promise<{ record: ObjectRecord; replaced: JournaledBlob | null } | null> {
     const data = {
       size: BigInt(object.size),
       etag: object.etag,
@@ -100,7 +107,7 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
     const where = { bucketId_key: { bucketId: object.bucketId, key: object.key } };
     return this.db().$transaction(async (tx) => {
       const previous = await tx.storedObject.findUnique({ where, select: { blobName: true } });
-      if (onlyIfAbsent && (previous || !onlyIfAbsent())) return null;
+      if (onlyIfAbsent && ((previous && !replaceExisting) || !onlyIfAbsent())) return null;
       const row = await tx.storedObject.upsert({ where, create: { bucketId: object.bucketId, key: object.key, ...data }, update: data });
       const dropped = previous && previous.blobName !== object.blobName ? previous.blobName : null;
       const droppedEntry = await WriteJournal.inTransaction(tx, {

@@ -4,9 +4,9 @@
  * background fetch of redirect mode.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { MirrorLoop, NoSuchKey, UnsafeOriginPath } from "@/lib/domain/errors";
+import { MirrorLoop, NoSuchKey, OriginNotFound, UnsafeOriginPath } from "@/lib/domain/errors";
 import { findMatchingRule } from "@/lib/mirroring/rule-set";
-import { contentMd5Hex, pickStoredHeaders } from "@/lib/objects/object-meta";
+import { contentMd5Hex, pickStoredHeaders, type ObjectRecord } from "@/lib/objects/object-meta";
 import type { ObjectService } from "@/lib/objects/object-service";
 import { buildOriginHeaders } from "@/lib/mirroring/origin-headers";
 import { computeOriginAddress, formatOriginTarget, type OriginTarget } from "@/lib/mirroring/origin-address";
@@ -54,6 +54,23 @@ export type MissOutcome =
   | { kind: "redirect"; target: OriginTarget; background: BackgroundOutcome }
   | { kind: "fetch"; flight: MirrorFetch; storageClass: string };
 
+/** Who asks for a pull outside a GET miss: an import job, or BOS FetchObject. */
+export interface PullOptions {
+  /** Fetch again a key the bucket already holds (a client's write during the fetch still wins). */
+  overwrite: boolean;
+  source: "import" | "fetch";
+  /** FetchObject: fetch this URL (through the same SSRF-guarded client) instead of applying a rule. */
+  url?: { href: string; storageClass: string };
+}
+
+export type PullOutcome =
+  | { outcome: "pulled"; object: ObjectRecord }
+  /** Already stored (without `overwrite`), or a client wrote or deleted the key during the fetch. */
+  | { outcome: "skipped"; reason: string }
+  | { outcome: "missing"; error: OriginNotFound }
+  | { outcome: "noRule" }
+  | { outcome: "failed"; error: Error };
+
 export interface EngineDeps {
   client: OriginClient;
   objects: ObjectService;
@@ -61,6 +78,13 @@ export interface EngineDeps {
   findBucket: (name: string) => Promise<{ id: number } | null>;
   /** The bucket's rules, in order (the engine applies the one that matches). */
   rulesFor: (bucketId: number) => Promise<MirrorRule[]>;
+}
+
+/** A pull that ends before any fetch (stored already, no rule), carrying its outcome. */
+class PullSettled extends Error {
+  constructor(readonly outcome: PullOutcome) {
+    super(outcome.outcome);
+  }
 }
 
 export class MirrorEngine {
@@ -101,21 +125,73 @@ export class MirrorEngine {
 
   /** The running fetch of this object, or a new one. Throws UnsafeOriginPath before any request. */
   fetch(bucket: { id: number }, key: string, rule: MirrorRule, request: MissRequest): MirrorFetch {
-    const flightKey = `${bucket.id}\0${key}`;
-    const running = this.flights.get(flightKey);
+    const running = this.flights.get(`${bucket.id}\0${key}`);
     if (running && !running.settled) return running;
-
     const address = computeOriginAddress(rule, key, request.rawQuery);
     if (address.refusal) throw new UnsafeOriginPath(address.refusal);
     const headers = buildOriginHeaders(rule.headers, flatten(request.headers));
     const targets = [address.primary, address.backup].filter((target): target is OriginTarget => target !== null);
-    const flight = new MirrorFetch(this.objects, {
-      bucketId: bucket.id,
-      key,
-      storageClass: rule.storageClass,
-      bodyTimeoutMs: this.limits.bodyTimeoutMs,
-      targets: targets.map((target) => this.target(target, headers)),
-    });
+    return this.startFlight(bucket, key, rule.storageClass, targets.map((target) => this.target(target, headers)), false);
+  }
+
+  /**
+   * One key fetched outside a GET miss (an import job, FetchObject), exactly as a miss fetches it:
+   * the bucket's matching rule (or FetchObject's URL), the same verification and commit, and the
+   * same single flight as live GETs of the key. Never throws: the outcome says what happened.
+   */
+  async pull(bucket: { id: number }, key: string, options: PullOptions): Promise<PullOutcome> {
+    let flight: MirrorFetch;
+    try {
+      flight = await this.flightFor(bucket, key, options);
+    } catch (error) {
+      if (error instanceof PullSettled) return error.outcome;
+      return { outcome: "failed", error: error as Error };
+    }
+    try {
+      const stored = await flight.done;
+      return stored ? { outcome: "pulled", object: stored } : { outcome: "skipped", reason: "a client wrote or deleted the key while it was being fetched" };
+    } catch (error) {
+      if (error instanceof OriginNotFound) return { outcome: "missing", error };
+      return { outcome: "failed", error: error as Error };
+    }
+  }
+
+  /** The flight a pull joins (a live GET's) or starts; throws PullSettled when there is nothing to fetch. */
+  private async flightFor(bucket: { id: number }, key: string, options: PullOptions): Promise<MirrorFetch> {
+    const flightKey = `${bucket.id}\0${key}`;
+    for (;;) {
+      const running = this.flights.get(flightKey);
+      if (running && !running.settled) {
+        if (!options.url) return running;
+        // FetchObject names its own source: let the fetch from the rule's origin end first.
+        await running.done.catch(() => undefined);
+        continue;
+      }
+      if (!options.overwrite && (await this.objects.find(bucket.id, key))) throw new PullSettled({ outcome: "skipped", reason: "already stored" });
+      let storageClass: string;
+      let targets: MirrorFetchTarget[];
+      if (options.url) {
+        storageClass = options.url.storageClass;
+        targets = [this.target({ kind: "url", url: options.url.href }, new Map())];
+      } else {
+        const rule = findMatchingRule(await this.deps.rulesFor(bucket.id), key);
+        if (!rule) throw new PullSettled({ outcome: "noRule" });
+        const address = computeOriginAddress(rule, key, "");
+        if (address.refusal) throw new UnsafeOriginPath(address.refusal);
+        const headers = buildOriginHeaders(rule.headers, []);
+        storageClass = rule.storageClass;
+        targets = [address.primary, address.backup].filter((target): target is OriginTarget => target !== null).map((target) => this.target(target, headers));
+      }
+      // A live GET may have started a flight while this looked things up: join it instead.
+      const started = this.flights.get(flightKey);
+      if (started && !started.settled) continue;
+      return this.startFlight(bucket, key, storageClass, targets, options.overwrite);
+    }
+  }
+
+  private startFlight(bucket: { id: number }, key: string, storageClass: string, targets: MirrorFetchTarget[], replace: boolean): MirrorFetch {
+    const flightKey = `${bucket.id}\0${key}`;
+    const flight = new MirrorFetch(this.objects, { bucketId: bucket.id, key, storageClass, bodyTimeoutMs: this.limits.bodyTimeoutMs, targets, replace });
     this.flights.set(flightKey, flight);
     void flight.done
       .catch(() => undefined)

@@ -7,6 +7,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { env, type AppEnv } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { DEFAULT_IMPORT_RUNNER_OPTIONS, ImportRunner, type ImportRunnerOptions } from "@/lib/imports/import-runner";
 import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
 import { createHotCaches } from "@/lib/objects/hot-cache";
 import { MultipartService } from "@/lib/objects/multipart-service";
@@ -28,6 +29,8 @@ export interface AppOptions {
   originLookup?: OriginLookup;
   /** Tests lower S3's 5 MiB minimum part size. */
   minPartSize?: number;
+  /** Tests poll for jobs changed by another process more often. */
+  importRunner?: Partial<ImportRunnerOptions>;
 }
 
 /** How often abandoned multipart uploads are looked for. */
@@ -54,6 +57,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     backgroundPerOrigin: config.backgroundFetch.perOrigin,
     ...options.engineLimits,
   });
+  const imports = new ImportRunner({ db: () => db, engine, objects, client, findBucket: findBucketRecord }, { ...DEFAULT_IMPORT_RUNNER_OPTIONS, ...options.importRunner });
   let closing: Promise<void> | undefined;
   const app: App = {
     config,
@@ -62,9 +66,11 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     objects,
     multipart,
     engine,
+    imports,
     close: () => {
       clearInterval(sweep);
-      return (closing ??= Promise.all([engine.close(), db.$disconnect()]).then(() => undefined));
+      // Import runs first: they record the pulls under way before the engine and database go.
+      return (closing ??= imports.close().then(() => Promise.all([engine.close(), db.$disconnect()])).then(() => undefined));
     },
   };
   installApp(app);

@@ -6,6 +6,7 @@
  */
 import type { AppEnv } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { ImportRunner } from "@/lib/imports/import-runner";
 import type { HotCaches } from "@/lib/objects/hot-cache";
 import type { MultipartService } from "@/lib/objects/multipart-service";
 import type { ObjectService } from "@/lib/objects/object-service";
@@ -18,6 +19,8 @@ export interface App {
   objects: ObjectService;
   multipart: MultipartService;
   engine: MirrorEngine;
+  /** Import jobs; started by the server after start-up recovery (start()), stopped by close(). */
+  imports: ImportRunner;
   close(): Promise<void>;
 }
 

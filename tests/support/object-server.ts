@@ -44,13 +44,14 @@ export async function startObjectServer(
   const reuse = sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE;
   const app = reuse ? sharedApp! : createApp(
     { ...env(), maxObjectSize },
-    { originTimeouts: TEST_TIMEOUTS, engineLimits: { backgroundQueue: 100, backgroundPerOrigin: 4, ...limits }, originLookup },
+    { originTimeouts: TEST_TIMEOUTS, engineLimits: { backgroundQueue: 100, backgroundPerOrigin: 4, ...limits }, originLookup, importRunner: { pollIntervalMs: 100, flushIntervalMs: 50 } },
   );
   // The app's start order: clean up first, which is what makes room on a full disk.
   if (!reuse) {
     await app.objects.recover();
     await app.multipart.recover();
     await ensureRootAccessKey();
+    await app.imports.start();
   }
   sharedApp ??= app;
   const { engine } = app;
