@@ -28,11 +28,13 @@ export interface ImportRunnerOptions {
   pollIntervalMs: number;
   /** How long item outcomes may wait before they are written together. */
   flushIntervalMs: number;
+  /** Keys asked for per origin listing page (S3 answers at most 1,000). */
+  listPageKeys: number;
 }
 
 const RETRY_AFTER_ERROR_MS = 10_000;
 
-export const DEFAULT_IMPORT_RUNNER_OPTIONS: ImportRunnerOptions = { pollIntervalMs: 1_000, flushIntervalMs: 200 };
+export const DEFAULT_IMPORT_RUNNER_OPTIONS: ImportRunnerOptions = { pollIntervalMs: 1_000, flushIntervalMs: 200, listPageKeys: 1_000 };
 
 export class ImportRunner {
   readonly repository: ImportRepository;
@@ -104,7 +106,7 @@ export class ImportRunner {
 
   private launch(job: ImportJobRow): void {
     const source = sourceOf(job);
-    const lister = source.type === "keys" ? null : originLister(source, job.secretSealed ? unseal(job.secretSealed) : null, this.deps);
+    const lister = source.type === "keys" ? null : originLister(source, job.secretSealed ? unseal(job.secretSealed) : null, this.deps, this.options.listPageKeys);
     const run = new ImportRun(job, {
       repository: this.repository,
       objects: this.deps.objects,

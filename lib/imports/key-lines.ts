@@ -40,13 +40,15 @@ export async function* keyLines(body: AsyncIterable<Uint8Array>, batchSize = KEY
   for await (const chunk of body) {
     const lines = (partial + decode(chunk)).split("\n");
     partial = lines.pop()!;
-    for (const text of lines) take(text);
+    for (const text of lines) {
+      take(text);
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
     // A key is at most 1024 bytes (so at most 1024 characters, plus a "\r").
     if (partial.length > MAX_KEY_BYTES + 1) throw new KeyListProblem(line + 1, `the line is longer than a key may be (${MAX_KEY_BYTES} bytes)`);
-    if (batch.length >= batchSize) {
-      yield batch;
-      batch = [];
-    }
   }
   partial += decode();
   if (partial !== "") take(partial);

@@ -12,8 +12,6 @@ import { listS3Page } from "./s3-listing";
 
 export { OriginListingFailed, type ListedPage };
 
-export const LIST_PAGE_KEYS = 1000;
-
 export type OriginLister = (cursor: string | null) => Promise<ListedPage>;
 
 export interface ListingDeps {
@@ -22,18 +20,18 @@ export interface ListingDeps {
   client: OriginClient;
 }
 
-export function originLister(source: ImportSourceView, secretKey: string | null, deps: ListingDeps): OriginLister {
+export function originLister(source: ImportSourceView, secretKey: string | null, deps: ListingDeps, pageKeys: number): OriginLister {
   if (source.type === "bos") {
     return async (cursor) => {
       const bucket = await deps.findBucket(source.bucket);
       if (!bucket) throw new OriginListingFailed(`the origin bucket ${source.bucket} does not exist`);
-      const page = await deps.objects.list(bucket.id, { prefix: source.prefix, delimiter: "", marker: cursor ?? "", maxKeys: LIST_PAGE_KEYS });
+      const page = await deps.objects.list(bucket.id, { prefix: source.prefix, delimiter: "", marker: cursor ?? "", maxKeys: pageKeys });
       return { keys: page.objects.map((object) => object.key), cursor: page.isTruncated ? page.nextMarker : null };
     };
   }
   if (source.type === "s3") {
     const credentials = source.accessKeyId !== null && secretKey !== null ? { accessKeyId: source.accessKeyId, secretAccessKey: secretKey } : null;
-    return (cursor) => listS3Page(deps.client, { ...source, credentials }, cursor, LIST_PAGE_KEYS);
+    return (cursor) => listS3Page(deps.client, { ...source, credentials }, cursor, pageKeys);
   }
   throw new Error("a key-list job has no origin to list");
 }

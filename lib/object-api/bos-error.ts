@@ -26,6 +26,7 @@ export const BOS_ERROR_STATUS = {
   BucketAlreadyExists: 409,
   BucketNotEmpty: 409,
   BucketInUse: 409,
+  OperationAborted: 409,
   InvalidRange: 416,
   MirrorFailed: 424,
   LoopDetected: 508,

@@ -9,7 +9,7 @@ import { BosError } from "./bos-error";
 import type { ObjectApiContext } from "./context";
 import { serveObject } from "./serve-object";
 
-function requireKey(key: string | null): string {
+export function requireKey(key: string | null): string {
   const problem = objectKeyProblem(key ?? "");
   if (problem) throw new InvalidObjectName(problem);
   return key!;

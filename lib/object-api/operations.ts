@@ -9,6 +9,7 @@ import { BosError } from "./bos-error";
 import { createBucketHandler, deleteBucketHandler, headBucketHandler, listBucketsHandler, listObjectsHandler } from "./bucket-handlers";
 import type { ObjectApiContext } from "./context";
 import { deleteMirroring, getMirroring, putMirroring } from "./mirroring-handlers";
+import { fetchObject } from "./fetch-object-handler";
 import { deleteObject, getObject, putObject } from "./object-handlers";
 
 export type OperationName =
@@ -25,7 +26,8 @@ export type OperationName =
   | "GetObject"
   | "HeadObject"
   | "PutObject"
-  | "DeleteObject";
+  | "DeleteObject"
+  | "FetchObject";
 
 /** "read": what an anonymous client may do in a public-read bucket. "write": anything else (signed). */
 export type Access = "read" | "write";
@@ -60,16 +62,18 @@ const OPERATIONS: OperationSpec[] = [
   { name: "HeadObject", scope: "object", method: "HEAD", access: "read", run: getObject },
   { name: "PutObject", scope: "object", method: "PUT", access: "write", run: putObject },
   { name: "DeleteObject", scope: "object", method: "DELETE", access: "write", run: deleteObject },
+  { name: "FetchObject", scope: "object", method: "POST", subresource: "fetch", access: "write", run: fetchObject },
 ];
 
-const SUBRESOURCES = [...new Set(OPERATIONS.flatMap((operation) => (operation.subresource ? [operation.subresource] : [])))];
+const subresourcesOf = (scope: Scope) => [...new Set(OPERATIONS.flatMap((operation) => (operation.scope === scope && operation.subresource ? [operation.subresource] : [])))];
+const SUBRESOURCES: Record<Scope, string[]> = { service: [], bucket: subresourcesOf("bucket"), object: subresourcesOf("object") };
 
 const SCOPE_LABEL: Record<Scope, string> = { service: "the bucket list", bucket: "a bucket", object: "an object" };
 
 /** The operation a request asks for; MethodNotAllowed when there is none. */
 export function resolveOperation(method: string, target: { bucket: string | null; key: string | null; query: URLSearchParams }): Operation {
   const scope: Scope = target.bucket === null ? "service" : target.key === null ? "bucket" : "object";
-  const subresource = scope === "bucket" ? SUBRESOURCES.find((name) => target.query.has(name)) : undefined;
+  const subresource = SUBRESOURCES[scope].find((name) => target.query.has(name));
   const operation = OPERATIONS.find((candidate) => candidate.scope === scope && candidate.method === method && candidate.subresource === subresource);
   if (operation) return operation;
   throw new BosError("MethodNotAllowed", `${method} is not supported on ${subresource ? `?${subresource}` : SCOPE_LABEL[scope]}.`);

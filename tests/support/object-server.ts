@@ -23,6 +23,8 @@ export interface TestObjectServer {
 
 export const TEST_TIMEOUTS = { connectTimeoutMs: 2_000, headersTimeoutMs: 1_000, bodyIdleTimeoutMs: 1_000, bodyTimeoutMs: 3_000 };
 export const TEST_MAX_OBJECT_SIZE = 8 * 1024 * 1024;
+/** Import jobs: changes from another process seen within 100 ms; origin listings in pages of 100 keys, so a few hundred keys cross pages. */
+export const TEST_IMPORT_RUNNER = { pollIntervalMs: 100, flushIntervalMs: 50, listPageKeys: 100 };
 
 export interface TestServerOptions extends HttpServerOptions {
   /** Stands in for DNS when the engine resolves origin host names. */
@@ -44,7 +46,7 @@ export async function startObjectServer(
   const reuse = sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE;
   const app = reuse ? sharedApp! : createApp(
     { ...env(), maxObjectSize },
-    { originTimeouts: TEST_TIMEOUTS, engineLimits: { backgroundQueue: 100, backgroundPerOrigin: 4, ...limits }, originLookup, importRunner: { pollIntervalMs: 100, flushIntervalMs: 50 } },
+    { originTimeouts: TEST_TIMEOUTS, engineLimits: { backgroundQueue: 100, backgroundPerOrigin: 4, ...limits }, originLookup, importRunner: TEST_IMPORT_RUNNER },
   );
   // The app's start order: clean up first, which is what makes room on a full disk.
   if (!reuse) {
