@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { encodeOriginPath } from "@/lib/mirroring/origin-address";
 import { currentApp } from "@/lib/runtime/current-app";
 import { importRoutes, jobAction, readJob, startImport, startImportFromList, waitForJob, waitForState } from "../support/import-jobs";
 import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
@@ -111,7 +112,7 @@ describe("a key list", () => {
     const failing = Array.from({ length: 120 }, (_, i) => `bad/${String(i).padStart(3, "0")}`);
     for (const key of failing) origin.on(`/${key}`, (_req, res) => res.writeHead(500).end());
     const formula = '=HYPERLINK("http://evil.example","x")';
-    origin.on(`/${encodeURIComponent(formula)}`, (_req, res) => res.writeHead(502).end());
+    origin.on(`/${encodeOriginPath(formula)}`, (_req, res) => res.writeHead(502).end());
     const keys = [...failing, ...Array.from({ length: 60 }, (_, i) => `gone/${i}`), formula];
     // Chunks cut keys in half, with \r\n line ends and blank lines.
     const text = `${keys.join("\r\n")}\n\n`;
@@ -126,7 +127,7 @@ describe("a key list", () => {
     let after: number | null = 0;
     let pages = 0;
     while (after !== null) {
-      const page = await callRoute(importRoutes.failuresRoute.GET, { params: { bucket: "streamed", id: String(job.id) }, query: `limit=50&after=${after}` });
+      const page: { body: { items: { key: string; reason: string }[]; nextAfter: number | null } } = await callRoute(importRoutes.failuresRoute.GET, { params: { bucket: "streamed", id: String(job.id) }, query: `limit=50&after=${after}` });
       seen.push(...page.body.items);
       after = page.body.nextAfter;
       pages += 1;
@@ -265,19 +266,19 @@ describe("origin listings", () => {
 
   it("lists an S3-compatible origin with ListObjectsV2 over several pages, signed with the job's sealed credentials", async () => {
     await bucketWithRules(server.url, "s3-src");
-    // Pages of 100 (TEST_IMPORT_RUNNER): 250 keys take three ListObjectsV2 pages.
-    const keys = Array.from({ length: 250 }, (_, i) => `photos/${String(i).padStart(4, "0")} +x.jpg`);
+    // Pages of 25 (TEST_IMPORT_RUNNER): 60 keys take three ListObjectsV2 pages.
+    const keys = Array.from({ length: 60 }, (_, i) => `photos/${String(i).padStart(4, "0")} +x.jpg`);
     for (let i = 0; i < keys.length; i += 25) await Promise.all(keys.slice(i, i + 25).map((key) => put("s3-src", encodeURIComponent(key), "")));
-    for (const key of keys) origin.serve(`/${encodeURIComponent(key).replaceAll("%2F", "/")}`, key);
+    for (const key of keys) origin.serve(`/${encodeOriginPath(key)}`, key);
     await bucketWithRules(server.url, "s3-dst", [{ resource: "*", sourceUrl: `http://${origin.host}` }]);
     const source = { type: "s3", endpoint: server.url, bucket: "s3-src", prefix: "photos/", accessKeyId: TEST_CREDENTIALS.accessKeyId, secretAccessKey: TEST_CREDENTIALS.secretKey };
-    const created = await startImport("s3-dst", { source, concurrency: 16 });
+    const created = await startImport("s3-dst", { source, concurrency: 4 });
     expect(created.source).toEqual({ type: "s3", endpoint: server.url, bucket: "s3-src", region: "us-east-1", prefix: "photos/", accessKeyId: TEST_CREDENTIALS.accessKeyId });
     const row = await db().importJob.findUniqueOrThrow({ where: { id: created.id } });
     expect(row.secretSealed).not.toContain(TEST_CREDENTIALS.secretKey);
     expect(row.source).not.toContain(TEST_CREDENTIALS.secretKey);
-    expect(await waitForState("s3-dst", created.id, "completed")).toMatchObject({ total: 250, pulled: 250 });
-    expect(await read("s3-dst", encodeURIComponent(keys[249]!))).toMatchObject({ text: keys[249] });
+    expect(await waitForState("s3-dst", created.id, "completed")).toMatchObject({ total: 60, pulled: 60 });
+    expect(await read("s3-dst", encodeURIComponent(keys[59]!))).toMatchObject({ text: keys[59] });
 
     // Anonymous listing of a private bucket: the job pauses and says why.
     const anonymous = await startImport("s3-dst", { source: { type: "s3", endpoint: server.url, bucket: "s3-src" } });

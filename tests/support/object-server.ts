@@ -23,8 +23,8 @@ export interface TestObjectServer {
 
 export const TEST_TIMEOUTS = { connectTimeoutMs: 2_000, headersTimeoutMs: 1_000, bodyIdleTimeoutMs: 1_000, bodyTimeoutMs: 3_000 };
 export const TEST_MAX_OBJECT_SIZE = 8 * 1024 * 1024;
-/** Import jobs: changes from another process seen within 100 ms; origin listings in pages of 100 keys, so a few hundred keys cross pages. */
-export const TEST_IMPORT_RUNNER = { pollIntervalMs: 100, flushIntervalMs: 50, listPageKeys: 100 };
+/** Import jobs: changes from another process seen within 100 ms; origin listings in pages of 25 keys, so a few dozen keys cross pages. */
+export const TEST_IMPORT_RUNNER = { pollIntervalMs: 100, flushIntervalMs: 50, listPageKeys: 25 };
 
 export interface TestServerOptions extends HttpServerOptions {
   /** Stands in for DNS when the engine resolves origin host names. */
