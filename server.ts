@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     if (s3Api.handle(request, response)) return;
     if (objectApi.handle(request, response)) return;
     // Sets the client address Next's handlers read, and refuses oversized or malformed requests first.
-    if (!admitToNext(request, response, trustProxy)) return;
+    if (!admitToNext(request, response, { trustProxy, maxObjectSize: config.maxObjectSize })) return;
     handleNext(request, response).catch((error: unknown) => {
       console.error("request failed", error);
       if (!response.headersSent) response.writeHead(500).end("Internal Server Error");

@@ -28,3 +28,20 @@ describe("S3_REGION", () => {
     expect(() => parseEnv({ S3_REGION: "us east/1" } as unknown as NodeJS.ProcessEnv)).toThrow(/S3_REGION/);
   });
 });
+
+describe("origin protection", () => {
+  it("defaults to 16 requests per origin, a 10 s negative cache and a 5-in-30-s breaker open for 30 s", () => {
+    expect(parseEnv({} as NodeJS.ProcessEnv).originProtection).toEqual({
+      maxConcurrency: 16,
+      maxQueued: 256,
+      breaker: { failureThreshold: 5, windowMs: 30_000, openMs: 30_000 },
+      negativeCache: { ttlMs: 10_000, maxBytes: 8 * 1024 * 1024 },
+    });
+  });
+
+  it("takes 0 to turn the negative cache off, and refuses a concurrency of 0", () => {
+    expect(parseEnv({ NEGATIVE_CACHE_TTL_MS: "0" } as unknown as NodeJS.ProcessEnv).originProtection.negativeCache.ttlMs).toBe(0);
+    expect(() => parseEnv({ ORIGIN_MAX_CONCURRENCY: "0" } as unknown as NodeJS.ProcessEnv)).toThrow(/ORIGIN_MAX_CONCURRENCY/);
+    expect(() => parseEnv({ NEGATIVE_CACHE_TTL_MS: "-1" } as unknown as NodeJS.ProcessEnv)).toThrow(/NEGATIVE_CACHE_TTL_MS/);
+  });
+});

@@ -48,9 +48,19 @@ const envSchema = z.object({
     }),
   // A client request (upload or not) that sends nothing for this long is cut off.
   REQUEST_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
-  // Redirect mode's background fetches: waiting at most this many, running this many per origin.
+  // Redirect mode's background fetches: pending (waiting for a turn at their origin, or running) at most this many.
   BACKGROUND_FETCH_QUEUE: z.coerce.number().int().min(0).default(1_000),
-  BACKGROUND_FETCHES_PER_ORIGIN: z.coerce.number().int().positive().default(4),
+  // Protecting origins. Requests at once per origin host (every kind of pull), and GET misses that
+  // may wait for a turn per origin host (the next gets 503 SlowDown).
+  ORIGIN_MAX_CONCURRENCY: z.coerce.number().int().positive().max(10_000).default(16),
+  ORIGIN_MAX_QUEUED: z.coerce.number().int().min(0).max(1_000_000).default(256),
+  // The circuit breaker per origin host: this many failures within the window open it for ORIGIN_BREAKER_OPEN_MS.
+  ORIGIN_BREAKER_FAILURES: z.coerce.number().int().positive().default(5),
+  ORIGIN_BREAKER_WINDOW_MS: z.coerce.number().int().positive().default(30_000),
+  ORIGIN_BREAKER_OPEN_MS: z.coerce.number().int().positive().default(30_000),
+  // Remembered origin 404s: for this long (0: not at all), in at most this many bytes.
+  NEGATIVE_CACHE_TTL_MS: z.coerce.number().int().min(0).default(10_000),
+  NEGATIVE_CACHE_BYTES: z.coerce.number().int().min(0).default(8 * 1024 ** 2),
   // In-memory caches, in bytes: object metadata rows, and the bytes of small objects.
   METADATA_CACHE_BYTES: z.coerce.number().int().min(0).default(32 * 1024 ** 2),
   CONTENT_CACHE_BYTES: z.coerce.number().int().min(0).default(64 * 1024 ** 2),
@@ -82,7 +92,14 @@ export interface AppEnv {
   /** TRUST_PROXY as given (parsed by lib/http/client-address.ts). */
   trustProxy: string;
   requestIdleTimeoutMs: number;
-  backgroundFetch: { queue: number; perOrigin: number };
+  backgroundFetch: { queue: number };
+  /** Per origin host: concurrency, queue, circuit breaker; and the negative cache of origin 404s. */
+  originProtection: {
+    maxConcurrency: number;
+    maxQueued: number;
+    breaker: { failureThreshold: number; windowMs: number; openMs: number };
+    negativeCache: { ttlMs: number; maxBytes: number };
+  };
   cacheBytes: { metadata: number; content: number };
   rootAccessKey: { accessKeyId: string; secretKey: string } | null;
   admin: { email: string; password: string } | null;
@@ -124,7 +141,13 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
     maxObjectSize: raw.MAX_OBJECT_SIZE,
     trustProxy: raw.TRUST_PROXY.trim(),
     requestIdleTimeoutMs: raw.REQUEST_IDLE_TIMEOUT_MS,
-    backgroundFetch: { queue: raw.BACKGROUND_FETCH_QUEUE, perOrigin: raw.BACKGROUND_FETCHES_PER_ORIGIN },
+    backgroundFetch: { queue: raw.BACKGROUND_FETCH_QUEUE },
+    originProtection: {
+      maxConcurrency: raw.ORIGIN_MAX_CONCURRENCY,
+      maxQueued: raw.ORIGIN_MAX_QUEUED,
+      breaker: { failureThreshold: raw.ORIGIN_BREAKER_FAILURES, windowMs: raw.ORIGIN_BREAKER_WINDOW_MS, openMs: raw.ORIGIN_BREAKER_OPEN_MS },
+      negativeCache: { ttlMs: raw.NEGATIVE_CACHE_TTL_MS, maxBytes: raw.NEGATIVE_CACHE_BYTES },
+    },
     cacheBytes: { metadata: raw.METADATA_CACHE_BYTES, content: raw.CONTENT_CACHE_BYTES },
     rootAccessKey: raw.ROOT_ACCESS_KEY && raw.ROOT_SECRET_KEY ? { accessKeyId: raw.ROOT_ACCESS_KEY, secretKey: raw.ROOT_SECRET_KEY } : null,
     admin: raw.ADMIN_EMAIL && raw.ADMIN_PASSWORD ? { email: raw.ADMIN_EMAIL.toLowerCase(), password: raw.ADMIN_PASSWORD } : null,

@@ -2,7 +2,7 @@
  * The management API's one table from domain errors to its codes (and so statuses). Services
  * throw domain errors (lib/domain/errors.ts); route-handler.ts answers them through this map.
  */
-import type { DomainError, DomainErrorCode } from "@/lib/domain/errors";
+import { OriginBusy, OriginUnavailable, type DomainError, type DomainErrorCode } from "@/lib/domain/errors";
 import { ApiError, type ApiErrorCode, type FieldErrors } from "./api-error";
 
 const API_CODE: { [C in DomainErrorCode]: ApiErrorCode } = {
@@ -32,6 +32,8 @@ const API_CODE: { [C in DomainErrorCode]: ApiErrorCode } = {
   ImportJobStateConflict: "ImportJobStateConflict",
   OriginFailure: "MirrorFailed",
   OriginNotFound: "NoSuchKey",
+  OriginBusy: "ServerBusy",
+  OriginUnavailable: "MirrorFailed",
   UnsafeOriginPath: "InvalidObjectName",
   MirrorLoop: "LoopDetected",
 };
@@ -44,5 +46,8 @@ function fieldErrorsOf(error: DomainError): FieldErrors | undefined {
 }
 
 export function apiErrorFor(error: DomainError): ApiError {
-  return new ApiError(API_CODE[error.code], error.message, fieldErrorsOf(error));
+  const apiError = new ApiError(API_CODE[error.code], error.message, fieldErrorsOf(error));
+  if (error instanceof OriginBusy) apiError.retryAfterSeconds = error.retryAfterSeconds;
+  if (error instanceof OriginUnavailable) apiError.retryAfterSeconds = error.retryAfterSeconds();
+  return apiError;
 }

@@ -155,6 +155,26 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, schema
   return result.data;
 }
 
+/** Parses the request URL's query parameters with `schema`: 422 for bad fields. */
+export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.output<S> {
+  const result = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!result.success) {
+    throw new ApiError("ValidationFailed", "Some query parameters are invalid.", zodFieldErrors(result.error));
+  }
+  return result.data;
+}
+
+/**
+ * For a handler that streams a large body (an object upload) and failed before reading all of it:
+ * the same error, answered with `Connection: close` rather than after reading the rest.
+ */
+export function closingConnection(error: unknown): unknown {
+  const apiError = error instanceof ApiError ? error : error instanceof DomainError ? apiErrorFor(error) : isStorageFull(error) ? apiErrorFor(new StorageFull()) : null;
+  if (!apiError) return error;
+  apiError.closeConnection = true;
+  return apiError;
+}
+
 export function json(body: unknown, status = 200): Response {
   return Response.json(body, { status });
 }

@@ -1,10 +1,6 @@
 /** The session cookie: httpOnly, SameSite=Strict, Secure when the console is served over HTTPS. Pure. */
 export const SESSION_COOKIE = "bos_session";
 
-export function isHttps(request: Request): boolean {
-  return request.headers.get("x-forwarded-proto") === "https" || new URL(request.url).protocol === "https:";
-}
-
 export function readCookie(request: Request, name: string): string | undefined {
   for (const part of (request.headers.get("cookie") ?? "").split(";")) {
     const [key, ...value] = part.trim().split("=");

@@ -252,6 +252,42 @@ export class OriginNotFound extends DomainError {
     super(`the object is not at ${tried.join(" nor at ")}`);
   }
 }
+/**
+ * Too many back-to-origin requests are already waiting for this origin (the per-origin queue is
+ * full): the client should come back after `retryAfterSeconds`.
+ */
+export class OriginBusy extends DomainError {
+  readonly code = "OriginBusy";
+  constructor(
+    readonly origin: string,
+    readonly queued: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`Too many requests to the origin ${origin} are waiting already (${queued}); try again in ${retryAfterSeconds} s.`);
+  }
+}
+/**
+ * The origin's circuit breaker is open: it failed repeatedly, so misses fail fast instead of asking
+ * it, until `retryAt`, when one trial request goes through.
+ */
+export class OriginUnavailable extends DomainError {
+  readonly code = "OriginUnavailable";
+  constructor(
+    readonly origin: string,
+    readonly since: Date,
+    readonly retryAt: Date,
+    readonly lastFailure: string | null,
+  ) {
+    super(
+      `the origin ${origin} is unavailable since ${since.toISOString()}${lastFailure ? ` (last failure: ${lastFailure})` : ""}, so it is not asked; back-to-origin retries it at ${retryAt.toISOString()}`,
+    );
+  }
+
+  /** Seconds until the trial request may go, at least 1. */
+  retryAfterSeconds(now = Date.now()): number {
+    return Math.max(1, Math.ceil((this.retryAt.getTime() - now) / 1000));
+  }
+}
 /** A key whose origin path would leave the rule's address (a "." or ".." segment). */
 export class UnsafeOriginPath extends DomainError {
   readonly code = "UnsafeOriginPath";
@@ -298,5 +334,7 @@ export type DomainErrorCode =
   | "ImportJobStateConflict"
   | "OriginFailure"
   | "OriginNotFound"
+  | "OriginBusy"
+  | "OriginUnavailable"
   | "UnsafeOriginPath"
   | "MirrorLoop";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress, normalizeAddress, parseTrustProxy, trustProxyProblem } from "./client-address";
+import { clientAddress, clientProtocol, normalizeAddress, parseTrustProxy, trustProxyProblem } from "./client-address";
 
 const NONE = parseTrustProxy("");
 const ONE_HOP = parseTrustProxy("1");
@@ -70,5 +70,26 @@ describe("clientAddress", () => {
     const local = parseTrustProxy("loopback,uniquelocal");
     expect(clientAddress("127.0.0.1", "172.20.0.5, 198.51.100.4", local)).toBe("198.51.100.4");
     expect(clientAddress("::1", "198.51.100.4", local)).toBe("198.51.100.4");
+  });
+});
+
+describe("clientProtocol", () => {
+  it("is https on our own TLS socket, whatever the headers say", () => {
+    expect(clientProtocol(true, "203.0.113.1", "http", NONE)).toBe("https");
+  });
+
+  it("ignores X-Forwarded-Proto unless the socket peer is a trusted proxy", () => {
+    expect(clientProtocol(false, "203.0.113.1", "https", NONE)).toBe("http");
+    expect(clientProtocol(false, "203.0.113.1", "https", PROXIES)).toBe("http");
+    expect(clientProtocol(false, "10.1.2.3", "https", PROXIES)).toBe("https");
+    expect(clientProtocol(false, "10.1.2.3", undefined, PROXIES)).toBe("http");
+    expect(clientProtocol(false, "::ffff:192.0.2.7", ["HTTPS"], PROXIES)).toBe("https");
+    expect(clientProtocol(false, undefined, "https", ONE_HOP)).toBe("http");
+  });
+
+  it("takes the first entry of a proxied list (the protocol the outermost proxy saw)", () => {
+    expect(clientProtocol(false, "127.0.0.1", "https, http", ONE_HOP)).toBe("https");
+    expect(clientProtocol(false, "127.0.0.1", "http, https", TWO_HOPS)).toBe("http");
+    expect(clientProtocol(false, "127.0.0.1", "gopher", ONE_HOP)).toBe("http");
   });
 });

@@ -12,6 +12,8 @@ import { BlockList, isIP } from "node:net";
 
 /** The internal request header carrying the address server.ts chose; any copy a client sends is deleted first. */
 export const CLIENT_ADDRESS_HEADER = "x-bos-client-address";
+/** The internal request header saying whether the client reached us over HTTPS ("https" or "http"), written like the address. */
+export const CLIENT_PROTOCOL_HEADER = "x-bos-client-proto";
 
 export type TrustProxy =
   | { kind: "none" }
@@ -105,4 +107,22 @@ export function clientAddress(peer: string | undefined, forwardedFor: string | s
     current = next;
   }
   return current;
+}
+
+/**
+ * Whether the client reached us over HTTPS: our own TLS socket, or, only when the socket's peer is
+ * a proxy TRUST_PROXY names, what that proxy says in X-Forwarded-Proto (its first entry, the
+ * protocol the outermost proxy saw). Anyone else's X-Forwarded-Proto is ignored.
+ */
+export function clientProtocol(encrypted: boolean, peer: string | undefined, forwardedProto: string | string[] | undefined, trust: TrustProxy): "https" | "http" {
+  if (encrypted) return "https";
+  const socketPeer = normalizeAddress(peer ?? "");
+  if (forwardedProto === undefined || socketPeer === null || !isTrusted(trust, socketPeer, 0)) return "http";
+  const first = (Array.isArray(forwardedProto) ? forwardedProto.join(",") : forwardedProto).split(",")[0]!.trim().toLowerCase();
+  return first === "https" ? "https" : "http";
+}
+
+/** Whether the browser reached us over HTTPS, as admitToNext (next-handoff.ts) established it for this request. */
+export function isHttps(request: Request): boolean {
+  return request.headers.get(CLIENT_PROTOCOL_HEADER) === "https" || new URL(request.url).protocol === "https:";
 }

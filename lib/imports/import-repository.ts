@@ -146,9 +146,13 @@ export class ImportRepository {
     return this.db().importJob.findMany({ where: { bucketId, draft: false }, orderBy: { id: "desc" }, take: limit });
   }
 
-  /** Jobs a runner may have to start or watch, oldest first. */
-  active(): Promise<ImportJob[]> {
-    return this.db().importJob.findMany({ where: { state: { in: ["queued", "running"] }, draft: false }, orderBy: { id: "asc" } });
+  /** Jobs a runner may have to start or watch, oldest first, with their bucket's name. */
+  active(): Promise<(ImportJob & { bucket: { name: string } })[]> {
+    return this.db().importJob.findMany({
+      where: { state: { in: ["queued", "running"] }, draft: false },
+      orderBy: { id: "asc" },
+      include: { bucket: { select: { name: true } } },
+    });
   }
 
   /**

@@ -20,7 +20,7 @@ const CLAIM_BATCH = 256;
 export interface ImportRunDeps {
   repository: ImportRepository;
   objects: ObjectService;
-  pull: (bucket: { id: number }, key: string, options: PullOptions) => Promise<PullOutcome>;
+  pull: (bucket: { id: number; name: string }, key: string, options: PullOptions) => Promise<PullOutcome>;
   /** The job's origin lister, for origin sources. */
   lister: OriginLister | null;
   flushIntervalMs: number;
@@ -54,6 +54,7 @@ export class ImportRun {
 
   constructor(
     private readonly job: ImportJobRow,
+    private readonly bucketName: string,
     private readonly deps: ImportRunDeps,
   ) {
     this.done = this.run();
@@ -164,6 +165,6 @@ export class ImportRun {
       const stored = await objects.find(job.bucketId, item.key);
       if (stored && stored.sourceUrl !== null && stored.lastModified >= startedAt) return { id: item.id, outcome: "pulled", reason: null, bytes: stored.size };
     }
-    return resultOf(item.id, await pull({ id: job.bucketId }, item.key, { overwrite: job.overwrite, source: "import" }));
+    return resultOf(item.id, await pull({ id: job.bucketId, name: this.bucketName }, item.key, { overwrite: job.overwrite, source: "import" }));
   }
 }

@@ -104,10 +104,10 @@ export class ImportRunner {
     }
   }
 
-  private launch(job: ImportJobRow): void {
+  private launch(job: ImportJobRow & { bucket: { name: string } }): void {
     const source = sourceOf(job);
     const lister = source.type === "keys" ? null : originLister(source, job.secretSealed ? unseal(job.secretSealed) : null, this.deps, this.options.listPageKeys);
-    const run = new ImportRun(job, {
+    const run = new ImportRun(job, job.bucket.name, {
       repository: this.repository,
       objects: this.deps.objects,
       pull: (bucket, key, options) => this.deps.engine.pull(bucket, key, options),

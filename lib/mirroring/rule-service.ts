@@ -8,6 +8,7 @@ import type { StorageClass, ZoneType } from "@/lib/buckets/storage-class";
 import { db } from "@/lib/db/client";
 import { InvalidInput, NoSuchBucket, NoSuchRule, RuleConflict, StaleVersion, TooManyRules, type FieldErrors } from "@/lib/domain/errors";
 import { env } from "@/lib/env";
+import { currentApp } from "@/lib/runtime/current-app";
 import { OriginAllowlist, originHostRefusal } from "@/lib/origin/ssrf-guard";
 import { parseOriginHost } from "./origin-host";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -37,6 +38,14 @@ function withStorageClass(rule: MirrorRuleRequest, bucket: { defaultStorageClass
 async function bucketContext(tx: Tx, bucket: { id: number; name: string; zoneType: string }): Promise<BucketContext> {
   const others = await tx.bucket.findMany({ where: { id: { not: bucket.id } }, select: { name: true } });
   return { bucketName: bucket.name, zoneType: bucket.zoneType as ZoneType, otherBucketNames: others.map((b) => b.name) };
+}
+
+/**
+ * Whatever the engine learned under a bucket's old rules (remembered origin 404s) goes at once.
+ * Entries are also tied to the rule's id and version, so a change made elsewhere cannot match them.
+ */
+function rulesChanged(bucketId: number): void {
+  currentApp().engine.rulesChanged(bucketId);
 }
 
 let allowlist: OriginAllowlist | undefined;
@@ -117,6 +126,7 @@ export async function createRule(bucketName: string, request: MirrorRuleRequest,
     await assertRuleFits(rule, await bucketContext(tx, bucket), rules);
     const stored = toStoredRule(await tx.mirrorRule.create({ data: { bucketId: bucket.id, ...toRuleColumns(rule) } }));
     await recordAudit(tx, audit, { action: "rule.create", bucket: bucketName, target: stored.id, after: stored });
+    rulesChanged(bucket.id);
     return stored;
   });
 }
@@ -138,6 +148,7 @@ export async function updateRule(bucketName: string, id: string, request: Mirror
       await tx.mirrorRule.update({ where: { id: ruleId }, data: { ...toRuleColumns(rule), version: { increment: 1 } } }),
     );
     await recordAudit(tx, audit, { action: "rule.update", bucket: bucketName, target: ruleId, before: current, after: stored });
+    rulesChanged(bucket.id);
     return stored;
   });
 }
@@ -150,6 +161,7 @@ export async function deleteRule(bucketName: string, id: string, audit: AuditCon
     if (!row) throw new NoSuchRule(bucketName, id);
     await tx.mirrorRule.delete({ where: { id: ruleId } });
     await recordAudit(tx, audit, { action: "rule.delete", bucket: bucketName, target: ruleId, before: toStoredRule(row) });
+    rulesChanged(bucket.id);
   });
 }
 
@@ -193,6 +205,7 @@ export async function replaceRules(bucketName: string, rules: MirrorRule[], audi
     const created = [];
     for (const rule of rules) created.push(toStoredRule(await tx.mirrorRule.create({ data: { bucketId: bucket.id, ...toRuleColumns(rule) } })));
     await recordAudit(tx, audit, { action: "rules.replace", bucket: bucketName, before, after: created });
+    rulesChanged(bucket.id);
     return created;
   });
 }
@@ -203,5 +216,6 @@ export async function deleteAllRules(bucketName: string, audit: AuditContext): P
     const before = await loadRules(tx, bucket.id);
     await tx.mirrorRule.deleteMany({ where: { bucketId: bucket.id } });
     await recordAudit(tx, audit, { action: "rules.deleteAll", bucket: bucketName, before });
+    rulesChanged(bucket.id);
   });
 }

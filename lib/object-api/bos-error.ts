@@ -1,6 +1,6 @@
 /** BOS-style errors of the object API: JSON `{code, message, requestId}` with a fixed status. */
 import type { ServerResponse } from "node:http";
-import { DomainError, InvalidInput, InvalidRange, OriginFailure, StorageFull, type DomainErrorCode } from "@/lib/domain/errors";
+import { DomainError, InvalidInput, InvalidRange, OriginBusy, OriginFailure, OriginUnavailable, StorageFull, type DomainErrorCode } from "@/lib/domain/errors";
 import { bodyLeftUnread } from "@/lib/http/unread-body";
 import { isStorageFull } from "@/lib/storage/storage-full";
 
@@ -32,6 +32,7 @@ export const BOS_ERROR_STATUS = {
   LoopDetected: 508,
   InsufficientStorage: 507,
   InternalError: 500,
+  SlowDown: 503,
 } as const;
 
 export type BosErrorCode = keyof typeof BOS_ERROR_STATUS;
@@ -81,6 +82,8 @@ const BOS_CODE: { [C in DomainErrorCode]: BosErrorCode } = {
   ImportJobStateConflict: "InvalidArgument",
   OriginFailure: "MirrorFailed",
   OriginNotFound: "NoSuchKey",
+  OriginBusy: "SlowDown",
+  OriginUnavailable: "MirrorFailed",
   UnsafeOriginPath: "InvalidObjectName",
   MirrorLoop: "LoopDetected",
 };
@@ -89,6 +92,10 @@ function fromDomainError(error: DomainError): BosError {
   const code = BOS_CODE[error.code];
   if (error instanceof OriginFailure) return new BosError(code, `Back-to-origin failed: ${error.message}.`, error.detail);
   if (error instanceof InvalidRange) return new BosError(code, error.message, undefined, { "content-range": `bytes */${error.size}` });
+  if (error instanceof OriginBusy) return new BosError(code, error.message, undefined, { "retry-after": String(error.retryAfterSeconds) });
+  if (error instanceof OriginUnavailable) {
+    return new BosError(code, `Back-to-origin failed: ${error.message}.`, undefined, { "retry-after": String(error.retryAfterSeconds()) });
+  }
   if (error instanceof InvalidInput && !error.message.includes(":")) {
     // BOS errors have no field map: name the fields in the message.
     const fields = Object.entries(error.fieldErrors).map(([path, messages]) => `${path}: ${messages.join(" ")}`);

@@ -41,6 +41,15 @@ export class LruCache<K, V> {
     this.total -= entry.weight;
   }
 
+  /** Removes every entry whose key matches (a walk over all entries: for rare, bulk invalidation). */
+  deleteWhere(matches: (key: K) => boolean): void {
+    for (const [key, entry] of this.entries) {
+      if (!matches(key)) continue;
+      this.entries.delete(key);
+      this.total -= entry.weight;
+    }
+  }
+
   clear(): void {
     this.entries.clear();
     this.total = 0;

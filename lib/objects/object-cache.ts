@@ -65,6 +65,10 @@ export class CachedObjectRepository implements ObjectRepository {
     return this.inner.list(bucketId, options);
   }
 
+  count(bucketId: number): Promise<number> {
+    return this.inner.count(bucketId);
+  }
+
   /** Removes blobs only, never rows: nothing cached goes stale. */
   resolvePendingBlobs(removeBlob: (blobName: string) => Promise<void>) {
     return this.inner.resolvePendingBlobs(removeBlob);

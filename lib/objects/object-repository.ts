@@ -15,8 +15,24 @@ export type NewObjectRow = Omit<ObjectRecord, "lastModified">;
 
 export type { ListOptions };
 
-/** What a listing shows of an object: reading only these columns keeps a 1,000-key page cheap. */
-export type ListedObject = Pick<ObjectRecord, "key" | "size" | "etag" | "storageClass" | "lastModified">;
+/**
+ * What a listing shows of an object: reading only these columns keeps a 1,000-key page cheap. The
+ * protocols list key, size, ETag, class and date; the console's object browser also shows the type
+ * and where the object came from (`sourceUrl`: null for uploads; a mirrored object's lastModified
+ * is when it was mirrored).
+ */
+export type ListedObject = Pick<ObjectRecord, "key" | "size" | "etag" | "storageClass" | "lastModified" | "sourceUrl"> & {
+  /** The stored Content-Type, or null when none was stored. */
+  contentType: string | null;
+};
+
+/** The stored Content-Type out of a row's httpMeta JSON. */
+function storedContentType(httpMeta: string): string | null {
+  // Most objects keep at most a few headers: skip parsing when there is no type at all.
+  if (!httpMeta.includes("content-type")) return null;
+  const type = (JSON.parse(httpMeta) as Record<string, string>)["content-type"];
+  return typeof type === "string" ? type : null;
+}
 
 export type ListPage = EntryPage<ListedObject>;
 
@@ -49,6 +65,8 @@ export interface ObjectRepository {
   /** Deletes the row; returns its blob, journaled, or null when there was none. */
   delete(bucketId: number, key: string): Promise<JournaledBlob | null>;
   list(bucketId: number, options: ListOptions): Promise<ListPage>;
+  /** How many objects the bucket holds. */
+  count(bucketId: number): Promise<number>;
   /**
    * At start-up, before anything writes: removes (through `removeBlob`) every journaled blob that
    * its row does not point at, and empties the journal.
@@ -147,11 +165,15 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
         where: { bucketId, key: start.inclusive ? { gte: start.key } : { gt: start.key } },
         orderBy: { key: "asc" },
         take: limit,
-        select: { key: true, size: true, etag: true, storageClass: true, lastModified: true },
+        select: { key: true, size: true, etag: true, storageClass: true, lastModified: true, sourceUrl: true, httpMeta: true },
       });
-      return rows.map((row) => ({ ...row, size: Number(row.size) }));
+      return rows.map(({ httpMeta, ...row }) => ({ ...row, size: Number(row.size), contentType: storedContentType(httpMeta) }));
     },
   };
+
+  count(bucketId: number): Promise<number> {
+    return this.db().storedObject.count({ where: { bucketId } });
+  }
 
   resolvePendingBlobs(removeBlob: (blobName: string) => Promise<void>): Promise<{ entries: number; removed: number }> {
     return this.journal.resolve(async (bucketId, key) => (await this.find(bucketId, key))?.blobName ?? null, removeBlob);

@@ -137,6 +137,10 @@ export class ObjectService {
     return this.deps.repository.list(bucketId, options);
   }
 
+  count(bucketId: number): Promise<number> {
+    return this.deps.repository.count(bucketId);
+  }
+
   /**
    * Run at start, before anything writes: removes what unfinished writes left, i.e. the store's
    * temporary files and every journaled blob no row points at. It reads the journal, not every row

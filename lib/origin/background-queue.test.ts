@@ -8,30 +8,31 @@ const deferred = () => {
 };
 
 describe("BackgroundQueue", () => {
-  it("runs at most perOrigin per origin, queues up to the capacity, and drops the rest", async () => {
-    const queue = new BackgroundQueue(2, 1);
-    const jobs = [deferred(), deferred(), deferred(), deferred()];
+  it("keeps at most `capacity` jobs pending, drops the rest and counts them", async () => {
+    const queue = new BackgroundQueue(2);
+    const jobs = [deferred(), deferred(), deferred()];
     const started: number[] = [];
-    const submit = (i: number, origin = "a") =>
-      queue.submit(`k${i}`, origin, async () => {
+    const submit = (i: number) =>
+      queue.submit(`k${i}`, async () => {
         started.push(i);
         await jobs[i]!.promise;
       });
-    expect([submit(0), submit(1), submit(2), submit(3)]).toEqual(["started", "queued", "queued", "dropped"]);
-    expect(queue.stats()).toEqual({ running: 1, queued: 2, dropped: 1 });
+    expect([submit(0), submit(1), submit(2)]).toEqual(["queued", "queued", "dropped"]);
+    expect(queue.stats()).toEqual({ pending: 2, dropped: 1 });
     expect(queue.has("k1")).toBe(true);
+    expect(started).toEqual([0, 1]);
     jobs[0]!.resolve();
     await new Promise((resolve) => setImmediate(resolve));
-    expect(started).toEqual([0, 1]);
-    expect(queue.stats()).toEqual({ running: 1, queued: 1, dropped: 1 });
+    expect(queue.stats()).toEqual({ pending: 1, dropped: 1 });
+    expect(queue.has("k0")).toBe(false);
+    expect(submit(2)).toBe("queued");
   });
 
-  it("gives each origin its own lane, and keeps going after a failing job", async () => {
-    const queue = new BackgroundQueue(0, 1);
-    expect(queue.submit("x", "a", () => Promise.reject(new Error("boom")))).toBe("started");
-    expect(queue.submit("y", "b", () => new Promise(() => undefined))).toBe("started");
+  it("frees the place of a failing job", async () => {
+    const queue = new BackgroundQueue(1);
+    expect(queue.submit("x", () => Promise.reject(new Error("boom")))).toBe("queued");
     await new Promise((resolve) => setImmediate(resolve));
-    expect(queue.stats()).toEqual({ running: 1, queued: 0, dropped: 0 });
-    expect(queue.submit("z", "a", () => Promise.resolve())).toBe("started");
+    expect(queue.stats()).toEqual({ pending: 0, dropped: 0 });
+    expect(queue.submit("y", () => Promise.resolve())).toBe("queued");
   });
 });

@@ -4,16 +4,20 @@
  * background fetch of redirect mode.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { MirrorLoop, NoSuchKey, OriginNotFound, UnsafeOriginPath } from "@/lib/domain/errors";
+import { MirrorLoop, NoSuchKey, OriginNotFound, OriginUnavailable, UnsafeOriginPath } from "@/lib/domain/errors";
 import { findMatchingRule } from "@/lib/mirroring/rule-set";
 import { contentMd5Hex, pickStoredHeaders, type ObjectRecord } from "@/lib/objects/object-meta";
 import type { ObjectService } from "@/lib/objects/object-service";
 import { buildOriginHeaders } from "@/lib/mirroring/origin-headers";
 import { computeOriginAddress, formatOriginTarget, type OriginTarget } from "@/lib/mirroring/origin-address";
-import type { MirrorRule } from "@/lib/mirroring/rule-schema";
+import type { StoredMirrorRule } from "@/lib/mirroring/rule-schema";
 import { BackgroundQueue } from "./background-queue";
+import type { BreakerSettings } from "./circuit-breaker";
 import { MirrorFetch, type MirrorFetchTarget, type OriginSource } from "./mirror-fetch";
+import type { MirrorOutcomeKind, MirrorOutcomeSink, MirrorOutcomeSource } from "./mirror-outcome";
+import { NegativeCache, type NegativeCacheSettings } from "./negative-cache";
 import { MIRROR_HOP_HEADER, OriginFailure, discardBody, type OriginClient, type OriginResponse } from "./origin-client";
+import { OriginGate, type OriginHealth, type QueuePolicy } from "./origin-gate";
 
 export interface MissRequest {
   rawQuery: string;
@@ -40,14 +44,24 @@ function flatten(headers: IncomingHttpHeaders): [string, string][] {
   );
 }
 
-export interface EngineLimits {
-  bodyTimeoutMs: number;
-  /** Redirect mode: background fetches waiting at most, and running at once per origin. */
-  backgroundQueue: number;
-  backgroundPerOrigin: number;
+/** What the circuit breaker counts as the origin failing: it did not answer, or not in time, or with a 5xx. */
+function breakerFailure(error: unknown): string | null {
+  return error instanceof OriginFailure && ["unreachable", "timeout", "network", "incomplete"].includes(error.kind) ? error.message : null;
 }
 
-export type BackgroundOutcome = "started" | "queued" | "already-fetching" | "dropped";
+export interface EngineLimits {
+  bodyTimeoutMs: number;
+  /** Redirect mode: background fetches pending (waiting for a turn at their origin, or running) at most. */
+  backgroundQueue: number;
+  /** Requests at once per origin host, from every kind of pull. */
+  originConcurrency: number;
+  /** GET misses waiting for a turn per origin host; the next one gets SlowDown. */
+  originQueue: number;
+  breaker: BreakerSettings;
+  negativeCache: NegativeCacheSettings;
+}
+
+export type BackgroundOutcome = "queued" | "already-fetching" | "dropped" | "negative-cached";
 
 /** What a GET of a missing object turns into: a redirect (fetched behind it), or a fetch to stream. */
 export type MissOutcome =
@@ -59,7 +73,7 @@ export interface PullOptions {
   /** Fetch again a key the bucket already holds (a client's write during the fetch still wins). */
   overwrite: boolean;
   source: "import" | "fetch";
-  /** FetchObject: fetch this URL (through the same SSRF-guarded client) instead of applying a rule. */
+  /** FetchObject: fetch this URL (through the same SSRF-guarded client and origin gate) instead of applying a rule. */
   url?: { href: string; storageClass: string };
 }
 
@@ -71,15 +85,6 @@ export type PullOutcome =
   | { outcome: "noRule" }
   | { outcome: "failed"; error: Error };
 
-export interface EngineDeps {
-  client: OriginClient;
-  objects: ObjectService;
-  /** Bucket origins (`bos://name`) are buckets of this deployment. */
-  findBucket: (name: string) => Promise<{ id: number } | null>;
-  /** The bucket's rules, in order (the engine applies the one that matches). */
-  rulesFor: (bucketId: number) => Promise<MirrorRule[]>;
-}
-
 /** A pull that ends before any fetch (stored already, no rule), carrying its outcome. */
 class PullSettled extends Error {
   constructor(readonly outcome: PullOutcome) {
@@ -87,9 +92,34 @@ class PullSettled extends Error {
   }
 }
 
+export interface EngineDeps {
+  client: OriginClient;
+  objects: ObjectService;
+  /** Bucket origins (`bos://name`) are buckets of this deployment. */
+  findBucket: (name: string) => Promise<{ id: number } | null>;
+  /** The bucket's rules, in order (the engine applies the one that matches). */
+  rulesFor: (bucketId: number) => Promise<StoredMirrorRule[]>;
+  /** Hears of every back-to-origin outcome (activity counts, metrics, logs). */
+  outcomes?: MirrorOutcomeSink;
+}
+
+interface BucketRef {
+  id: number;
+  name: string;
+}
+
+/** Where one object is asked for: the rule's addresses, and what a remembered 404 is filed under. */
+interface Plan {
+  targets: OriginTarget[];
+  /** Null when the negative cache does not apply (a bucket origin is read locally, cheaply and never stale). */
+  fingerprint: string | null;
+}
+
 export class MirrorEngine {
   private readonly flights = new Map<string, MirrorFetch>();
   private readonly background: BackgroundQueue;
+  private readonly gate: OriginGate;
+  private readonly negative: NegativeCache;
 
   private readonly client: OriginClient;
   private readonly objects: ObjectService;
@@ -100,16 +130,18 @@ export class MirrorEngine {
   ) {
     this.client = deps.client;
     this.objects = deps.objects;
-    this.background = new BackgroundQueue(limits.backgroundQueue, limits.backgroundPerOrigin);
+    this.background = new BackgroundQueue(limits.backgroundQueue);
+    this.gate = new OriginGate({ maxConcurrency: limits.originConcurrency, maxQueued: limits.originQueue }, limits.breaker);
+    this.negative = new NegativeCache(limits.negativeCache);
   }
 
   /**
    * A GET found nothing at `key`: applies the bucket's matching rule. Throws NoSuchKey when no
-   * rule matches, MirrorLoop for a request that came from a back-to-origin fetch, and
-   * UnsafeOriginPath for a key that would leave the rule's address. `onBackgroundError` hears of
-   * redirect mode's background fetch failing.
+   * rule matches or the origin's 404 for the key is remembered (negative cache), MirrorLoop for a
+   * request that came from a back-to-origin fetch, and UnsafeOriginPath for a key that would leave
+   * the rule's address. `onBackgroundError` hears of redirect mode's background fetch failing.
    */
-  async miss(bucket: { id: number; name: string }, key: string, request: MissRequest, onBackgroundError: (error: Error) => void): Promise<MissOutcome> {
+  async miss(bucket: BucketRef, key: string, request: MissRequest, onBackgroundError: (error: Error) => void): Promise<MissOutcome> {
     const rule = findMatchingRule(await this.deps.rulesFor(bucket.id), key);
     if (!rule) throw new NoSuchKey(bucket.name, key, "no mirror rule matches it");
     if (request.headers[MIRROR_HOP_HEADER] !== undefined) throw new MirrorLoop(bucket.name, key);
@@ -120,26 +152,57 @@ export class MirrorEngine {
       const background = this.fetchInBackground(bucket, key, rule, request, onBackgroundError);
       return { kind: "redirect", target: address.primary, background };
     }
-    return { kind: "fetch", flight: this.fetch(bucket, key, rule, request), storageClass: rule.storageClass };
+    return { kind: "fetch", flight: this.fetch(bucket, key, rule, request, "get"), storageClass: rule.storageClass };
   }
 
-  /** The running fetch of this object, or a new one. Throws UnsafeOriginPath before any request. */
-  fetch(bucket: { id: number }, key: string, rule: MirrorRule, request: MissRequest): MirrorFetch {
-    const running = this.flights.get(`${bucket.id}\0${key}`);
+  /**
+   * The running fetch of this object, or a new one. Throws UnsafeOriginPath before any request, and
+   * NoSuchKey when the origin's 404 is remembered: GET misses and background fetches consult the
+   * negative cache, import jobs and FetchObject (`source` "import", "fetch") always ask the origin.
+   */
+  fetch(bucket: BucketRef, key: string, rule: StoredMirrorRule, request: MissRequest, source: MirrorOutcomeSource, replace = false): MirrorFetch {
+    const flightKey = `${bucket.id}\0${key}`;
+    const running = this.flights.get(flightKey);
     if (running && !running.settled) return running;
-    const address = computeOriginAddress(rule, key, request.rawQuery);
-    if (address.refusal) throw new UnsafeOriginPath(address.refusal);
+
+    const plan = this.plan(rule, key, request);
+    if ((source === "get" || source === "background") && this.rememberedMissing(bucket, key, rule, plan, source)) {
+      throw new NoSuchKey(bucket.name, key, `the origin answered 404 for it less than ${Math.ceil(this.negative.ttlMs / 1000)} s ago (not asked again until then)`);
+    }
     const headers = buildOriginHeaders(rule.headers, flatten(request.headers));
-    const targets = [address.primary, address.backup].filter((target): target is OriginTarget => target !== null);
-    return this.startFlight(bucket, key, rule.storageClass, targets.map((target) => this.target(target, headers)), false);
+    const party = `${source}:${bucket.id}`;
+    // A GET miss can be told to come back (SlowDown); the other pulls bound themselves and wait their turn.
+    const policy: QueuePolicy = source === "get" ? "refuse-when-full" : "wait";
+    const startedAt = Date.now();
+    const flight = new MirrorFetch(this.objects, {
+      bucketId: bucket.id,
+      key,
+      storageClass: rule.storageClass,
+      bodyTimeoutMs: this.limits.bodyTimeoutMs,
+      targets: plan.targets.map((target) => this.target(target, headers, party, policy)),
+      replace,
+    });
+    this.flights.set(flightKey, flight);
+    void flight.done
+      .catch((error: unknown) => {
+        if (error instanceof OriginNotFound && plan.fingerprint) this.negative.remember(bucket.id, plan.fingerprint);
+        if (error instanceof OriginUnavailable) {
+          this.report(bucket, key, rule, source, "circuit-open", { reason: error.message, originUrl: formatOriginTarget(plan.targets[0]!), durationMs: Date.now() - startedAt });
+        }
+      })
+      .finally(() => {
+        if (this.flights.get(flightKey) === flight) this.flights.delete(flightKey);
+      });
+    return flight;
   }
 
   /**
    * One key fetched outside a GET miss (an import job, FetchObject), exactly as a miss fetches it:
-   * the bucket's matching rule (or FetchObject's URL), the same verification and commit, and the
-   * same single flight as live GETs of the key. Never throws: the outcome says what happened.
+   * the bucket's matching rule (or FetchObject's URL), the same gate, verification and commit, and
+   * the same single flight as live GETs of the key, but never the negative cache. Never throws:
+   * the outcome says what happened.
    */
-  async pull(bucket: { id: number }, key: string, options: PullOptions): Promise<PullOutcome> {
+  async pull(bucket: BucketRef, key: string, options: PullOptions): Promise<PullOutcome> {
     let flight: MirrorFetch;
     try {
       flight = await this.flightFor(bucket, key, options);
@@ -157,7 +220,7 @@ export class MirrorEngine {
   }
 
   /** The flight a pull joins (a live GET's) or starts; throws PullSettled when there is nothing to fetch. */
-  private async flightFor(bucket: { id: number }, key: string, options: PullOptions): Promise<MirrorFetch> {
+  private async flightFor(bucket: BucketRef, key: string, options: PullOptions): Promise<MirrorFetch> {
     const flightKey = `${bucket.id}\0${key}`;
     for (;;) {
       const running = this.flights.get(flightKey);
@@ -168,56 +231,46 @@ export class MirrorEngine {
         continue;
       }
       if (!options.overwrite && (await this.objects.find(bucket.id, key))) throw new PullSettled({ outcome: "skipped", reason: "already stored" });
-      let storageClass: string;
-      let targets: MirrorFetchTarget[];
-      if (options.url) {
-        storageClass = options.url.storageClass;
-        targets = [this.target({ kind: "url", url: options.url.href }, new Map())];
-      } else {
-        const rule = findMatchingRule(await this.deps.rulesFor(bucket.id), key);
-        if (!rule) throw new PullSettled({ outcome: "noRule" });
-        const address = computeOriginAddress(rule, key, "");
-        if (address.refusal) throw new UnsafeOriginPath(address.refusal);
-        const headers = buildOriginHeaders(rule.headers, []);
-        storageClass = rule.storageClass;
-        targets = [address.primary, address.backup].filter((target): target is OriginTarget => target !== null).map((target) => this.target(target, headers));
-      }
+      const rule = options.url ? null : findMatchingRule(await this.deps.rulesFor(bucket.id), key);
+      if (!options.url && !rule) throw new PullSettled({ outcome: "noRule" });
       // A live GET may have started a flight while this looked things up: join it instead.
       const started = this.flights.get(flightKey);
       if (started && !started.settled) continue;
-      return this.startFlight(bucket, key, storageClass, targets, options.overwrite);
+      if (rule) return this.fetch(bucket, key, rule, { rawQuery: "", headers: {} }, options.source, options.overwrite);
+      const { href, storageClass } = options.url!;
+      const target = this.target({ kind: "url", url: href }, new Map(), `${options.source}:${bucket.id}`, "wait");
+      const flight = new MirrorFetch(this.objects, { bucketId: bucket.id, key, storageClass, bodyTimeoutMs: this.limits.bodyTimeoutMs, targets: [target], replace: options.overwrite });
+      this.flights.set(flightKey, flight);
+      void flight.done
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.flights.get(flightKey) === flight) this.flights.delete(flightKey);
+        });
+      return flight;
     }
   }
 
-  private startFlight(bucket: { id: number }, key: string, storageClass: string, targets: MirrorFetchTarget[], replace: boolean): MirrorFetch {
-    const flightKey = `${bucket.id}\0${key}`;
-    const flight = new MirrorFetch(this.objects, { bucketId: bucket.id, key, storageClass, bodyTimeoutMs: this.limits.bodyTimeoutMs, targets, replace });
-    this.flights.set(flightKey, flight);
-    void flight.done
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.flights.get(flightKey) === flight) this.flights.delete(flightKey);
-      });
-    return flight;
-  }
-
   /**
-   * Redirect mode's fetch behind the 302: through a bounded queue, at most `backgroundPerOrigin`
-   * running per origin. Past the queue nothing is fetched (the client has its redirect anyway)
-   * and the drop is counted, so a flood of distinct keys cannot exhaust sockets or descriptors.
+   * Redirect mode's fetch behind the 302, through a bounded queue (past it nothing is fetched: the
+   * client has its redirect anyway, and the drop is counted), so a flood of distinct keys cannot
+   * exhaust sockets or descriptors. How many run at once per origin is the origin limiter's call.
    */
-  fetchInBackground(bucket: { id: number }, key: string, rule: MirrorRule, request: MissRequest, onError: (error: Error) => void): BackgroundOutcome {
+  fetchInBackground(bucket: BucketRef, key: string, rule: StoredMirrorRule, request: MissRequest, onError: (error: Error) => void): BackgroundOutcome {
     const flightKey = `${bucket.id}\0${key}`;
     const running = this.flights.get(flightKey);
     if ((running && !running.settled) || this.background.has(flightKey)) return "already-fetching";
-    const address = computeOriginAddress(rule, key, request.rawQuery);
-    if (address.refusal) throw new UnsafeOriginPath(address.refusal);
-    const origin = address.primary.kind === "url" ? new URL(address.primary.url).host : `bos://${address.primary.bucket}`;
-    return this.background.submit(flightKey, origin, async () => {
-      // It may have been stored (or be fetching for a live GET) while it waited.
+    const plan = this.plan(rule, key, request);
+    if (this.rememberedMissing(bucket, key, rule, plan, "background")) return "negative-cached";
+    return this.background.submit(flightKey, async () => {
+      // It may have been stored (or be fetching for a live GET) since the miss.
       if (await this.objects.find(bucket.id, key)) return;
-      await this.fetch(bucket, key, rule, request).done.catch(onError);
+      await this.fetch(bucket, key, rule, request, "background").done.catch(onError);
     });
+  }
+
+  /** The bucket's rules changed: what was learned under the old ones (remembered 404s) goes. */
+  rulesChanged(bucketId: number): void {
+    this.negative.clearBucket(bucketId);
   }
 
   get activeFetches(): number {
@@ -225,30 +278,79 @@ export class MirrorEngine {
   }
 
   /** Redirect mode's background work, for tests, logs and metrics. */
-  get backgroundStats(): { running: number; queued: number; dropped: number } {
+  get backgroundStats(): { pending: number; dropped: number } {
     return this.background.stats();
   }
 
-  private target(target: OriginTarget, headers: Map<string, string>): MirrorFetchTarget {
-    const label = formatOriginTarget(target);
-    if (target.kind === "bucket") return { label, open: () => this.openBucketObject(target.bucket, target.key, label) };
-    return { label, open: () => this.openUrl(target.url, headers) };
+  /** Per origin host: requests in flight and waiting, and its circuit breaker (console, metrics). */
+  originHealth(): OriginHealth[] {
+    return this.gate.health();
   }
 
-  private async openUrl(url: string, headers: Map<string, string>): Promise<OriginSource | "not-found"> {
-    const response = await this.client.get(url, headers);
+  private plan(rule: StoredMirrorRule, key: string, request: MissRequest): Plan {
+    const address = computeOriginAddress(rule, key, request.rawQuery);
+    if (address.refusal) throw new UnsafeOriginPath(address.refusal);
+    const targets = [address.primary, address.backup].filter((target): target is OriginTarget => target !== null);
+    const cacheable = this.negative.enabled && targets.every((target) => target.kind === "url");
+    // The rule's identity and version, then the addresses (with the query string, when the rule passes it).
+    const fingerprint = cacheable ? [`${rule.id}.${rule.version}`, ...targets.map(formatOriginTarget)].join("\0") : null;
+    return { targets, fingerprint };
+  }
+
+  /** True (and reported) when every origin's 404 for this key is remembered. */
+  private rememberedMissing(bucket: BucketRef, key: string, rule: StoredMirrorRule, plan: Plan, source: MirrorOutcomeSource): boolean {
+    if (!plan.fingerprint || !this.negative.has(bucket.id, plan.fingerprint)) return false;
+    this.report(bucket, key, rule, source, "negative-cached", { reason: "the origin's recent 404 is remembered", originUrl: formatOriginTarget(plan.targets[0]!), durationMs: 0 });
+    return true;
+  }
+
+  private report(
+    bucket: BucketRef,
+    key: string,
+    rule: StoredMirrorRule,
+    source: MirrorOutcomeSource,
+    outcome: MirrorOutcomeKind,
+    details: { reason: string; originUrl: string; durationMs: number },
+  ): void {
+    this.deps.outcomes?.record({ bucketId: bucket.id, bucketName: bucket.name, ruleId: rule.id, key, outcome, source, status: null, bytes: 0, at: new Date(), ...details });
+  }
+
+  private target(target: OriginTarget, headers: Map<string, string>, party: string, policy: QueuePolicy): MirrorFetchTarget {
+    const label = formatOriginTarget(target);
+    if (target.kind === "bucket") return { label, open: () => this.openBucketObject(target.bucket, target.key, label) };
+    return { label, open: () => this.openUrl(target.url, headers, party, policy) };
+  }
+
+  /**
+   * GET from a URL origin, in turn: through the origin's gate (breaker, then concurrency), holding
+   * the turn until the body is stored or failed, and telling the breaker how the origin did.
+   */
+  private async openUrl(url: string, headers: Map<string, string>, party: string, policy: QueuePolicy): Promise<OriginSource | "not-found"> {
+    const pass = await this.gate.enter(new URL(url).host, party, policy);
+    let response: OriginResponse;
+    try {
+      response = await this.client.get(url, headers);
+    } catch (error) {
+      pass.finish(breakerFailure(error));
+      throw error;
+    }
     if (response.status === 404) {
       discardBody(response.body);
+      pass.finish(null);
       return "not-found";
     }
     if (response.status !== 200) {
       discardBody(response.body);
-      throw new OriginFailure("network", `${response.url} answered HTTP ${response.status}`);
+      const failure = new OriginFailure("network", `${response.url} answered HTTP ${response.status}`);
+      // A 403 (or any 4xx) is the origin answering; only a 5xx says it is in trouble.
+      pass.finish(response.status >= 500 ? failure.message : null);
+      throw failure;
     }
     const length = headerValue(response.headers, "content-length");
     const md5 = declaredMd5(response.headers);
     if (md5 === "invalid") {
       discardBody(response.body);
+      pass.finish(null);
       throw new OriginFailure("digest", `${response.url} sent a malformed Content-MD5 header`);
     }
     return {
@@ -257,6 +359,7 @@ export class MirrorEngine {
       expectedMd5: md5,
       httpMeta: pickStoredHeaders(response.headers),
       body: response.body,
+      finished: (failure) => pass.finish(failure && breakerFailure(failure)),
     };
   }
 

@@ -10,7 +10,7 @@
  * client as a broken response and nothing is stored.
  */
 import type { Readable } from "node:stream";
-import { BadDigest, EntityTooLarge, IncompleteBody, OriginFailure, OriginNotFound } from "@/lib/domain/errors";
+import { BadDigest, EntityTooLarge, IncompleteBody, OriginBusy, OriginFailure, OriginNotFound, OriginUnavailable } from "@/lib/domain/errors";
 import type { BlobIngest } from "@/lib/objects/ingest";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
 import type { ObjectService } from "@/lib/objects/object-service";
@@ -34,6 +34,8 @@ export interface OriginSource {
   expectedMd5: string | null;
   httpMeta: Record<string, string>;
   body: Readable;
+  /** Told once how the body went: null when it arrived whole and verified, else why not. */
+  finished?: (failure: Error | null) => void;
 }
 
 export type SourceOpener = () => Promise<OriginSource | "not-found">;
@@ -104,18 +106,25 @@ export class MirrorFetch {
     /** The same failures in full, for the server log (OriginFailure.detail). */
     const details: string[] = [];
     const notFound: string[] = [];
+    /** Targets that were not asked: their origin's queue was full or its circuit breaker open. */
+    const refusals: (OriginBusy | OriginUnavailable)[] = [];
     try {
       for (const target of this.input.targets) {
         let source: OriginSource | "not-found";
         try {
           source = await target.open();
         } catch (error) {
+          if (error instanceof OriginBusy || error instanceof OriginUnavailable) refusals.push(error);
           failures.push(`${target.label}: ${(error as Error).message}`);
           details.push(`${target.label}: ${error instanceof OriginFailure ? error.detail : (error as Error).message}`);
           continue;
         }
         if (source === "not-found") notFound.push(target.label);
         else return await this.receive(source);
+      }
+      // Nobody was asked: the client hears why (SlowDown to come back soon, or the origin is down).
+      if (refusals.length > 0 && refusals.length === failures.length && notFound.length === 0) {
+        throw refusals.find((refusal) => refusal instanceof OriginBusy) ?? refusals[0]!;
       }
       throw failures.length > 0 ? new OriginFailure("network", failures.join("; "), details.join("; ")) : new OriginNotFound(notFound);
     } catch (error) {
@@ -128,6 +137,17 @@ export class MirrorFetch {
   }
 
   private async receive(source: OriginSource): Promise<ObjectRecord | null> {
+    try {
+      const stored = await this.receiveBody(source);
+      source.finished?.(null);
+      return stored;
+    } catch (error) {
+      source.finished?.(error as Error);
+      throw error;
+    }
+  }
+
+  private async receiveBody(source: OriginSource): Promise<ObjectRecord | null> {
     const maxSize = this.objects.maxObjectSize;
     if (source.declaredSize !== null && source.declaredSize > maxSize) {
       discardBody(source.body);

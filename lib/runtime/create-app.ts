@@ -9,6 +9,7 @@ import { env, type AppEnv } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { DEFAULT_IMPORT_RUNNER_OPTIONS, ImportRunner, type ImportRunnerOptions } from "@/lib/imports/import-runner";
 import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
+import { BucketEmptier } from "@/lib/objects/bucket-emptier";
 import { createHotCaches } from "@/lib/objects/hot-cache";
 import { MultipartService } from "@/lib/objects/multipart-service";
 import { CachedObjectRepository } from "@/lib/objects/object-cache";
@@ -42,6 +43,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const blobs = new DiskBlobStore(config.dataDir);
   const repository = new CachedObjectRepository(new PrismaObjectRepository(() => db), caches.objects);
   const objects = new ObjectService({ repository, blobs, contentCache: caches.content, maxObjectSize: config.maxObjectSize });
+  const emptier = new BucketEmptier(objects);
   const multipart = new MultipartService({ db: () => db, objects, blobs, journal: repository, maxObjectSize: config.maxObjectSize, minPartSize: options.minPartSize });
   const sweep = setInterval(() => {
     multipart.sweep(config.multipartUploadMaxAgeMs).then(
@@ -54,7 +56,10 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const engine = new MirrorEngine({ client, objects, findBucket: findBucketRecord, rulesFor: listRulesForBucketId }, {
     bodyTimeoutMs: (options.originTimeouts ?? config.origin).bodyTimeoutMs,
     backgroundQueue: config.backgroundFetch.queue,
-    backgroundPerOrigin: config.backgroundFetch.perOrigin,
+    originConcurrency: config.originProtection.maxConcurrency,
+    originQueue: config.originProtection.maxQueued,
+    breaker: config.originProtection.breaker,
+    negativeCache: config.originProtection.negativeCache,
     ...options.engineLimits,
   });
   const imports = new ImportRunner({ db: () => db, engine, objects, client, findBucket: findBucketRecord }, { ...DEFAULT_IMPORT_RUNNER_OPTIONS, ...options.importRunner });
@@ -65,12 +70,15 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     caches,
     objects,
     multipart,
+    emptier,
     engine,
     imports,
     close: () => {
       clearInterval(sweep);
-      // Import runs first: they record the pulls under way before the engine and database go.
-      return (closing ??= imports.close().then(() => Promise.all([engine.close(), db.$disconnect()])).then(() => undefined));
+      // Import runs and emptying jobs stop first: they record what is under way and still need the database.
+      return (closing ??= Promise.all([imports.close(), emptier.close()])
+        .then(() => Promise.all([engine.close(), db.$disconnect()]))
+        .then(() => undefined));
     },
   };
   installApp(app);

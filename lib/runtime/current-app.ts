@@ -6,6 +6,7 @@
  */
 import type { AppEnv } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { BucketEmptier } from "@/lib/objects/bucket-emptier";
 import type { ImportRunner } from "@/lib/imports/import-runner";
 import type { HotCaches } from "@/lib/objects/hot-cache";
 import type { MultipartService } from "@/lib/objects/multipart-service";
@@ -18,6 +19,8 @@ export interface App {
   caches: HotCaches;
   objects: ObjectService;
   multipart: MultipartService;
+  /** "Empty bucket" jobs, polled by the console. */
+  emptier: BucketEmptier;
   engine: MirrorEngine;
   /** Import jobs; started by the server after start-up recovery (start()), stopped by close(). */
   imports: ImportRunner;

@@ -4,7 +4,7 @@
  * SigV4 verifier and payload decoder (lib/s3/auth) throw errors with S3 codes of their own; they
  * pass through with their code and message.
  */
-import { DomainError, InvalidRange, OriginFailure, StorageFull, type DomainErrorCode } from "@/lib/domain/errors";
+import { DomainError, InvalidRange, OriginBusy, OriginFailure, OriginUnavailable, StorageFull, type DomainErrorCode } from "@/lib/domain/errors";
 import { isStorageFull } from "@/lib/storage/storage-full";
 
 export const S3_ERROR_STATUS = {
@@ -50,6 +50,7 @@ export const S3_ERROR_STATUS = {
   MirrorFailed: 424,
   InternalError: 500,
   NotImplemented: 501,
+  SlowDown: 503,
   InsufficientStorage: 507,
   LoopDetected: 508,
 } as const;
@@ -114,6 +115,8 @@ const S3_CODE: { [C in DomainErrorCode]: S3ErrorCode } = {
   ImportJobStateConflict: "InvalidArgument",
   OriginFailure: "MirrorFailed",
   OriginNotFound: "NoSuchKey",
+  OriginBusy: "SlowDown",
+  OriginUnavailable: "MirrorFailed",
   UnsafeOriginPath: "InvalidArgument",
   MirrorLoop: "LoopDetected",
 };
@@ -121,6 +124,10 @@ const S3_CODE: { [C in DomainErrorCode]: S3ErrorCode } = {
 function fromDomainError(error: DomainError): S3Error {
   const code = S3_CODE[error.code];
   if (error instanceof OriginFailure) return new S3Error(code, `Back-to-origin failed: ${error.message}.`, { logDetail: error.detail });
+  if (error instanceof OriginBusy) return new S3Error(code, error.message, { headers: { "retry-after": String(error.retryAfterSeconds) } });
+  if (error instanceof OriginUnavailable) {
+    return new S3Error(code, `Back-to-origin failed: ${error.message}.`, { headers: { "retry-after": String(error.retryAfterSeconds()) } });
+  }
   if (error instanceof InvalidRange) {
     return new S3Error(code, error.message, { headers: { "content-range": `bytes */${error.size}` }, fields: { ActualObjectSize: String(error.size) } });
   }

@@ -36,7 +36,8 @@ describe("signing in", () => {
     const session = await callRoute(sessionRoute.GET, { session: false, headers: { cookie: cookieFrom(result.headers) } });
     expect(session.body).toEqual({ email: "admin@example.com" });
 
-    const https = await login("admin@example.com", PASSWORD, { "x-forwarded-proto": "https" });
+    // server.ts's verdict on the protocol (tests/integration/sign-in-throttle.test.ts covers how it is reached).
+    const https = await login("admin@example.com", PASSWORD, { "x-bos-client-proto": "https" });
     expect(https.headers.get("set-cookie")).toMatch(/; Secure$/);
   });
 

@@ -1,14 +1,15 @@
 /**
  * Redirect mode under a flood of distinct keys: every client gets its 302, but background fetches
- * go through a bounded queue with a bounded number running per origin, and the rest of the service
- * keeps answering.
+ * go through a bounded queue, at most the origin limiter's number run at once per origin, and the
+ * rest of the service keeps answering.
  */
 import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { RecordingOrigin } from "../support/recording-origin";
-import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { TEST_TIMEOUTS, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { signedFetch } from "../support/signed-fetch";
+import { WAIT_TIMEOUT_MS } from "../support/timeouts";
 import { waitFor } from "../support/wait";
 
 const QUEUE = 5;
@@ -23,7 +24,9 @@ const held: ServerResponse[] = [];
 const answer = (res: ServerResponse) => res.end("pulled");
 
 beforeAll(async () => {
-  server = await startObjectServer(undefined, { backgroundQueue: QUEUE, backgroundPerOrigin: PER_ORIGIN });
+  // The origin holds its answers until every GET is in: no timeout may end them before.
+  const patient = { ...TEST_TIMEOUTS, headersTimeoutMs: WAIT_TIMEOUT_MS, bodyIdleTimeoutMs: WAIT_TIMEOUT_MS, bodyTimeoutMs: WAIT_TIMEOUT_MS };
+  server = await startObjectServer(undefined, { backgroundQueue: QUEUE, originConcurrency: PER_ORIGIN }, { originTimeouts: patient });
   origin = await new RecordingOrigin().start();
   for (let i = 0; i < FLOOD; i++) {
     origin.on(`/flood/${i}`, (_req, res) => {
@@ -42,12 +45,14 @@ afterAll(async () => {
   await origin.stop();
 });
 
-it("answers every anonymous GET with a 302, runs at most the per-origin limit, queues a bounded number and counts the rest", async () => {
+it("answers every anonymous GET with a 302, runs at most the per-origin limit, keeps a bounded number pending and counts the rest", async () => {
   const answers = await Promise.all(Array.from({ length: FLOOD }, (_, i) => fetch(`${server.url}/v1/flood/flood/${i}`, { redirect: "manual" })));
   expect(answers.map((response) => response.status)).toEqual(Array(FLOOD).fill(302));
 
-  await waitFor(() => inFlight === PER_ORIGIN, "the first background fetches to reach the origin");
-  expect(server.engine.backgroundStats).toEqual({ running: PER_ORIGIN, queued: QUEUE, dropped: FLOOD - PER_ORIGIN - QUEUE });
+  const waiting = () => server.engine.originHealth().find((health) => health.origin === origin.host)?.queued;
+  await waitFor(() => inFlight === PER_ORIGIN && waiting() === QUEUE - PER_ORIGIN, "the first background fetches to reach the origin, the rest to wait");
+  expect(server.engine.backgroundStats).toEqual({ pending: QUEUE, dropped: FLOOD - QUEUE });
+  expect(server.engine.originHealth()).toEqual([expect.objectContaining({ origin: origin.host, inflight: PER_ORIGIN, circuit: "closed" })]);
 
   // The rest of the service is not starved while the origin holds every connection.
   const put = await signedFetch(`${server.url}/v1/flood/uploaded`, { method: "PUT", body: "still works" });
@@ -56,10 +61,10 @@ it("answers every anonymous GET with a 302, runs at most the per-origin limit, q
 
   releasing = true;
   held.splice(0).forEach(answer);
-  await waitFor(() => server.engine.backgroundStats.running === 0 && server.engine.backgroundStats.queued === 0, "the queue to drain");
+  await waitFor(() => server.engine.backgroundStats.pending === 0, "the queue to drain");
   await waitFor(() => server.engine.activeFetches === 0, "the last fetch to be stored");
-  expect(origin.received).toHaveLength(PER_ORIGIN + QUEUE);
-  expect(await db().storedObject.count({ where: { key: { startsWith: "flood/" } } })).toBe(PER_ORIGIN + QUEUE);
+  expect(origin.received).toHaveLength(QUEUE);
+  expect(await db().storedObject.count({ where: { key: { startsWith: "flood/" } } })).toBe(QUEUE);
 });
 
 it("does not queue a key twice, and fetches a dropped key again on a later miss", async () => {

@@ -97,3 +97,19 @@ describe("behind a proxy (TRUST_PROXY)", () => {
     expect((await login(behindOneProxy, "spread@example.com", "guess", ATTACKER, from(201))).status).toBe(401);
   });
 });
+
+describe("the session cookie's Secure flag", () => {
+  const secure = (result: { headers: Record<string, string | string[] | undefined> }) => String(result.headers["set-cookie"]).includes("; Secure");
+
+  it("follows X-Forwarded-Proto only from a proxy TRUST_PROXY names", async () => {
+    await db().user.create({ data: { email: "proto@example.com", passwordHash: await hashPassword(PASSWORD) } });
+    const https = { "x-forwarded-proto": "https" };
+    // Anyone can write the header: without TRUST_PROXY, or from an unlisted peer, it is ignored (and so is a forged internal header).
+    expect(secure(await login(direct, "proto@example.com", PASSWORD, OWNER, { ...https, "x-bos-client-proto": "https" }))).toBe(false);
+    expect(secure(await login(behindListedProxy, "proto@example.com", PASSWORD, "127.0.0.3", https))).toBe(false);
+    // From the listed proxy, the protocol it saw counts.
+    expect(secure(await login(behindListedProxy, "proto@example.com", PASSWORD, "127.0.0.2", https))).toBe(true);
+    expect(secure(await login(behindListedProxy, "proto@example.com", PASSWORD, "127.0.0.2", { "x-forwarded-proto": "http" }))).toBe(false);
+    expect(secure(await login(behindOneProxy, "proto@example.com", PASSWORD, OWNER, { "x-forwarded-proto": "https, http" }))).toBe(true);
+  });
+});

@@ -9,21 +9,35 @@ import { request, type IncomingMessage, type ServerResponse, type Server } from 
 import type { AddressInfo } from "node:net";
 import * as loginRoute from "@/app/api/auth/login/route";
 import * as sessionRoute from "@/app/api/auth/session/route";
+import * as objectContentRoute from "@/app/api/buckets/[bucket]/objects/content/route";
 import * as bucketsRoute from "@/app/api/buckets/route";
 import { parseTrustProxy } from "@/lib/http/client-address";
 import { createHttpServer } from "@/lib/http/create-http-server";
 import { admitToNext } from "@/lib/http/next-handoff";
+import { currentApp } from "@/lib/runtime/current-app";
 // As in server.ts, the app (database client, caches) comes from the composition root: here it is
 // built on first use from the environment.
 import "@/lib/runtime/create-app";
 
-type Handler = (request: Request, context: { params: Promise<Record<string, never>> }) => Promise<Response>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each route module has its own params type
+type Handler = (request: Request, context: { params: Promise<any> }) => Promise<Response>;
 
-const ROUTES: Record<string, Partial<Record<string, Handler>>> = {
-  "/api/auth/login": loginRoute,
-  "/api/auth/session": sessionRoute,
-  "/api/buckets": bucketsRoute,
-};
+/** Path patterns (named groups are the route's params) and their route modules. */
+const ROUTES: [RegExp, Partial<Record<string, Handler>>][] = [
+  [/^\/api\/auth\/login$/, loginRoute],
+  [/^\/api\/auth\/session$/, sessionRoute],
+  [/^\/api\/buckets$/, bucketsRoute],
+  [/^\/api\/buckets\/(?<bucket>[^/]+)\/objects\/content$/, objectContentRoute],
+];
+
+function route(method: string, path: string): { handler: Handler; params: Record<string, string> } | null {
+  for (const [pattern, module] of ROUTES) {
+    const match = pattern.exec(path);
+    const handler = match && module[method];
+    if (handler) return { handler, params: Object.fromEntries(Object.entries(match.groups ?? {}).map(([name, value]) => [name, decodeURIComponent(value)])) };
+  }
+  return null;
+}
 
 export interface TestApiServer {
   url: string;
@@ -61,11 +75,11 @@ export async function startApiServer({ trustProxy = "", extra }: { trustProxy?: 
   const trust = parseTrustProxy(trustProxy);
   const server: Server = createHttpServer((req, res) => {
     if (extra?.(req, res)) return;
-    if (!admitToNext(req, res, trust)) return;
-    const handler = ROUTES[(req.url ?? "/").split("?")[0]!]?.[req.method ?? "GET"];
-    if (!handler) return void res.writeHead(404).end();
+    if (!admitToNext(req, res, { trustProxy: trust, maxObjectSize: currentApp().config.maxObjectSize })) return;
+    const found = route(req.method ?? "GET", (req.url ?? "/").split("?")[0]!);
+    if (!found) return void res.writeHead(404).end();
     const host = req.headers.host ?? "localhost";
-    handler(toRequest(req, host), { params: Promise.resolve({}) })
+    found.handler(toRequest(req, host), { params: Promise.resolve(found.params) })
       .then((response) => send(response, res))
       .catch((error: unknown) => {
         console.error(error);

@@ -9,6 +9,7 @@ import { createHttpServer, type HttpServerOptions } from "@/lib/http/create-http
 import { createObjectApi } from "@/lib/object-api/object-api";
 import type { MirrorEngine, EngineLimits } from "@/lib/origin/mirror-engine";
 import type { OriginLookup } from "@/lib/origin/checked-connect";
+import type { OriginTimeouts } from "@/lib/origin/origin-client";
 import { env } from "@/lib/env";
 import { createApp } from "@/lib/runtime/create-app";
 import { createS3Api } from "@/lib/s3/s3-api";
@@ -31,7 +32,20 @@ export interface TestServerOptions extends HttpServerOptions {
   originLookup?: OriginLookup;
   /** Instead of TEST_MAX_OBJECT_SIZE (tests of large objects). */
   maxObjectSize?: number;
+  /** Instead of TEST_TIMEOUTS (tests that hold origin responses open on purpose). */
+  originTimeouts?: OriginTimeouts;
 }
+
+/**
+ * The fault tests fail one origin on purpose again and again, and ask again for keys that were 404
+ * a moment before: the circuit breaker and the negative cache stay out of their way unless a test
+ * asks for them (tests/integration/origin-protection.test.ts does; a child server takes the
+ * environment's settings, see object-server-main.ts).
+ */
+export const ORIGIN_PROTECTION_OFF: Partial<EngineLimits> = {
+  breaker: { failureThreshold: Number.MAX_SAFE_INTEGER, windowMs: 1, openMs: 1 },
+  negativeCache: { ttlMs: 0, maxBytes: 0 },
+};
 
 let sharedApp: App | undefined;
 
@@ -39,14 +53,14 @@ let sharedApp: App | undefined;
 export async function startObjectServer(
   objectHost?: string,
   limits: Partial<EngineLimits> = {},
-  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, ...http }: TestServerOptions = {},
+  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, ...http }: TestServerOptions = {},
 ): Promise<TestObjectServer> {
   // The app's composition root, with short timeouts and a small size limit for fault tests. A
   // second server in the same file (another OBJECT_HOST) shares the first one's app.
-  const reuse = sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE;
+  const reuse = sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS;
   const app = reuse ? sharedApp! : createApp(
     { ...env(), maxObjectSize },
-    { originTimeouts: TEST_TIMEOUTS, engineLimits: { backgroundQueue: 100, backgroundPerOrigin: 4, ...limits }, originLookup, importRunner: TEST_IMPORT_RUNNER },
+    { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, importRunner: TEST_IMPORT_RUNNER },
   );
   // The app's start order: clean up first, which is what makes room on a full disk.
   if (!reuse) {

@@ -2,10 +2,10 @@ import { ApiError } from "@/lib/api/api-error";
 import { json, publicApiRoute, readJsonBody } from "@/lib/api/route-handler";
 import { lockoutSeconds, recordFailedLogin, recordSuccessfulLogin } from "@/lib/auth/login-throttle";
 import { HashingBusyError } from "@/lib/auth/password-gate";
-import { isHttps, sessionCookie } from "@/lib/auth/session-cookie";
+import { sessionCookie } from "@/lib/auth/session-cookie";
 import { checkCredentials, createSession } from "@/lib/auth/session-service";
 import { signInSchema } from "@/lib/auth/sign-in-schema";
-import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
+import { CLIENT_ADDRESS_HEADER, isHttps } from "@/lib/http/client-address";
 
 /**
  * Set by server.ts on every request it hands to Next, after deleting any copy the client sent;

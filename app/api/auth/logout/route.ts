@@ -1,5 +1,6 @@
 import { noContent, apiRoute } from "@/lib/api/route-handler";
-import { SESSION_COOKIE, clearedSessionCookie, isHttps, readCookie } from "@/lib/auth/session-cookie";
+import { isHttps } from "@/lib/http/client-address";
+import { SESSION_COOKIE, clearedSessionCookie, readCookie } from "@/lib/auth/session-cookie";
 import { revokeSession } from "@/lib/auth/session-service";
 
 export const POST = apiRoute(async (request) => {
