@@ -15,9 +15,8 @@ const layerZones = [
   { target: "./lib/storage", from: ["./lib/objects", "./lib/origin", ...protocols], message: "Storage keeps bytes: it knows nothing of objects, origins or HTTP." },
   { target: "./lib/objects", from: ["./lib/origin", ...protocols], message: "The object service knows nothing of origins or of any protocol." },
   { target: "./lib/origin", from: protocols, message: "The back-to-origin engine knows nothing of the protocols that call it." },
-  { target: "./lib/imports", from: protocols, message: "Import jobs are a domain service: protocols call them, never the other way round." },
   {
-    target: ["./lib/buckets", "./lib/mirroring", "./lib/audit", "./lib/auth", "./lib/db"],
+    target: ["./lib/buckets", "./lib/mirroring", "./lib/audit", "./lib/auth", "./lib/db", "./lib/imports"],
     from: ["./lib/object-api", "./lib/s3", "./lib/http", "./app"],
     message: "Domain services are called by protocols, never the other way round.",
   },
