@@ -42,8 +42,16 @@ export default defineConfig({
   webServer: {
     command: `rm -rf ${dataDir} && tsx server.ts`,
     url: `http://127.0.0.1:${port}/buckets`,
-    // Matches ADMIN in e2e/fixtures.ts.
-    env: { PORT: String(port), DATA_DIR: dataDir, NODE_ENV: "production", ADMIN_EMAIL: "e2e-admin@example.com", ADMIN_PASSWORD: "e2e-admin-password-1" },
+    // Matches ADMIN in e2e/fixtures.ts. Origins the specs start listen on 127.0.0.1 (the SSRF guard's
+    // refusals of loopback are covered by the integration tests).
+    env: {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      NODE_ENV: "production",
+      ADMIN_EMAIL: "e2e-admin@example.com",
+      ADMIN_PASSWORD: "e2e-admin-password-1",
+      ORIGIN_ALLOWLIST: "127.0.0.1",
+    },
     reuseExistingServer: false,
     timeout: 120_000,
   },
