@@ -42,8 +42,8 @@ export default defineConfig({
   webServer: {
     command: `rm -rf ${dataDir} && tsx server.ts`,
     url: `http://127.0.0.1:${port}/buckets`,
-    // Matches ADMIN in e2e/fixtures.ts. Origins the specs start listen on 127.0.0.1 (the SSRF guard's
-    // refusals of loopback are covered by the integration tests).
+    // Matches ADMIN in e2e/fixtures.ts.
+    // ORIGIN_ALLOWLIST: specs run their origins on loopback.
     env: {
       PORT: String(port),
       DATA_DIR: dataDir,

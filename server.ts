@@ -12,7 +12,9 @@ import { applyMigrations } from "./lib/db/migrate";
 import { env } from "./lib/env";
 import { parseTrustProxy } from "./lib/http/client-address";
 import { createHttpServer } from "./lib/http/create-http-server";
+import { createMetricsEndpoint } from "./lib/http/metrics-endpoint";
 import { admitToNext } from "./lib/http/next-handoff";
+import { observeRequest } from "./lib/http/request-telemetry";
 import { createObjectApi } from "./lib/object-api/object-api";
 import { createApp } from "./lib/runtime/create-app";
 import { createS3Api } from "./lib/s3/s3-api";
@@ -23,15 +25,16 @@ const dev = process.argv.includes("--dev");
 async function main(): Promise<void> {
   const config = env();
   await applyMigrations(projectDir);
-  const services = createApp(config);
+  const services = createApp(config, { prettyLogs: dev });
+  const { logger } = services.telemetry;
   // Before anything else writes: on a full disk, cleaning up is what makes room.
   const recovered = await services.objects.recover();
   if (recovered.temps + recovered.blobs > 0) {
-    console.log(`Unfinished writes cleaned up: ${recovered.temps} temporary file(s), ${recovered.blobs} blob(s) without a row removed.`);
+    logger.info({ temporaryFiles: recovered.temps, blobsWithoutRow: recovered.blobs }, "unfinished writes cleaned up");
   }
   // Their parts were journaled blobs, just removed: multipart uploads do not survive a restart.
   const aborted = await services.multipart.recover();
-  if (aborted > 0) console.log(`Multipart uploads in progress aborted by the restart: ${aborted}.`);
+  if (aborted > 0) logger.info({ aborted }, "multipart uploads in progress aborted by the restart");
   // After recovery: import jobs that were running when the process stopped go on from their checkpoint.
   await services.imports.start();
   const generated = await ensureRootAccessKey();
@@ -52,16 +55,22 @@ async function main(): Promise<void> {
   const handleNext = app.getRequestHandler();
   const objectApi = createObjectApi(services, config.objectHost);
   const s3Api = createS3Api(services, { objectHost: config.objectHost, region: config.s3Region });
+  const metricsEndpoint = createMetricsEndpoint(services.telemetry.metrics, config.metrics.token, services.telemetry);
   const trustProxy = parseTrustProxy(config.trustProxy);
 
   const server = createHttpServer((request, response) => {
-    // SigV4-signed (or AWS-client) requests are S3 whatever their path; then BOS; then the console.
+    // A scrape of /metrics (unsigned, or with a bearer token); then SigV4-signed (or AWS-client)
+    // requests are S3 whatever their path; then BOS; then the console.
+    if (metricsEndpoint.handle(request, response)) return;
     if (s3Api.handle(request, response)) return;
     if (objectApi.handle(request, response)) return;
+    // The management API's handlers set x-request-id, which the access line picks up.
+    const seen = observeRequest(services.telemetry, request, response, "console", null);
+    seen.operation = /^\/api(?:[/?]|$)/.test(request.url ?? "") ? "ManagementApi" : "ConsolePage";
     // Sets the client address Next's handlers read, and refuses oversized or malformed requests first.
     if (!admitToNext(request, response, { trustProxy, maxObjectSize: config.maxObjectSize })) return;
     handleNext(request, response).catch((error: unknown) => {
-      console.error("request failed", error);
+      logger.error({ err: error, url: request.url }, "request failed");
       if (!response.headersSent) response.writeHead(500).end("Internal Server Error");
     });
   });
@@ -85,6 +94,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // Start-up failures (bad configuration, a database that will not open) go to stderr as plain text.
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

@@ -6,6 +6,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { trustProxyProblem } from "./http/client-address";
+import { LOG_LEVELS, type LogLevel } from "./observability/logger";
 
 const csv = z
   .string()
@@ -67,6 +68,15 @@ const envSchema = z.object({
   // The first access key (MinIO-style first run): both or neither; generated and printed when absent.
   ROOT_ACCESS_KEY: z.string().regex(/^[A-Za-z0-9]{8,128}$/, "use 8-128 letters and digits").optional(),
   ROOT_SECRET_KEY: z.string().min(16, "use at least 16 characters").max(256).optional(),
+  // Structured logs: the least severe level written (silent writes nothing).
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  // GET /metrics is open without a token; with one it needs Authorization: Bearer <token>.
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, "use 16-256 visible ASCII characters (no spaces)")
+    .optional(),
+  // false: no request metrics are kept and /metrics answers 404.
+  METRICS_ENABLED: z.enum(["true", "false"]).default("true"),
   // The first console user: both or neither; generated and printed when absent.
   ADMIN_EMAIL: z.email("use an email address").optional(),
   ADMIN_PASSWORD: z.string().min(12, "use at least 12 characters").max(256).optional(),
@@ -103,6 +113,8 @@ export interface AppEnv {
   cacheBytes: { metadata: number; content: number };
   rootAccessKey: { accessKeyId: string; secretKey: string } | null;
   admin: { email: string; password: string } | null;
+  logLevel: LogLevel;
+  metrics: { enabled: boolean; token: string | undefined };
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
@@ -151,6 +163,8 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
     cacheBytes: { metadata: raw.METADATA_CACHE_BYTES, content: raw.CONTENT_CACHE_BYTES },
     rootAccessKey: raw.ROOT_ACCESS_KEY && raw.ROOT_SECRET_KEY ? { accessKeyId: raw.ROOT_ACCESS_KEY, secretKey: raw.ROOT_SECRET_KEY } : null,
     admin: raw.ADMIN_EMAIL && raw.ADMIN_PASSWORD ? { email: raw.ADMIN_EMAIL.toLowerCase(), password: raw.ADMIN_PASSWORD } : null,
+    logLevel: raw.LOG_LEVEL,
+    metrics: { enabled: raw.METRICS_ENABLED === "true", token: raw.METRICS_TOKEN },
   };
 }
 

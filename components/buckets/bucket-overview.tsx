@@ -8,7 +8,9 @@ import { useNotify } from "@/components/ui/notices";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
 import { useBucket, useDeleteBucket } from "@/lib/buckets/bucket-queries";
+import { useEmptyingJob } from "@/lib/object-browser/object-queries";
 import { BucketAclSetting } from "./bucket-acl-setting";
+import { EmptyBucketDialog, EmptyProgress } from "./empty-bucket-dialog";
 import { STORAGE_CLASS_LABELS, ZONE_TYPE_LABELS } from "@/lib/buckets/storage-class";
 
 export function BucketOverview({ bucket: name }: { bucket: string }) {
@@ -17,11 +19,18 @@ export function BucketOverview({ bucket: name }: { bucket: string }) {
   const router = useRouter();
   const notify = useNotify();
   const [confirming, setConfirming] = useState(false);
+  const [emptying, setEmptying] = useState(false);
+  const emptyJob = useEmptyingJob(name);
 
   if (bucket.isPending) return <Spinner label="Loading bucket" />;
   if (bucket.isError) return <QueryError error={bucket.error} what={`bucket ${name}`} onRetry={() => void bucket.refetch()} />;
   const { data } = bucket;
-  const blocked = data.objectCount > 0 ? `The bucket holds ${data.objectCount} object(s); delete them first.` : null;
+  const jobRunning = emptyJob.data?.state === "running";
+  const blocked = jobRunning
+    ? "The bucket is being emptied; it can be deleted once that is done."
+    : data.objectCount > 0
+      ? `The bucket holds ${data.objectCount} object(s): empty it first.`
+      : null;
 
   return (
     <section aria-labelledby="overview-title" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
@@ -41,16 +50,23 @@ export function BucketOverview({ bucket: name }: { bucket: string }) {
         <dd>{new Date(data.createdAt).toLocaleString()}</dd>
       </dl>
       <BucketAclSetting bucket={name} acl={data.acl} />
-      <div className="border-t border-slate-100 pt-4">
-        <Button variant="danger" disabled={blocked !== null} aria-describedby={blocked ? "delete-blocked" : undefined} onClick={() => setConfirming(true)}>
-          Delete bucket
-        </Button>
+      <div className="space-y-2 border-t border-slate-100 pt-4">
+        <div className="flex flex-wrap gap-2">
+          <Button variant="secondary" disabled={data.objectCount === 0 && !jobRunning} onClick={() => setEmptying(true)}>
+            {jobRunning ? "Show emptying progress" : "Empty bucket"}
+          </Button>
+          <Button variant="danger" disabled={blocked !== null} aria-describedby={blocked ? "delete-blocked" : undefined} onClick={() => setConfirming(true)}>
+            Delete bucket
+          </Button>
+        </div>
         {blocked && (
-          <p id="delete-blocked" className="mt-1 text-xs text-amber-700">
+          <p id="delete-blocked" className="text-xs text-amber-800">
             {blocked}
           </p>
         )}
+        {jobRunning && !emptying && emptyJob.data && <EmptyProgress job={emptyJob.data} />}
       </div>
+      <EmptyBucketDialog bucket={name} objectCount={data.objectCount} open={emptying} onClose={() => setEmptying(false)} />
       <ConfirmDialog
         open={confirming}
         title={`Delete bucket ${name}?`}

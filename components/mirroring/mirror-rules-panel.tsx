@@ -6,10 +6,12 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useNotify } from "@/components/ui/notices";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
+import { useOriginsHealth } from "@/lib/mirroring/origin-health-queries";
 import { useDeleteRule, useRules } from "@/lib/mirroring/rule-queries";
 import type { StoredMirrorRule } from "@/lib/mirroring/rule-schema";
 import { addRuleBlocker, describeCondition, ruleLabel } from "@/lib/mirroring/rule-set";
 import { MAX_RULES_PER_BUCKET } from "@/lib/mirroring/limits";
+import { OriginHealthNote } from "./origin-health-note";
 import { MODE_LABELS, formatCondition, formatOrigin, formatStorageClass } from "./rule-format";
 import { TestKeyBox } from "./test-key-box";
 
@@ -90,6 +92,7 @@ export function MirrorRulesPanel({ bucket }: { bucket: string }) {
 }
 
 function RuleTable({ bucket, rules, onDelete }: { bucket: string; rules: StoredMirrorRule[]; onDelete: (rule: StoredMirrorRule) => void }) {
+  const health = useOriginsHealth(bucket).data;
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-sm">
@@ -113,8 +116,14 @@ function RuleTable({ bucket, rules, onDelete }: { bucket: string; rules: StoredM
                 <td className="px-3 py-2">#{rule.id}</td>
                 <td className="px-3 py-2">{MODE_LABELS[rule.mode]}</td>
                 <td className="px-3 py-2">{formatCondition(rule)}</td>
-                <td className="px-3 py-2 break-all">{formatOrigin(rule.origin)}</td>
-                <td className="px-3 py-2 break-all">{formatOrigin(rule.backupOrigin)}</td>
+                <td className="px-3 py-2 break-all">
+                  {formatOrigin(rule.origin)}
+                  <OriginHealthNote origin={rule.origin} health={health} />
+                </td>
+                <td className="px-3 py-2 break-all">
+                  {formatOrigin(rule.backupOrigin)}
+                  <OriginHealthNote origin={rule.backupOrigin} health={health} />
+                </td>
                 <td className="px-3 py-2">{formatStorageClass(rule.storageClass)}</td>
                 <td className="px-3 py-2">
                   <div className="flex gap-3">

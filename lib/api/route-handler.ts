@@ -14,6 +14,7 @@ import { isStorageFull } from "@/lib/storage/storage-full";
 import { apiErrorFor } from "./api-error-map";
 import { ApiError, addFieldError, type ApiErrorBody, type FieldErrors } from "./api-error";
 import { MAX_JSON_BODY_BYTES } from "./body-limit";
+import { currentApp } from "@/lib/runtime/current-app";
 
 type RouteContext<P> = { params: Promise<P> };
 /** Who is calling: the signed-in user, and the audit context their changes are recorded under. */
@@ -84,10 +85,10 @@ function errorResponse(error: unknown, requestId: string): Response {
   if (error instanceof ApiError) apiError = error;
   else if (error instanceof DomainError) apiError = apiErrorFor(error);
   else if (isStorageFull(error)) {
-    console.error(`[${requestId}] storage full`, error);
+    currentApp().telemetry.logger.error({ requestId, err: error }, "storage full");
     apiError = apiErrorFor(new StorageFull());
   } else {
-    console.error(`[${requestId}] unhandled error`, error);
+    currentApp().telemetry.logger.error({ requestId, err: error }, "management API error");
     apiError = new ApiError("InternalError", "Something went wrong on the server. Quote the request id when reporting it.");
   }
   const body: ApiErrorBody = { code: apiError.code, message: apiError.message, requestId };

@@ -240,6 +240,8 @@ export class OriginFailure extends DomainError {
     readonly kind: OriginFailureKind,
     message: string,
     detail?: string,
+    /** The origin's HTTP status, when it answered with one we do not store (5xx, 403…). */
+    readonly status?: number,
   ) {
     super(message);
     this.detail = detail ?? message;

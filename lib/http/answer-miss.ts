@@ -11,6 +11,7 @@ import { encodeOriginPath, type OriginTarget } from "@/lib/mirroring/origin-addr
 import type { ObjectRecord } from "@/lib/objects/object-meta";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
+import { currentApp } from "@/lib/runtime/current-app";
 import { sendBatches } from "./send-batches";
 
 export interface MissContext {
@@ -43,8 +44,12 @@ function redirectLocation(target: OriginTarget): string {
 
 export async function answerMiss(ctx: MissContext, bucket: BucketRecord, key: string, protocol: MissProtocol): Promise<void> {
   const { req, res } = ctx;
+  // The engine logs the background fetch's outcome (with its reason); this line ties it to the request that started it.
   const outcome = await ctx.engine.miss(bucket, key, { rawQuery: ctx.rawQuery, headers: req.headers }, (error) =>
-    console.warn(`[${ctx.requestId}] background fetch of ${bucket.name}/${key} failed: ${error instanceof OriginFailure ? error.detail : error.message}`),
+    currentApp().telemetry.logger.debug(
+      { requestId: ctx.requestId, bucket: bucket.name, key, reason: error instanceof OriginFailure ? error.detail : error.message },
+      "background fetch behind a redirect failed",
+    ),
   );
   if (outcome.kind === "redirect") {
     res.writeHead(302, { location: redirectLocation(outcome.target), "content-length": 0 });

@@ -7,6 +7,7 @@
  * (`wake()`), within the poll interval from another.
  */
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Logger } from "@/lib/observability/logger";
 import { unseal } from "@/lib/auth/secret-box";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
@@ -21,6 +22,7 @@ export interface ImportRunnerDeps {
   objects: ObjectService;
   client: OriginClient;
   findBucket: (name: string) => Promise<{ id: number } | null>;
+  logger: Logger;
 }
 
 export interface ImportRunnerOptions {
@@ -56,7 +58,7 @@ export class ImportRunner {
   async start(): Promise<void> {
     if (this.started) return;
     const drafts = await this.repository.removeDrafts();
-    if (drafts > 0) console.log(`Import key lists that never arrived whole were removed: ${drafts}.`);
+    if (drafts > 0) this.deps.logger.info({ drafts }, "import key lists that never arrived whole were removed");
     this.started = true;
     this.timer = setInterval(() => this.wake(), this.options.pollIntervalMs);
     this.timer.unref();
@@ -71,7 +73,7 @@ export class ImportRunner {
       return;
     }
     this.ticking = this.tick()
-      .catch((error: unknown) => console.error("import runner:", error))
+      .catch((error: unknown) => this.deps.logger.error({ err: error }, "the import runner could not look at its jobs"))
       .finally(() => {
         this.ticking = null;
         if (this.tickAgain) {
@@ -113,7 +115,7 @@ export class ImportRunner {
       pull: (bucket, key, options) => this.deps.engine.pull(bucket, key, options),
       lister,
       flushIntervalMs: this.options.flushIntervalMs,
-      log: (message) => console.warn(message),
+      log: (message) => this.deps.logger.warn({ importJob: job.id, bucket: job.bucket.name }, message),
     });
     this.runs.set(job.id, run);
     void run.done
@@ -121,7 +123,7 @@ export class ImportRunner {
         () => this.erred.delete(job.id),
         (error: unknown) => {
           this.erred.set(job.id, Date.now());
-          console.error(`import job ${job.id}:`, error);
+          this.deps.logger.error({ err: error, importJob: job.id, bucket: job.bucket.name }, "an import run stopped on an error; it starts again in a while");
         },
       )
       .finally(() => {

@@ -3,6 +3,7 @@ import type { ServerResponse } from "node:http";
 import { DomainError, InvalidInput, InvalidRange, OriginBusy, OriginFailure, OriginUnavailable, StorageFull, type DomainErrorCode } from "@/lib/domain/errors";
 import { bodyLeftUnread } from "@/lib/http/unread-body";
 import { isStorageFull } from "@/lib/storage/storage-full";
+import { currentApp } from "@/lib/runtime/current-app";
 
 export const BOS_ERROR_STATUS = {
   InvalidArgument: 400,
@@ -112,10 +113,10 @@ export function toBosError(error: unknown, requestId: string): BosError {
     return new BosError("IncompleteBody", "The connection closed before the request body was complete.");
   }
   if (isStorageFull(error)) {
-    console.error(`[${requestId}] storage full`, error);
+    currentApp().telemetry.logger.error({ requestId, err: error }, "storage full");
     return fromDomainError(new StorageFull());
   }
-  console.error(`[${requestId}] object API error`, error);
+  currentApp().telemetry.logger.error({ requestId, err: error }, "object API error");
   return new BosError("InternalError", "The server failed to handle the request. Quote the request id when reporting it.");
 }
 
@@ -126,7 +127,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 export function sendBosError(res: ServerResponse, error: BosError, requestId: string): void {
-  if (error.logDetail) console.warn(`[${requestId}] ${error.code}: ${error.logDetail}`);
+  if (error.logDetail) currentApp().telemetry.logger.warn({ requestId, code: error.code, detail: error.logDetail }, error.code);
   if (res.headersSent) {
     res.destroy(error);
     return;

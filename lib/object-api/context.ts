@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuditContext } from "@/lib/audit/audit-log";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
+import type { RequestTelemetry } from "@/lib/http/request-telemetry";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
 import type { RequestTarget } from "./request-target";
@@ -9,6 +10,11 @@ import type { RequestTarget } from "./request-target";
 export interface ObjectApiDeps {
   objects: ObjectService;
   engine: MirrorEngine;
+}
+
+/** What the dispatcher needs besides: where each request is logged and counted. */
+export interface ObjectApiServices extends ObjectApiDeps {
+  telemetry: RequestTelemetry;
 }
 
 /** Everything a handler needs for one request. */

@@ -4,12 +4,14 @@
  * an optional `x-bce-storage-class`. The URL is fetched by the back-to-origin engine: the same
  * SSRF-guarded client, verification and commit as a mirror pull, replacing a stored object (a
  * client's write during the fetch still wins). Answers `{ code, message, requestId, jobId }` as BOS
- * does; `jobId` is empty in sync mode. An async fetch is not persisted: a restart forgets it.
+ * does; `jobId` is empty in sync mode. An async fetch is not persisted: a restart forgets it; its outcome is
+ * logged and counted like every pull.
  */
 import { randomBytes } from "node:crypto";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { isStorageClassAllowed } from "@/lib/buckets/storage-class";
 import { OriginFailure } from "@/lib/domain/errors";
+import { currentApp } from "@/lib/runtime/current-app";
 import type { PullOutcome } from "@/lib/origin/mirror-engine";
 import { BosError, sendJson } from "./bos-error";
 import type { ObjectApiContext } from "./context";
@@ -70,7 +72,13 @@ export async function fetchObject(ctx: ObjectApiContext, bucket: BucketRecord): 
     const jobId = `fo-${randomBytes(16).toString("hex")}`;
     void pull.then((outcome) => {
       const failure = failureOf(outcome);
-      if (failure) console.warn(`[${ctx.requestId}] async FetchObject ${jobId} of ${bucket.name}/${key} failed: ${failure instanceof OriginFailure ? failure.detail : failure.message}`);
+      // The engine logs the outcome with its reason; this line ties it to the request and its jobId.
+      if (failure) {
+        currentApp().telemetry.logger.debug(
+          { requestId: ctx.requestId, jobId, bucket: bucket.name, key, reason: failure instanceof OriginFailure ? failure.detail : failure.message },
+          "async FetchObject failed",
+        );
+      }
     });
     return sendJson(ctx.res, 200, { code: "success", message: "success", requestId: ctx.requestId, jobId });
   }

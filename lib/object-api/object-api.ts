@@ -9,9 +9,10 @@ import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { NoSuchBucket } from "@/lib/domain/errors";
 import { setObjectResponseHeaders } from "@/lib/http/object-response-headers";
+import { observeRequest } from "@/lib/http/request-telemetry";
 import { authenticate, type Identity } from "./authenticate";
 import { BosError, sendBosError, toBosError } from "./bos-error";
-import type { ObjectApiContext, ObjectApiDeps } from "./context";
+import type { ObjectApiContext, ObjectApiDeps, ObjectApiServices } from "./context";
 import { resolveOperation, type Access } from "./operations";
 import { requestTarget } from "./request-target";
 
@@ -32,7 +33,7 @@ export interface ObjectApi {
   handle(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
-export function createObjectApi(deps: ObjectApiDeps, objectHost: string | undefined): ObjectApi {
+export function createObjectApi(deps: ObjectApiServices, objectHost: string | undefined): ObjectApi {
   return {
     handle(req, res) {
       const requestId = randomUUID();
@@ -40,17 +41,22 @@ export function createObjectApi(deps: ObjectApiDeps, objectHost: string | undefi
       try {
         target = requestTarget(req, objectHost);
       } catch (error) {
+        observeRequest(deps.telemetry, req, res, "bos", requestId);
         res.setHeader("x-bce-request-id", requestId);
         sendBosError(res, toBosError(error, requestId), requestId);
         return true;
       }
       if (!target) return false;
+      const seen = observeRequest(deps.telemetry, req, res, "bos", requestId);
+      seen.bucket = target.bucket;
+      seen.key = target.key;
       res.setHeader("x-bce-request-id", requestId);
       setObjectResponseHeaders(res);
       const ctx: ObjectApiContext = { ...pick(deps), req, res, requestId, target, bucket: null, audit: { actor: "anonymous", requestId } };
       Promise.resolve()
         .then(async () => {
           const operation = resolveOperation(req.method ?? "GET", target);
+          seen.operation = operation.name;
           const identity = await authenticate(req, target.rawPath, target.rawQuery, target.query);
           // The bucket is looked up once, here; a missing one answers anonymous clients as a private one.
           ctx.bucket = target.bucket === null ? null : await findBucketRecord(target.bucket);

@@ -99,22 +99,10 @@ export async function findObject(bucketName: string, key: string | null): Promis
 
 export async function deleteObjects(bucketName: string, keys: string[], audit: AuditContext): Promise<DeleteObjectsResult> {
   const bucket = await requireBucket(bucketName);
-  const { objects } = currentApp();
-  const deleted: string[] = [];
-  const missing: string[] = [];
-  // One at a time, in order: a failure (a full disk) stops here and what was deleted is recorded.
-  let failure: unknown = null;
-  for (const key of keys) {
-    try {
-      ((await objects.delete(bucket.id, key)) ? deleted : missing).push(key);
-    } catch (error) {
-      failure = error;
-      break;
-    }
-  }
-  if (deleted.length > 0) await recordAudit(db(), audit, { action: "object.delete", bucket: bucket.name, before: { keys: deleted } });
-  if (failure) throw failure;
-  return { deleted, missing };
+  const deleted = new Set(await currentApp().objects.deleteKeys(bucket.id, keys));
+  const result = { deleted: keys.filter((key) => deleted.has(key)), missing: keys.filter((key) => !deleted.has(key)) };
+  if (result.deleted.length > 0) await recordAudit(db(), audit, { action: "object.delete", bucket: bucket.name, before: { keys: result.deleted } });
+  return result;
 }
 
 function toJobView(job: EmptyJob): EmptyJobView {

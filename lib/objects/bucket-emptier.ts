@@ -24,7 +24,7 @@ export interface EmptyJob {
   /** Objects the bucket held when the job started (the progress bar's whole). */
   total: number;
   deleted: number;
-  /** Objects whose delete failed (the first reason is in `error`). */
+  /** Objects in batches whose delete failed (the first reason is in `error`). */
   failed: number;
   /** Objects left when the job ended (failed ones, and any written meanwhile); null while running. */
   remaining: number | null;
@@ -38,13 +38,13 @@ export interface EmptyJobHooks {
 }
 
 export interface EmptierOptions {
-  /** Deletes in flight at once. */
-  concurrency: number;
   /** Keys read per listing page. */
   pageSize: number;
+  /** Keys deleted per batch: small enough for the progress to move, large enough to be cheap. */
+  batchSize: number;
 }
 
-const DEFAULTS: EmptierOptions = { concurrency: 4, pageSize: 1000 };
+const DEFAULTS: EmptierOptions = { pageSize: 1000, batchSize: 250 };
 
 export class BucketEmptier {
   private readonly jobs = new Map<number, EmptyJob>();
@@ -129,21 +129,17 @@ export class BucketEmptier {
     }
   }
 
-  /** Deletes `keys` with at most `concurrency` deletes in flight. */
+  /** Deletes `keys` in batches (a few database writes each), counting as it goes. */
   private async deleteAll(job: EmptyJob, keys: string[]): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < keys.length) {
-        const key = keys[next++]!;
-        try {
-          // false: someone else deleted it meanwhile, which empties the bucket just the same.
-          if (await this.objects.delete(job.bucketId, key)) job.deleted += 1;
-        } catch (error) {
-          job.failed += 1;
-          job.error ??= `${key}: ${error instanceof Error ? error.message : String(error)}`;
-        }
+    for (let i = 0; i < keys.length; i += this.options.batchSize) {
+      const batch = keys.slice(i, i + this.options.batchSize);
+      try {
+        // Keys someone else deleted meanwhile are not counted: the bucket is as empty either way.
+        job.deleted += (await this.objects.deleteKeys(job.bucketId, batch)).length;
+      } catch (error) {
+        job.failed += batch.length;
+        job.error ??= error instanceof Error ? error.message : String(error);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, keys.length) }, worker));
+    }
   }
 }

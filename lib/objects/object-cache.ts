@@ -51,6 +51,15 @@ export class CachedObjectRepository implements ObjectRepository {
     return dropped;
   }
 
+  async deleteKeys(bucketId: number, keys: string[]): Promise<{ deleted: string[]; blobs: JournaledBlob[] }> {
+    try {
+      return await this.writing(() => this.inner.deleteKeys(bucketId, keys));
+    } finally {
+      // Forgotten rather than cached as absent: a key replaced meanwhile still exists.
+      for (const key of keys) this.cache.delete(objectCacheKey(bucketId, key));
+    }
+  }
+
   /** Any lookup that overlaps a write (it starts before the write ends) is not cached. */
   private async writing<T>(write: () => Promise<T>): Promise<T> {
     this.writes += 1;

@@ -64,6 +64,13 @@ export interface ObjectRepository {
   save(row: NewObjectRow, options: SaveOptions): Promise<{ record: ObjectRecord; replaced: JournaledBlob | null } | null>;
   /** Deletes the row; returns its blob, journaled, or null when there was none. */
   delete(bucketId: number, key: string): Promise<JournaledBlob | null>;
+  /**
+   * Deletes the rows of several keys in a few writes, however many: returns the keys deleted, and
+   * the blobs of every row it found, journaled, for the caller to remove (a row that a newer write
+   * replaced meanwhile is kept; removing its old blob as well is harmless, as blob names are
+   * never reused and removing is idempotent).
+   */
+  deleteKeys(bucketId: number, keys: string[]): Promise<{ deleted: string[]; blobs: JournaledBlob[] }>;
   list(bucketId: number, options: ListOptions): Promise<ListPage>;
   /** How many objects the bucket holds. */
   count(bucketId: number): Promise<number>;
@@ -151,6 +158,21 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
       // Replaced or deleted meanwhile: the other write owns that blob; look again.
       void this.journal.end(pending);
     }
+  }
+
+  /** No interactive transaction, for the reason given at delete(); see deleteKeys in the interface for why this is safe. */
+  async deleteKeys(bucketId: number, keys: string[]): Promise<{ deleted: string[]; blobs: JournaledBlob[] }> {
+    if (keys.length === 0) return { deleted: [], blobs: [] };
+    const rows = await this.db().storedObject.findMany({ where: { bucketId, key: { in: keys } }, select: { id: true, key: true, blobName: true } });
+    if (rows.length === 0) return { deleted: [], blobs: [] };
+    const entries = await this.journal.beginMany(rows.map((row) => ({ bucketId, key: row.key, blobName: row.blobName })));
+    await this.db().storedObject.deleteMany({ where: { OR: rows.map((row) => ({ id: row.id, blobName: row.blobName })) } });
+    // A row still there under its id was replaced by a newer write in between, which wins.
+    const kept = new Set((await this.db().storedObject.findMany({ where: { id: { in: rows.map((row) => row.id) } }, select: { id: true } })).map((row) => row.id));
+    return {
+      deleted: rows.filter((row) => !kept.has(row.id)).map((row) => row.key),
+      blobs: rows.map((row) => ({ blobName: row.blobName, pending: entries.get(row.blobName)! })),
+    };
   }
 
   /** Keys after `marker` that start with `prefix`, rolled up at `delimiter`, in UTF-8 byte order (see list-page.ts). */

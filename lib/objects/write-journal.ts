@@ -39,6 +39,12 @@ export class WriteJournal {
     return entry.id;
   }
 
+  /** Records several blobs at once (one write); returns each blob's entry id by blob name. */
+  async beginMany(blobs: PendingBlob[]): Promise<Map<string, number>> {
+    const entries = await this.db().pendingWrite.createManyAndReturn({ data: blobs, select: { id: true, blobName: true } });
+    return new Map(entries.map((entry) => [entry.blobName, entry.id]));
+  }
+
   /**
    * Inside the transaction that saves or deletes a row: `settled` (the entry of the blob the row
    * now points at) goes, and `dropped` (the blob the row no longer points at) is recorded.

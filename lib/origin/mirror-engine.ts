@@ -14,7 +14,7 @@ import type { StoredMirrorRule } from "@/lib/mirroring/rule-schema";
 import { BackgroundQueue } from "./background-queue";
 import type { BreakerSettings } from "./circuit-breaker";
 import { MirrorFetch, type MirrorFetchTarget, type OriginSource } from "./mirror-fetch";
-import type { MirrorOutcomeKind, MirrorOutcomeSink, MirrorOutcomeSource } from "./mirror-outcome";
+import type { MirrorOutcome, MirrorOutcomeSink, MirrorOutcomeSource } from "./mirror-outcome";
 import { NegativeCache, type NegativeCacheSettings } from "./negative-cache";
 import { MIRROR_HOP_HEADER, OriginFailure, discardBody, type OriginClient, type OriginResponse } from "./origin-client";
 import { OriginGate, type OriginHealth, type QueuePolicy } from "./origin-gate";
@@ -150,6 +150,7 @@ export class MirrorEngine {
       if (address.refusal) throw new UnsafeOriginPath(address.refusal);
       // Past the queue's capacity this fetches nothing (counted in backgroundStats): the client has its redirect.
       const background = this.fetchInBackground(bucket, key, rule, request, onBackgroundError);
+      this.report(bucket, key, rule, "get", { outcome: "redirected", originUrl: formatOriginTarget(address.primary) });
       return { kind: "redirect", target: address.primary, background };
     }
     return { kind: "fetch", flight: this.fetch(bucket, key, rule, request, "get"), storageClass: rule.storageClass };
@@ -183,11 +184,12 @@ export class MirrorEngine {
       replace,
     });
     this.flights.set(flightKey, flight);
+    this.reportWhenDone(bucket, key, rule, source, flight);
     void flight.done
       .catch((error: unknown) => {
         if (error instanceof OriginNotFound && plan.fingerprint) this.negative.remember(bucket.id, plan.fingerprint);
         if (error instanceof OriginUnavailable) {
-          this.report(bucket, key, rule, source, "circuit-open", { reason: error.message, originUrl: formatOriginTarget(plan.targets[0]!), durationMs: Date.now() - startedAt });
+          this.report(bucket, key, rule, source, { outcome: "circuit-open", reason: error.message, originUrl: formatOriginTarget(plan.targets[0]!), durationMs: Date.now() - startedAt });
         }
       })
       .finally(() => {
@@ -241,6 +243,7 @@ export class MirrorEngine {
       const target = this.target({ kind: "url", url: href }, new Map(), `${options.source}:${bucket.id}`, "wait");
       const flight = new MirrorFetch(this.objects, { bucketId: bucket.id, key, storageClass, bodyTimeoutMs: this.limits.bodyTimeoutMs, targets: [target], replace: options.overwrite });
       this.flights.set(flightKey, flight);
+      this.reportWhenDone(bucket, key, null, options.source, flight);
       void flight.done
         .catch(() => undefined)
         .finally(() => {
@@ -300,19 +303,64 @@ export class MirrorEngine {
   /** True (and reported) when every origin's 404 for this key is remembered. */
   private rememberedMissing(bucket: BucketRef, key: string, rule: StoredMirrorRule, plan: Plan, source: MirrorOutcomeSource): boolean {
     if (!plan.fingerprint || !this.negative.has(bucket.id, plan.fingerprint)) return false;
-    this.report(bucket, key, rule, source, "negative-cached", { reason: "the origin's recent 404 is remembered", originUrl: formatOriginTarget(plan.targets[0]!), durationMs: 0 });
+    this.report(bucket, key, rule, source, { outcome: "negative-cached", reason: "the origin's recent 404 is remembered", originUrl: formatOriginTarget(plan.targets[0]!) });
     return true;
+  }
+
+  /**
+   * Reports a fetch's outcome once it settles: pulled (with the bytes stored), missing, or failed
+   * with the full reason. A refusal by the open circuit breaker is reported where it is recognised.
+   */
+  private reportWhenDone(bucket: BucketRef, key: string, rule: Pick<StoredMirrorRule, "id"> | null, source: MirrorOutcomeSource, flight: MirrorFetch): void {
+    const started = performance.now();
+    const took = () => performance.now() - started;
+    flight.done.then(
+      (stored) =>
+        this.report(bucket, key, rule, source, {
+          outcome: "pulled",
+          status: flight.originStatus,
+          // null: a client's write or delete of the key won, and the origin's copy was not stored.
+          reason: stored ? null : "a client wrote or deleted the key meanwhile; the origin's copy was not stored",
+          originUrl: flight.originUrl,
+          bytes: stored ? stored.size : 0,
+          durationMs: took(),
+        }),
+      (error: Error) => {
+        if (error instanceof OriginUnavailable) return;
+        this.report(bucket, key, rule, source, {
+          outcome: error instanceof OriginNotFound ? "missing" : "failed",
+          status: flight.originStatus,
+          reason: error instanceof OriginNotFound ? null : error instanceof OriginFailure ? error.detail : error.message,
+          originUrl: flight.originUrl,
+          bytes: flight.receivedBytes,
+          durationMs: took(),
+        });
+      },
+    );
   }
 
   private report(
     bucket: BucketRef,
     key: string,
-    rule: StoredMirrorRule,
+    /** Null for FetchObject, which names its own source. */
+    rule: Pick<StoredMirrorRule, "id"> | null,
     source: MirrorOutcomeSource,
-    outcome: MirrorOutcomeKind,
-    details: { reason: string; originUrl: string; durationMs: number },
+    result: Pick<MirrorOutcome, "outcome"> & Partial<Pick<MirrorOutcome, "status" | "reason" | "originUrl" | "bytes" | "durationMs">>,
   ): void {
-    this.deps.outcomes?.record({ bucketId: bucket.id, bucketName: bucket.name, ruleId: rule.id, key, outcome, source, status: null, bytes: 0, at: new Date(), ...details });
+    this.deps.outcomes?.record({
+      bucketId: bucket.id,
+      bucketName: bucket.name,
+      ruleId: rule?.id ?? null,
+      key,
+      source,
+      status: null,
+      reason: null,
+      originUrl: null,
+      bytes: 0,
+      durationMs: 0,
+      at: new Date(),
+      ...result,
+    });
   }
 
   private target(target: OriginTarget, headers: Map<string, string>, party: string, policy: QueuePolicy): MirrorFetchTarget {
@@ -341,7 +389,7 @@ export class MirrorEngine {
     }
     if (response.status !== 200) {
       discardBody(response.body);
-      const failure = new OriginFailure("network", `${response.url} answered HTTP ${response.status}`);
+      const failure = new OriginFailure("network", `${response.url} answered HTTP ${response.status}`, undefined, response.status);
       // A 403 (or any 4xx) is the origin answering; only a 5xx says it is in trouble.
       pass.finish(response.status >= 500 ? failure.message : null);
       throw failure;
@@ -354,6 +402,7 @@ export class MirrorEngine {
       throw new OriginFailure("digest", `${response.url} sent a malformed Content-MD5 header`);
     }
     return {
+      status: response.status,
       sourceUrl: response.url,
       declaredSize: length !== undefined && /^\d+$/.test(length) ? Number(length) : null,
       expectedMd5: md5,

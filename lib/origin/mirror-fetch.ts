@@ -34,6 +34,8 @@ export interface OriginSource {
   expectedMd5: string | null;
   httpMeta: Record<string, string>;
   body: Readable;
+  /** The origin's HTTP status (absent for a bucket origin, which has none). */
+  status?: number;
   /** Told once how the body went: null when it arrived whole and verified, else why not. */
   finished?: (failure: Error | null) => void;
 }
@@ -82,6 +84,9 @@ export class MirrorFetch {
   private readers = 0;
   /** True once `done` has settled: new requests should read storage, not this fetch. */
   settled = false;
+  /** The address asked last (the backup after the primary failed), and its HTTP status: for the outcome report. */
+  originUrl: string | null = null;
+  originStatus: number | null = null;
 
   constructor(
     private readonly objects: ObjectService,
@@ -111,16 +116,24 @@ export class MirrorFetch {
     try {
       for (const target of this.input.targets) {
         let source: OriginSource | "not-found";
+        this.originUrl = target.label;
         try {
           source = await target.open();
         } catch (error) {
+          this.originStatus = error instanceof OriginFailure ? (error.status ?? null) : null;
           if (error instanceof OriginBusy || error instanceof OriginUnavailable) refusals.push(error);
           failures.push(`${target.label}: ${(error as Error).message}`);
           details.push(`${target.label}: ${error instanceof OriginFailure ? error.detail : (error as Error).message}`);
           continue;
         }
-        if (source === "not-found") notFound.push(target.label);
-        else return await this.receive(source);
+        if (source === "not-found") {
+          this.originStatus = 404;
+          notFound.push(target.label);
+        } else {
+          this.originUrl = source.sourceUrl;
+          this.originStatus = source.status ?? null;
+          return await this.receive(source);
+        }
       }
       // Nobody was asked: the client hears why (SlowDown to come back soon, or the origin is down).
       if (refusals.length > 0 && refusals.length === failures.length && notFound.length === 0) {
@@ -218,6 +231,11 @@ export class MirrorFetch {
     // A storage failure (a full disk) is ours, not the origin's: keep it as it is.
     if (code !== undefined && !code.startsWith("UND_ERR") && code !== "ECONNRESET" && code !== "ERR_STREAM_PREMATURE_CLOSE") return error as Error;
     return new OriginFailure("incomplete", `${from} broke off after ${this.received} bytes: ${(error as Error).message}`);
+  }
+
+  /** Bytes received from the origin so far. */
+  get receivedBytes(): number {
+    return this.received;
   }
 
   private changed(): Promise<void> {

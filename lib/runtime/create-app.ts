@@ -4,11 +4,16 @@
  * the test servers call it; no constructor below reads the environment.
  */
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { env, type AppEnv } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { DEFAULT_IMPORT_RUNNER_OPTIONS, ImportRunner, type ImportRunnerOptions } from "@/lib/imports/import-runner";
 import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
+import { createLogger, type Logger } from "@/lib/observability/logger";
+import { AppMetrics } from "@/lib/observability/metrics";
+import { fanOut, outcomeLog } from "@/lib/observability/outcome-log";
+import { registerOriginGauges } from "@/lib/observability/origin-gauges";
 import { BucketEmptier } from "@/lib/objects/bucket-emptier";
 import { createHotCaches } from "@/lib/objects/hot-cache";
 import { MultipartService } from "@/lib/objects/multipart-service";
@@ -32,13 +37,31 @@ export interface AppOptions {
   minPartSize?: number;
   /** Tests poll for jobs changed by another process more often. */
   importRunner?: Partial<ImportRunnerOptions>;
+  /** Development (`npm run dev`): human-readable log lines. */
+  prettyLogs?: boolean;
+  /** Instead of a logger on stdout at LOG_LEVEL (tests). */
+  logger?: Logger;
+  /** How often gathered back-to-origin activity is written (tests shorten it). */
+  activityFlushMs?: number;
 }
+
+/** Back-to-origin activity gathers in memory this long before one write. */
+const ACTIVITY_FLUSH_MS = 1_000;
 
 /** How often abandoned multipart uploads are looked for. */
 const MULTIPART_SWEEP_INTERVAL_MS = 60 * 60_000;
 
 export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: config.databaseUrl }) });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: options.prettyLogs });
+  const metrics = config.metrics.enabled ? new AppMetrics() : null;
+  const activity = new ActivityRecorder(() => db, {
+    flushIntervalMs: options.activityFlushMs ?? ACTIVITY_FLUSH_MS,
+    onError: (error) => logger.error({ err: error }, "writing back-to-origin activity failed; it is kept for the next attempt"),
+  });
+  const outcomes = fanOut([activity, outcomeLog(logger), ...(metrics ? [metrics] : [])], (error) =>
+    logger.error({ err: error }, "a back-to-origin outcome could not be recorded"),
+  );
   const caches = createHotCaches(config.cacheBytes);
   const blobs = new DiskBlobStore(config.dataDir);
   const repository = new CachedObjectRepository(new PrismaObjectRepository(() => db), caches.objects);
@@ -47,13 +70,13 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const multipart = new MultipartService({ db: () => db, objects, blobs, journal: repository, maxObjectSize: config.maxObjectSize, minPartSize: options.minPartSize });
   const sweep = setInterval(() => {
     multipart.sweep(config.multipartUploadMaxAgeMs).then(
-      (aborted) => aborted > 0 && console.log(`Aborted ${aborted} multipart upload(s) older than ${config.multipartUploadMaxAgeMs / 3_600_000} hours.`),
-      (error: unknown) => console.error("multipart sweep failed", error),
+      (aborted) => aborted > 0 && logger.info({ aborted }, `aborted multipart uploads older than ${config.multipartUploadMaxAgeMs / 3_600_000} hours`),
+      (error: unknown) => logger.error({ err: error }, "multipart sweep failed"),
     );
   }, MULTIPART_SWEEP_INTERVAL_MS);
   sweep.unref();
   const client = new OriginClient(new OriginAllowlist(config.originAllowlist), options.originTimeouts ?? config.origin, options.originLookup);
-  const engine = new MirrorEngine({ client, objects, findBucket: findBucketRecord, rulesFor: listRulesForBucketId }, {
+  const engine = new MirrorEngine({ client, objects, findBucket: findBucketRecord, rulesFor: listRulesForBucketId, outcomes }, {
     bodyTimeoutMs: (options.originTimeouts ?? config.origin).bodyTimeoutMs,
     backgroundQueue: config.backgroundFetch.queue,
     originConcurrency: config.originProtection.maxConcurrency,
@@ -62,7 +85,8 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     negativeCache: config.originProtection.negativeCache,
     ...options.engineLimits,
   });
-  const imports = new ImportRunner({ db: () => db, engine, objects, client, findBucket: findBucketRecord }, { ...DEFAULT_IMPORT_RUNNER_OPTIONS, ...options.importRunner });
+  if (metrics) registerOriginGauges(metrics, () => engine.originHealth());
+  const imports = new ImportRunner({ db: () => db, engine, objects, client, findBucket: findBucketRecord, logger }, { ...DEFAULT_IMPORT_RUNNER_OPTIONS, ...options.importRunner });
   let closing: Promise<void> | undefined;
   const app: App = {
     config,
@@ -73,12 +97,18 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     emptier,
     engine,
     imports,
+    activity,
+    telemetry: { logger, metrics },
     close: () => {
       clearInterval(sweep);
-      // Import runs and emptying jobs stop first: they record what is under way and still need the database.
+      // Import runs and emptying jobs stop first: they record what is under way and still need the
+      // database. Then the engine (its last outcomes reach the recorder), what the recorder holds,
+      // the database, and the log's last lines.
       return (closing ??= Promise.all([imports.close(), emptier.close()])
-        .then(() => Promise.all([engine.close(), db.$disconnect()]))
-        .then(() => undefined));
+        .then(() => engine.close())
+        .then(() => activity.close())
+        .then(() => db.$disconnect())
+        .finally(() => new Promise<void>((resolve) => logger.flush(() => resolve()))));
     },
   };
   installApp(app);

@@ -4,6 +4,7 @@
  * as separate copies of our modules — reach the same instances through `currentApp()`. This is the
  * only process-wide holder of wiring; it imports types only, so anything may import it.
  */
+import type { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import type { AppEnv } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { BucketEmptier } from "@/lib/objects/bucket-emptier";
@@ -11,6 +12,8 @@ import type { ImportRunner } from "@/lib/imports/import-runner";
 import type { HotCaches } from "@/lib/objects/hot-cache";
 import type { MultipartService } from "@/lib/objects/multipart-service";
 import type { ObjectService } from "@/lib/objects/object-service";
+import type { Logger } from "@/lib/observability/logger";
+import type { AppMetrics } from "@/lib/observability/metrics";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
 
 export interface App {
@@ -24,6 +27,10 @@ export interface App {
   engine: MirrorEngine;
   /** Import jobs; started by the server after start-up recovery (start()), stopped by close(). */
   imports: ImportRunner;
+  /** Back-to-origin outcomes, counted and kept (lib/activity/). */
+  activity: ActivityRecorder;
+  /** The structured log, and the metrics (null when METRICS_ENABLED=false): every protocol's requests. */
+  telemetry: { logger: Logger; metrics: AppMetrics | null };
   close(): Promise<void>;
 }
 

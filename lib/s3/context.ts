@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AuditContext } from "@/lib/audit/audit-log";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
+import type { RequestTelemetry } from "@/lib/http/request-telemetry";
 import type { MultipartService } from "@/lib/objects/multipart-service";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
@@ -12,6 +13,8 @@ export interface S3ApiDeps {
   objects: ObjectService;
   multipart: MultipartService;
   engine: MirrorEngine;
+  /** Where each request is logged and counted (the dispatcher's, not the handlers'). */
+  telemetry: RequestTelemetry;
 }
 
 export interface S3Settings {

@@ -3,6 +3,7 @@ import type { ServerResponse } from "node:http";
 import { bodyLeftUnread } from "@/lib/http/unread-body";
 import type { S3Error } from "./s3-error";
 import { buildXml } from "./xml";
+import { currentApp } from "@/lib/runtime/current-app";
 
 export function sendXml(res: ServerResponse, status: number, xml: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { ...headers, "content-type": "application/xml", "content-length": Buffer.byteLength(xml) });
@@ -10,7 +11,7 @@ export function sendXml(res: ServerResponse, status: number, xml: string, header
 }
 
 export function sendS3Error(res: ServerResponse, error: S3Error, requestId: string, resource: string): void {
-  if (error.logDetail) console.warn(`[${requestId}] ${error.code}: ${error.logDetail}`);
+  if (error.logDetail) currentApp().telemetry.logger.warn({ requestId, code: error.code, detail: error.logDetail }, error.code);
   if (res.headersSent) {
     res.destroy(error);
     return;

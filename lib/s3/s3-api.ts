@@ -13,6 +13,7 @@ import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { NoSuchBucket } from "@/lib/domain/errors";
 import { setObjectResponseHeaders } from "@/lib/http/object-response-headers";
+import { observeRequest } from "@/lib/http/request-telemetry";
 import { isSigV4, verifySigV4, type S3Identity } from "./auth/sigv4";
 import type { S3ApiDeps, S3Context, S3Settings } from "./context";
 import { resolveS3Operation, type S3Access } from "./operations";
@@ -82,24 +83,29 @@ export interface S3Api {
 }
 
 export function createS3Api(deps: S3ApiDeps, settings: S3Settings): S3Api {
-  const { objects, multipart, engine } = deps;
+  const { objects, multipart, engine, telemetry } = deps;
   return {
     handle(req, res) {
       if (!isS3Request(req)) return false;
       const requestId = randomUUID();
       res.setHeader("x-amz-request-id", requestId);
       setObjectResponseHeaders(res);
+      const seen = observeRequest(telemetry, req, res, "s3", requestId);
       let resource = splitUrl(req.url ?? "/").path;
       Promise.resolve()
         .then(async () => {
           const target = s3Target(req, settings.objectHost);
           resource = target.resource;
+          seen.bucket = target.bucket;
+          seen.key = target.key;
           const identity = await authenticate(req, target, settings.region);
           const operation = resolveS3Operation(req.method ?? "GET", target, req.headers);
+          seen.operation = operation.name;
           const ctx: S3Context = {
             objects,
             multipart,
             engine,
+            telemetry,
             req,
             res,
             requestId,

@@ -6,6 +6,7 @@
  */
 import { DomainError, InvalidRange, OriginBusy, OriginFailure, OriginUnavailable, StorageFull, type DomainErrorCode } from "@/lib/domain/errors";
 import { isStorageFull } from "@/lib/storage/storage-full";
+import { currentApp } from "@/lib/runtime/current-app";
 
 export const S3_ERROR_STATUS = {
   // 400
@@ -156,7 +157,7 @@ export function toS3Error(error: unknown, requestId: string): S3Error {
     return new S3Error("IncompleteBody", "The connection closed before the request body was complete.");
   }
   if (isStorageFull(error)) {
-    console.error(`[${requestId}] storage full`, error);
+    currentApp().telemetry.logger.error({ requestId, err: error }, "storage full");
     return fromDomainError(new StorageFull());
   }
   if (isCodedError(error) && (error.name.startsWith("S3") || error.code in S3_ERROR_STATUS)) {
@@ -167,6 +168,6 @@ export function toS3Error(error: unknown, requestId: string): S3Error {
     const fields = details && typeof details === "object" ? Object.fromEntries(Object.entries(details).filter(([, value]) => typeof value === "string")) : {};
     return new S3Error(error.code, error.message || error.code, { status: status ?? S3_ERROR_STATUS[error.code as S3ErrorCode] ?? fallback, fields });
   }
-  console.error(`[${requestId}] S3 API error`, error);
+  currentApp().telemetry.logger.error({ requestId, err: error }, "S3 API error");
   return new S3Error("InternalError", "The server failed to handle the request. Quote the request id when reporting it.");
 }

@@ -10,6 +10,7 @@ import { bucketWithRules } from "../support/object-server";
 import { RecordingOrigin } from "../support/recording-origin";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { signedFetch } from "../support/signed-fetch";
+import { TEST_TIMEOUT_MS } from "../support/timeouts";
 import { waitFor } from "../support/wait";
 
 let origin: RecordingOrigin;
@@ -57,4 +58,5 @@ it("resumes a job after kill -9 and completes it, each key counted once", async 
   expect(await db().importItem.count({ where: { jobId: created.id, state: { not: "pulled" } } })).toBe(0);
   const response = await signedFetch(`${server.url}/v1/resume/k/11`);
   expect(await response.text()).toBe("content 11");
-});
+  // Two server starts (migrations, recovery) and two runs: twice one test's ceiling.
+}, 2 * TEST_TIMEOUT_MS);

@@ -6,6 +6,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ensureRootAccessKey } from "@/lib/auth/access-key-service";
 import { createHttpServer, type HttpServerOptions } from "@/lib/http/create-http-server";
+import { createMetricsEndpoint } from "@/lib/http/metrics-endpoint";
 import { createObjectApi } from "@/lib/object-api/object-api";
 import type { MirrorEngine, EngineLimits } from "@/lib/origin/mirror-engine";
 import type { OriginLookup } from "@/lib/origin/checked-connect";
@@ -20,6 +21,8 @@ export interface TestObjectServer {
   url: string;
   engine: MirrorEngine;
   stop: () => Promise<void>;
+  /** Closes the app as a shutdown does (what the activity recorder holds is written). */
+  close: () => Promise<void>;
 }
 
 export const TEST_TIMEOUTS = { connectTimeoutMs: 2_000, headersTimeoutMs: 1_000, bodyIdleTimeoutMs: 1_000, bodyTimeoutMs: 3_000 };
@@ -34,6 +37,8 @@ export interface TestServerOptions extends HttpServerOptions {
   maxObjectSize?: number;
   /** Instead of TEST_TIMEOUTS (tests that hold origin responses open on purpose). */
   originTimeouts?: OriginTimeouts;
+  /** How often back-to-origin activity is written (a long one shows that closing writes it). */
+  activityFlushMs?: number;
 }
 
 /**
@@ -53,14 +58,15 @@ let sharedApp: App | undefined;
 export async function startObjectServer(
   objectHost?: string,
   limits: Partial<EngineLimits> = {},
-  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, ...http }: TestServerOptions = {},
+  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, ...http }: TestServerOptions = {},
 ): Promise<TestObjectServer> {
   // The app's composition root, with short timeouts and a small size limit for fault tests. A
   // second server in the same file (another OBJECT_HOST) shares the first one's app.
-  const reuse = sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS;
+  const reuse =
+    sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS && activityFlushMs === undefined;
   const app = reuse ? sharedApp! : createApp(
     { ...env(), maxObjectSize },
-    { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, importRunner: TEST_IMPORT_RUNNER },
+    { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, activityFlushMs, importRunner: TEST_IMPORT_RUNNER },
   );
   // The app's start order: clean up first, which is what makes room on a full disk.
   if (!reuse) {
@@ -74,7 +80,9 @@ export async function startObjectServer(
   const api = createObjectApi(app, objectHost);
   const s3 = createS3Api(app, { objectHost, region: env().s3Region });
   // The app's own server settings (timeouts included) and dispatch order (S3, then BOS), without Next.
+  const metrics = createMetricsEndpoint(app.telemetry.metrics, app.config.metrics.token, app.telemetry);
   const server: Server = createHttpServer((req, res) => {
+    if (metrics.handle(req, res)) return;
     if (s3.handle(req, res)) return;
     if (!api.handle(req, res)) res.writeHead(418).end("not an object API request");
   }, http);
@@ -83,6 +91,7 @@ export async function startObjectServer(
   return {
     url,
     engine,
+    close: () => app.close(),
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -9,7 +9,11 @@ export interface ServerProcess {
   child: ChildProcess;
   /** Everything it printed to stderr so far. */
   stderr: () => string;
+  /** Everything it printed to stdout so far (its log lines included). */
+  stdout: () => string;
   kill: () => Promise<void>;
+  /** SIGTERM, as a service manager stops it; resolves once it exited. */
+  stop: () => Promise<void>;
 }
 
 export function startServerProcess(extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
@@ -26,11 +30,17 @@ export function startServerProcess(extraEnv: Record<string, string> = {}): Promi
     child.kill("SIGKILL");
     await exited;
   };
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    await exited;
+  };
   return new Promise((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       const match = output.match(/listening (http:\/\/\S+)/);
-      if (match) resolve({ url: match[1]!, child, stderr: () => errors, kill });
+      if (match) resolve({ url: match[1]!, child, stderr: () => errors, stdout: () => output, kill, stop });
     });
     child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${output}\n${errors}`)));
   });

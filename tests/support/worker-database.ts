@@ -17,6 +17,8 @@ process.env.DATABASE_URL = `file:${database}`;
 process.env.ORIGIN_ALLOWLIST ??= "127.0.0.1";
 process.env.ROOT_ACCESS_KEY = TEST_CREDENTIALS.accessKeyId;
 process.env.ROOT_SECRET_KEY = TEST_CREDENTIALS.secretKey;
+// The servers' request and back-to-origin lines would bury the test output; the log's own test sets its level.
+process.env.LOG_LEVEL ??= "silent";
 
 // The app is built from this environment on first use (after the test file's own settings).
 await import("@/lib/runtime/create-app");

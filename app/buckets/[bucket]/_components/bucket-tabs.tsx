@@ -8,6 +8,7 @@ export function BucketTabs({ bucket }: { bucket: string }) {
   const base = `/buckets/${bucket}`;
   const tabs = [
     { href: base, label: "Overview", active: pathname === base },
+    { href: `${base}/objects`, label: "Objects", active: pathname === `${base}/objects` },
     { href: `${base}/configuration`, label: "Configuration Management", active: pathname.startsWith(`${base}/configuration`) },
     { href: `${base}/migration`, label: "Migration", active: pathname === `${base}/migration` },
     { href: `${base}/audit`, label: "Audit log", active: pathname === `${base}/audit` },

@@ -1,0 +1,121 @@
+"use client";
+
+/** One page of a folder: sub-folders first, then objects with their details and actions. */
+import Link from "next/link";
+import { Button } from "@/components/ui/button";
+import type { ObjectEntry, ObjectListing } from "@/lib/object-browser/object-browser-schema";
+import { downloadUrl } from "@/lib/object-browser/object-queries";
+import { browseHref } from "./browse-href";
+import { formatBytes, nameIn } from "./object-format";
+
+interface ObjectTableProps {
+  bucket: string;
+  listing: ObjectListing;
+  /** The folder shown: names are written relative to it. */
+  folderPrefix: string;
+  selected: Set<string>;
+  onSelect: (selected: Set<string>) => void;
+  onDelete: (key: string) => void;
+  onLink: (key: string) => void;
+}
+
+function Source({ object }: { object: ObjectEntry }) {
+  if (object.source.kind === "uploaded") return <span>Uploaded</span>;
+  return (
+    <span>
+      Mirrored from <span className="font-mono text-xs break-all">{object.source.url}</span> on {new Date(object.source.at).toLocaleString()}
+    </span>
+  );
+}
+
+export function ObjectTable({ bucket, listing, folderPrefix, selected, onSelect, onDelete, onLink }: ObjectTableProps) {
+  const { folders, objects } = listing;
+  if (folders.length === 0 && objects.length === 0) {
+    return <p className="rounded-md border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600">No objects here{listing.marker ? " on this page" : ""}. Upload files to add some.</p>;
+  }
+  const allSelected = objects.length > 0 && objects.every((object) => selected.has(object.key));
+  const toggle = (key: string, on: boolean) => {
+    const next = new Set(selected);
+    if (on) next.add(key);
+    else next.delete(key);
+    onSelect(next);
+  };
+  return (
+    // The table scrolls inside its own box on narrow screens; the box can take focus to scroll by keyboard.
+    <div role="region" aria-label="Objects in this folder" tabIndex={0} className="overflow-x-auto rounded-md border border-slate-200 focus-visible:outline-2 focus-visible:outline-brand-600">
+      <table className="w-full min-w-[56rem] text-sm">
+        <caption className="sr-only">Folders and objects in {folderPrefix || "the bucket's root"}, in key order</caption>
+        <thead className="bg-slate-100 text-left text-slate-600">
+          <tr>
+            <th scope="col" className="w-8 px-3 py-2">
+              <input
+                type="checkbox"
+                aria-label="Select every object on this page"
+                className="accent-brand-600"
+                checked={allSelected}
+                disabled={objects.length === 0}
+                onChange={(event) => onSelect(event.target.checked ? new Set(objects.map((object) => object.key)) : new Set())}
+              />
+            </th>
+            <th scope="col" className="px-3 py-2 font-medium">Name</th>
+            <th scope="col" className="px-3 py-2 font-medium">Size</th>
+            <th scope="col" className="px-3 py-2 font-medium">Type</th>
+            <th scope="col" className="px-3 py-2 font-medium">Storage class</th>
+            <th scope="col" className="px-3 py-2 font-medium">Last modified</th>
+            <th scope="col" className="px-3 py-2 font-medium">Came from</th>
+            <th scope="col" className="px-3 py-2 font-medium">ETag</th>
+            <th scope="col" className="px-3 py-2 font-medium">
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {folders.map((folder) => (
+            <tr key={folder} className="border-t border-slate-100">
+              <td className="px-3 py-2" />
+              <td className="px-3 py-2" colSpan={8}>
+                <Link href={browseHref(bucket, folder)} className="font-medium break-all text-brand-700 hover:underline">
+                  <span aria-hidden>📁 </span>
+                  {nameIn(folderPrefix, folder)}
+                  <span className="sr-only"> (folder)</span>
+                </Link>
+              </td>
+            </tr>
+          ))}
+          {objects.map((object) => {
+            const name = nameIn(folderPrefix, object.key);
+            return (
+              <tr key={object.key} className="border-t border-slate-100 align-top">
+                <td className="px-3 py-2">
+                  <input type="checkbox" aria-label={`Select ${name}`} className="accent-brand-600" checked={selected.has(object.key)} onChange={(event) => toggle(object.key, event.target.checked)} />
+                </td>
+                <td className="max-w-64 px-3 py-2 break-all">{name}</td>
+                <td className="px-3 py-2 whitespace-nowrap">{formatBytes(object.size)}</td>
+                <td className="px-3 py-2 break-all">{object.contentType ?? <span className="text-slate-500">not set</span>}</td>
+                <td className="px-3 py-2">{object.storageClass}</td>
+                <td className="px-3 py-2 whitespace-nowrap">{new Date(object.lastModified).toLocaleString()}</td>
+                <td className="max-w-72 px-3 py-2">
+                  <Source object={object} />
+                </td>
+                <td className="px-3 py-2 font-mono text-xs">{object.etag}</td>
+                <td className="px-3 py-2">
+                  <div className="flex gap-3 whitespace-nowrap">
+                    <a href={downloadUrl(bucket, object.key)} download className="text-sm font-medium text-brand-700 hover:underline" aria-label={`Download ${name}`}>
+                      Download
+                    </a>
+                    <Button variant="link" aria-label={`Copy a link to ${name}`} onClick={() => onLink(object.key)}>
+                      Link
+                    </Button>
+                    <Button variant="link" className="text-red-700" aria-label={`Delete ${name}`} onClick={() => onDelete(object.key)}>
+                      Delete
+                    </Button>
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

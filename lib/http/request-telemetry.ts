@@ -1,0 +1,66 @@
+/**
+ * One access-log line and one set of request metrics per request, whichever front door answered
+ * it (BOS, S3, the console and management API, /metrics). The dispatcher names the operation
+ * (and the bucket and key) once it knows them; the line is written when the response closes.
+ * `bytes` counts what went out on the connection for this response, headers included.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import type { Logger } from "@/lib/observability/logger";
+import type { AppMetrics, RequestProtocol } from "@/lib/observability/metrics";
+
+export interface RequestTelemetry {
+  logger: Logger;
+  /** null when METRICS_ENABLED=false. */
+  metrics: AppMetrics | null;
+}
+
+/** What the dispatcher learns about a request while answering it. */
+export interface ObservedRequest {
+  operation: string;
+  bucket: string | null;
+  key: string | null;
+}
+
+/** The operation of a request that never reached one (an unparseable target, a refused method). */
+export const UNRESOLVED_OPERATION = "Unresolved";
+
+export function observeRequest(
+  telemetry: RequestTelemetry,
+  req: IncomingMessage,
+  res: ServerResponse,
+  protocol: RequestProtocol,
+  requestId: string | null,
+  operation = UNRESOLVED_OPERATION,
+): ObservedRequest {
+  const { logger, metrics } = telemetry;
+  const logging = logger.isLevelEnabled("info");
+  if (!logging && !metrics) return { operation, bucket: null, key: null };
+  const started = performance.now();
+  const socket = req.socket;
+  const writtenBefore = socket.bytesWritten;
+  const seen: ObservedRequest = { operation, bucket: null, key: null };
+  res.once("close", () => {
+    const seconds = (performance.now() - started) / 1000;
+    // A response cut off before its end (a broken mirror, a client gone) is logged as such.
+    const completed = res.writableFinished;
+    metrics?.recordRequest(protocol, seen.operation, res.statusCode, seconds);
+    if (!logging) return;
+    const fields = {
+      event: "request",
+      requestId: requestId ?? (res.getHeader("x-request-id") as string | undefined) ?? null,
+      protocol,
+      operation: seen.operation,
+      method: req.method,
+      bucket: seen.bucket,
+      key: seen.key,
+      status: res.statusCode,
+      bytes: socket.bytesWritten - writtenBefore,
+      durationMs: Math.round(seconds * 10_000) / 10,
+      ...(completed ? {} : { aborted: true }),
+    };
+    if (res.statusCode >= 500) logger.error(fields, "request");
+    else logger.info(fields, "request");
+  });
+  return seen;
+}

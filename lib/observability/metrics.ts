@@ -1,0 +1,97 @@
+/**
+ * The app's Prometheus metrics (prom-client), in a registry of its own that the composition root
+ * builds: nothing registers into prom-client's global default registry. Request counters hang on
+ * the protocols' operation names; back-to-origin counters hear every outcome (a MirrorOutcomeSink);
+ * gauges of state owned elsewhere (origin limits, import jobs) read it when scraped.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { MirrorOutcome, MirrorOutcomeSink } from "@/lib/origin/mirror-outcome";
+
+/** Which front door answered: the BOS object API, S3, the console and management API (Next), or /metrics. */
+export type RequestProtocol = "bos" | "s3" | "console" | "metrics";
+
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+/** A labelled value a gauge reports when scraped. */
+export type GaugeReading = [labels: Record<string, string>, value: number];
+
+export class AppMetrics implements MirrorOutcomeSink {
+  readonly registry = new Registry();
+  private readonly requests: Counter<"protocol" | "operation" | "status">;
+  private readonly duration: Histogram<"protocol" | "operation">;
+  private readonly pulls: Counter<"bucket" | "rule" | "outcome">;
+  private readonly pulledBytes: Counter<"bucket" | "rule">;
+  // Label lookups hash their values on every call: the request path reuses the labelled children.
+  private readonly requestChildren = new Map<string, { inc: () => void }>();
+  private readonly durationChildren = new Map<string, { observe: (seconds: number) => void }>();
+
+  constructor() {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: "bosmirror_" });
+    this.requests = new Counter({
+      name: "bosmirror_http_requests_total",
+      help: "HTTP requests answered, by protocol, named operation and status",
+      labelNames: ["protocol", "operation", "status"],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: "bosmirror_http_request_duration_seconds",
+      help: "Time from a request's arrival to the end of its response, by protocol and named operation",
+      labelNames: ["protocol", "operation"],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    this.pulls = new Counter({
+      name: "bosmirror_mirror_pulls_total",
+      help: "Back-to-origin outcomes by bucket, rule (\"none\" for FetchObject) and outcome",
+      labelNames: ["bucket", "rule", "outcome"],
+      registers,
+    });
+    this.pulledBytes = new Counter({
+      name: "bosmirror_mirror_pulled_bytes_total",
+      help: "Bytes pulled from origins and stored, by bucket and rule",
+      labelNames: ["bucket", "rule"],
+      registers,
+    });
+  }
+
+  recordRequest(protocol: RequestProtocol, operation: string, status: number, seconds: number): void {
+    const id = `${protocol} ${operation} ${status}`;
+    let counter = this.requestChildren.get(id);
+    if (!counter) this.requestChildren.set(id, (counter = this.requests.labels(protocol, operation, String(status))));
+    counter.inc();
+    const durationId = `${protocol} ${operation}`;
+    let histogram = this.durationChildren.get(durationId);
+    if (!histogram) this.durationChildren.set(durationId, (histogram = this.duration.labels(protocol, operation)));
+    histogram.observe(seconds);
+  }
+
+  record(outcome: MirrorOutcome): void {
+    const rule = outcome.ruleId === null ? "none" : String(outcome.ruleId);
+    this.pulls.labels(outcome.bucketName, rule, outcome.outcome).inc();
+    if (outcome.outcome === "pulled") this.pulledBytes.labels(outcome.bucketName, rule).inc(outcome.bytes);
+  }
+
+  /** A gauge whose values are read from their owner at every scrape. */
+  addGauge<L extends string>(name: string, help: string, labelNames: L[], read: () => GaugeReading[] | Promise<GaugeReading[]>): void {
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [labels, value] of await read()) this.set(labels as Partial<Record<L, string>>, value);
+      },
+    });
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

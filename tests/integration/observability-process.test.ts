@@ -1,0 +1,104 @@
+/**
+ * The observability of a running server process: its JSON log lines on stdout, /metrics behind
+ * METRICS_TOKEN, and back-to-origin activity that survives a shutdown and a kill -9.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as activityRoute from "@/app/api/buckets/[bucket]/activity/route";
+import type { BucketActivity } from "@/lib/activity/activity-query";
+import { db } from "@/lib/db/client";
+import { RecordingOrigin } from "../support/recording-origin";
+import { bucketWithRules } from "../support/object-server";
+import { callRoute } from "../support/route-client";
+import { startServerProcess, type ServerProcess } from "../support/server-process";
+import { signedFetch } from "../support/signed-fetch";
+import { waitFor } from "../support/wait";
+
+const TOKEN = "scrape-token-0123456789abcdef";
+let origin: RecordingOrigin;
+let server: ServerProcess | null = null;
+
+beforeAll(async () => {
+  origin = await new RecordingOrigin().start();
+  for (const name of ["one", "two", "three"]) origin.serve(`/${name}.txt`, `the ${name} object`);
+});
+afterAll(async () => {
+  await server?.kill();
+  await origin.stop();
+});
+
+type LogLine = Record<string, unknown>;
+/** The JSON lines the process printed (its "listening" line is not one). */
+const logLines = (process: ServerProcess): LogLine[] =>
+  process
+    .stdout()
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as LogLine);
+
+async function pulledCount(): Promise<number> {
+  const answer = await callRoute(activityRoute.GET, { params: { bucket: "observed" } });
+  return (answer.body as BucketActivity).totals.pulled;
+}
+
+describe("a server process", () => {
+  it("logs one access line per request and one line per back-to-origin outcome, at LOG_LEVEL", async () => {
+    // A long interval: whatever is in the database after SIGTERM was written by the shutdown.
+    server = await startServerProcess({ LOG_LEVEL: "info", METRICS_TOKEN: TOKEN, TEST_ACTIVITY_FLUSH_MS: "3600000" });
+    await bucketWithRules(server.url, "observed", [{ sourceUrl: `http://${origin.host}` }]);
+    const response = await signedFetch(`${server.url}/v1/observed/one.txt`);
+    expect(await response.text()).toBe("the one object");
+    const requestId = response.headers.get("x-bce-request-id");
+
+    const running = server;
+    await waitFor(() => logLines(running).some((line) => line.event === "request" && line.requestId === requestId), "the access line");
+    const access = logLines(server).find((line) => line.event === "request" && line.requestId === requestId)!;
+    expect(access).toMatchObject({ level: 30, protocol: "bos", operation: "GetObject", method: "GET", bucket: "observed", key: "one.txt", status: 200 });
+    expect(access.bytes).toBeGreaterThan("the one object".length);
+    expect(typeof access.durationMs).toBe("number");
+    expect(typeof access.time).toBe("string");
+    const puts = logLines(server).filter((line) => line.event === "request" && line.operation === "PutBucketMirroring");
+    expect(puts).toHaveLength(1);
+    await waitFor(() => logLines(running).some((line) => line.event === "mirror"), "the outcome line");
+    expect(logLines(server).find((line) => line.event === "mirror")).toMatchObject({
+      bucket: "observed",
+      key: "one.txt",
+      outcome: "pulled",
+      source: "get",
+      status: 200,
+      originUrl: `http://${origin.host}/one.txt`,
+      bytes: "the one object".length,
+    });
+  });
+
+  it("serves /metrics only with the bearer token when METRICS_TOKEN is set", async () => {
+    const url = `${server!.url}/metrics`;
+    const none = await fetch(url);
+    expect(none.status).toBe(401);
+    expect(none.headers.get("www-authenticate")).toBe('Bearer realm="metrics"');
+    expect((await fetch(url, { headers: { authorization: `Bearer ${TOKEN}x` } })).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: `Bearer ${TOKEN.slice(0, -1)}` } })).status).toBe(401);
+    const scraped = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toMatch(/bosmirror_mirror_pulls_total\{bucket="observed",rule="\d+",outcome="pulled"\} 1/);
+  });
+
+  it("writes the activity it holds when it shuts down", async () => {
+    expect(await db().mirrorEvent.count({ where: { bucket: { name: "observed" } } })).toBe(0);
+    await server!.stop();
+    expect(await pulledCount()).toBe(1);
+  });
+
+  it("keeps counting across a kill -9 and a restart", async () => {
+    server = await startServerProcess();
+    expect((await signedFetch(`${server.url}/v1/observed/two.txt`)).status).toBe(200);
+    // Written within the recorder's interval (a second), before the process is killed.
+    await waitFor(async () => (await db().mirrorEvent.count({ where: { key: "two.txt" } })) === 1, "the timed write");
+    await server.kill();
+    server = await startServerProcess();
+    expect((await signedFetch(`${server.url}/v1/observed/three.txt`)).status).toBe(200);
+    await waitFor(async () => (await db().mirrorEvent.count({ where: { key: "three.txt" } })) === 1, "the timed write after the restart");
+    expect(await pulledCount()).toBe(3);
+    // The default LOG_LEVEL of the test environment is silent: no JSON lines.
+    expect(logLines(server)).toEqual([]);
+  });
+});
