@@ -5,7 +5,7 @@
  * is generated while it is sent, so neither side holds it). Nothing here fails on a timing; the
  * load average at the start and the end is printed with the figures.
  *
- *   npm run build && npm run bench:imports [-- --objects=10000 --list=1000000 --list-run-seconds=30]
+ *   npm run build && npm run bench:imports [-- --objects=10000 --list=1000000 --list-run-seconds=30 --port=3396 --nginx-port=3397]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -28,10 +28,10 @@ mkdirSync(files, { recursive: true });
 for (let i = 0; i < OBJECTS; i++) writeFileSync(path.join(files, `${String(i).padStart(6, "0")}.bin`), `object ${i} `.padEnd(1024, "x"));
 
 const loadAtStart = os.loadavg();
-const nginx = await startNginx(path.join(work, "files"), 3391, path.join(work, "nginx"));
+const nginx = await startNginx(path.join(work, "files"), arg("nginx-port", 3397), path.join(work, "nginx"));
 const credentials = { accessKeyId: "benchroot01", secretKey: "bench-secret-key-0123456789" };
 const admin = { email: "bench@example.com", password: "bench-password-0123" };
-const app = await startApp(3390, {
+const app = await startApp(arg("port", 3396), {
   ORIGIN_ALLOWLIST: "127.0.0.1",
   ROOT_ACCESS_KEY: credentials.accessKeyId,
   ROOT_SECRET_KEY: credentials.secretKey,
