@@ -146,6 +146,12 @@ export class ImportRepository {
     return this.db().importJob.findMany({ where: { bucketId, draft: false }, orderBy: { id: "desc" }, take: limit });
   }
 
+  /** How many (published) jobs are in each state. */
+  async countByState(): Promise<Partial<Record<ImportState, number>>> {
+    const groups = await this.db().importJob.groupBy({ by: ["state"], where: { draft: false }, _count: { _all: true } });
+    return Object.fromEntries(groups.map((group) => [group.state, group._count._all]));
+  }
+
   /** Jobs a runner may have to start or watch, oldest first, with their bucket's name. */
   active(): Promise<(ImportJob & { bucket: { name: string } })[]> {
     return this.db().importJob.findMany({

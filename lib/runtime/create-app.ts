@@ -14,6 +14,7 @@ import { createLogger, type Logger } from "@/lib/observability/logger";
 import { AppMetrics } from "@/lib/observability/metrics";
 import { fanOut, outcomeLog } from "@/lib/observability/outcome-log";
 import { registerOriginGauges } from "@/lib/observability/origin-gauges";
+import { registerImportGauges } from "@/lib/observability/import-gauges";
 import { BucketEmptier } from "@/lib/objects/bucket-emptier";
 import { createHotCaches } from "@/lib/objects/hot-cache";
 import { MultipartService } from "@/lib/objects/multipart-service";
@@ -87,6 +88,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   });
   if (metrics) registerOriginGauges(metrics, () => engine.originHealth());
   const imports = new ImportRunner({ db: () => db, engine, objects, client, findBucket: findBucketRecord, logger }, { ...DEFAULT_IMPORT_RUNNER_OPTIONS, ...options.importRunner });
+  if (metrics) registerImportGauges(metrics, () => imports.repository.countByState());
   let closing: Promise<void> | undefined;
   const app: App = {
     config,

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
+import { currentApp } from "@/lib/runtime/current-app";
 import { startImport, waitForState } from "../support/import-jobs";
 import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { RecordingOrigin } from "../support/recording-origin";
@@ -38,4 +39,8 @@ it("fetches a key whose 404 the negative cache remembers, and reports the pull a
 
   const bucketId = (await db().bucket.findUniqueOrThrow({ where: { name: "protected" } })).id;
   await waitFor(async () => (await db().mirrorEvent.count({ where: { bucketId, source: "import", outcome: "pulled", key: "late.txt" } })) === 1, "the import's pull in the recent events");
+
+  const metrics = await currentApp().telemetry.metrics!.scrape();
+  expect(metrics).toContain('bosmirror_import_jobs{state="completed"} 1');
+  expect(metrics).toContain('bosmirror_import_jobs{state="running"} 0');
 });
