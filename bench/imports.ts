@@ -72,9 +72,14 @@ try {
   const started = performance.now();
   const job = await startList("bench-import", keys, "concurrency=16");
   let done = job;
+  let lastReport = performance.now();
   while (done.state !== "completed" && done.state !== "completed_with_failures") {
     await new Promise((resolve) => setTimeout(resolve, 250));
     done = await readJob("bench-import", job.id);
+    if (performance.now() - lastReport > 10_000) {
+      lastReport = performance.now();
+      console.log(`  ${done.pulled + done.failed + done.missing} of ${OBJECTS} done, ${done.rate.keysPerSecond} objects/s`);
+    }
   }
   const seconds = (performance.now() - started) / 1000;
   const runSeconds = (Date.parse(done.endedAt!) - Date.parse(done.startedAt!)) / 1000;
@@ -101,6 +106,7 @@ try {
       })(),
     ),
   ) as ReadableStream<Uint8Array>;
+  console.log(`  ${OBJECTS} objects imported; sending the ${LIST_KEYS}-key list`);
   const uploadStart = performance.now();
   const listJob = await startList("bench-list", list, "concurrency=16");
   const uploadSeconds = (performance.now() - uploadStart) / 1000;
