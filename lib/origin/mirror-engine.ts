@@ -280,6 +280,11 @@ export class MirrorEngine {
     return this.flights.size;
   }
 
+  /** Nothing fetching and no background fetch waiting for its turn (tests wait for this before looking at the store). */
+  get idle(): boolean {
+    return this.flights.size === 0 && this.background.stats().pending === 0;
+  }
+
   /** Redirect mode's background work, for tests, logs and metrics. */
   get backgroundStats(): { pending: number; dropped: number } {
     return this.background.stats();

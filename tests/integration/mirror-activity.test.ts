@@ -47,7 +47,7 @@ beforeAll(async () => {
   await expect(get("files/corrupt.bin")).rejects.toThrow();
   expect(await get("moved.bin")).toBe(302);
   await get("no-rule.bin"); // no rule: not back-to-origin, not counted
-  await waitFor(() => server.engine.activeFetches === 0 && server.engine.backgroundStats.pending === 0, "the fetches to settle");
+  await waitFor(() => server.engine.idle, "the fetches to settle");
 });
 afterAll(async () => {
   await server.stop();

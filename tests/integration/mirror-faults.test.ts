@@ -44,7 +44,7 @@ async function get(urlPath: string, headers: Record<string, string> = {}): Promi
   }
 }
 
-const settled = () => waitFor(() => server.engine.activeFetches === 0, "the fetch to settle");
+const settled = () => waitFor(() => server.engine.idle, "the fetch to settle");
 
 async function expectNothingStored(key: string) {
   await settled();

@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 /** The response ends once the body is verified; the commit (fsync, rename, row) follows. */
-const settled = () => waitFor(() => server.engine.activeFetches === 0, "the fetch to be stored");
+const settled = () => waitFor(() => server.engine.idle, "the fetch to be stored");
 
 async function storedKeys(bucket: string): Promise<string[]> {
   await settled();

@@ -14,7 +14,7 @@ import { waitFor } from "../support/wait";
 
 let server: TestObjectServer;
 let origin: RecordingOrigin;
-const settled = () => waitFor(() => server.engine.activeFetches === 0, "the fetch to settle");
+const settled = () => waitFor(() => server.engine.idle, "the fetch to settle");
 
 beforeAll(async () => {
   server = await startObjectServer();

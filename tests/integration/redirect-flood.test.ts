@@ -62,7 +62,7 @@ it("answers every anonymous GET with a 302, runs at most the per-origin limit, k
   releasing = true;
   held.splice(0).forEach(answer);
   await waitFor(() => server.engine.backgroundStats.pending === 0, "the queue to drain");
-  await waitFor(() => server.engine.activeFetches === 0, "the last fetch to be stored");
+  await waitFor(() => server.engine.idle, "the last fetch to be stored");
   expect(origin.received).toHaveLength(QUEUE);
   expect(await db().storedObject.count({ where: { key: { startsWith: "flood/" } } })).toBe(QUEUE);
 });
