@@ -18,6 +18,8 @@ export async function startApp(port: number, extraEnv: Record<string, string> = 
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, ...extraEnv },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  // Its log goes to stdout: read and drop it, or the app blocks once the pipe's buffer is full.
+  child.stdout!.resume();
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
