@@ -9,7 +9,7 @@
  * Exit status: 0 when storage is consistent or was repaired, 1 when problems remain.
  */
 import { performance } from "node:perf_hooks";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { sqliteAdapter } from "@/lib/db/sqlite-adapter";
 import { applyMigrations } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
@@ -39,7 +39,7 @@ function print(report: CheckReport, seconds: number): void {
 
 const config = env();
 await applyMigrations();
-const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: config.databaseUrl }) });
+const db = new PrismaClient({ adapter: sqliteAdapter({ url: config.databaseUrl }) });
 try {
   const repository = new PrismaObjectRepository(() => db);
   const started = performance.now();

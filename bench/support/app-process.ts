@@ -1,6 +1,6 @@
 /** Starts the production app (`tsx server.ts`, after `next build`) on a fresh data directory. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -8,18 +8,22 @@ export interface AppProcess {
   baseUrl: string;
   dataDir: string;
   child: ChildProcess;
+  /** Where its stdout (the JSON log) goes, as a log shipper would read it: a file in the data directory. */
+  logFile: string;
   stop: () => Promise<void>;
 }
 
 /** `nodeArgs`: extra node options for the app, e.g. ["--cpu-prof", "--cpu-prof-dir=..."]. */
 export async function startApp(port: number, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<AppProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-bench-"));
+  // A file, not a pipe nobody reads: a full pipe would stall the app's log writes.
+  const logFile = path.join(dataDir, "app.log");
+  const log = openSync(logFile, "a");
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, ...extraEnv },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", log, "inherit"],
   });
-  // Its log goes to stdout: read and drop it, or the app blocks once the pipe's buffer is full.
-  child.stdout!.resume();
+  closeSync(log);
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -42,5 +46,5 @@ export async function startApp(port: number, extraEnv: Record<string, string> = 
       child.once("exit", () => resolve());
       child.kill("SIGTERM");
     }).then(() => rmSync(dataDir, { recursive: true, force: true }));
-  return { baseUrl, dataDir, child, stop };
+  return { baseUrl, dataDir, child, logFile, stop };
 }

@@ -1,11 +1,15 @@
 "use client";
 
+import Link from "next/link";
 import { useState } from "react";
 import { ButtonLink, Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useNotify } from "@/components/ui/notices";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
+import { formatBytes } from "@/lib/activity/activity-format";
+import { useBucketActivity } from "@/lib/activity/activity-queries";
+import type { RuleActivity } from "@/lib/activity/activity-query";
 import { useOriginsHealth } from "@/lib/mirroring/origin-health-queries";
 import { useDeleteRule, useRules } from "@/lib/mirroring/rule-queries";
 import type { StoredMirrorRule } from "@/lib/mirroring/rule-schema";
@@ -91,7 +95,23 @@ export function MirrorRulesPanel({ bucket }: { bucket: string }) {
   );
 }
 
+/** Per-rule back-to-origin counts over the 90 days kept: a small cell beside each rule. */
+function RuleActivityCell({ activity }: { activity: RuleActivity | undefined }) {
+  if (!activity) return <span className="text-slate-400">—</span>;
+  const failures = activity.failed + activity.circuitOpen;
+  return (
+    <span className="whitespace-nowrap">
+      {activity.pulled} pulled ({formatBytes(activity.bytes)})
+      <span className="block text-xs text-slate-500">
+        {activity.missing} missing · <span className={failures > 0 ? "text-red-700" : undefined}>{failures} failed</span>
+      </span>
+    </span>
+  );
+}
+
 function RuleTable({ bucket, rules, onDelete }: { bucket: string; rules: StoredMirrorRule[]; onDelete: (rule: StoredMirrorRule) => void }) {
+  const activity = useBucketActivity(bucket, "90d");
+  const byRule = new Map(activity.data?.rules.map((rule) => [rule.ruleId, rule]));
   const health = useOriginsHealth(bucket).data;
   return (
     <div className="overflow-x-auto">
@@ -105,6 +125,11 @@ function RuleTable({ bucket, rules, onDelete }: { bucket: string; rules: StoredM
             <th className="px-3 py-2 font-medium">Origin</th>
             <th className="px-3 py-2 font-medium">Backup origin</th>
             <th className="px-3 py-2 font-medium">Storage class</th>
+            <th className="px-3 py-2 font-medium">
+              <Link href={`/buckets/${bucket}/migration`} className="text-brand-700 underline">
+                Pulls, 90 days
+              </Link>
+            </th>
             <th className="px-3 py-2 font-medium">Actions</th>
           </tr>
         </thead>
@@ -125,6 +150,9 @@ function RuleTable({ bucket, rules, onDelete }: { bucket: string; rules: StoredM
                   <OriginHealthNote origin={rule.backupOrigin} health={health} />
                 </td>
                 <td className="px-3 py-2">{formatStorageClass(rule.storageClass)}</td>
+                <td className="px-3 py-2">
+                  <RuleActivityCell activity={byRule.get(rule.id)} />
+                </td>
                 <td className="px-3 py-2">
                   <div className="flex gap-3">
                     <ButtonLink variant="link" href={base} aria-label={`View rule #${rule.id}`}>

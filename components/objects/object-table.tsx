@@ -41,8 +41,10 @@ export function ObjectTable({ bucket, listing, folderPrefix, selected, onSelect,
     onSelect(next);
   };
   return (
-    // The table scrolls inside its own box on narrow screens; the box can take focus to scroll by keyboard.
-    <div role="region" aria-label="Objects in this folder" tabIndex={0} className="overflow-x-auto rounded-md border border-slate-200 focus-visible:outline-2 focus-visible:outline-brand-600">
+    // The table scrolls inside its own box on narrow screens; the box can take focus to scroll by
+    // keyboard. `relative` keeps the visually hidden labels inside it (an absolutely positioned
+    // element escapes a scroll box that is not its containing block, and widens the page).
+    <div role="region" aria-label="Objects in this folder" tabIndex={0} className="relative overflow-x-auto rounded-md border border-slate-200 focus-visible:outline-2 focus-visible:outline-brand-600">
       <table className="w-full min-w-[56rem] text-sm">
         <caption className="sr-only">Folders and objects in {folderPrefix || "the bucket's root"}, in key order</caption>
         <thead className="bg-slate-100 text-left text-slate-600">
@@ -83,21 +85,22 @@ export function ObjectTable({ bucket, listing, folderPrefix, selected, onSelect,
             </tr>
           ))}
           {objects.map((object) => {
-            const name = nameIn(folderPrefix, object.key);
+            // A key equal to the folder's own prefix ("a/" inside a/) has no name of its own here.
+            const name = nameIn(folderPrefix, object.key) || `${object.key} (the folder's own object)`;
             return (
               <tr key={object.key} className="border-t border-slate-100 align-top">
                 <td className="px-3 py-2">
                   <input type="checkbox" aria-label={`Select ${name}`} className="accent-brand-600" checked={selected.has(object.key)} onChange={(event) => toggle(object.key, event.target.checked)} />
                 </td>
-                <td className="max-w-64 px-3 py-2 break-all">{name}</td>
+                <td className="max-w-64 min-w-40 px-3 py-2 break-all">{name}</td>
                 <td className="px-3 py-2 whitespace-nowrap">{formatBytes(object.size)}</td>
-                <td className="px-3 py-2 break-all">{object.contentType ?? <span className="text-slate-500">not set</span>}</td>
+                <td className="min-w-32 px-3 py-2 break-all">{object.contentType ?? <span className="text-slate-500">not set</span>}</td>
                 <td className="px-3 py-2">{object.storageClass}</td>
                 <td className="px-3 py-2 whitespace-nowrap">{new Date(object.lastModified).toLocaleString()}</td>
-                <td className="max-w-72 px-3 py-2">
+                <td className="max-w-72 min-w-48 px-3 py-2">
                   <Source object={object} />
                 </td>
-                <td className="px-3 py-2 font-mono text-xs">{object.etag}</td>
+                <td className="max-w-36 min-w-32 px-3 py-2 font-mono text-xs break-all">{object.etag}</td>
                 <td className="px-3 py-2">
                   <div className="flex gap-3 whitespace-nowrap">
                     <a href={downloadUrl(bucket, object.key)} download className="text-sm font-medium text-brand-700 hover:underline" aria-label={`Download ${name}`}>

@@ -33,4 +33,15 @@ describe("LruCache", () => {
     cache.set("c", Buffer.alloc(2));
     expect(cache.has("b") && cache.has("c")).toBe(true);
   });
+
+  it("deletes every entry whose key matches, and frees their weight", () => {
+    const cache = new LruCache<string, Buffer>(10, (value) => value.length);
+    cache.set("1\0a", Buffer.alloc(4));
+    cache.set("1\0b", Buffer.alloc(4));
+    cache.set("11\0a", Buffer.alloc(2));
+    cache.deleteWhere((key) => key.startsWith("1\0"));
+    expect([cache.has("1\0a"), cache.has("1\0b"), cache.has("11\0a")]).toEqual([false, false, true]);
+    cache.set("2\0c", Buffer.alloc(8));
+    expect(cache.has("11\0a") && cache.has("2\0c")).toBe(true);
+  });
 });

@@ -144,9 +144,10 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
   }
 
   /**
-   * No interactive transaction here: with the better-sqlite3 adapter one whose COMMIT fails (a full
-   * disk, exactly when deletes must work) never settles (prisma/orm#29933). Journaling the blob
-   * first is safe on its own: until the row is gone, start-up keeps a blob its row points at.
+   * No interactive transaction here: a delete must work on a full disk, and it needs none.
+   * (A failed COMMIT no longer wedges the client, lib/db/sqlite-adapter.ts, but fewer writes on a
+   * full disk is still better.) Journaling the blob first is safe on its own: until the row is
+   * gone, start-up keeps a blob its row points at.
    */
   async delete(bucketId: number, key: string): Promise<JournaledBlob | null> {
     for (;;) {

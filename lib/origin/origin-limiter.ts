@@ -30,12 +30,37 @@ interface Waiter {
   grant: () => void;
 }
 
+/** One party's waiters, first come first served; taking the next is O(1) however many wait. */
+class WaiterQueue {
+  private items: Waiter[] = [];
+  private head = 0;
+
+  push(waiter: Waiter): void {
+    this.items.push(waiter);
+  }
+
+  shift(): Waiter {
+    const waiter = this.items[this.head]!;
+    this.head += 1;
+    // Drop the taken entries once they are half the array, so memory follows what still waits.
+    if (this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return waiter;
+  }
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+}
+
 interface Lane {
   inflight: number;
   waiting: number;
   refusable: number;
   /** Waiting requests by party; Map order is the round-robin order (a served party moves to the end). */
-  parties: Map<string, Waiter[]>;
+  parties: Map<string, WaiterQueue>;
 }
 
 /** How long a client refused with SlowDown should wait before trying again. */
@@ -62,7 +87,7 @@ export class OriginLimiter {
     }
     const target = lane;
     return new Promise((resolve) => {
-      const queue = target.parties.get(party) ?? [];
+      const queue = target.parties.get(party) ?? new WaiterQueue();
       queue.push({ policy, grant: () => resolve(this.slot(origin, target)) });
       target.parties.set(party, queue);
       target.waiting += 1;
@@ -85,8 +110,8 @@ export class OriginLimiter {
   /** Hands freed turns to the next party in round-robin order. */
   private next(origin: string, lane: Lane): void {
     while (lane.inflight < this.limits.maxConcurrency && lane.waiting > 0) {
-      const [party, queue] = lane.parties.entries().next().value as [string, Waiter[]];
-      const waiter = queue.shift()!;
+      const [party, queue] = lane.parties.entries().next().value as [string, WaiterQueue];
+      const waiter = queue.shift();
       lane.parties.delete(party);
       if (queue.length > 0) lane.parties.set(party, queue);
       lane.waiting -= 1;

@@ -3,7 +3,7 @@
  * client, blob store, caches, object service, origin client, back-to-origin engine). server.ts and
  * the test servers call it; no constructor below reads the environment.
  */
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { sqliteAdapter } from "@/lib/db/sqlite-adapter";
 import { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { env, type AppEnv } from "@/lib/env";
@@ -53,7 +53,7 @@ const ACTIVITY_FLUSH_MS = 1_000;
 const MULTIPART_SWEEP_INTERVAL_MS = 60 * 60_000;
 
 export function createApp(config: AppEnv, options: AppOptions = {}): App {
-  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: config.databaseUrl }) });
+  const db = new PrismaClient({ adapter: sqliteAdapter({ url: config.databaseUrl }) });
   const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: options.prettyLogs });
   const metrics = config.metrics.enabled ? new AppMetrics() : null;
   const activity = new ActivityRecorder(() => db, {

@@ -9,9 +9,12 @@ import { createHash } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { request } from "undici";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import * as eventsRoute from "@/app/api/buckets/[bucket]/mirror-events/route";
+import type { MirrorEventsPage } from "@/lib/activity/activity-query";
 import { signRequest } from "@/lib/s3/auth/sign";
 import { RecordingOrigin } from "../support/recording-origin";
 import { bucketWithRules } from "../support/object-server";
+import { callRoute } from "../support/route-client";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { TEST_CREDENTIALS, signedFetch } from "../support/signed-fetch";
 import { waitFor } from "../support/wait";
@@ -85,6 +88,11 @@ it("opens after 5 failures, then fails fast with 424 and Retry-After without ask
   expect(s3.body).toContain("unavailable");
   expect(Number(s3.headers["retry-after"])).toBeGreaterThanOrEqual(1);
   expect(asked(failing, "after-open")).toBe(0);
+
+  // Each refusal is an outcome of its own in the bucket's activity (written by the child server).
+  const refusals = async () => ((await callRoute(eventsRoute.GET, { params: { bucket: "fragile" }, query: "outcome=circuit-open" })).body as MirrorEventsPage).events;
+  await waitFor(async () => (await refusals()).length === 2, "both refusals to be recorded");
+  expect((await refusals())[0]).toMatchObject({ key: "after-open", outcome: "circuit-open", originUrl: `http://${failing.host}/after-open`, reason: expect.stringContaining("unavailable") });
 });
 
 it("lets one probe through after the open period, refuses the rest while it runs, and closes when it succeeds", async () => {

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as activityRoute from "@/app/api/buckets/[bucket]/activity/route";
 import * as eventsRoute from "@/app/api/buckets/[bucket]/mirror-events/route";
-import { EVENTS_PER_BUCKET } from "@/lib/activity/activity-recorder";
+import { ActivityRecorder, EVENTS_PER_BUCKET } from "@/lib/activity/activity-recorder";
 import type { BucketActivity, MirrorEventsPage } from "@/lib/activity/activity-query";
 import { db } from "@/lib/db/client";
 import { currentApp } from "@/lib/runtime/current-app";
@@ -195,6 +195,32 @@ describe("the recorder", () => {
     expect(await db().mirrorEvent.count({ where: { key: "files/still-counted" } })).toBe(1);
     await db().mirrorEvent.deleteMany({ where: { key: "files/still-counted" } });
     await db().mirrorActivity.deleteMany({ where: { bucketId: other.id, ruleId: 0 } });
+  });
+});
+
+describe("retention", () => {
+  it("removes minute rows after 48 hours and hour rows after 90 days", async () => {
+    const bucket = await db().bucket.findUniqueOrThrow({ where: { name: "activity" } });
+    const nowMinute = Math.floor(Date.now() / 60_000);
+    const row = (resolution: string, minutesAgo: number) => ({ bucketId: bucket.id, ruleId: 999, resolution, periodStart: nowMinute - minutesAgo - (resolution === "hour" ? (nowMinute - minutesAgo) % 60 : 0), pulled: 1 });
+    await db().mirrorActivity.createMany({
+      data: [row("minute", 47 * 60), row("minute", 49 * 60), row("hour", 89 * 24 * 60), row("hour", 91 * 24 * 60)],
+    });
+    const errors: unknown[] = [];
+    // A recorder of its own: its first write prunes.
+    const recorder = new ActivityRecorder(() => db(), { flushIntervalMs: 3_600_000, onError: (error) => errors.push(error) });
+    recorder.record({ bucketId: bucket.id, bucketName: "activity", ruleId: 999, key: "files/prune", outcome: "missing", source: "get", status: 404, reason: null, originUrl: null, bytes: 0, durationMs: 1, at: new Date() });
+    await recorder.close();
+    expect(errors).toEqual([]);
+    const kept = await db().mirrorActivity.findMany({ where: { bucketId: bucket.id, ruleId: 999 }, orderBy: [{ resolution: "asc" }, { periodStart: "asc" }] });
+    expect(kept.map((r) => [r.resolution, Math.round((nowMinute - r.periodStart) / 1440)])).toEqual([
+      ["hour", 89],
+      ["hour", 0],
+      ["minute", 2],
+      ["minute", 0],
+    ]);
+    await db().mirrorActivity.deleteMany({ where: { ruleId: 999 } });
+    await db().mirrorEvent.deleteMany({ where: { ruleId: 999 } });
   });
 });
 

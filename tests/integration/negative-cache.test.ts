@@ -4,10 +4,13 @@
  * cache stays within its byte budget; a TTL of 0 turns it off. Against a real loopback origin.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
+import * as eventsRoute from "@/app/api/buckets/[bucket]/mirror-events/route";
+import type { MirrorEventsPage } from "@/lib/activity/activity-query";
 import { db } from "@/lib/db/client";
 import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
 import { RecordingOrigin } from "../support/recording-origin";
 import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { callRoute } from "../support/route-client";
 import { signedFetch } from "../support/signed-fetch";
 import { waitFor } from "../support/wait";
 
@@ -41,6 +44,11 @@ it("answers a repeated GET of a key the origin just 404ed from memory, without a
   expect(second.status).toBe(404);
   expect(await second.json()).toMatchObject({ code: "NoSuchKey", message: expect.stringContaining("not asked again") });
   expect(asked("missing")).toBe(1);
+
+  // The answer from memory is an outcome of its own in the bucket's activity.
+  const remembered = async () => ((await callRoute(eventsRoute.GET, { params: { bucket: "neg" }, query: "outcome=negative-cached" })).body as MirrorEventsPage).events;
+  await waitFor(async () => (await remembered()).length === 1, "the negative-cached outcome to be recorded");
+  expect((await remembered())[0]).toMatchObject({ key: "missing", source: "get", originUrl: `http://${origin.host}/missing` });
 });
 
 it("asks the origin again once the TTL is over", async () => {

@@ -446,7 +446,8 @@ describe("empty bucket", () => {
     expect(actions.slice(-2)).toEqual(["bucket.empty", "bucket.emptied"]);
 
     expect((await callRoute(bucketRoute.DELETE, { params: { bucket: "emptyme" } })).status).toBe(204);
-  });
+    // Seeding 5,000 objects and deleting them takes a while on a busy machine.
+  }, 3 * TEST_TIMEOUT_MS);
 
   it("reports objects written behind it while it ran as remaining, so the bucket is not called empty", async () => {
     await createBucket("emptyrace");

@@ -1,10 +1,10 @@
 /** The write journal against the real (migrated) database: entries in and out of transactions, start-up resolution. */
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { sqliteAdapter } from "@/lib/db/sqlite-adapter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { WriteJournal } from "@/lib/objects/write-journal";
 
-const prisma = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: process.env.DATABASE_URL! }) });
+const prisma = new PrismaClient({ adapter: sqliteAdapter({ url: process.env.DATABASE_URL! }) });
 const journal = new WriteJournal(() => prisma);
 let bucketId = 0;
 

@@ -1,0 +1,87 @@
+"use client";
+
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { QueryError } from "@/components/ui/query-error";
+import { Spinner } from "@/components/ui/spinner";
+import { OUTCOME_LABELS, formatBytes } from "@/lib/activity/activity-format";
+import { useMirrorEvents } from "@/lib/activity/activity-queries";
+import type { MirrorOutcomeKind } from "@/lib/origin/mirror-outcome";
+
+/** What the list shows: the failures first, since they answer "I configured a rule and still get 404". */
+const FILTERS: { label: string; outcomes: readonly MirrorOutcomeKind[] }[] = [
+  { label: "Failures", outcomes: ["failed", "circuit-open"] },
+  { label: "Missing at origin", outcomes: ["missing", "negative-cached"] },
+  { label: "Everything", outcomes: [] },
+];
+
+export function RecentMirrorEvents({ bucket }: { bucket: string }) {
+  const [filter, setFilter] = useState(0);
+  const { label, outcomes } = FILTERS[filter]!;
+  const events = useMirrorEvents(bucket, outcomes);
+  const list = events.data?.pages.flatMap((page) => page.events) ?? [];
+  return (
+    <section aria-labelledby="events-title" className="space-y-3">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h3 id="events-title" className="font-medium">
+          Recent back-to-origin events
+        </h3>
+        <div role="group" aria-label="Which events" className="flex gap-1">
+          {FILTERS.map((option, index) => (
+            <Button key={option.label} variant={index === filter ? "primary" : "secondary"} aria-pressed={index === filter} onClick={() => setFilter(index)}>
+              {option.label}
+            </Button>
+          ))}
+        </div>
+      </div>
+      {events.isPending && <Spinner label="Loading the events" />}
+      {events.isError && <QueryError error={events.error} what="the back-to-origin events" onRetry={() => void events.refetch()} />}
+      {events.data && list.length === 0 && (
+        <p className="rounded-md border border-dashed border-slate-300 p-4 text-center text-sm text-slate-600">
+          {filter === 0 ? "No failures recorded: every origin that was asked answered." : `No events to show under “${label}”.`}
+        </p>
+      )}
+      {list.length > 0 && (
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <caption className="sr-only">Recent back-to-origin events ({label}), newest first</caption>
+            <thead className="bg-slate-100 text-left text-slate-600">
+              <tr>
+                <th className="px-3 py-2 font-medium">When</th>
+                <th className="px-3 py-2 font-medium">Key</th>
+                <th className="px-3 py-2 font-medium">Outcome</th>
+                <th className="px-3 py-2 font-medium">Reason</th>
+                <th className="px-3 py-2 font-medium">Origin URL</th>
+                <th className="px-3 py-2 font-medium">Rule</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((event) => (
+                <tr key={event.id} className="border-t border-slate-100 align-top">
+                  <td className="px-3 py-2 whitespace-nowrap">{new Date(event.at).toLocaleString()}</td>
+                  <td className="px-3 py-2 break-all">{event.key}</td>
+                  <td className="px-3 py-2">
+                    {OUTCOME_LABELS[event.outcome]}
+                    {event.status !== null && event.outcome !== "missing" && ` (HTTP ${event.status})`}
+                    {event.outcome === "pulled" && `, ${formatBytes(event.bytes)}`}
+                    <span className="block text-xs text-slate-500">
+                      {event.source === "get" ? "GET miss" : event.source} · {event.durationMs} ms
+                    </span>
+                  </td>
+                  <td className="px-3 py-2 break-words">{event.reason ?? "—"}</td>
+                  <td className="px-3 py-2 break-all">{event.originUrl ?? "—"}</td>
+                  <td className="px-3 py-2">{event.ruleId === null ? "FetchObject" : `#${event.ruleId}`}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {events.hasNextPage && (
+        <Button variant="secondary" disabled={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
+          {events.isFetchingNextPage ? "Loading…" : "Show older events"}
+        </Button>
+      )}
+    </section>
+  );
+}

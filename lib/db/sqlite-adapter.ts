@@ -1,0 +1,60 @@
+/**
+ * Prisma's better-sqlite3 driver adapter, made to survive a COMMIT that fails.
+ *
+ * With `usePhantomQuery: false` Prisma sends COMMIT as a query and only then calls the adapter's
+ * commit(), which releases the adapter's transaction lock. When that COMMIT query fails (a full
+ * disk, SQLITE_BUSY), Prisma skips commit(): the connection stays inside the transaction and the
+ * lock is never released, so every later transaction waits forever (prisma/orm#29933, open in the
+ * version we use). One full disk during a background write would wedge the whole service. Here a
+ * failed COMMIT rolls the connection back (when SQLite has not already) and releases the lock,
+ * then the error goes on to the caller as before.
+ */
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
+
+/** The adapter's transaction keeps its better-sqlite3 connection in `client`. */
+interface Connection {
+  inTransaction: boolean;
+  prepare(sql: string): { run(): unknown };
+}
+
+export interface SqliteAdapterOptions {
+  url: string;
+  /** How long a statement waits for a lock before SQLITE_BUSY (better-sqlite3's `timeout`, default 5 s). */
+  busyTimeoutMs?: number;
+}
+
+export function sqliteAdapter({ url, busyTimeoutMs }: SqliteAdapterOptions): SqlDriverAdapterFactory {
+  const inner = new PrismaBetterSQLite3({ url, ...(busyTimeoutMs === undefined ? {} : { timeout: busyTimeoutMs }) });
+  return {
+    provider: inner.provider,
+    adapterName: inner.adapterName,
+    connect: async () => recoverFailedCommits(await inner.connect()),
+  };
+}
+
+function recoverFailedCommits(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => {
+    const transaction: Transaction = await startTransaction(isolationLevel);
+    const executeRaw = transaction.executeRaw.bind(transaction);
+    transaction.executeRaw = async (query: SqlQuery) => {
+      try {
+        return await executeRaw(query);
+      } catch (error) {
+        if (query.sql.trim().toUpperCase() === "COMMIT") {
+          const connection = (transaction as unknown as { client: Connection }).client;
+          try {
+            if (connection.inTransaction) connection.prepare("ROLLBACK").run();
+          } finally {
+            // Releases the adapter's lock (idempotent), which Prisma's skipped commit() would have done.
+            await transaction.rollback();
+          }
+        }
+        throw error;
+      }
+    };
+    return transaction;
+  };
+  return adapter;
+}
