@@ -6,6 +6,7 @@
  * done (the job completes), or when asked to stop (pause, cancel, shutdown): it starts nothing
  * more, lets the pulls under way finish and records them.
  */
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { OriginFailure } from "@/lib/domain/errors";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { PullOptions, PullOutcome } from "@/lib/origin/mirror-engine";
@@ -16,6 +17,12 @@ import { OutcomeRecorder } from "./outcome-recorder";
 
 /** Keys claimed at a time: small enough that a stop leaves few claimed, large enough to keep reads rare. */
 const CLAIM_BATCH = 256;
+/**
+ * Keys started between two turns of the event loop. A key that needs no origin request (stored,
+ * no rule) settles in promise callbacks only (better-sqlite3 answers synchronously), so without
+ * these turns a run of such keys would starve every timer and socket of the process.
+ */
+const KEYS_PER_TURN = 8;
 
 export interface ImportRunDeps {
   repository: ImportRepository;
@@ -105,6 +112,7 @@ export class ImportRun {
           while (inFlight.size >= job.concurrency) await Promise.race(inFlight);
           if (!(await this.waitForThrottle(throttle))) break;
           unstarted.shift();
+          if (item.id % KEYS_PER_TURN === 0) await nextTurn();
           const work = this.process(item, startedAt).then((result) => {
             throttle.chargeBytes(result.bytes);
             recorder.add(result);
