@@ -16,7 +16,7 @@ const layerZones = [
   { target: "./lib/objects", from: ["./lib/origin", ...protocols], message: "The object service knows nothing of origins or of any protocol." },
   { target: "./lib/origin", from: protocols, message: "The back-to-origin engine knows nothing of the protocols that call it." },
   {
-    target: ["./lib/buckets", "./lib/mirroring", "./lib/audit", "./lib/auth", "./lib/db", "./lib/activity", "./lib/observability"],
+    target: ["./lib/buckets", "./lib/mirroring", "./lib/audit", "./lib/auth", "./lib/db", "./lib/activity", "./lib/observability", "./lib/imports"],
     from: ["./lib/object-api", "./lib/s3", "./lib/http", "./app"],
     message: "Domain services are called by protocols, never the other way round.",
   },

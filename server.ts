@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   // Uploads in progress survive a restart; only those past MULTIPART_UPLOAD_MAX_AGE_HOURS go (then hourly).
   const aborted = await services.multipart.sweep(config.multipartUploadMaxAgeMs);
   if (aborted > 0) logger.info({ aborted, maxAgeHours: config.multipartUploadMaxAgeMs / 3_600_000 }, "multipart uploads past their maximum age aborted");
+  // After recovery: import jobs that were running when the process stopped go on from their checkpoint.
+  await services.imports.start();
   const generated = await ensureRootAccessKey();
   if (generated) {
     console.log(

@@ -14,13 +14,14 @@ export class ApiRequestError extends Error {
   }
 }
 
-export async function apiFetch<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+/** `body` is sent as JSON; `text` as text/plain (a key list). */
+export async function apiFetch<T>(path: string, init: { method?: string; body?: unknown; text?: string } = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
       method: init.method ?? "GET",
-      headers: init.body === undefined ? undefined : { "content-type": "application/json" },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      headers: init.text !== undefined ? { "content-type": "text/plain; charset=utf-8" } : init.body === undefined ? undefined : { "content-type": "application/json" },
+      body: init.text ?? (init.body === undefined ? undefined : JSON.stringify(init.body)),
     });
   } catch {
     throw new ApiRequestError(0, "NetworkError", "The server could not be reached. Check your connection and try again.");

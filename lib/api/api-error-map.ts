@@ -28,6 +28,8 @@ const API_CODE: { [C in DomainErrorCode]: ApiErrorCode } = {
   TooManyRules: "TooManyRules",
   InvalidInput: "ValidationFailed",
   NoSuchAccessKey: "NoSuchAccessKey",
+  NoSuchImportJob: "NoSuchImportJob",
+  ImportJobStateConflict: "ImportJobStateConflict",
   OriginFailure: "MirrorFailed",
   OriginNotFound: "NoSuchKey",
   OriginBusy: "ServerBusy",

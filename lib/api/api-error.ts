@@ -15,6 +15,8 @@ export const API_ERROR_STATUS = {
   NoSuchBucket: 404,
   NoSuchRule: 404,
   NoSuchAccessKey: 404,
+  NoSuchImportJob: 404,
+  ImportJobStateConflict: 409,
   BucketAlreadyExists: 409,
   BucketNotEmpty: 409,
   BucketInUse: 409,

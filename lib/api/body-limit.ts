@@ -15,3 +15,13 @@ const OBJECT_UPLOAD_PATH = /^\/api\/buckets\/[^/]+\/objects\/content$/;
 export function isObjectUpload(method: string | undefined, path: string): boolean {
   return method === "PUT" && OBJECT_UPLOAD_PATH.test(path);
 }
+
+/**
+ * An import job's text/plain key list (POST /api/buckets/{bucket}/imports): any length, since it is
+ * streamed into the database a batch at a time and never held (lib/imports/key-lines.ts).
+ */
+const IMPORTS_PATH = /^\/api\/buckets\/[^/]+\/imports$/;
+
+export function isKeyListUpload(method: string | undefined, path: string, contentType: string | undefined): boolean {
+  return method === "POST" && IMPORTS_PATH.test(path) && /^text\/plain\b/i.test(contentType ?? "");
+}

@@ -203,6 +203,28 @@ export class NoSuchAccessKey extends DomainError {
   }
 }
 
+// Import jobs
+export class NoSuchImportJob extends DomainError {
+  readonly code = "NoSuchImportJob";
+  constructor(
+    readonly bucket: string,
+    readonly jobId: string,
+  ) {
+    super(`Bucket ${bucket} has no import job #${jobId}.`);
+  }
+}
+/** A pause, resume, cancel or retry that the job's state does not allow (e.g. resuming a finished job). */
+export class ImportJobStateConflict extends DomainError {
+  readonly code = "ImportJobStateConflict";
+  constructor(
+    readonly jobId: number,
+    readonly state: string,
+    action: string,
+  ) {
+    super(`Import job #${jobId} is ${state.replaceAll("_", " ")}, so it cannot be ${action}.`);
+  }
+}
+
 // Back to origin
 export type OriginFailureKind = "refused" | "unreachable" | "timeout" | "network" | "redirects" | "too-large" | "incomplete" | "digest";
 
@@ -310,6 +332,8 @@ export type DomainErrorCode =
   | "TooManyRules"
   | "InvalidInput"
   | "NoSuchAccessKey"
+  | "NoSuchImportJob"
+  | "ImportJobStateConflict"
   | "OriginFailure"
   | "OriginNotFound"
   | "OriginBusy"

@@ -5,15 +5,16 @@
  *   server writes (a client's own copies are deleted first): the socket's peer and protocol, or
  *   what TRUST_PROXY's proxies forwarded.
  * - It refuses a body declared larger than the API ever reads (413) before any of it is read:
- *   1 MiB of JSON, or for the console's object upload MAX_OBJECT_SIZE. The app has no server
- *   actions, so this holds for every path.
+ *   1 MiB of JSON, or for the console's object upload MAX_OBJECT_SIZE; an import's text/plain key
+ *   list has no limit (it is streamed into the database). The app has no server actions, so this
+ *   holds for every path.
  * - It refuses an /api path whose percent-escapes do not decode with 400 in the API's JSON error
  *   shape (issue 7 found Next answering it with a 500). Console pages keep Next's own answer.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { API_ERROR_STATUS, type ApiErrorBody, type ApiErrorCode } from "@/lib/api/api-error";
-import { MAX_JSON_BODY_BYTES, isObjectUpload } from "@/lib/api/body-limit";
+import { MAX_JSON_BODY_BYTES, isKeyListUpload, isObjectUpload } from "@/lib/api/body-limit";
 import { CLIENT_ADDRESS_HEADER, CLIENT_PROTOCOL_HEADER, clientAddress, clientProtocol, type TrustProxy } from "./client-address";
 import { bodyLeftUnread } from "./unread-body";
 
@@ -56,7 +57,8 @@ export function admitToNext(req: IncomingMessage, res: ServerResponse, { trustPr
   const path = rawPath(req.url ?? "/");
   const declared = req.headers["content-length"];
   const upload = isObjectUpload(req.method, path);
-  if (declared !== undefined && Number(declared) > (upload ? maxObjectSize : MAX_JSON_BODY_BYTES)) {
+  const unlimited = isKeyListUpload(req.method, path, req.headers["content-type"]);
+  if (!unlimited && declared !== undefined && Number(declared) > (upload ? maxObjectSize : MAX_JSON_BODY_BYTES)) {
     // The upload's words are the object service's own (EntityTooLarge), so both refusals read alike.
     const message = upload ? `The object is larger than the ${maxObjectSize}-byte limit.` : `The request body is larger than ${MAX_JSON_BODY_BYTES} bytes.`;
     refuse(req, res, "PayloadTooLarge", message);

@@ -27,6 +27,7 @@ export const BOS_ERROR_STATUS = {
   BucketAlreadyExists: 409,
   BucketNotEmpty: 409,
   BucketInUse: 409,
+  OperationAborted: 409,
   InvalidRange: 416,
   MirrorFailed: 424,
   LoopDetected: 508,
@@ -77,6 +78,9 @@ const BOS_CODE: { [C in DomainErrorCode]: BosErrorCode } = {
   TooManyRules: "InvalidArgument",
   InvalidInput: "InvalidArgument",
   NoSuchAccessKey: "InvalidArgument",
+  // Import jobs are a management-API matter; the object API never sees these.
+  NoSuchImportJob: "InvalidArgument",
+  ImportJobStateConflict: "InvalidArgument",
   OriginFailure: "MirrorFailed",
   OriginNotFound: "NoSuchKey",
   OriginBusy: "SlowDown",

@@ -10,6 +10,7 @@ import { createBucketHandler, deleteBucketHandler, headBucketHandler, listBucket
 import type { ObjectApiContext } from "./context";
 import { deleteMirroring, getMirroring, putMirroring } from "./mirroring-handlers";
 import { abortMultipartUpload, completeMultipartUpload, initiateMultipartUpload, listMultipartUploads, listParts, uploadPart } from "./multipart-handlers";
+import { fetchObject } from "./fetch-object-handler";
 import { deleteObject, getObject, putObject } from "./object-handlers";
 
 export type OperationName =
@@ -32,7 +33,8 @@ export type OperationName =
   | "CompleteMultipartUpload"
   | "AbortMultipartUpload"
   | "ListParts"
-  | "ListMultipartUploads";
+  | "ListMultipartUploads"
+  | "FetchObject";
 
 /** "read": what an anonymous client may do in a public-read bucket. "write": anything else (signed). */
 export type Access = "read" | "write";
@@ -73,6 +75,7 @@ const OPERATIONS: OperationSpec[] = [
   { name: "CompleteMultipartUpload", scope: "object", method: "POST", subresource: "uploadId", access: "write", run: completeMultipartUpload },
   { name: "AbortMultipartUpload", scope: "object", method: "DELETE", subresource: "uploadId", access: "write", run: abortMultipartUpload },
   { name: "ListParts", scope: "object", method: "GET", subresource: "uploadId", access: "write", run: listParts },
+  { name: "FetchObject", scope: "object", method: "POST", subresource: "fetch", access: "write", run: fetchObject },
 ];
 
 /** The subresources of each scope, in the order they are looked for (`uploadId` before `uploads`). */

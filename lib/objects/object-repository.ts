@@ -54,6 +54,8 @@ export interface SaveOptions {
   /** The journal entry of the new blob, settled by the save; none when the blobs are rows' already. */
   pending?: number | null;
   onlyIfAbsent?: () => boolean;
+  /** With `onlyIfAbsent`: an existing row does not stop the save, only `onlyIfAbsent()` decides (an import's overwrite). */
+  replaceExisting?: boolean;
   claim?: SaveClaim;
 }
 
@@ -67,7 +69,7 @@ export interface ObjectRepository {
    * Inserts or replaces the row of `row.key` (and its segments), settling its blob's journal entry
    * `pending` and running `claim`, in one transaction. With `onlyIfAbsent`, stores only when no row
    * exists and `onlyIfAbsent()` still holds at that moment; returns null otherwise (and leaves
-   * `pending` to the caller). `replaced` are the blobs no row points at any more (the replaced
+   * `pending` to the caller); with `replaceExisting` too, an existing row does not stop it. `replaced` are the blobs no row points at any more (the replaced
    * row's, and what `claim` returned), journaled, for the caller to remove.
    */
   save(row: NewObjectRow, options: SaveOptions): Promise<{ record: ObjectRecord; replaced: JournaledBlob[] } | null>;
@@ -141,7 +143,7 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
     return this.journal.end(pending);
   }
 
-  async save(object: NewObjectRow, { pending = null, onlyIfAbsent, claim }: SaveOptions): Promise<{ record: ObjectRecord; replaced: JournaledBlob[] } | null> {
+  async save(object: NewObjectRow, { pending = null, onlyIfAbsent, claim, replaceExisting = false }: SaveOptions): Promise<{ record: ObjectRecord; replaced: JournaledBlob[] } | null> {
     const segments = object.segments && object.segments.length > 1 ? object.segments : null;
     if (segments && segments[0]!.blobName !== object.blobName) throw new Error("an object's first segment must be its blobName");
     const data = {
@@ -159,7 +161,7 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
     const where = { bucketId_key: { bucketId: object.bucketId, key: object.key } };
     return this.db().$transaction(async (tx) => {
       const previous = await tx.storedObject.findUnique({ where, select: { id: true, blobName: true, blobCount: true } });
-      if (onlyIfAbsent && (previous || !onlyIfAbsent())) return null;
+      if (onlyIfAbsent && ((previous && !replaceExisting) || !onlyIfAbsent())) return null;
       const claimed = claim ? await claim(tx) : [];
       let previousBlobs: string[] = [];
       if (previous) {

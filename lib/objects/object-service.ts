@@ -119,9 +119,11 @@ export class ObjectService {
   /**
    * Stores a finished ingest as object `key`. Without `miss`, replaces any previous version. With
    * `miss` (a back-to-origin commit) it stores only if the key is still absent and no client wrote
-   * or deleted it since the miss, in one transaction, and returns null otherwise.
+   * or deleted it since the miss, in one transaction, and returns null otherwise. With `miss` and
+   * `replace` (an import that overwrites) it replaces a stored version, still only if no client
+   * wrote or deleted the key since the miss.
    */
-  async commit(ingest: BlobIngest, attributes: ObjectAttributes, miss?: MissWatch): Promise<ObjectRecord | null> {
+  async commit(ingest: BlobIngest, attributes: ObjectAttributes, miss?: MissWatch, { replace = false }: { replace?: boolean } = {}): Promise<ObjectRecord | null> {
     if (!miss) this.misses.supersede(attributes.bucketId, attributes.key);
     const { size, md5 } = ingest.verified;
     const { repository } = this.deps;
@@ -133,7 +135,7 @@ export class ObjectService {
       await ingest.writer.commit();
       saved = await repository.save(
         { ...attributes, checksums: attributes.checksums ?? {}, size, etag: md5, blobName },
-        { pending: blob.pending, onlyIfAbsent: miss && (() => !miss.superseded) },
+        { pending: blob.pending, onlyIfAbsent: miss && (() => !miss.superseded), replaceExisting: replace },
       );
     } catch (error) {
       // No row points at the blob: remove it now rather than leave it until a restart.

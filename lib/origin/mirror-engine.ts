@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { MirrorLoop, NoSuchKey, OriginNotFound, OriginUnavailable, UnsafeOriginPath } from "@/lib/domain/errors";
 import { findMatchingRule } from "@/lib/mirroring/rule-set";
-import { contentMd5Hex, contentMd5Of, pickStoredHeaders } from "@/lib/objects/object-meta";
+import { contentMd5Hex, contentMd5Of, pickStoredHeaders, type ObjectRecord } from "@/lib/objects/object-meta";
 import type { ObjectService } from "@/lib/objects/object-service";
 import { buildOriginHeaders } from "@/lib/mirroring/origin-headers";
 import { computeOriginAddress, formatOriginTarget, type OriginTarget } from "@/lib/mirroring/origin-address";
@@ -67,6 +67,30 @@ export type BackgroundOutcome = "queued" | "already-fetching" | "dropped" | "neg
 export type MissOutcome =
   | { kind: "redirect"; target: OriginTarget; background: BackgroundOutcome }
   | { kind: "fetch"; flight: MirrorFetch; storageClass: string };
+
+/** Who asks for a pull outside a GET miss: an import job, or BOS FetchObject. */
+export interface PullOptions {
+  /** Fetch again a key the bucket already holds (a client's write during the fetch still wins). */
+  overwrite: boolean;
+  source: "import" | "fetch";
+  /** FetchObject: fetch this URL (through the same SSRF-guarded client and origin gate) instead of applying a rule. */
+  url?: { href: string; storageClass: string };
+}
+
+export type PullOutcome =
+  | { outcome: "pulled"; object: ObjectRecord }
+  /** Already stored (without `overwrite`), or a client wrote or deleted the key during the fetch. */
+  | { outcome: "skipped"; reason: string }
+  | { outcome: "missing"; error: OriginNotFound }
+  | { outcome: "noRule" }
+  | { outcome: "failed"; error: Error };
+
+/** A pull that ends before any fetch (stored already, no rule), carrying its outcome. */
+class PullSettled extends Error {
+  constructor(readonly outcome: PullOutcome) {
+    super(outcome.outcome);
+  }
+}
 
 export interface EngineDeps {
   client: OriginClient;
@@ -137,7 +161,7 @@ export class MirrorEngine {
    * NoSuchKey when the origin's 404 is remembered: GET misses and background fetches consult the
    * negative cache, import jobs and FetchObject (`source` "import", "fetch") always ask the origin.
    */
-  fetch(bucket: BucketRef, key: string, rule: StoredMirrorRule, request: MissRequest, source: MirrorOutcomeSource): MirrorFetch {
+  fetch(bucket: BucketRef, key: string, rule: StoredMirrorRule, request: MissRequest, source: MirrorOutcomeSource, replace = false): MirrorFetch {
     const flightKey = `${bucket.id}\0${key}`;
     const running = this.flights.get(flightKey);
     if (running && !running.settled) return running;
@@ -157,6 +181,7 @@ export class MirrorEngine {
       storageClass: rule.storageClass,
       bodyTimeoutMs: this.limits.bodyTimeoutMs,
       targets: plan.targets.map((target) => this.target(target, headers, party, policy)),
+      replace,
     });
     this.flights.set(flightKey, flight);
     this.reportWhenDone(bucket, key, rule, source, flight);
@@ -171,6 +196,61 @@ export class MirrorEngine {
         if (this.flights.get(flightKey) === flight) this.flights.delete(flightKey);
       });
     return flight;
+  }
+
+  /**
+   * One key fetched outside a GET miss (an import job, FetchObject), exactly as a miss fetches it:
+   * the bucket's matching rule (or FetchObject's URL), the same gate, verification and commit, and
+   * the same single flight as live GETs of the key, but never the negative cache. Never throws:
+   * the outcome says what happened.
+   */
+  async pull(bucket: BucketRef, key: string, options: PullOptions): Promise<PullOutcome> {
+    let flight: MirrorFetch;
+    try {
+      flight = await this.flightFor(bucket, key, options);
+    } catch (error) {
+      if (error instanceof PullSettled) return error.outcome;
+      return { outcome: "failed", error: error as Error };
+    }
+    try {
+      const stored = await flight.done;
+      return stored ? { outcome: "pulled", object: stored } : { outcome: "skipped", reason: "a client wrote or deleted the key while it was being fetched" };
+    } catch (error) {
+      if (error instanceof OriginNotFound) return { outcome: "missing", error };
+      return { outcome: "failed", error: error as Error };
+    }
+  }
+
+  /** The flight a pull joins (a live GET's) or starts; throws PullSettled when there is nothing to fetch. */
+  private async flightFor(bucket: BucketRef, key: string, options: PullOptions): Promise<MirrorFetch> {
+    const flightKey = `${bucket.id}\0${key}`;
+    for (;;) {
+      const running = this.flights.get(flightKey);
+      if (running && !running.settled) {
+        if (!options.url) return running;
+        // FetchObject names its own source: let the fetch from the rule's origin end first.
+        await running.done.catch(() => undefined);
+        continue;
+      }
+      if (!options.overwrite && (await this.objects.find(bucket.id, key))) throw new PullSettled({ outcome: "skipped", reason: "already stored" });
+      const rule = options.url ? null : findMatchingRule(await this.deps.rulesFor(bucket.id), key);
+      if (!options.url && !rule) throw new PullSettled({ outcome: "noRule" });
+      // A live GET may have started a flight while this looked things up: join it instead.
+      const started = this.flights.get(flightKey);
+      if (started && !started.settled) continue;
+      if (rule) return this.fetch(bucket, key, rule, { rawQuery: "", headers: {} }, options.source, options.overwrite);
+      const { href, storageClass } = options.url!;
+      const target = this.target({ kind: "url", url: href }, new Map(), `${options.source}:${bucket.id}`, "wait");
+      const flight = new MirrorFetch(this.objects, { bucketId: bucket.id, key, storageClass, bodyTimeoutMs: this.limits.bodyTimeoutMs, targets: [target], replace: options.overwrite });
+      this.flights.set(flightKey, flight);
+      this.reportWhenDone(bucket, key, null, options.source, flight);
+      void flight.done
+        .catch(() => undefined)
+        .finally(() => {
+          if (this.flights.get(flightKey) === flight) this.flights.delete(flightKey);
+        });
+      return flight;
+    }
   }
 
   /**
@@ -236,7 +316,7 @@ export class MirrorEngine {
    * Reports a fetch's outcome once it settles: pulled (with the bytes stored), missing, or failed
    * with the full reason. A refusal by the open circuit breaker is reported where it is recognised.
    */
-  private reportWhenDone(bucket: BucketRef, key: string, rule: StoredMirrorRule, source: MirrorOutcomeSource, flight: MirrorFetch): void {
+  private reportWhenDone(bucket: BucketRef, key: string, rule: Pick<StoredMirrorRule, "id"> | null, source: MirrorOutcomeSource, flight: MirrorFetch): void {
     const started = performance.now();
     const took = () => performance.now() - started;
     flight.done.then(
@@ -267,14 +347,15 @@ export class MirrorEngine {
   private report(
     bucket: BucketRef,
     key: string,
-    rule: StoredMirrorRule,
+    /** Null for FetchObject, which names its own source. */
+    rule: Pick<StoredMirrorRule, "id"> | null,
     source: MirrorOutcomeSource,
     result: Pick<MirrorOutcome, "outcome"> & Partial<Pick<MirrorOutcome, "status" | "reason" | "originUrl" | "bytes" | "durationMs">>,
   ): void {
     this.deps.outcomes?.record({
       bucketId: bucket.id,
       bucketName: bucket.name,
-      ruleId: rule.id,
+      ruleId: rule?.id ?? null,
       key,
       source,
       status: null,

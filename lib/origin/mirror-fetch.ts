@@ -55,6 +55,8 @@ export interface MirrorFetchInput {
   bodyTimeoutMs: number;
   /** Primary, then backup: the next is tried on a 404 or a failure before any byte arrived. */
   targets: MirrorFetchTarget[];
+  /** Replace a stored version (an import with `overwrite`, FetchObject); a client's write during the fetch still wins. */
+  replace?: boolean;
 }
 
 export class MirrorFetch {
@@ -210,6 +212,7 @@ export class MirrorFetch {
         sourceUrl: source.sourceUrl,
       },
       this.watch,
+      { replace: this.input.replace },
     );
     this.verified = true;
     this.notify();

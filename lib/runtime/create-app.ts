@@ -8,11 +8,13 @@ import { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { env, type AppEnv } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { DEFAULT_IMPORT_RUNNER_OPTIONS, ImportRunner, type ImportRunnerOptions } from "@/lib/imports/import-runner";
 import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
 import { createLogger, type Logger } from "@/lib/observability/logger";
 import { AppMetrics } from "@/lib/observability/metrics";
 import { fanOut, outcomeLog } from "@/lib/observability/outcome-log";
 import { registerOriginGauges } from "@/lib/observability/origin-gauges";
+import { registerImportGauges } from "@/lib/observability/import-gauges";
 import { BucketEmptier } from "@/lib/objects/bucket-emptier";
 import { createHotCaches } from "@/lib/objects/hot-cache";
 import { MultipartService } from "@/lib/objects/multipart-service";
@@ -38,6 +40,8 @@ export interface AppOptions {
   minPartSize?: number;
   /** Tests tighten how often "Check the origin now" may run. */
   probeLimits?: ProbeLimits;
+  /** Tests poll for jobs changed by another process more often. */
+  importRunner?: Partial<ImportRunnerOptions>;
   /** Development (`npm run dev`): human-readable log lines. */
   prettyLogs?: boolean;
   /** Instead of a logger on stdout at LOG_LEVEL (tests). */
@@ -97,6 +101,8 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   });
   const probeLimiter = new ProbeLimiter(options.probeLimits);
   if (metrics) registerOriginGauges(metrics, () => engine.originHealth());
+  const imports = new ImportRunner({ db: () => db, engine, objects, client, findBucket: findBucketRecord, logger }, { ...DEFAULT_IMPORT_RUNNER_OPTIONS, ...options.importRunner });
+  if (metrics) registerImportGauges(metrics, () => imports.repository.countByState());
   let closing: Promise<void> | undefined;
   const app: App = {
     config,
@@ -108,15 +114,15 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     engine,
     probe,
     probeLimiter,
+    imports,
     activity,
     telemetry: { logger, metrics },
     close: () => {
       clearInterval(sweep);
-      // Emptying jobs stop first: they still need the database. Then the engine (its last outcomes
-      // reach the recorder), what the recorder holds, the database, the blob store's connections,
-      // and the log's last lines.
-      return (closing ??= emptier
-        .close()
+      // Import runs and emptying jobs stop first: they record what is under way and still need the
+      // database. Then the engine (its last outcomes reach the recorder), what the recorder holds,
+      // the database, the blob store's connections, and the log's last lines.
+      return (closing ??= Promise.all([imports.close(), emptier.close()])
         .then(() => engine.close())
         .then(() => activity.close())
         .then(() => db.$disconnect())

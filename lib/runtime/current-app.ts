@@ -8,6 +8,7 @@ import type { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import type { AppEnv } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { BucketEmptier } from "@/lib/objects/bucket-emptier";
+import type { ImportRunner } from "@/lib/imports/import-runner";
 import type { HotCaches } from "@/lib/objects/hot-cache";
 import type { MultipartService } from "@/lib/objects/multipart-service";
 import type { ObjectService } from "@/lib/objects/object-service";
@@ -29,6 +30,8 @@ export interface App {
   /** "Check the origin now" (the console), with its rate limit. */
   probe: OriginProbe;
   probeLimiter: ProbeLimiter;
+  /** Import jobs; started by the server after start-up recovery (start()), stopped by close(). */
+  imports: ImportRunner;
   /** Back-to-origin outcomes, counted and kept (lib/activity/). */
   activity: ActivityRecorder;
   /** The structured log, and the metrics (null when METRICS_ENABLED=false): every protocol's requests. */

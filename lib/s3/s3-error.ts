@@ -112,6 +112,8 @@ const S3_CODE: { [C in DomainErrorCode]: S3ErrorCode } = {
   TooManyRules: "InvalidArgument",
   InvalidInput: "InvalidArgument",
   NoSuchAccessKey: "InvalidArgument",
+  NoSuchImportJob: "InvalidArgument",
+  ImportJobStateConflict: "InvalidArgument",
   OriginFailure: "MirrorFailed",
   OriginNotFound: "NoSuchKey",
   OriginBusy: "SlowDown",

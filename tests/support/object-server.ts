@@ -27,6 +27,8 @@ export interface TestObjectServer {
 
 export const TEST_TIMEOUTS = { connectTimeoutMs: 2_000, headersTimeoutMs: 1_000, bodyIdleTimeoutMs: 1_000, bodyTimeoutMs: 3_000 };
 export const TEST_MAX_OBJECT_SIZE = 8 * 1024 * 1024;
+/** Import jobs: changes from another process seen within 100 ms; origin listings in pages of 25 keys, so a few dozen keys cross pages. */
+export const TEST_IMPORT_RUNNER = { pollIntervalMs: 100, flushIntervalMs: 50, listPageKeys: 25 };
 
 export interface TestServerOptions extends HttpServerOptions {
   /** Stands in for DNS when the engine resolves origin host names. */
@@ -64,13 +66,14 @@ export async function startObjectServer(
     sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS && activityFlushMs === undefined;
   const app = reuse ? sharedApp! : createApp(
     { ...env(), maxObjectSize },
-    { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, activityFlushMs },
+    { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, activityFlushMs, importRunner: TEST_IMPORT_RUNNER },
   );
   // The app's start order: clean up first, which is what makes room on a full disk.
   if (!reuse) {
     await app.objects.recover();
     await app.multipart.sweep(env().multipartUploadMaxAgeMs);
     await ensureRootAccessKey();
+    await app.imports.start();
   }
   sharedApp ??= app;
   const { engine } = app;

@@ -1,0 +1,45 @@
+"use client";
+
+/** The failed keys of a job with their reasons, a page at a time, and the whole list as CSV. */
+import { Button } from "@/components/ui/button";
+import { QueryError } from "@/components/ui/query-error";
+import { Spinner } from "@/components/ui/spinner";
+import { failuresCsvUrl, useImportFailures } from "@/lib/imports/import-queries";
+
+export function ImportFailures({ bucket, jobId, failed }: { bucket: string; jobId: number; failed: number }) {
+  const failures = useImportFailures(bucket, jobId, failed);
+  if (failures.isPending) return <Spinner label="Loading the failures" />;
+  if (failures.isError) return <QueryError error={failures.error} what="the failures" onRetry={() => void failures.refetch()} />;
+  const items = failures.data.pages.flatMap((page) => page.items);
+  return (
+    <div className="space-y-2">
+      <table className="w-full text-sm">
+        <caption className="sr-only">Keys of job #{jobId} that failed, with the reason</caption>
+        <thead className="bg-slate-100 text-left text-slate-600">
+          <tr>
+            <th className="px-3 py-1.5 font-medium">Key</th>
+            <th className="px-3 py-1.5 font-medium">Reason</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item) => (
+            <tr key={item.key} className="border-t border-slate-100 align-top">
+              <td className="px-3 py-1.5 font-mono break-all">{item.key}</td>
+              <td className="px-3 py-1.5 break-words">{item.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="flex gap-3">
+        {failures.hasNextPage && (
+          <Button variant="secondary" disabled={failures.isFetchingNextPage} onClick={() => void failures.fetchNextPage()}>
+            {failures.isFetchingNextPage ? "Loading…" : "Show more failures"}
+          </Button>
+        )}
+        <a className="text-sm text-brand-700 underline-offset-2 hover:underline" href={failuresCsvUrl(bucket, jobId)} download>
+          Download all failures (CSV)
+        </a>
+      </div>
+    </div>
+  );
+}

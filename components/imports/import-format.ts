@@ -1,0 +1,46 @@
+/** How the console writes an import job's figures: bytes, rates, durations, and the verdict. */
+import type { ImportJobView } from "@/lib/imports/import-schema";
+
+const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
+
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${UNITS[unit]}`;
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+}
+
+export const STATE_LABEL: Record<ImportJobView["state"], string> = {
+  queued: "Queued",
+  running: "Running",
+  paused: "Paused",
+  completed: "Completed",
+  completed_with_failures: "Completed with failures",
+  cancelled: "Cancelled",
+};
+
+/** What a finished job means for the cutover, in plain words; null while it is not finished. */
+export function verdict(job: ImportJobView): { tone: "good" | "bad" | "neutral"; text: string } | null {
+  const notAtOrigin = job.missing + job.noRule;
+  const note = notAtOrigin > 0 ? ` ${job.missing} key(s) were not at the origin and ${job.noRule} matched no rule: they are in neither place.` : "";
+  if (job.state === "completed") {
+    return { tone: "good", text: `Done: the bucket no longer depends on its origin for these ${job.total} key(s).${note}` };
+  }
+  if (job.state === "completed_with_failures") {
+    return {
+      tone: "bad",
+      text: `Not ready for cutover: ${job.failed} key(s) could not be imported, so the bucket still depends on its origin for them. See the failures below, fix the cause and retry them.${note}`,
+    };
+  }
+  if (job.state === "cancelled") return { tone: "neutral", text: "Cancelled: keys not yet imported still depend on the origin." };
+  return null;
+}
