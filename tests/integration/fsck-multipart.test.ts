@@ -5,23 +5,18 @@
  * Run in this process: the script itself is tested in fsck.test.ts.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { unlink } from "node:fs/promises";
-import path from "node:path";
 import { Readable } from "node:stream";
 import { beforeAll, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { env } from "@/lib/env";
 import { checkConsistency } from "@/lib/objects/consistency-check";
 import { MIN_PART_SIZE } from "@/lib/objects/multipart-service";
 import { PrismaObjectRepository } from "@/lib/objects/object-repository";
 import { currentApp } from "@/lib/runtime/current-app";
-import { DiskBlobStore } from "@/lib/storage/disk-blob-store";
+import { storedBlobs } from "../support/stored-blobs";
 
-const blobPath = (name: string) => path.join(env().dataDir, "blobs", name.slice(0, 2), name);
 const check = (repair: boolean) => {
   const repository = new PrismaObjectRepository(db);
-  return checkConsistency({ blobs: new DiskBlobStore(env().dataDir), rows: repository, journal: repository }, { repair, staleTempMs: 3_600_000 });
+  return checkConsistency({ blobs: storedBlobs(), rows: repository, journal: repository }, { repair, staleTempMs: 3_600_000 });
 };
 let bucketId = 0;
 
@@ -48,7 +43,7 @@ it("counts a multipart object's segments and an upload's parts as referenced, an
   expect([clean.rowsChecked, clean.blobsChecked]).toEqual([4, 4]);
 
   const [first, second] = await db().objectSegment.findMany({ orderBy: { position: "asc" } });
-  await unlink(blobPath(second!.blobName));
+  await storedBlobs().remove(second!.blobName);
   const repaired = await check(true);
   expect([repaired.rowsWithoutBlob, repaired.blobsWithoutRow]).toEqual([[second!.blobName], []]);
   expect(await db().storedObject.count({ where: { key: "composite" } })).toBe(0);
@@ -56,7 +51,7 @@ it("counts a multipart object's segments and an upload's parts as referenced, an
   // Its first blob is unreferenced now: the next run removes it, and leaves the rest alone.
   const leftover = await check(true);
   expect([leftover.rowsWithoutBlob, leftover.blobsWithoutRow]).toEqual([[], [first!.blobName]]);
-  expect(existsSync(blobPath(first!.blobName))).toBe(false);
+  expect(await storedBlobs().has(first!.blobName)).toBe(false);
   const final = await check(false);
   expect([final.rowsChecked, final.blobsChecked, final.rowsWithoutBlob, final.blobsWithoutRow]).toEqual([2, 2, [], []]);
 });

@@ -5,10 +5,7 @@
  * than MULTIPART_UPLOAD_MAX_AGE_HOURS is aborted by the start-up sweep, its part blob removed.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { readdir } from "node:fs/promises";
 import http from "node:http";
-import path from "node:path";
 import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
@@ -22,10 +19,10 @@ import {
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { afterAll, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { env } from "@/lib/env";
 import { MIN_PART_SIZE } from "@/lib/objects/multipart-service";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { TEST_CREDENTIALS } from "../support/signed-fetch";
+import { storedBlobs, unfinishedWrites } from "../support/stored-blobs";
 import { waitFor } from "../support/wait";
 
 let server: ServerProcess | null = null;
@@ -47,8 +44,6 @@ function s3At(url: string): S3Client {
   return client;
 }
 
-const tmpFiles = () => readdir(path.join(env().dataDir, "tmp")).catch(() => []);
-const blobExists = (name: string) => existsSync(path.join(env().dataDir, "blobs", name.slice(0, 2), name));
 const BUCKET = "resume";
 const KEY = "big/resumed.bin";
 
@@ -62,12 +57,13 @@ it("resumes an upload after kill -9 mid-part, and the start-up sweep aborts an a
   const abandoned = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: "abandoned.bin" }));
   await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: "abandoned.bin", UploadId: abandoned.UploadId, PartNumber: 1, Body: "left behind" }));
 
-  // Part 2 arrives halfway (a presigned PUT that sends 1 MiB of a declared 6 MiB), then the server dies.
+  // Part 2 arrives in part (a presigned PUT that sends a little more than one blob-store part of a
+  // declared part 1 MiB larger, so that an S3 blob store has begun its upload too), then the server dies.
   const url = new URL(await getSignedUrl(s3, new UploadPartCommand({ Bucket: BUCKET, Key: KEY, UploadId, PartNumber: 2 }), { expiresIn: 600 }));
-  const cut = http.request(url, { method: "PUT", headers: { "content-length": 6 * 1024 * 1024 } });
+  const cut = http.request(url, { method: "PUT", headers: { "content-length": MIN_PART_SIZE + 1024 * 1024 } });
   cut.on("error", () => undefined);
-  cut.write(randomBytes(1024 * 1024));
-  await waitFor(async () => (await tmpFiles()).length === 1, "part 2's temporary file");
+  cut.write(randomBytes(MIN_PART_SIZE + 512 * 1024));
+  await waitFor(async () => (await unfinishedWrites()).length === 1, "part 2's unfinished write");
   await server.kill();
   cut.destroy();
 
@@ -77,12 +73,12 @@ it("resumes an upload after kill -9 mid-part, and the start-up sweep aborts an a
 
   server = await startServerProcess();
   s3 = s3At(server.url);
-  expect(await tmpFiles()).toEqual([]);
+  expect(await unfinishedWrites()).toEqual([]);
   const listed = await s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: KEY, UploadId }));
   expect(listed.Parts?.map((part) => [part.PartNumber, part.ETag, part.Size])).toEqual([[1, one.ETag, MIN_PART_SIZE]]);
   const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
   expect(uploads.Uploads?.map((upload) => upload.Key)).toEqual([KEY]);
-  expect(blobExists(abandonedPart.blobName)).toBe(false);
+  expect(await storedBlobs().has(abandonedPart.blobName)).toBe(false);
 
   const second = randomBytes(777);
   const two = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: KEY, UploadId, PartNumber: 2, Body: second }));
