@@ -30,7 +30,13 @@ let answering: RecordingOrigin;
 beforeAll(async () => {
   failing = await new RecordingOrigin().start();
   answering = await new RecordingOrigin().start();
-  server = await startServerProcess({ ORIGIN_BREAKER_FAILURES: "5", ORIGIN_BREAKER_WINDOW_MS: "30000", ORIGIN_BREAKER_OPEN_MS: String(OPEN_MS) });
+  server = await startServerProcess({
+    ORIGIN_BREAKER_FAILURES: "5",
+    ORIGIN_BREAKER_WINDOW_MS: "30000",
+    ORIGIN_BREAKER_OPEN_MS: String(OPEN_MS),
+    // One failure is a headers timeout; the held probe below waits on its body as long as it must.
+    ORIGIN_HEADERS_TIMEOUT_MS: "1000",
+  });
   await bucketWithRules(server.url, "fragile", [{ sourceUrl: `http://${failing.host}` }]);
   await bucketWithRules(server.url, "sturdy", [{ sourceUrl: `http://${answering.host}` }]);
 });

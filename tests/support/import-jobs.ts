@@ -50,9 +50,16 @@ export async function waitForJob(bucket: string, id: number, what: string, check
   try {
     await waitFor(async () => check((job = await readJob(bucket, id))), `job ${id}: ${what}`);
   } catch (error) {
-    throw new Error(`${(error as Error).message} (last seen: ${JSON.stringify(job)})`, { cause: error });
+    throw new Error(`${(error as Error).message} (last seen: ${JSON.stringify(job)}${await failuresOf(bucket, id, job)})`, { cause: error });
   }
   return job!;
+}
+
+/** The job's recorded failures, for a stuck test's message: why keys failed is what one needs to know. */
+async function failuresOf(bucket: string, id: number, job: ImportJobView | undefined): Promise<string> {
+  if (!job || job.failed === 0) return "";
+  const response = await callRoute(failuresRoute.GET, { params: { bucket, id: String(id) } }).catch((error: Error) => ({ status: 0, body: error.message }));
+  return `; failures: ${JSON.stringify(response.body)}`;
 }
 
 export const waitForState = (bucket: string, id: number, state: ImportState) => waitForJob(bucket, id, `state ${state}`, (job) => job.state === state);

@@ -1,7 +1,8 @@
 /**
  * The object API as its own process (started with tsx), for tests that kill it: it recovers from
  * unfinished writes at start like the app's server, then prints its URL. Settings come from the
- * environment it is started with (tests/support/server-process.ts passes extra variables).
+ * environment it is started with (tests/support/server-process.ts passes extra variables), the
+ * ORIGIN_*_TIMEOUT_MS included.
  * SIGTERM shuts it down as server.ts does (the app is closed, so what it holds in memory is
  * written). TEST_ACTIVITY_FLUSH_MS stretches the activity recorder's interval, so a test can tell
  * a write at shutdown from a timed one.
@@ -9,13 +10,15 @@
 import { env } from "@/lib/env";
 import { startObjectServer } from "./object-server";
 
-// Origin protection as the environment says (the in-process test servers turn it off by default).
+// Origin protection and origin timeouts as the environment says, as in the app (the in-process test
+// servers turn protection off and shorten the timeouts). Tests here hold origin responses open
+// while they kill the process: a one-second timeout would end those pulls first on a busy machine.
 const { maxConcurrency, maxQueued, breaker, negativeCache } = env().originProtection;
 const flush = process.env.TEST_ACTIVITY_FLUSH_MS;
 const server = await startObjectServer(
   undefined,
   { originConcurrency: maxConcurrency, originQueue: maxQueued, breaker, negativeCache },
-  flush ? { activityFlushMs: Number(flush) } : {},
+  { originTimeouts: env().origin, ...(flush ? { activityFlushMs: Number(flush) } : {}) },
 );
 process.once("SIGTERM", () => {
   void server
