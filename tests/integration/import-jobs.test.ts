@@ -11,7 +11,7 @@ import { db } from "@/lib/db/client";
 import { encodeOriginPath } from "@/lib/mirroring/origin-address";
 import { currentApp } from "@/lib/runtime/current-app";
 import { importRoutes, jobAction, readJob, startImport, startImportFromList, waitForJob, waitForState } from "../support/import-jobs";
-import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { PATIENT_TIMEOUTS, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { RecordingOrigin } from "../support/recording-origin";
 import { callRoute } from "../support/route-client";
 import { signedFetch, TEST_CREDENTIALS } from "../support/signed-fetch";
@@ -23,7 +23,8 @@ let origin: RecordingOrigin;
 const md5 = (data: string) => createHash("md5").update(data).digest();
 
 beforeAll(async () => {
-  server = await startObjectServer();
+  // Several tests hold origin answers until they release them.
+  server = await startObjectServer(undefined, {}, { originTimeouts: PATIENT_TIMEOUTS });
   origin = await new RecordingOrigin().start();
 });
 afterAll(async () => {

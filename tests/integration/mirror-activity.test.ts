@@ -11,7 +11,7 @@ import type { BucketActivity, MirrorEventsPage } from "@/lib/activity/activity-q
 import { db } from "@/lib/db/client";
 import { currentApp } from "@/lib/runtime/current-app";
 import { RecordingOrigin } from "../support/recording-origin";
-import { TEST_TIMEOUTS, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { PATIENT_TIMEOUTS, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { callRoute } from "../support/route-client";
 import { signedFetch } from "../support/signed-fetch";
 import { waitFor } from "../support/wait";
@@ -245,7 +245,7 @@ describe("GET /metrics", () => {
 
   it("reads the origin gauges from the origin gate at the scrape", async () => {
     // A server of its own whose origin requests may wait long for headers.
-    const patient = await startObjectServer(undefined, {}, { originTimeouts: { ...TEST_TIMEOUTS, headersTimeoutMs: 60_000 } });
+    const patient = await startObjectServer(undefined, {}, { originTimeouts: PATIENT_TIMEOUTS });
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     origin.on("/files/held.bin", (_req, res) => void held.then(() => res.writeHead(200, { "content-length": body.length }).end(body)));

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bceTimestamp, signRequest } from "@/lib/auth/bce-signature";
 import { db } from "@/lib/db/client";
 import { RecordingOrigin } from "../support/recording-origin";
-import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { PATIENT_TIMEOUTS, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { TEST_CREDENTIALS, signedFetch } from "../support/signed-fetch";
 import { waitFor } from "../support/wait";
 
@@ -17,7 +17,8 @@ let origin: RecordingOrigin;
 const settled = () => waitFor(() => server.engine.idle, "the fetch to settle");
 
 beforeAll(async () => {
-  server = await startObjectServer();
+  // The write races hold the origin's body until the test releases it.
+  server = await startObjectServer(undefined, {}, { originTimeouts: PATIENT_TIMEOUTS });
   origin = await new RecordingOrigin().start();
   await bucketWithRules(server.url, "site", [{ sourceUrl: `http://${origin.host}`, prefix: "public/assets" }]);
   await bucketWithRules(server.url, "moved", [{ mode: "redirect", sourceUrl: `http://${origin.host}`, prefix: "public/assets" }]);

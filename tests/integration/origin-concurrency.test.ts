@@ -12,10 +12,9 @@ import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
 import { signRequest } from "@/lib/s3/auth/sign";
 import * as originsHealthRoute from "@/app/api/buckets/[bucket]/origins-health/route";
 import { RecordingOrigin } from "../support/recording-origin";
-import { TEST_TIMEOUTS, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { PATIENT_TIMEOUTS, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { callRoute } from "../support/route-client";
 import { TEST_CREDENTIALS, signedFetch } from "../support/signed-fetch";
-import { WAIT_TIMEOUT_MS } from "../support/timeouts";
 import { waitFor } from "../support/wait";
 
 const CONCURRENCY = 2;
@@ -32,8 +31,7 @@ const answer = ({ path, res }: { path: string; res: ServerResponse }) => res.end
 
 beforeAll(async () => {
   // The origin holds its answers until the test releases them: no timeout may end them first.
-  const patient = { ...TEST_TIMEOUTS, headersTimeoutMs: WAIT_TIMEOUT_MS, bodyIdleTimeoutMs: WAIT_TIMEOUT_MS, bodyTimeoutMs: WAIT_TIMEOUT_MS };
-  server = await startObjectServer(undefined, { originConcurrency: CONCURRENCY, originQueue: QUEUE }, { originTimeouts: patient });
+  server = await startObjectServer(undefined, { originConcurrency: CONCURRENCY, originQueue: QUEUE }, { originTimeouts: PATIENT_TIMEOUTS });
   origin = await new RecordingOrigin().start();
   const hold = (path: string) =>
     origin.on(path, (_req, res) => {

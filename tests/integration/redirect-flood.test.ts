@@ -7,9 +7,8 @@ import type { ServerResponse } from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { RecordingOrigin } from "../support/recording-origin";
-import { TEST_TIMEOUTS, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { PATIENT_TIMEOUTS, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { signedFetch } from "../support/signed-fetch";
-import { WAIT_TIMEOUT_MS } from "../support/timeouts";
 import { waitFor } from "../support/wait";
 
 const QUEUE = 5;
@@ -25,8 +24,7 @@ const answer = (res: ServerResponse) => res.end("pulled");
 
 beforeAll(async () => {
   // The origin holds its answers until every GET is in: no timeout may end them before.
-  const patient = { ...TEST_TIMEOUTS, headersTimeoutMs: WAIT_TIMEOUT_MS, bodyIdleTimeoutMs: WAIT_TIMEOUT_MS, bodyTimeoutMs: WAIT_TIMEOUT_MS };
-  server = await startObjectServer(undefined, { backgroundQueue: QUEUE, originConcurrency: PER_ORIGIN }, { originTimeouts: patient });
+  server = await startObjectServer(undefined, { backgroundQueue: QUEUE, originConcurrency: PER_ORIGIN }, { originTimeouts: PATIENT_TIMEOUTS });
   origin = await new RecordingOrigin().start();
   for (let i = 0; i < FLOOD; i++) {
     origin.on(`/flood/${i}`, (_req, res) => {

@@ -16,6 +16,7 @@ import { createApp } from "@/lib/runtime/create-app";
 import { createS3Api } from "@/lib/s3/s3-api";
 import type { App } from "@/lib/runtime/current-app";
 import { signedFetch } from "./signed-fetch";
+import { WAIT_TIMEOUT_MS } from "./timeouts";
 
 export interface TestObjectServer {
   url: string;
@@ -26,6 +27,11 @@ export interface TestObjectServer {
 }
 
 export const TEST_TIMEOUTS = { connectTimeoutMs: 2_000, headersTimeoutMs: 1_000, bodyIdleTimeoutMs: 1_000, bodyTimeoutMs: 3_000 };
+/**
+ * For tests that hold an origin response open on purpose until they release it: a one-second
+ * timeout would end the pull first whenever the machine is busy. As long as a waitFor() condition.
+ */
+export const PATIENT_TIMEOUTS = { ...TEST_TIMEOUTS, headersTimeoutMs: WAIT_TIMEOUT_MS, bodyIdleTimeoutMs: WAIT_TIMEOUT_MS, bodyTimeoutMs: WAIT_TIMEOUT_MS };
 export const TEST_MAX_OBJECT_SIZE = 8 * 1024 * 1024;
 /** Import jobs: changes from another process seen within 100 ms; origin listings in pages of 25 keys, so a few dozen keys cross pages. */
 export const TEST_IMPORT_RUNNER = { pollIntervalMs: 100, flushIntervalMs: 50, listPageKeys: 25 };
