@@ -2,9 +2,13 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { LoadMoreButton } from "@/components/ui/load-more-button";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
-import { OUTCOME_LABELS, formatBytes } from "@/lib/activity/activity-format";
+import { TableHead } from "@/components/ui/table-head";
+import { OUTCOME_LABELS } from "@/lib/activity/activity-format";
+import { formatBytes } from "@/lib/format-bytes";
 import { useMirrorEvents } from "@/lib/activity/activity-queries";
 import type { MirrorOutcomeKind } from "@/lib/origin/mirror-outcome";
 
@@ -37,24 +41,12 @@ export function RecentMirrorEvents({ bucket }: { bucket: string }) {
       {events.isPending && <Spinner label="Loading the events" />}
       {events.isError && <QueryError error={events.error} what="the back-to-origin events" onRetry={() => void events.refetch()} />}
       {events.data && list.length === 0 && (
-        <p className="rounded-md border border-dashed border-slate-300 p-4 text-center text-sm text-slate-600">
-          {filter === 0 ? "No failures recorded: every origin that was asked answered." : `No events to show under “${label}”.`}
-        </p>
+        <EmptyState compact>{filter === 0 ? "No failures recorded: every origin that was asked answered." : `No events to show under “${label}”.`}</EmptyState>
       )}
       {list.length > 0 && (
         <div className="overflow-x-auto">
           <table className="w-full text-sm">
-            <caption className="sr-only">Recent back-to-origin events ({label}), newest first</caption>
-            <thead className="bg-slate-100 text-left text-slate-600">
-              <tr>
-                <th className="px-3 py-2 font-medium">When</th>
-                <th className="px-3 py-2 font-medium">Key</th>
-                <th className="px-3 py-2 font-medium">Outcome</th>
-                <th className="px-3 py-2 font-medium">Reason</th>
-                <th className="px-3 py-2 font-medium">Origin URL</th>
-                <th className="px-3 py-2 font-medium">Rule</th>
-              </tr>
-            </thead>
+            <TableHead caption={`Recent back-to-origin events (${label}), newest first`} columns={["When", "Key", "Outcome", "Reason", "Origin URL", "Rule"]} />
             <tbody>
               {list.map((event) => (
                 <tr key={event.id} className="border-t border-slate-100 align-top">
@@ -77,11 +69,7 @@ export function RecentMirrorEvents({ bucket }: { bucket: string }) {
           </table>
         </div>
       )}
-      {events.hasNextPage && (
-        <Button variant="secondary" disabled={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
-          {events.isFetchingNextPage ? "Loading…" : "Show older events"}
-        </Button>
-      )}
+      <LoadMoreButton query={events} label="Show older events" />
     </section>
   );
 }

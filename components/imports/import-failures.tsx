@@ -1,9 +1,10 @@
 "use client";
 
 /** The failed keys of a job with their reasons, a page at a time, and the whole list as CSV. */
-import { Button } from "@/components/ui/button";
+import { LoadMoreButton } from "@/components/ui/load-more-button";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
+import { TableHead } from "@/components/ui/table-head";
 import { failuresCsvUrl, useImportFailures } from "@/lib/imports/import-queries";
 
 export function ImportFailures({ bucket, jobId, failed }: { bucket: string; jobId: number; failed: number }) {
@@ -14,13 +15,7 @@ export function ImportFailures({ bucket, jobId, failed }: { bucket: string; jobI
   return (
     <div className="space-y-2">
       <table className="w-full text-sm">
-        <caption className="sr-only">Keys of job #{jobId} that failed, with the reason</caption>
-        <thead className="bg-slate-100 text-left text-slate-600">
-          <tr>
-            <th className="px-3 py-1.5 font-medium">Key</th>
-            <th className="px-3 py-1.5 font-medium">Reason</th>
-          </tr>
-        </thead>
+        <TableHead caption={`Keys of job #${jobId} that failed, with the reason`} columns={["Key", "Reason"]} cellPadding="px-3 py-1.5" />
         <tbody>
           {items.map((item) => (
             <tr key={item.key} className="border-t border-slate-100 align-top">
@@ -31,11 +26,7 @@ export function ImportFailures({ bucket, jobId, failed }: { bucket: string; jobI
         </tbody>
       </table>
       <div className="flex gap-3">
-        {failures.hasNextPage && (
-          <Button variant="secondary" disabled={failures.isFetchingNextPage} onClick={() => void failures.fetchNextPage()}>
-            {failures.isFetchingNextPage ? "Loading…" : "Show more failures"}
-          </Button>
-        )}
+        <LoadMoreButton query={failures} label="Show more failures" />
         <a className="text-sm text-brand-700 underline-offset-2 hover:underline" href={failuresCsvUrl(bucket, jobId)} download>
           Download all failures (CSV)
         </a>

@@ -6,12 +6,14 @@ import { ArrivalHeading } from "@/components/ui/arrival-heading";
 import { Breakable } from "@/components/ui/breakable";
 import { ButtonLink, Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { EmptyState } from "@/components/ui/empty-state";
 import { useNotify } from "@/components/ui/notices";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
+import { TableHead } from "@/components/ui/table-head";
 import { TableScroller } from "@/components/ui/table-scroller";
 import { useBucket } from "@/lib/buckets/bucket-queries";
-import { formatBytes } from "@/lib/activity/activity-format";
+import { formatBytes } from "@/lib/format-bytes";
 import { useBucketActivity } from "@/lib/activity/activity-queries";
 import type { RuleActivity } from "@/lib/activity/activity-query";
 import { useOriginsHealth } from "@/lib/mirroring/origin-health-queries";
@@ -76,9 +78,7 @@ export function MirrorRulesPanel({ bucket }: { bucket: string }) {
       {rules.isPending && <Spinner label="Loading rules" />}
       {rules.isError && <QueryError error={rules.error} what="the mirror rules" onRetry={() => void rules.refetch()} />}
       {rules.data?.length === 0 && (
-        <p className="rounded-md border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600">
-          No mirror back-to-origin rules yet. Missing objects answer 404 until you add one.
-        </p>
+        <EmptyState>No mirror back-to-origin rules yet. Missing objects answer 404 until you add one.</EmptyState>
       )}
       {rules.data && rules.data.length > 0 && (
         <RuleTable bucket={bucket} rules={rules.data} onDelete={setDeleting} onToggle={toggle} toggling={setEnabled.isPending ? setEnabled.variables?.id : undefined} />
@@ -144,23 +144,21 @@ function RuleTable({ bucket, rules, onDelete, onToggle, toggling }: RuleTablePro
   return (
     <TableScroller label="Mirror rules table">
       <table className="w-full text-sm">
-        <caption className="sr-only">Mirror back-to-origin rules</caption>
-        <thead className="bg-slate-100 text-left text-slate-700">
-          <tr>
-            <th className="px-3 py-2 font-medium">Rule</th>
-            <th className="px-3 py-2 font-medium">Method</th>
-            <th className="px-3 py-2 font-medium">Condition</th>
-            <th className="px-3 py-2 font-medium">Origin</th>
-            <th className="px-3 py-2 font-medium">Origin path</th>
-            <th className="px-3 py-2 font-medium">Storage class</th>
-            <th className="px-3 py-2 font-medium">
-              <Link href={`/buckets/${bucket}/migration`} className="text-brand-700 underline">
-                Pulls, 90 days
-              </Link>
-            </th>
-            <th className="px-3 py-2 font-medium">Actions</th>
-          </tr>
-        </thead>
+        <TableHead
+          caption="Mirror back-to-origin rules"
+          columns={[
+            "Rule",
+            "Method",
+            "Condition",
+            "Origin",
+            "Origin path",
+            "Storage class",
+            <Link key="pulls" href={`/buckets/${bucket}/migration`} className="text-brand-700 underline">
+              Pulls, 90 days
+            </Link>,
+            "Actions",
+          ]}
+        />
         <tbody>
           {rules.map((rule) => {
             const base = `/buckets/${bucket}/configuration/mirroring/${rule.id}`;
@@ -203,7 +201,7 @@ function RuleTable({ bucket, rules, onDelete, onToggle, toggling }: RuleTablePro
                     <Button variant="link" disabled={toggling === rule.id} aria-label={`${rule.enabled ? "Disable" : "Enable"} rule #${rule.id}`} onClick={() => onToggle(rule)}>
                       {rule.enabled ? "Disable" : "Enable"}
                     </Button>
-                    <Button variant="link" className="text-red-700" aria-label={`Delete rule #${rule.id}`} onClick={() => onDelete(rule)}>
+                    <Button variant="danger-link" aria-label={`Delete rule #${rule.id}`} onClick={() => onDelete(rule)}>
                       Delete
                     </Button>
                   </div>

@@ -1,11 +1,12 @@
 "use client";
 
 /**
- * A modal confirmation on the native <dialog>: focus moves into it, Escape cancels,
- * and the page behind is inert while it is open.
+ * A modal confirmation: a Dialog whose Cancel and confirm buttons drive one mutation. Focus moves
+ * into it, Escape cancels (not while the mutation runs), and the page behind is inert while it is open.
  */
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { Button } from "./button";
+import { Dialog } from "./dialog";
 
 /** The mutation the dialog confirms: its progress and error are shown, and reset on cancel. */
 interface ConfirmedMutation {
@@ -35,44 +36,23 @@ export function ConfirmDialog({ open, title, children, confirmLabel, mutation, o
     mutation.reset();
     close();
   };
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
 
   return (
-    <dialog
-      ref={ref}
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        if (!pending) onCancel();
-      }}
-      className={`m-auto w-[calc(100%-2rem)] ${wide ? "max-w-2xl" : "max-w-md"} rounded-lg border border-slate-200 p-0 shadow-xl`}
-    >
-      <div className="max-h-[85vh] overflow-y-auto p-6">
-        <h2 id={titleId} className="text-lg font-semibold">
-          {title}
-        </h2>
-        <div className="mt-3 text-sm text-slate-700">{children}</div>
-        {error && (
-          <p role="alert" className="mt-3 rounded bg-red-50 p-2 text-sm text-red-700">
-            {error}
-          </p>
-        )}
-        <div className="mt-6 flex justify-end gap-2">
-          <Button variant="secondary" onClick={onCancel} disabled={pending} autoFocus>
-            Cancel
-          </Button>
-          <Button variant="danger" onClick={onConfirm} disabled={pending || confirmBlocked !== null} title={confirmBlocked ?? undefined}>
-            {pending ? "Working…" : confirmLabel}
-          </Button>
-        </div>
+    <Dialog open={open} title={title} onClose={onCancel} busy={pending} wide={wide} scrollable>
+      {children}
+      {error && (
+        <p role="alert" className="mt-3 rounded bg-red-50 p-2 text-sm text-red-700">
+          {error}
+        </p>
+      )}
+      <div className="mt-6 flex justify-end gap-2">
+        <Button variant="secondary" onClick={onCancel} disabled={pending} autoFocus>
+          Cancel
+        </Button>
+        <Button variant="danger" onClick={onConfirm} disabled={pending || confirmBlocked !== null} title={confirmBlocked ?? undefined}>
+          {pending ? "Working…" : confirmLabel}
+        </Button>
       </div>
-    </dialog>
+    </Dialog>
   );
 }

@@ -1,9 +1,9 @@
 "use client";
 
 /**
- * A modal on the native <dialog>, for dialogs that are more than a yes/no (ConfirmDialog is that):
- * shown with showModal(), so the page behind is inert and focus stays inside; Escape closes it
- * unless `busy`; the title labels it. Focus returns to what opened it when it closes.
+ * A modal on the native <dialog>, for dialogs that are more than a yes/no (ConfirmDialog is that,
+ * built on this one): shown with showModal(), so the page behind is inert and focus stays inside;
+ * Escape closes it unless `busy`; the title labels it. Focus returns to what opened it when it closes.
  */
 import { useEffect, useId, useRef, type ReactNode } from "react";
 
@@ -16,9 +16,11 @@ interface DialogProps {
   children: ReactNode;
   /** Wider than the default for dialogs that list things. */
   wide?: boolean;
+  /** The body scrolls within 85% of the viewport's height (for content that can grow, such as a preview). */
+  scrollable?: boolean;
 }
 
-export function Dialog({ open, title, onClose, busy = false, children, wide = false }: DialogProps) {
+export function Dialog({ open, title, onClose, busy = false, children, wide = false, scrollable = false }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -39,7 +41,7 @@ export function Dialog({ open, title, onClose, busy = false, children, wide = fa
       className={`m-auto w-[calc(100%-2rem)] rounded-lg border border-slate-200 p-0 shadow-xl ${wide ? "max-w-2xl" : "max-w-md"}`}
     >
       {open && (
-        <div className="p-6">
+        <div className={scrollable ? "max-h-[85vh] overflow-y-auto p-6" : "p-6"}>
           <h2 id={titleId} className="text-lg font-semibold">
             {title}
           </h2>

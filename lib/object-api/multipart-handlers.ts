@@ -6,7 +6,7 @@
  * and errors. Parts stream to blobs through the same checks as PutObject (length, Content-MD5).
  */
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
-import { compareUtf8 } from "@/lib/objects/key-order";
+import { MAX_LISTED, parseListCount, parsePartNumber, rollUpUploads } from "@/lib/objects/multipart-params";
 import { MAX_PART_NUMBER, type ListedPart, type MultipartUploadRecord } from "@/lib/objects/multipart-service";
 import { pickStoredHeaders, pickUserMeta } from "@/lib/objects/object-meta";
 import { BosError, sendJson } from "./bos-error";
@@ -15,7 +15,6 @@ import type { ObjectApiContext } from "./context";
 import { readJsonBody } from "./json-body";
 import { declaredLength, expectedMd5, requireKey, storageClassFor } from "./object-handlers";
 
-const MAX_LISTED = 1000;
 /** A part list of 10,000 entries is about 600 KB of JSON. */
 const MAX_PART_LIST_BYTES = 2 * 1024 * 1024;
 
@@ -30,20 +29,16 @@ function currentUpload(ctx: ObjectApiContext, bucket: BucketRecord): Promise<Mul
 }
 
 function partNumberOf(value: unknown): number {
-  const text = typeof value === "number" ? String(value) : typeof value === "string" ? value : "";
-  const number = Number(text);
-  if (!/^\d+$/.test(text) || number < 1 || number > MAX_PART_NUMBER) {
-    throw new BosError("InvalidArgument", `partNumber must be a whole number from 1 to ${MAX_PART_NUMBER}.`);
-  }
+  const number = parsePartNumber(value);
+  if (number === null) throw new BosError("InvalidArgument", `partNumber must be a whole number from 1 to ${MAX_PART_NUMBER}.`);
   return number;
 }
 
 /** A whole-number query parameter from `min`, capped at 1,000; `fallback` when absent. */
 function countParam(ctx: ObjectApiContext, name: string, min: number, fallback: number): number {
-  const value = ctx.target.query.get(name);
-  if (value === null || value === "") return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min) throw new BosError("InvalidArgument", `${name} must be a whole number from ${min} to ${MAX_LISTED}.`);
-  return Math.min(Number(value), MAX_LISTED);
+  const count = parseListCount(ctx.target.query.get(name), min, fallback);
+  if (count === null) throw new BosError("InvalidArgument", `${name} must be a whole number from ${min} to ${MAX_LISTED}.`);
+  return count;
 }
 
 export async function initiateMultipartUpload(ctx: ObjectApiContext, bucket: BucketRecord): Promise<void> {
@@ -119,15 +114,7 @@ export async function listMultipartUploads(ctx: ObjectApiContext, bucket: Bucket
   const keyMarker = query.get("keyMarker") ?? "";
   const maxUploads = countParam(ctx, "maxUploads", 1, MAX_LISTED);
   const found = await ctx.multipart.listUploads(bucket.id, { prefix, keyMarker, uploadIdMarker: "", maxUploads });
-  const commonPrefixes: string[] = [];
-  const uploads = found.uploads.filter((upload) => {
-    const cut = delimiter === "" ? -1 : upload.key.indexOf(delimiter, prefix.length);
-    if (cut < 0) return true;
-    const common = upload.key.slice(0, cut + delimiter.length);
-    if (!commonPrefixes.includes(common)) commonPrefixes.push(common);
-    return false;
-  });
-  commonPrefixes.sort(compareUtf8);
+  const { uploads, commonPrefixes } = rollUpUploads(found.uploads, prefix, delimiter);
   const last = found.uploads[found.uploads.length - 1];
   sendJson(ctx.res, 200, {
     bucket: bucket.name,

@@ -27,14 +27,10 @@ export class AppMetrics implements MirrorOutcomeSink {
 
   constructor() {
     const registers = [this.registry];
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) => new Counter({ name, help, labelNames, registers });
     // prom-client's default process metrics are left out: their GC and event-loop observers cost the
     // 4 KiB hit path ~130 µs of CPU per request in the bench (313 against 180 µs), far past its 5%.
-    this.requests = new Counter({
-      name: "bosmirror_http_requests_total",
-      help: "HTTP requests answered, by protocol, named operation and status",
-      labelNames: ["protocol", "operation", "status"],
-      registers,
-    });
+    this.requests = counter("bosmirror_http_requests_total", "HTTP requests answered, by protocol, named operation and status", ["protocol", "operation", "status"]);
     this.duration = new Histogram({
       name: "bosmirror_http_request_duration_seconds",
       help: "Time from a request's arrival to the end of its response, by protocol and named operation",
@@ -42,18 +38,8 @@ export class AppMetrics implements MirrorOutcomeSink {
       buckets: DURATION_BUCKETS,
       registers,
     });
-    this.pulls = new Counter({
-      name: "bosmirror_mirror_pulls_total",
-      help: "Back-to-origin outcomes by bucket, rule (\"none\" for FetchObject) and outcome",
-      labelNames: ["bucket", "rule", "outcome"],
-      registers,
-    });
-    this.pulledBytes = new Counter({
-      name: "bosmirror_mirror_pulled_bytes_total",
-      help: "Bytes pulled from origins and stored, by bucket and rule",
-      labelNames: ["bucket", "rule"],
-      registers,
-    });
+    this.pulls = counter("bosmirror_mirror_pulls_total", 'Back-to-origin outcomes by bucket, rule ("none" for FetchObject) and outcome', ["bucket", "rule", "outcome"]);
+    this.pulledBytes = counter("bosmirror_mirror_pulled_bytes_total", "Bytes pulled from origins and stored, by bucket and rule", ["bucket", "rule"]);
   }
 
   recordRequest(protocol: RequestProtocol, operation: string, status: number, seconds: number): void {

@@ -4,8 +4,8 @@
  * Parts stream to blobs through the same checks as PutObject (aws-chunked, checksums, Content-MD5).
  */
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
+import { MAX_LISTED, parseListCount, parsePartNumber, rollUpUploads } from "@/lib/objects/multipart-params";
 import { MAX_PART_NUMBER, type MultipartUploadRecord } from "@/lib/objects/multipart-service";
-import { compareUtf8 } from "@/lib/objects/key-order";
 import { OWNER } from "./bucket-handlers";
 import { contentMd5, declaredSize, readXmlRequest, requestBody } from "./body";
 import type { S3Context } from "./context";
@@ -15,8 +15,6 @@ import { sendXml } from "./respond";
 import { checksumElements, checksumsFromElements, compositeChecksums, storedChecksums } from "./stored-checksums";
 import { S3Error } from "./s3-error";
 import { buildXml, childText, children, type XmlNode } from "./xml";
-
-const MAX_LISTED = 1000;
 
 function uploadIdOf(ctx: S3Context): string {
   const uploadId = ctx.target.query.get("uploadId");
@@ -30,8 +28,8 @@ function currentUpload(ctx: S3Context, bucket: BucketRecord): Promise<MultipartU
 
 function partNumberOf(ctx: S3Context): number {
   const value = ctx.target.query.get("partNumber") ?? "";
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < 1 || number > MAX_PART_NUMBER) {
+  const number = parsePartNumber(value);
+  if (number === null) {
     throw new S3Error("InvalidArgument", `Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive.`, { fields: { ArgumentName: "partNumber", ArgumentValue: value } });
   }
   return number;
@@ -39,10 +37,10 @@ function partNumberOf(ctx: S3Context): number {
 
 /** A whole number query parameter from 0 up, capped at 1,000 (S3's page size). */
 function countParam(ctx: S3Context, name: string): number {
-  const value = ctx.target.query.get(name);
-  if (value === null || value === "") return MAX_LISTED;
-  if (!/^\d+$/.test(value)) throw new S3Error("InvalidArgument", `${name} must be a whole number.`, { fields: { ArgumentName: name, ArgumentValue: value } });
-  return Math.min(Number(value), MAX_LISTED);
+  const value = ctx.target.query.get(name) ?? "";
+  const count = parseListCount(value, 0, MAX_LISTED);
+  if (count === null) throw new S3Error("InvalidArgument", `${name} must be a whole number.`, { fields: { ArgumentName: name, ArgumentValue: value } });
+  return count;
 }
 
 export async function createMultipartUpload(ctx: S3Context, bucket: BucketRecord): Promise<void> {
@@ -129,16 +127,7 @@ export async function listMultipartUploads(ctx: S3Context, bucket: BucketRecord)
   const maxUploads = countParam(ctx, "max-uploads");
   const encode = query.get("encoding-type") === "url" ? (value: string) => encodeURIComponent(value).replaceAll("%2F", "/") : (value: string) => value;
   const found = maxUploads === 0 ? { uploads: [], isTruncated: false } : await ctx.multipart.listUploads(bucket.id, { prefix, keyMarker, uploadIdMarker, maxUploads });
-  // A delimiter rolls keys up into common prefixes, as in ListObjects.
-  const commonPrefixes: string[] = [];
-  const uploads = found.uploads.filter((upload) => {
-    const cut = delimiter === "" ? -1 : upload.key.indexOf(delimiter, prefix.length);
-    if (cut < 0) return true;
-    const common = upload.key.slice(0, cut + delimiter.length);
-    if (!commonPrefixes.includes(common)) commonPrefixes.push(common);
-    return false;
-  });
-  commonPrefixes.sort(compareUtf8);
+  const { uploads, commonPrefixes } = rollUpUploads(found.uploads, prefix, delimiter);
   const last = found.uploads[found.uploads.length - 1];
   const xml = buildXml("ListMultipartUploadsResult", {
     Bucket: bucket.name,

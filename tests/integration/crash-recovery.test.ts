@@ -2,25 +2,17 @@
  * kill -9 in the middle of a back-to-origin fetch, then a restart: nothing half-written survives.
  * Start-up resolves the write journal (lib/objects/write-journal.ts) instead of scanning storage.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { RecordingOrigin } from "../support/recording-origin";
 import { bucketWithRules } from "../support/object-server";
-import { startServerProcess, type ServerProcess } from "../support/server-process";
+import { serverProcessesFor } from "../support/server-process";
 import { waitFor } from "../support/wait";
 import { signedFetch } from "../support/signed-fetch";
 import { putBlob, storedBlobs, unfinishedWrites, usesS3BlobStore } from "../support/stored-blobs";
 
-let origin: RecordingOrigin;
-let server: ServerProcess | null = null;
-
-beforeAll(async () => {
-  origin = await new RecordingOrigin().start();
-});
-afterAll(async () => {
-  await server?.kill();
-  await origin.stop();
-});
+const origin = new RecordingOrigin();
+const processes = serverProcessesFor(origin);
 
 it("leaves no row, no stray temporary file and no orphan blob after kill -9 mid-fetch", async () => {
   // Past the S3 store's first part (5 MiB here), so there it leaves an incomplete multipart upload too.
@@ -36,7 +28,7 @@ it("leaves no row, no stray temporary file and no orphan blob after kill -9 mid-
   // On disk a temporary file; on S3 the incomplete upload and the fetch's local spool file.
   const leftByTheFetch = usesS3BlobStore() ? 2 : 1;
 
-  server = await startServerProcess(serverEnv);
+  let server = await processes.start(serverEnv);
   let base = server.url;
   await bucketWithRules(base, "crash", [{ sourceUrl: `http://${origin.host}` }]);
   const response = await signedFetch(`${base}/v1/crash/big.bin`);
@@ -66,7 +58,7 @@ it("leaves no row, no stray temporary file and no orphan blob after kill -9 mid-
   });
 
   fetching = false;
-  server = await startServerProcess(serverEnv);
+  server = await processes.start(serverEnv);
   base = server.url;
   expect(await unfinishedWrites()).toEqual([]);
   expect(await db().pendingWrite.count()).toBe(0);

@@ -3,26 +3,18 @@
  * checkpoint (the items not yet recorded) and completes, with every key counted once.
  */
 import type { ServerResponse } from "node:http";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { startImport, waitForJob, waitForState } from "../support/import-jobs";
 import { bucketWithRules } from "../support/object-server";
 import { RecordingOrigin } from "../support/recording-origin";
-import { startServerProcess, type ServerProcess } from "../support/server-process";
+import { serverProcessesFor } from "../support/server-process";
 import { signedFetch } from "../support/signed-fetch";
 import { TEST_TIMEOUT_MS } from "../support/timeouts";
 import { waitFor } from "../support/wait";
 
-let origin: RecordingOrigin;
-let server: ServerProcess | null = null;
-
-beforeAll(async () => {
-  origin = await new RecordingOrigin().start();
-});
-afterAll(async () => {
-  await server?.kill();
-  await origin.stop();
-});
+const origin = new RecordingOrigin();
+const processes = serverProcessesFor(origin);
 
 it("resumes a job after kill -9 and completes it, each key counted once", async () => {
   const keys = Array.from({ length: 12 }, (_, i) => `k/${String(i).padStart(2, "0")}`);
@@ -38,7 +30,7 @@ it("resumes a job after kill -9 and completes it, each key counted once", async 
     });
   }
 
-  server = await startServerProcess();
+  let server = await processes.start();
   await bucketWithRules(server.url, "resume", [{ resource: "*", sourceUrl: `http://${origin.host}` }]);
   // The job is created through the route in this process; the server process's runner picks it up.
   const created = await startImport("resume", { source: { type: "keys", keys }, concurrency: 2 });
@@ -52,7 +44,7 @@ it("resumes a job after kill -9 and completes it, each key counted once", async 
   expect(await db().importItem.count({ where: { jobId: created.id, state: "running" } })).toBeGreaterThanOrEqual(2);
 
   holding = false;
-  server = await startServerProcess();
+  server = await processes.start();
   const done = await waitForState("resume", created.id, "completed");
   expect(done).toMatchObject({ total: 12, pulled: 12, skipped: 0, failed: 0 });
   expect(await db().importItem.count({ where: { jobId: created.id, state: { not: "pulled" } } })).toBe(0);

@@ -2,28 +2,24 @@
  * The observability of a running server process: its JSON log lines on stdout, /metrics behind
  * METRICS_TOKEN, and back-to-origin activity that survives a shutdown and a kill -9.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import * as activityRoute from "@/app/api/buckets/[bucket]/activity/route";
 import type { BucketActivity } from "@/lib/activity/activity-query";
 import { db } from "@/lib/db/client";
 import { RecordingOrigin } from "../support/recording-origin";
 import { bucketWithRules } from "../support/object-server";
 import { callRoute } from "../support/route-client";
-import { startServerProcess, type ServerProcess } from "../support/server-process";
+import { serverProcessesFor, type ServerProcess } from "../support/server-process";
 import { signedFetch } from "../support/signed-fetch";
 import { waitFor } from "../support/wait";
 
 const TOKEN = "scrape-token-0123456789abcdef";
-let origin: RecordingOrigin;
+const origin = new RecordingOrigin();
+const processes = serverProcessesFor(origin);
 let server: ServerProcess | null = null;
 
-beforeAll(async () => {
-  origin = await new RecordingOrigin().start();
+beforeAll(() => {
   for (const name of ["one", "two", "three"]) origin.serve(`/${name}.txt`, `the ${name} object`);
-});
-afterAll(async () => {
-  await server?.kill();
-  await origin.stop();
 });
 
 type LogLine = Record<string, unknown>;
@@ -43,7 +39,7 @@ async function pulledCount(): Promise<number> {
 describe("a server process", () => {
   it("logs one access line per request and one line per back-to-origin outcome, at LOG_LEVEL", async () => {
     // A long interval: whatever is in the database after SIGTERM was written by the shutdown.
-    server = await startServerProcess({ LOG_LEVEL: "info", METRICS_TOKEN: TOKEN, TEST_ACTIVITY_FLUSH_MS: "3600000" });
+    server = await processes.start({ LOG_LEVEL: "info", METRICS_TOKEN: TOKEN, TEST_ACTIVITY_FLUSH_MS: "3600000" });
     await bucketWithRules(server.url, "observed", [{ sourceUrl: `http://${origin.host}` }]);
     const response = await signedFetch(`${server.url}/v1/observed/one.txt`);
     expect(await response.text()).toBe("the one object");
@@ -89,12 +85,12 @@ describe("a server process", () => {
   });
 
   it("keeps counting across a kill -9 and a restart", async () => {
-    server = await startServerProcess();
+    server = await processes.start();
     expect((await signedFetch(`${server.url}/v1/observed/two.txt`)).status).toBe(200);
     // Written within the recorder's interval (a second), before the process is killed.
     await waitFor(async () => (await db().mirrorEvent.count({ where: { key: "two.txt" } })) === 1, "the timed write");
     await server.kill();
-    server = await startServerProcess();
+    server = await processes.start();
     expect((await signedFetch(`${server.url}/v1/observed/three.txt`)).status).toBe(200);
     await waitFor(async () => (await db().mirrorEvent.count({ where: { key: "three.txt" } })) === 1, "the timed write after the restart");
     expect(await pulledCount()).toBe(3);

@@ -3,6 +3,8 @@
  * or run it on another data directory. Resolves with its URL once it listens; rejects if it exits.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { afterAll, beforeAll } from "vitest";
+import type { RecordingOrigin } from "./recording-origin";
 
 export interface ServerProcess {
   url: string;
@@ -44,4 +46,20 @@ export function startServerProcess(extraEnv: Record<string, string> = {}): Promi
     });
     child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${output}\n${errors}`)));
   });
+}
+
+/**
+ * For a file whose tests kill and restart the server against one origin: starts `origin` before
+ * the tests; after them, kills the server process started last and stops the origin.
+ */
+export function serverProcessesFor(origin: RecordingOrigin): { start: (extraEnv?: Record<string, string>) => Promise<ServerProcess> } {
+  let last: ServerProcess | null = null;
+  beforeAll(async () => {
+    await origin.start();
+  });
+  afterAll(async () => {
+    await last?.kill();
+    await origin.stop();
+  });
+  return { start: async (extraEnv) => (last = await startServerProcess(extraEnv)) };
 }
