@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { EmptyState } from "@/components/ui/empty-state";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
 import { RANGE_LABELS, formatBytes, formatPeriod } from "@/lib/activity/activity-format";
@@ -63,9 +64,7 @@ function ActivityCharts({ activity }: { activity: BucketActivity }) {
   const anything = totals.pulled + totals.missing + totals.failed + totals.redirected + totals.negativeCached + totals.circuitOpen > 0;
   if (!anything) {
     return (
-      <p className="rounded-md border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600">
-        No back-to-origin activity in the {when}. Pulls show here once a GET misses an object that a rule matches.
-      </p>
+      <EmptyState>No back-to-origin activity in the {when}. Pulls show here once a GET misses an object that a rule matches.</EmptyState>
     );
   }
   const failures = totals.failed + totals.circuitOpen;

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
 import { OUTCOME_LABELS, formatBytes } from "@/lib/activity/activity-format";
@@ -37,9 +38,7 @@ export function RecentMirrorEvents({ bucket }: { bucket: string }) {
       {events.isPending && <Spinner label="Loading the events" />}
       {events.isError && <QueryError error={events.error} what="the back-to-origin events" onRetry={() => void events.refetch()} />}
       {events.data && list.length === 0 && (
-        <p className="rounded-md border border-dashed border-slate-300 p-4 text-center text-sm text-slate-600">
-          {filter === 0 ? "No failures recorded: every origin that was asked answered." : `No events to show under “${label}”.`}
-        </p>
+        <EmptyState compact>{filter === 0 ? "No failures recorded: every origin that was asked answered." : `No events to show under “${label}”.`}</EmptyState>
       )}
       {list.length > 0 && (
         <div className="overflow-x-auto">

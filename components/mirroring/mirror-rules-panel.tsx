@@ -6,6 +6,7 @@ import { ArrivalHeading } from "@/components/ui/arrival-heading";
 import { Breakable } from "@/components/ui/breakable";
 import { ButtonLink, Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { EmptyState } from "@/components/ui/empty-state";
 import { useNotify } from "@/components/ui/notices";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
@@ -76,9 +77,7 @@ export function MirrorRulesPanel({ bucket }: { bucket: string }) {
       {rules.isPending && <Spinner label="Loading rules" />}
       {rules.isError && <QueryError error={rules.error} what="the mirror rules" onRetry={() => void rules.refetch()} />}
       {rules.data?.length === 0 && (
-        <p className="rounded-md border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600">
-          No mirror back-to-origin rules yet. Missing objects answer 404 until you add one.
-        </p>
+        <EmptyState>No mirror back-to-origin rules yet. Missing objects answer 404 until you add one.</EmptyState>
       )}
       {rules.data && rules.data.length > 0 && (
         <RuleTable bucket={bucket} rules={rules.data} onDelete={setDeleting} onToggle={toggle} toggling={setEnabled.isPending ? setEnabled.variables?.id : undefined} />

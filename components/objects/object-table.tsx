@@ -3,6 +3,7 @@
 /** One page of a folder: sub-folders first, then objects with their details and actions. */
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
 import type { ObjectEntry, ObjectListing } from "@/lib/object-browser/object-browser-schema";
 import { downloadUrl } from "@/lib/object-browser/object-queries";
 import { browseHref } from "./browse-href";
@@ -31,7 +32,7 @@ function Source({ object }: { object: ObjectEntry }) {
 export function ObjectTable({ bucket, listing, folderPrefix, selected, onSelect, onDelete, onLink }: ObjectTableProps) {
   const { folders, objects } = listing;
   if (folders.length === 0 && objects.length === 0) {
-    return <p className="rounded-md border border-dashed border-slate-300 p-6 text-center text-sm text-slate-600">No objects here{listing.marker ? " on this page" : ""}. Upload files to add some.</p>;
+    return <EmptyState>No objects here{listing.marker ? " on this page" : ""}. Upload files to add some.</EmptyState>;
   }
   const allSelected = objects.length > 0 && objects.every((object) => selected.has(object.key));
   const toggle = (key: string, on: boolean) => {
