@@ -8,6 +8,7 @@ import { inputClass } from "@/components/ui/field";
 import { useNotify } from "@/components/ui/notices";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
+import { TableHead } from "@/components/ui/table-head";
 import { TableScroller } from "@/components/ui/table-scroller";
 import { useAccessKeys, useCreateAccessKey, useDeleteAccessKey, useSetAccessKeyEnabled } from "@/lib/auth/access-key-queries";
 
@@ -75,16 +76,7 @@ export function AccessKeyManager() {
       {keys.data && (
         <TableScroller label="Access keys table">
         <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
-          <caption className="sr-only">Access keys</caption>
-          <thead className="bg-slate-100 text-left text-slate-700">
-            <tr>
-              <th className="px-4 py-2 font-medium">Access key</th>
-              <th className="px-4 py-2 font-medium">Description</th>
-              <th className="px-4 py-2 font-medium">Status</th>
-              <th className="px-4 py-2 font-medium">Created</th>
-              <th className="px-4 py-2 font-medium">Actions</th>
-            </tr>
-          </thead>
+          <TableHead caption="Access keys" columns={["Access key", "Description", "Status", "Created", "Actions"]} cellPadding="px-4 py-2" />
           <tbody>
             {keys.data.map((key) => (
               <tr key={key.accessKeyId} className="border-t border-slate-100">

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { EmptyState } from "@/components/ui/empty-state";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
+import { TableHead } from "@/components/ui/table-head";
 import { RANGE_LABELS, formatBytes, formatPeriod } from "@/lib/activity/activity-format";
 import { useBucketActivity } from "@/lib/activity/activity-queries";
 import { ACTIVITY_RANGES, DEFAULT_ACTIVITY_RANGE, isActivityRange, type ActivityPoint, type ActivityRange, type BucketActivity } from "@/lib/activity/activity-query";
@@ -110,17 +111,7 @@ function ActivityCharts({ activity }: { activity: BucketActivity }) {
       <details>
         <summary className="cursor-pointer text-sm text-brand-700">Show the figures as a table</summary>
         <table className="mt-2 w-full text-sm">
-          <caption className="sr-only">Back-to-origin activity per {resolution} with any activity, {when}</caption>
-          <thead className="bg-slate-100 text-left text-slate-600">
-            <tr>
-              <th className="px-3 py-2 font-medium">Period from</th>
-              <th className="px-3 py-2 font-medium">Pulled</th>
-              <th className="px-3 py-2 font-medium">Bytes</th>
-              <th className="px-3 py-2 font-medium">Missing</th>
-              <th className="px-3 py-2 font-medium">Failed</th>
-              <th className="px-3 py-2 font-medium">Redirected</th>
-            </tr>
-          </thead>
+          <TableHead caption={`Back-to-origin activity per ${resolution} with any activity, ${when}`} columns={["Period from", "Pulled", "Bytes", "Missing", "Failed", "Redirected"]} />
           <tbody>
             {points
               .filter((point) => point.pulled + point.missing + point.failed + point.redirected + point.circuitOpen + point.negativeCached > 0)

@@ -5,6 +5,7 @@ import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
+import { TableHead } from "@/components/ui/table-head";
 import { OUTCOME_LABELS, formatBytes } from "@/lib/activity/activity-format";
 import { useMirrorEvents } from "@/lib/activity/activity-queries";
 import type { MirrorOutcomeKind } from "@/lib/origin/mirror-outcome";
@@ -43,17 +44,7 @@ export function RecentMirrorEvents({ bucket }: { bucket: string }) {
       {list.length > 0 && (
         <div className="overflow-x-auto">
           <table className="w-full text-sm">
-            <caption className="sr-only">Recent back-to-origin events ({label}), newest first</caption>
-            <thead className="bg-slate-100 text-left text-slate-600">
-              <tr>
-                <th className="px-3 py-2 font-medium">When</th>
-                <th className="px-3 py-2 font-medium">Key</th>
-                <th className="px-3 py-2 font-medium">Outcome</th>
-                <th className="px-3 py-2 font-medium">Reason</th>
-                <th className="px-3 py-2 font-medium">Origin URL</th>
-                <th className="px-3 py-2 font-medium">Rule</th>
-              </tr>
-            </thead>
+            <TableHead caption={`Recent back-to-origin events (${label}), newest first`} columns={["When", "Key", "Outcome", "Reason", "Origin URL", "Rule"]} />
             <tbody>
               {list.map((event) => (
                 <tr key={event.id} className="border-t border-slate-100 align-top">

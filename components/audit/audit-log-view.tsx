@@ -3,6 +3,7 @@
 import { Button } from "@/components/ui/button";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
+import { TableHead } from "@/components/ui/table-head";
 import { TableScroller } from "@/components/ui/table-scroller";
 import { describeAuditActor, describeAuditEvent } from "@/lib/audit/audit-format";
 import { useAuditLog } from "@/lib/audit/audit-queries";
@@ -36,15 +37,7 @@ export function AuditLogView({ bucket, title = "Audit log" }: { bucket: string |
       ) : (
         <TableScroller label={`${title} table`}>
         <table className="w-full text-sm">
-          <caption className="sr-only">Changes to {subject}, newest first</caption>
-          <thead className="bg-slate-100 text-left text-slate-700">
-            <tr>
-              <th className="px-3 py-2 font-medium">When</th>
-              <th className="px-3 py-2 font-medium">Who</th>
-              <th className="px-3 py-2 font-medium">What</th>
-              <th className="px-3 py-2 font-medium">Details</th>
-            </tr>
-          </thead>
+          <TableHead caption={`Changes to ${subject}, newest first`} columns={["When", "Who", "What", "Details"]} />
           <tbody>
             {events.map((event) => (
               <tr key={event.id} className="border-t border-slate-100 align-top">

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { Spinner } from "@/components/ui/spinner";
 import { QueryError } from "@/components/ui/query-error";
+import { TableHead } from "@/components/ui/table-head";
 import { TableScroller } from "@/components/ui/table-scroller";
 import { useBuckets } from "@/lib/buckets/bucket-queries";
 import { STORAGE_CLASS_LABELS, ZONE_TYPE_LABELS } from "@/lib/buckets/storage-class";
@@ -21,17 +22,7 @@ export function BucketList() {
   return (
     <TableScroller label="Buckets table">
     <table className="w-full rounded-lg border border-slate-200 bg-white text-sm">
-      <caption className="sr-only">Buckets</caption>
-      <thead className="bg-slate-100 text-left text-slate-700">
-        <tr>
-          <th className="px-4 py-2 font-medium">Name</th>
-          <th className="px-4 py-2 font-medium">Zone type</th>
-          <th className="px-4 py-2 font-medium">Default storage class</th>
-          <th className="px-4 py-2 font-medium">Mirror rules</th>
-          <th className="px-4 py-2 font-medium">Objects</th>
-          <th className="px-4 py-2 font-medium">Created</th>
-        </tr>
-      </thead>
+      <TableHead caption="Buckets" columns={["Name", "Zone type", "Default storage class", "Mirror rules", "Objects", "Created"]} cellPadding="px-4 py-2" />
       <tbody>
         {buckets.data.map((bucket) => (
           <tr key={bucket.name} className="border-t border-slate-100">

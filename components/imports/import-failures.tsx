@@ -4,6 +4,7 @@
 import { Button } from "@/components/ui/button";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
+import { TableHead } from "@/components/ui/table-head";
 import { failuresCsvUrl, useImportFailures } from "@/lib/imports/import-queries";
 
 export function ImportFailures({ bucket, jobId, failed }: { bucket: string; jobId: number; failed: number }) {
@@ -14,13 +15,7 @@ export function ImportFailures({ bucket, jobId, failed }: { bucket: string; jobI
   return (
     <div className="space-y-2">
       <table className="w-full text-sm">
-        <caption className="sr-only">Keys of job #{jobId} that failed, with the reason</caption>
-        <thead className="bg-slate-100 text-left text-slate-600">
-          <tr>
-            <th className="px-3 py-1.5 font-medium">Key</th>
-            <th className="px-3 py-1.5 font-medium">Reason</th>
-          </tr>
-        </thead>
+        <TableHead caption={`Keys of job #${jobId} that failed, with the reason`} columns={["Key", "Reason"]} cellPadding="px-3 py-1.5" />
         <tbody>
           {items.map((item) => (
             <tr key={item.key} className="border-t border-slate-100 align-top">

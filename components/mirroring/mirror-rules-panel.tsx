@@ -10,6 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { useNotify } from "@/components/ui/notices";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
+import { TableHead } from "@/components/ui/table-head";
 import { TableScroller } from "@/components/ui/table-scroller";
 import { useBucket } from "@/lib/buckets/bucket-queries";
 import { formatBytes } from "@/lib/activity/activity-format";
@@ -143,23 +144,21 @@ function RuleTable({ bucket, rules, onDelete, onToggle, toggling }: RuleTablePro
   return (
     <TableScroller label="Mirror rules table">
       <table className="w-full text-sm">
-        <caption className="sr-only">Mirror back-to-origin rules</caption>
-        <thead className="bg-slate-100 text-left text-slate-700">
-          <tr>
-            <th className="px-3 py-2 font-medium">Rule</th>
-            <th className="px-3 py-2 font-medium">Method</th>
-            <th className="px-3 py-2 font-medium">Condition</th>
-            <th className="px-3 py-2 font-medium">Origin</th>
-            <th className="px-3 py-2 font-medium">Origin path</th>
-            <th className="px-3 py-2 font-medium">Storage class</th>
-            <th className="px-3 py-2 font-medium">
-              <Link href={`/buckets/${bucket}/migration`} className="text-brand-700 underline">
-                Pulls, 90 days
-              </Link>
-            </th>
-            <th className="px-3 py-2 font-medium">Actions</th>
-          </tr>
-        </thead>
+        <TableHead
+          caption="Mirror back-to-origin rules"
+          columns={[
+            "Rule",
+            "Method",
+            "Condition",
+            "Origin",
+            "Origin path",
+            "Storage class",
+            <Link key="pulls" href={`/buckets/${bucket}/migration`} className="text-brand-700 underline">
+              Pulls, 90 days
+            </Link>,
+            "Actions",
+          ]}
+        />
         <tbody>
           {rules.map((rule) => {
             const base = `/buckets/${bucket}/configuration/mirroring/${rule.id}`;
