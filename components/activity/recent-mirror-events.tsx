@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { LoadMoreButton } from "@/components/ui/load-more-button";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
 import { TableHead } from "@/components/ui/table-head";
@@ -67,11 +68,7 @@ export function RecentMirrorEvents({ bucket }: { bucket: string }) {
           </table>
         </div>
       )}
-      {events.hasNextPage && (
-        <Button variant="secondary" disabled={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
-          {events.isFetchingNextPage ? "Loading…" : "Show older events"}
-        </Button>
-      )}
+      <LoadMoreButton query={events} label="Show older events" />
     </section>
   );
 }

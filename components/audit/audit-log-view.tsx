@@ -1,6 +1,6 @@
 "use client";
 
-import { Button } from "@/components/ui/button";
+import { LoadMoreButton } from "@/components/ui/load-more-button";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
 import { TableHead } from "@/components/ui/table-head";
@@ -60,11 +60,7 @@ export function AuditLogView({ bucket, title = "Audit log" }: { bucket: string |
         </table>
         </TableScroller>
       )}
-      {audit.hasNextPage && (
-        <Button variant="secondary" disabled={audit.isFetchingNextPage} onClick={() => void audit.fetchNextPage()}>
-          {audit.isFetchingNextPage ? "Loading…" : "Show older changes"}
-        </Button>
-      )}
+      <LoadMoreButton query={audit} label="Show older changes" />
     </section>
   );
 }

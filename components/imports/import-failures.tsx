@@ -1,7 +1,7 @@
 "use client";
 
 /** The failed keys of a job with their reasons, a page at a time, and the whole list as CSV. */
-import { Button } from "@/components/ui/button";
+import { LoadMoreButton } from "@/components/ui/load-more-button";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
 import { TableHead } from "@/components/ui/table-head";
@@ -26,11 +26,7 @@ export function ImportFailures({ bucket, jobId, failed }: { bucket: string; jobI
         </tbody>
       </table>
       <div className="flex gap-3">
-        {failures.hasNextPage && (
-          <Button variant="secondary" disabled={failures.isFetchingNextPage} onClick={() => void failures.fetchNextPage()}>
-            {failures.isFetchingNextPage ? "Loading…" : "Show more failures"}
-          </Button>
-        )}
+        <LoadMoreButton query={failures} label="Show more failures" />
         <a className="text-sm text-brand-700 underline-offset-2 hover:underline" href={failuresCsvUrl(bucket, jobId)} download>
           Download all failures (CSV)
         </a>
