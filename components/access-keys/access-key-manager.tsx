@@ -98,7 +98,7 @@ export function AccessKeyManager() {
                     >
                       {key.enabled ? "Disable" : "Enable"}
                     </Button>
-                    <Button variant="link" className="text-red-700" aria-label={`Delete access key ${key.accessKeyId}`} onClick={() => setDeleting(key.accessKeyId)}>
+                    <Button variant="danger-link" aria-label={`Delete access key ${key.accessKeyId}`} onClick={() => setDeleting(key.accessKeyId)}>
                       Delete
                     </Button>
                   </div>

@@ -201,7 +201,7 @@ function RuleTable({ bucket, rules, onDelete, onToggle, toggling }: RuleTablePro
                     <Button variant="link" disabled={toggling === rule.id} aria-label={`${rule.enabled ? "Disable" : "Enable"} rule #${rule.id}`} onClick={() => onToggle(rule)}>
                       {rule.enabled ? "Disable" : "Enable"}
                     </Button>
-                    <Button variant="link" className="text-red-700" aria-label={`Delete rule #${rule.id}`} onClick={() => onDelete(rule)}>
+                    <Button variant="danger-link" aria-label={`Delete rule #${rule.id}`} onClick={() => onDelete(rule)}>
                       Delete
                     </Button>
                   </div>

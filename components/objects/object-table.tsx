@@ -110,7 +110,7 @@ export function ObjectTable({ bucket, listing, folderPrefix, selected, onSelect,
                     <Button variant="link" aria-label={`Copy a link to ${name}`} onClick={() => onLink(object.key)}>
                       Link
                     </Button>
-                    <Button variant="link" className="text-red-700" aria-label={`Delete ${name}`} onClick={() => onDelete(object.key)}>
+                    <Button variant="danger-link" aria-label={`Delete ${name}`} onClick={() => onDelete(object.key)}>
                       Delete
                     </Button>
                   </div>
