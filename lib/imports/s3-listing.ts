@@ -1,30 +1,18 @@
 /**
  * One page of an S3-compatible origin's ListObjectsV2, signed with SigV4 when the job has
  * credentials (anonymous otherwise), sent through the origin client: the same SSRF guard, timeouts
- * and redirect limit as every back-to-origin request. The answer is parsed with the S3 API's safe
- * XML settings (no DOCTYPE entities, bounded nesting) and read with a byte limit.
+ * and redirect limit as every back-to-origin request. The answer is parsed with the same safe
+ * XML parser as S3 requests (no DOCTYPE entities, bounded nesting) and read with a byte limit.
  */
 import { createHash, createHmac } from "node:crypto";
-import { XMLParser } from "fast-xml-parser";
 import { discardBody, type OriginClient } from "@/lib/origin/origin-client";
 import { OriginFailure } from "@/lib/domain/errors";
+import { safeXmlParser } from "@/lib/xml/safe-xml-parser";
 import { OriginListingFailed, type ListedPage } from "./listed-page";
 
 /** A ListObjectsV2 page of 1,000 keys of 1,024 bytes is about 1.5 MB; anything far larger is not one. */
 const MAX_LISTING_BYTES = 8 * 1024 * 1024;
 const EMPTY_SHA256 = createHash("sha256").update("").digest("hex");
-
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  removeNSPrefix: true,
-  parseTagValue: false,
-  trimValues: false,
-  processEntities: { enabled: true, maxEntityCount: 0 },
-  htmlEntities: true,
-  maxNestedTags: 16,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
 
 export interface S3ListingSource {
   endpoint: string;
@@ -106,7 +94,7 @@ export async function listS3Page(client: OriginClient, source: S3ListingSource, 
   }
   let document: Record<string, unknown>;
   try {
-    document = parser.parse(await readLimited(response.body)) as Record<string, unknown>;
+    document = safeXmlParser.parse(await readLimited(response.body)) as Record<string, unknown>;
   } catch (error) {
     discardBody(response.body);
     if (error instanceof OriginListingFailed) throw error;

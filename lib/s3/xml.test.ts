@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MAX_XML_DEPTH, buildXml, childText, children, parseXml, readBody } from "./xml";
+import { MAX_XML_DEPTH } from "@/lib/xml/safe-xml-parser";
+import { buildXml, childText, children, parseXml, readBody } from "./xml";
 
 const parse = (text: string, root: string) => parseXml(Buffer.from(text), root);
 

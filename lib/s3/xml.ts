@@ -4,7 +4,8 @@
  * is checked for the expected root element. Responses always carry the XML declaration and S3's
  * namespace on the root.
  */
-import { XMLBuilder, XMLParser, XMLValidator } from "fast-xml-parser";
+import { XMLBuilder, XMLValidator } from "fast-xml-parser";
+import { safeXmlParser as parser } from "@/lib/xml/safe-xml-parser";
 import { S3Error } from "./s3-error";
 
 export const S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
@@ -12,27 +13,12 @@ export const XSI_XMLNS = "http://www.w3.org/2001/XMLSchema-instance";
 
 /** The largest XML request body read (DeleteObjects with 1,000 long keys fits well within it). */
 export const MAX_XML_BODY_BYTES = 2 * 1024 * 1024;
-/** No S3 request document nests deeper than a handful of elements. */
-export const MAX_XML_DEPTH = 16;
 
 const builder = new XMLBuilder({
   ignoreAttributes: false,
   attributeNamePrefix: "@_",
   suppressEmptyNode: false,
   processEntities: true,
-});
-
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  removeNSPrefix: true,
-  parseTagValue: false,
-  trimValues: false,
-  processEntities: { enabled: true, maxEntityCount: 0 },
-  // Numeric character references (&#34;): Go's encoding/xml (rclone) escapes quotes in ETags so.
-  htmlEntities: true,
-  maxNestedTags: MAX_XML_DEPTH,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
 });
 
 export type XmlValue = string | number | boolean | XmlNode | XmlValue[] | undefined;
