@@ -7,7 +7,8 @@ import { LoadMoreButton } from "@/components/ui/load-more-button";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
 import { TableHead } from "@/components/ui/table-head";
-import { OUTCOME_LABELS, formatBytes } from "@/lib/activity/activity-format";
+import { OUTCOME_LABELS } from "@/lib/activity/activity-format";
+import { formatBytes } from "@/lib/format-bytes";
 import { useMirrorEvents } from "@/lib/activity/activity-queries";
 import type { MirrorOutcomeKind } from "@/lib/origin/mirror-outcome";
 

@@ -9,9 +9,10 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useNotify } from "@/components/ui/notices";
+import { formatBytes } from "@/lib/format-bytes";
 import { useImportAction, type ImportAction } from "@/lib/imports/import-queries";
 import { doneCount, type ImportJobView } from "@/lib/imports/import-schema";
-import { STATE_LABEL, formatBytes, formatDuration, verdict } from "./import-format";
+import { STATE_LABEL, formatDuration, verdict } from "./import-format";
 import { ImportFailures } from "./import-failures";
 
 function sourceLabel(job: ImportJobView): string {

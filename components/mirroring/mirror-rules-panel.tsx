@@ -13,7 +13,7 @@ import { Spinner } from "@/components/ui/spinner";
 import { TableHead } from "@/components/ui/table-head";
 import { TableScroller } from "@/components/ui/table-scroller";
 import { useBucket } from "@/lib/buckets/bucket-queries";
-import { formatBytes } from "@/lib/activity/activity-format";
+import { formatBytes } from "@/lib/format-bytes";
 import { useBucketActivity } from "@/lib/activity/activity-queries";
 import type { RuleActivity } from "@/lib/activity/activity-query";
 import { useOriginsHealth } from "@/lib/mirroring/origin-health-queries";

@@ -1,15 +1,9 @@
 /** How the object browser writes sizes and names. */
-const UNITS = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+import { formatBytes as formatSize } from "@/lib/format-bytes";
 
+/** A size as the console writes it, but small ones in words: "1 byte", "300 bytes". */
 export function formatBytes(size: number): string {
-  if (size < 1024) return `${size} ${size === 1 ? "byte" : "bytes"}`;
-  let value = size;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
+  return size < 1024 ? `${size} ${size === 1 ? "byte" : "bytes"}` : formatSize(size);
 }
 
 /** A key's name inside the folder being shown. */

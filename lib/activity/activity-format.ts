@@ -1,15 +1,4 @@
-/** How the console words activity figures (pure). */
-const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
-}
+/** How the console words activity figures (pure; sizes: lib/format-bytes.ts). */
 
 export const RANGE_LABELS = {
   "1h": "last hour",
