@@ -2,17 +2,15 @@
  * The Migration tab's import jobs in Chromium: start an import from a pasted key list, watch it
  * finish with a failure, read the failure's reason, fix the origin, retry, and see the verdict change.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { expectNoAxeViolations } from "./axe";
 import { expect, test } from "./fixtures";
+import { startOriginServer, type RunningOrigin } from "./origin";
 
-let origin: Server;
-let originHost = "";
+let origin: RunningOrigin;
 let brokenFixed = false;
 
 test.beforeAll(async () => {
-  origin = createServer((req, res) => {
+  origin = await startOriginServer((req, res) => {
     if (req.url === "/docs/a.txt" || req.url === "/docs/b.txt") return void res.writeHead(200, { "content-length": 5 }).end("hello");
     if (req.url === "/docs/broken.txt") {
       if (brokenFixed) return void res.writeHead(200, { "content-length": 5 }).end("fixed");
@@ -20,17 +18,12 @@ test.beforeAll(async () => {
     }
     res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => origin.listen(0, "127.0.0.1", resolve));
-  originHost = `127.0.0.1:${(origin.address() as AddressInfo).port}`;
 });
-test.afterAll(async () => {
-  origin.closeAllConnections();
-  await new Promise((resolve) => origin.close(resolve));
-});
+test.afterAll(() => origin.stop());
 
 test("start an import from a pasted list, see it finish with a failure, retry it, and read the verdict", async ({ page, api }, testInfo) => {
   const bucket = await api.createBucket("imports");
-  await api.createRule(bucket, { conditionPrefix: "docs", origin: { type: "url", protocol: "http", host: originHost } });
+  await api.createRule(bucket, { conditionPrefix: "docs", origin: { type: "url", protocol: "http", host: origin.host } });
 
   await page.goto(`/buckets/${bucket}`);
   await page.getByRole("link", { name: "Migration" }).click();

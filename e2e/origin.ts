@@ -1,14 +1,33 @@
 /**
  * A real origin for browser tests, on 127.0.0.1 (the loopback address the e2e server's
- * ORIGIN_ALLOWLIST names), serving the files a test gives it.
+ * ORIGIN_ALLOWLIST names): one that answers as a test's handler says, or serves the files it gives.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export const E2E_ORIGIN_ADDRESS = "127.0.0.1";
 
-export async function startOrigin(files: Record<string, { body: string; type: string }>): Promise<{ host: string; stop: () => Promise<void> }> {
-  const server: Server = createServer((req, res) => {
+export interface RunningOrigin {
+  /** host:port, for a rule's origin. */
+  host: string;
+  /** Drops open connections and closes the server. */
+  stop: () => Promise<void>;
+}
+
+export async function startOriginServer(handler: RequestListener): Promise<RunningOrigin> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, E2E_ORIGIN_ADDRESS, resolve));
+  return {
+    host: `${E2E_ORIGIN_ADDRESS}:${(server.address() as AddressInfo).port}`,
+    stop: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export function startOrigin(files: Record<string, { body: string; type: string }>): Promise<RunningOrigin> {
+  return startOriginServer((req, res) => {
     const file = files[(req.url ?? "/").split("?")[0]!];
     if (!file) return void res.writeHead(404).end("not here");
     const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? "");
@@ -19,9 +38,4 @@ export async function startOrigin(files: Record<string, { body: string; type: st
     }
     res.writeHead(200, { "content-type": file.type, "content-length": file.body.length }).end(file.body);
   });
-  await new Promise<void>((resolve) => server.listen(0, E2E_ORIGIN_ADDRESS, resolve));
-  return {
-    host: `${E2E_ORIGIN_ADDRESS}:${(server.address() as AddressInfo).port}`,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }
