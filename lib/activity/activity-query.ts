@@ -2,7 +2,7 @@
  * What the activity and mirror-events endpoints accept, and the shapes they answer with. Pure: the
  * console's queries and the server read the same definitions.
  */
-import type { MirrorOutcomeKind, MirrorOutcomeSource } from "@/lib/origin/mirror-outcome";
+import type { MirrorOutcome, MirrorOutcomeKind } from "@/lib/origin/mirror-outcome";
 import type { ActivityCounts, Resolution } from "./activity-periods";
 
 /** The time ranges the console offers, in minutes. */
@@ -52,19 +52,8 @@ export interface BucketActivity {
   series: ActivityPoint[];
 }
 
-export interface MirrorEventView {
-  id: number;
-  key: string;
-  at: string;
-  ruleId: number | null;
-  outcome: MirrorOutcomeKind;
-  source: MirrorOutcomeSource;
-  status: number | null;
-  reason: string | null;
-  originUrl: string | null;
-  bytes: number;
-  durationMs: number;
-}
+/** A recorded outcome as the events endpoint lists it: with its row id and the time as ISO text (the bucket is the one asked about). */
+export type MirrorEventView = Omit<MirrorOutcome, "bucketId" | "bucketName" | "at"> & { id: number; at: string };
 
 export interface MirrorEventsPage {
   events: MirrorEventView[];
