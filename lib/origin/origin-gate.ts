@@ -3,7 +3,7 @@
  * is down), then its concurrency limit (wait for a turn, fairly). The gate's pass holds the turn
  * until the request is over and reports to the breaker how it went.
  */
-import { CircuitBreakers, type BreakerSettings, type CircuitState } from "./circuit-breaker";
+import { CircuitBreakers, type BreakerSettings, type CircuitState, type CircuitView } from "./circuit-breaker";
 import { OriginLimiter, type OriginLimits, type QueuePolicy } from "./origin-limiter";
 
 export type { QueuePolicy };
@@ -13,18 +13,11 @@ export interface OriginPass {
   finish(failure: string | null): void;
 }
 
-/** An origin's state, for the console and for metrics (`bosmirror_origin_inflight`, `bosmirror_origin_circuit_open`). */
-export interface OriginHealth {
-  /** The origin host as rules name it (`host[:port]`). */
-  origin: string;
-  inflight: number;
-  queued: number;
-  circuit: CircuitState;
-  unavailableSince: Date | null;
-  retryAt: Date | null;
-  recentFailures: number;
-  lastFailure: string | null;
-}
+/**
+ * An origin's state, for the console and for metrics (`bosmirror_origin_inflight`, `bosmirror_origin_circuit_open`):
+ * its breaker's view (`origin` is the host as rules name it, `host[:port]`), the state as `circuit`, and its load.
+ */
+export type OriginHealth = Omit<CircuitView, "state"> & { circuit: CircuitState; inflight: number; queued: number };
 
 export class OriginGate {
   private readonly limiter: OriginLimiter;
