@@ -4,6 +4,7 @@
  * browser and the server import the same definitions.
  */
 import { z } from "zod";
+import type { EmptyJob } from "@/lib/objects/bucket-emptier";
 import { MAX_KEY_BYTES, objectKeyProblem } from "@/lib/objects/object-key";
 
 /** A listing page holds at most this many folders and objects (as BOS's ListObjects). */
@@ -111,19 +112,8 @@ export interface UploadedObject {
   etag: string;
 }
 
-export type EmptyJobState = "running" | "completed" | "failed";
-
-export interface EmptyJobView {
-  id: string;
-  state: EmptyJobState;
-  startedAt: string;
-  finishedAt: string | null;
-  total: number;
-  deleted: number;
-  failed: number;
-  remaining: number | null;
-  error: string | null;
-}
+/** An "Empty bucket" job as the console polls it: the emptier's job, without the bucket, times as ISO text. */
+export type EmptyJobView = Omit<EmptyJob, "bucketId" | "bucket" | "startedAt" | "finishedAt"> & { startedAt: string; finishedAt: string | null };
 
 /** The folders above `prefix`, for breadcrumbs: "a/b/" gives [["a", "a/"], ["b", "a/b/"]]. */
 export function folderTrail(prefix: string): { name: string; prefix: string }[] {

@@ -24,7 +24,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { crc32c } from "@/lib/s3/auth/checksums";
 import { startObjectServer, type TestObjectServer } from "../support/object-server";
-import { TEST_CREDENTIALS } from "../support/signed-fetch";
+import { testServerS3Client } from "../support/s3-sdk-client";
 
 let server: TestObjectServer;
 let s3: S3Client;
@@ -32,18 +32,10 @@ let s3: S3Client;
 let plain: S3Client;
 const BUCKET = "checksums";
 
-const options = (url: string) => ({
-  endpoint: url,
-  region: "us-east-1",
-  forcePathStyle: true,
-  maxAttempts: 1,
-  credentials: { accessKeyId: TEST_CREDENTIALS.accessKeyId, secretAccessKey: TEST_CREDENTIALS.secretKey },
-});
-
 beforeAll(async () => {
   server = await startObjectServer();
-  s3 = new S3Client(options(server.url));
-  plain = new S3Client({ ...options(server.url), responseChecksumValidation: "WHEN_REQUIRED" });
+  s3 = testServerS3Client(server.url);
+  plain = testServerS3Client(server.url, { responseChecksumValidation: "WHEN_REQUIRED" });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
 });
 afterAll(async () => {
@@ -93,7 +85,7 @@ describe("single objects", () => {
   });
 
   it("has no checksum when none was sent", async () => {
-    const raw = new S3Client({ ...options(server.url), requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
+    const raw = testServerS3Client(server.url, { requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
     await raw.send(new PutObjectCommand({ Bucket: BUCKET, Key: "none", Body: "no checksum" }));
     const head = await raw.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "none", ChecksumMode: "ENABLED" }));
     expect([head.ChecksumCRC32, head.ChecksumType]).toEqual([undefined, undefined]);

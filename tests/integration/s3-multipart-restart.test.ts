@@ -21,7 +21,7 @@ import { afterAll, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { MIN_PART_SIZE } from "@/lib/objects/multipart-service";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
-import { TEST_CREDENTIALS } from "../support/signed-fetch";
+import { testServerS3Client } from "../support/s3-sdk-client";
 import { storedBlobs, unfinishedWrites } from "../support/stored-blobs";
 import { waitFor } from "../support/wait";
 
@@ -33,13 +33,7 @@ afterAll(async () => {
 });
 
 function s3At(url: string): S3Client {
-  const client = new S3Client({
-    endpoint: url,
-    region: "us-east-1",
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: TEST_CREDENTIALS.accessKeyId, secretAccessKey: TEST_CREDENTIALS.secretKey },
-  });
+  const client = testServerS3Client(url);
   clients.push(client);
   return client;
 }

@@ -36,7 +36,8 @@ import { multipartEtag } from "@/lib/objects/object-meta";
 import { currentApp } from "@/lib/runtime/current-app";
 import { startObjectServer, type TestObjectServer } from "../support/object-server";
 import { waitFor } from "../support/wait";
-import { TEST_CREDENTIALS, signedFetch } from "../support/signed-fetch";
+import { testServerS3Client } from "../support/s3-sdk-client";
+import { signedFetch } from "../support/signed-fetch";
 
 let server: TestObjectServer;
 let s3: S3Client;
@@ -44,13 +45,7 @@ const BUCKET = "mp-bucket";
 
 beforeAll(async () => {
   server = await startObjectServer();
-  s3 = new S3Client({
-    endpoint: server.url,
-    region: "us-east-1",
-    forcePathStyle: true,
-    maxAttempts: 1,
-    credentials: { accessKeyId: TEST_CREDENTIALS.accessKeyId, secretAccessKey: TEST_CREDENTIALS.secretKey },
-  });
+  s3 = testServerS3Client(server.url);
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
 });
 afterAll(async () => {

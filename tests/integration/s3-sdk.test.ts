@@ -39,6 +39,7 @@ import { db } from "@/lib/db/client";
 import { signRequest } from "@/lib/s3/auth/sign";
 import { RecordingOrigin } from "../support/recording-origin";
 import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { testServerS3Client } from "../support/s3-sdk-client";
 import { TEST_CREDENTIALS, signedFetch } from "../support/signed-fetch";
 
 const run = promisify(execFile);
@@ -58,7 +59,7 @@ function afterSigning(look: (headers: Record<string, string>) => void): Finalize
 }
 
 function client(credentials = { accessKeyId: TEST_CREDENTIALS.accessKeyId, secretAccessKey: TEST_CREDENTIALS.secretKey }): S3Client {
-  return new S3Client({ endpoint: server.url, region: "us-east-1", forcePathStyle: true, credentials, maxAttempts: 1 });
+  return testServerS3Client(server.url, { credentials });
 }
 
 beforeAll(async () => {
