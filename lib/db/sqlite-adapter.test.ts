@@ -54,7 +54,7 @@ describe("the SQLite adapter after SQLite ends a transaction by itself (SQLITE_F
     const db = new PrismaClient({ adapter: sqliteAdapter({ url: `file:${file}` }) });
     await db.$executeRawUnsafe("CREATE TABLE t (x TEXT)");
     await db.$executeRawUnsafe("INSERT INTO t VALUES ('kept')");
-    const [{ page_count: pages }] = await db.$queryRawUnsafe<{ page_count: bigint }[]>("PRAGMA page_count");
+    const [{ page_count: pages }] = await db.$queryRawUnsafe<[{ page_count: bigint }]>("PRAGMA page_count");
     // A few pages of room: the database file cannot grow past them, as on a full disk.
     await db.$queryRawUnsafe(`PRAGMA max_page_count = ${Number(pages) + 4}`);
 
