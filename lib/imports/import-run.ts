@@ -23,6 +23,12 @@ const CLAIM_BATCH = 256;
  * these turns a run of such keys would starve every timer and socket of the process.
  */
 const KEYS_PER_TURN = 8;
+/**
+ * Outcomes waiting to be written at most before the run stops starting keys and writes them
+ * itself: when the database is not taking them (a full disk), the run stops there (and starts
+ * again later) rather than racing through the list with nothing recorded.
+ */
+const MAX_UNWRITTEN = 1024;
 
 export interface ImportRunDeps {
   repository: ImportRepository;
@@ -82,7 +88,9 @@ export class ImportRun {
     const job = this.job;
     const startedAt = job.startedAt ?? new Date();
     await repository.runStarted(job, new Date());
-    const recorder = new OutcomeRecorder(repository, job.id, this.deps.flushIntervalMs);
+    const recorder = new OutcomeRecorder(repository, job.id, this.deps.flushIntervalMs, (error) =>
+      this.deps.log(`import job ${job.id}: writing outcomes failed, they are kept and written again: ${error.message}`),
+    );
     const throttle = new ImportThrottle(job);
     const inFlight = new Set<Promise<void>>();
     let listed = job.listed;
@@ -110,6 +118,7 @@ export class ImportRun {
         for (const item of batch) {
           afterId = item.id;
           while (inFlight.size >= job.concurrency) await Promise.race(inFlight);
+          if (recorder.unwritten >= MAX_UNWRITTEN) await recorder.flush();
           if (!(await this.waitForThrottle(throttle))) break;
           unstarted.shift();
           if (item.id % KEYS_PER_TURN === 0) await nextTurn();
@@ -129,7 +138,14 @@ export class ImportRun {
     } finally {
       await Promise.allSettled(inFlight);
       await repository.release(unstarted).catch(() => undefined);
-      await recorder.flush().catch((error: unknown) => this.deps.log(`import job ${job.id}: recording outcomes failed: ${(error as Error).message}`));
+      try {
+        await recorder.flush();
+      } catch (error) {
+        // Their items stay claimed: the next run does them again (and finds what was stored).
+        this.deps.log(`import job ${job.id}: ${recorder.unwritten} outcomes could not be written: ${(error as Error).message}`);
+        failure ??= error;
+        finished = false;
+      }
     }
     const counts = finished ? await repository.findById(job.id) : null;
     await repository.runEnded(job.id, new Date(), counts ? (counts.failed > 0 ? "completed_with_failures" : "completed") : null);
