@@ -8,10 +8,12 @@
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { OriginFailure } from "@/lib/domain/errors";
+import type { StoredMirrorRule } from "@/lib/mirroring/rule-schema";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { PullOptions, PullOutcome } from "@/lib/origin/mirror-engine";
-import type { ClaimedItem, ImportJobRow, ImportRepository, ItemResult } from "./import-repository";
+import { sourceOf, type ClaimedItem, type ImportJobRow, type ImportRepository, type ItemResult } from "./import-repository";
 import { ImportThrottle } from "./import-throttle";
+import { listingKeyProblem } from "./listing-key-mapping";
 import { OriginListingFailed, type OriginLister } from "./origin-listing";
 import { OutcomeRecorder } from "./outcome-recorder";
 
@@ -36,6 +38,8 @@ export interface ImportRunDeps {
   pull: (bucket: { id: number; name: string }, key: string, options: PullOptions) => Promise<PullOutcome>;
   /** The job's origin lister, for origin sources. */
   lister: OriginLister | null;
+  /** The bucket's enabled rules: a listing stops under a rule that rewrites keys. */
+  rulesFor: (bucketId: number) => Promise<StoredMirrorRule[]>;
   flushIntervalMs: number;
   log: (message: string) => void;
 }
@@ -169,6 +173,10 @@ export class ImportRun {
     const { repository, lister } = this.deps;
     if (!lister) return { cursor: null };
     try {
+      // The rules may have changed since the job was created (which refuses a rewriting rule).
+      const source = sourceOf(this.job);
+      const rewriting = listingKeyProblem(await this.deps.rulesFor(this.job.bucketId), source.type === "keys" ? "" : source.prefix);
+      if (rewriting) throw new OriginListingFailed(rewriting);
       const page = await lister(cursor);
       await repository.addListedPage(this.job.id, page.keys, page.cursor);
       return page;
