@@ -75,6 +75,11 @@ export interface PullOptions {
   source: "import" | "fetch";
   /** FetchObject: fetch this URL (through the same SSRF-guarded client and origin gate) instead of applying a rule. */
   url?: { href: string; storageClass: string };
+  /**
+   * Past the origin's queue: wait for a turn (import jobs, which bound themselves), or be refused
+   * with OriginBusy (a client waiting on a synchronous FetchObject, told to come back like a GET miss).
+   */
+  queue?: QueuePolicy;
 }
 
 export type PullOutcome =
@@ -240,7 +245,7 @@ export class MirrorEngine {
       if (started && !started.settled) continue;
       if (rule) return this.fetch(bucket, key, rule, { rawQuery: "", headers: {} }, options.source, options.overwrite);
       const { href, storageClass } = options.url!;
-      const target = this.target({ kind: "url", url: href }, new Map(), `${options.source}:${bucket.id}`, "wait");
+      const target = this.target({ kind: "url", url: href }, new Map(), `${options.source}:${bucket.id}`, options.queue ?? "wait");
       const flight = new MirrorFetch(this.objects, { bucketId: bucket.id, key, storageClass, bodyTimeoutMs: this.limits.bodyTimeoutMs, targets: [target], replace: options.overwrite });
       this.flights.set(flightKey, flight);
       this.reportWhenDone(bucket, key, null, options.source, flight);
