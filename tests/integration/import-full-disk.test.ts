@@ -13,8 +13,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { db } from "@/lib/db/client";
-import { startImportFromList, waitForState } from "../support/import-jobs";
+import { startImportFromList, waitForJob, waitForState } from "../support/import-jobs";
+import { spyOnLog } from "../support/log-spy";
 import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { waitFor } from "../support/wait";
 
 const MOUNT_BYTES = 16 * 1024 * 1024;
 const mountDir = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-import-full-"));
@@ -59,6 +61,7 @@ describe.skipIf(mountProblem !== null)(`an import list on a nearly full disk${mo
   beforeAll(async () => {
     server = await startObjectServer();
     await bucketWithRules(server.url, "full-list");
+    await bucketWithRules(server.url, "full-list-2");
   });
   afterAll(async () => {
     await server?.stop();
@@ -80,5 +83,26 @@ describe.skipIf(mountProblem !== null)(`an import list on a nearly full disk${mo
     const taken = await startImportFromList("full-list", lines(300), "concurrency=16");
     expect(taken.status).toBe(201);
     expect(await waitForState("full-list", taken.body.id as number, "completed")).toMatchObject({ total: 300, noRule: 300 });
+  });
+
+  it("keeps every outcome while the disk is full, and completes once there is room with each key counted once", async () => {
+    const warnings = spyOnLog("warn");
+    const errors = spyOnLog("error");
+    try {
+      const created = await startImportFromList("full-list-2", lines(200), "concurrency=4&requestsPerSecond=40");
+      expect(created.status).toBe(201);
+      const id = created.body.id as number;
+      await waitForJob("full-list-2", id, "some keys done", (job) => job.noRule >= 20);
+      fillDisk(0);
+      const failedWrite = () => [...warnings.lines(), ...errors.lines()].some((line) => /outcomes failed|could not be written|stopped on an error/.test(line));
+      await waitFor(failedWrite, "a write of the job's outcomes or claims to fail");
+      removeFillers();
+      expect(await waitForState("full-list-2", id, "completed")).toMatchObject({ total: 200, noRule: 200 });
+      expect(await db().importItem.count({ where: { jobId: id, state: "noRule" } })).toBe(200);
+    } finally {
+      warnings.restore();
+      errors.restore();
+      removeFillers();
+    }
   });
 });
