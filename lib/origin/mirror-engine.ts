@@ -17,7 +17,7 @@ import { MirrorFetch, type MirrorFetchTarget, type OriginSource } from "./mirror
 import type { MirrorOutcome, MirrorOutcomeSink, MirrorOutcomeSource } from "./mirror-outcome";
 import { NegativeCache, type NegativeCacheSettings } from "./negative-cache";
 import { MIRROR_HOP_HEADER, OriginFailure, discardBody, type OriginClient, type OriginResponse } from "./origin-client";
-import { OriginGate, type OriginHealth, type QueuePolicy } from "./origin-gate";
+import { OriginGate, type OriginHealth, type OriginPass, type QueuePolicy } from "./origin-gate";
 
 export interface MissRequest {
   rawQuery: string;
@@ -293,6 +293,19 @@ export class MirrorEngine {
   /** Redirect mode's background work, for tests, logs and metrics. */
   get backgroundStats(): { pending: number; dropped: number } {
     return this.background.stats();
+  }
+
+  /**
+   * A turn at an origin host for a request outside a pull ("Check the origin now"), through the
+   * same gate: OriginUnavailable while its breaker is open, OriginBusy past the queue.
+   */
+  enterOrigin(host: string, party: string): Promise<OriginPass> {
+    return this.gate.enter(host, party, "refuse-when-full");
+  }
+
+  /** What the breaker counts as the origin failing (for a pass from enterOrigin), or null. */
+  static breakerFailure(error: unknown): string | null {
+    return breakerFailure(error);
   }
 
   /** Per origin host: requests in flight and waiting, and its circuit breaker (console, metrics). */

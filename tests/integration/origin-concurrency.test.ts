@@ -11,6 +11,7 @@ import { db } from "@/lib/db/client";
 import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
 import { signRequest } from "@/lib/s3/auth/sign";
 import * as originsHealthRoute from "@/app/api/buckets/[bucket]/origins-health/route";
+import * as originCheckRoute from "@/app/api/buckets/[bucket]/mirroring/origin-check/route";
 import { RecordingOrigin } from "../support/recording-origin";
 import { TEST_TIMEOUTS, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { callRoute } from "../support/route-client";
@@ -43,7 +44,7 @@ beforeAll(async () => {
       res.writeHead(200, { "content-length": Buffer.byteLength(`body of ${path}`) });
       held.push({ path, res });
     });
-  for (const name of ["a", "b", "c", "d", "e", "f", "g", "h", "i0", "i1", "i2", "i3", "late", "fo0", "fo1", "fo2", "fo3", "fo4"]) hold(`/${name}`);
+  for (const name of ["a", "b", "c", "d", "e", "f", "g", "h", "i0", "i1", "i2", "i3", "late", "fo0", "fo1", "fo2", "fo3", "fo4", "p0", "p1", "p2", "p3"]) hold(`/${name}`);
   await bucketWithRules(server.url, "limited", [{ sourceUrl: `http://${origin.host}` }]);
 });
 afterAll(async () => {
@@ -104,6 +105,19 @@ it("lets at most the limit reach the origin, queues the next GETs, and answers S
   expect(answers.map((response) => response.status)).toEqual([200, 200, 200, 200]);
   expect(await answers[3]!.text()).toBe("body of /d");
   expect(maxInFlight).toBe(CONCURRENCY);
+  await waitFor(() => health() === undefined, "the origin's lane to empty");
+});
+
+it("checks the origin through the same gate: past the queue the check reports busy and asks nothing", async () => {
+  const waiting = ["p0", "p1", "p2", "p3"].map((key) => get(key));
+  await waitFor(() => inFlight === CONCURRENCY && health()?.queued === QUEUE, "two requests at the origin and two waiting");
+  const rule = { origin: { type: "url", protocol: "http", host: origin.host }, storageClass: "STANDARD" };
+  const check = await callRoute(originCheckRoute.POST, { params: { bucket: "limited" }, body: { rule, key: "probe-me" } });
+  expect(check.status).toBe(200);
+  expect(check.body.targets).toEqual([expect.objectContaining({ role: "primary", result: expect.objectContaining({ ok: false, reason: "busy" }) })]);
+  expect(origin.requestsFor("/probe-me")).toHaveLength(0);
+  await releaseInTurn(4);
+  expect((await Promise.all(waiting)).map((response) => response.status)).toEqual([200, 200, 200, 200]);
   await waitFor(() => health() === undefined, "the origin's lane to empty");
 });
 
