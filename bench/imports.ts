@@ -89,6 +89,10 @@ try {
   await bucketWithRule("bench-list", null);
   const rssBefore = rssMiB();
   let rssPeakUpload = rssBefore;
+  // One sample every 10 s, printed as a series: flat or growing is read off it.
+  const series: string[] = [];
+  const seriesStart = performance.now();
+  const seriesTimer = setInterval(() => series.push(`${((performance.now() - seriesStart) / 1000).toFixed(0)}s:${rssMiB().toFixed(0)}`), 10_000);
   const sampler = setInterval(() => (rssPeakUpload = Math.max(rssPeakUpload, rssMiB())), 200);
   let sent = 0;
   const list = Readable.toWeb(
@@ -121,6 +125,7 @@ try {
     rssPeakRun = Math.max(rssPeakRun, rss);
   }
   const listState = await readJob("bench-list", listJob.id);
+  clearInterval(seriesTimer);
   await console_(`/api/buckets/bench-list/imports/${listJob.id}/cancel`, { method: "POST" });
   const loadAtEnd = os.loadavg();
 
@@ -130,6 +135,7 @@ try {
     [`${LIST_KEYS} keys sent as text/plain`, `${sent >= LIST_KEYS - 1000 ? "accepted" : "not all sent"} in ${uploadSeconds.toFixed(1)} s (${(LIST_KEYS / uploadSeconds).toFixed(0)} keys/s); job total ${listJob.total}`],
     ["  app RSS before / peak while receiving", `${rssBefore.toFixed(0)} MiB / ${rssPeakUpload.toFixed(0)} MiB`],
     [`  app RSS while working through it (${LIST_RUN_SECONDS} s)`, `peak ${rssPeakRun.toFixed(0)} MiB, last ${runSamples.at(-1)?.toFixed(0)} MiB; ${listState.noRule} keys done (${listState.rate.keysPerSecond} keys/s)`],
+    ["  app RSS every 10 s from the first byte of the list (MiB)", series.join(" ")],
     ["load average at start / end", `${loadAtStart.map((value) => value.toFixed(1)).join(" ")} / ${loadAtEnd.map((value) => value.toFixed(1)).join(" ")} (${os.cpus().length} cores)`],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));

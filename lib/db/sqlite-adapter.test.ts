@@ -2,6 +2,9 @@
  * A failed COMMIT must not wedge the database client: with Prisma's adapter as shipped, the next
  * transaction waits forever (prisma/orm#29933). SQLITE_BUSY at COMMIT is provoked for real: a
  * second connection holds a read lock, which in rollback-journal mode stops the writer's COMMIT.
+ * Nor must a transaction that SQLite rolled back by itself: SQLITE_FULL is provoked for real by a
+ * page limit on the database file (as a full disk does, it fails the statement and ends the
+ * transaction, so Prisma's ROLLBACK finds none).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -41,6 +44,33 @@ describe("the SQLite adapter after a COMMIT fails", () => {
     expect(next).toEqual({ value: 1 });
     const rows = await within(db.$queryRawUnsafe<{ x: number }[]>("SELECT x FROM t ORDER BY x"));
     expect(rows).toEqual({ value: [{ x: 2 }] });
+    await db.$disconnect();
+  });
+});
+
+describe("the SQLite adapter after SQLite ends a transaction by itself (SQLITE_FULL)", () => {
+  it("reports the failure, keeps nothing of that transaction, and the next transactions run", async () => {
+    const file = path.join(dir, "full.db");
+    const db = new PrismaClient({ adapter: sqliteAdapter({ url: `file:${file}` }) });
+    await db.$executeRawUnsafe("CREATE TABLE t (x TEXT)");
+    await db.$executeRawUnsafe("INSERT INTO t VALUES ('kept')");
+    const [{ page_count: pages }] = await db.$queryRawUnsafe<[{ page_count: bigint }]>("PRAGMA page_count");
+    // A few pages of room: the database file cannot grow past them, as on a full disk.
+    await db.$queryRawUnsafe(`PRAGMA max_page_count = ${Number(pages) + 4}`);
+
+    const big = "x".repeat(2000);
+    const failed = await within(
+      db.$transaction(async (tx) => {
+        for (let i = 0; i < 100; i++) await tx.$executeRawUnsafe("INSERT INTO t VALUES (?)", big);
+      }),
+    );
+    expect(failed).toMatchObject({ error: { code: "SQLITE_FULL" } });
+
+    // With the lock leaked, this would wait forever (as would every write Prisma wraps in a transaction).
+    const next = await within(db.$transaction(async (tx) => tx.$executeRawUnsafe("UPDATE t SET x = 'after'")));
+    expect(next).toEqual({ value: 1 });
+    const rows = await within(db.$queryRawUnsafe<{ x: string }[]>("SELECT x FROM t"));
+    expect(rows).toEqual({ value: [{ x: "after" }] });
     await db.$disconnect();
   });
 });

@@ -8,6 +8,13 @@
  * version we use). One full disk during a background write would wedge the whole service. Here a
  * failed COMMIT rolls the connection back (when SQLite has not already) and releases the lock,
  * then the error goes on to the caller as before.
+ *
+ * The same lock leaks when Prisma's ROLLBACK fails, and it does whenever SQLite has already ended
+ * the transaction itself: a statement that fails with SQLITE_FULL (or IOERR, NOMEM) inside a
+ * transaction rolls the whole transaction back, so the ROLLBACK Prisma sends after the callback
+ * throws answers "no transaction is active", commit()/rollback() is never called, and every later
+ * transaction (and every write Prisma wraps in one, such as updateMany) waits forever. A ROLLBACK
+ * that finds no transaction has nothing left to do: it counts as done and the lock is released.
  */
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
@@ -39,15 +46,17 @@ function recoverFailedCommits(adapter: SqlDriverAdapter): SqlDriverAdapter {
     const transaction: Transaction = await startTransaction(isolationLevel);
     const executeRaw = transaction.executeRaw.bind(transaction);
     transaction.executeRaw = async (query: SqlQuery) => {
+      const statement = query.sql.trim().toUpperCase();
       try {
         return await executeRaw(query);
       } catch (error) {
-        if (query.sql.trim().toUpperCase() === "COMMIT") {
-          const connection = (transaction as unknown as { client: Connection }).client;
+        const connection = (transaction as unknown as { client: Connection }).client;
+        if (statement === "ROLLBACK" && !connection.inTransaction) return 0;
+        if (statement === "COMMIT" || statement === "ROLLBACK") {
           try {
             if (connection.inTransaction) connection.prepare("ROLLBACK").run();
           } finally {
-            // Releases the adapter's lock (idempotent), which Prisma's skipped commit() would have done.
+            // Releases the adapter's lock (idempotent), which Prisma's skipped commit()/rollback() would have done.
             await transaction.rollback();
           }
         }

@@ -216,8 +216,15 @@ export class ImportRepository {
       counts[COUNTER[result.outcome]] += 1;
       bytes += result.bytes;
     }
+    // One statement per distinct (outcome, reason), not per item: most of a batch shares both.
+    const groups = new Map<string, { outcome: ItemOutcome; reason: string | null; ids: number[] }>();
+    for (const result of results) {
+      const group = JSON.stringify([result.outcome, result.reason]);
+      const found = groups.get(group) ?? groups.set(group, { outcome: result.outcome, reason: result.reason, ids: [] }).get(group)!;
+      found.ids.push(result.id);
+    }
     await this.db().$transaction([
-      ...results.map((result) => this.db().importItem.update({ where: { id: result.id }, data: { state: result.outcome, reason: result.reason } })),
+      ...[...groups.values()].map(({ outcome, reason, ids }) => this.db().importItem.updateMany({ where: { id: { in: ids } }, data: { state: outcome, reason } })),
       this.db().importJob.update({
         where: { id: jobId },
         data: {

@@ -8,10 +8,12 @@
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { OriginFailure } from "@/lib/domain/errors";
+import type { StoredMirrorRule } from "@/lib/mirroring/rule-schema";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { PullOptions, PullOutcome } from "@/lib/origin/mirror-engine";
-import type { ClaimedItem, ImportJobRow, ImportRepository, ItemResult } from "./import-repository";
+import { sourceOf, type ClaimedItem, type ImportJobRow, type ImportRepository, type ItemResult } from "./import-repository";
 import { ImportThrottle } from "./import-throttle";
+import { listingKeyProblem } from "./listing-key-mapping";
 import { OriginListingFailed, type OriginLister } from "./origin-listing";
 import { OutcomeRecorder } from "./outcome-recorder";
 
@@ -23,6 +25,12 @@ const CLAIM_BATCH = 256;
  * these turns a run of such keys would starve every timer and socket of the process.
  */
 const KEYS_PER_TURN = 8;
+/**
+ * Outcomes waiting to be written at most before the run stops starting keys and writes them
+ * itself: when the database is not taking them (a full disk), the run stops there (and starts
+ * again later) rather than racing through the list with nothing recorded.
+ */
+const MAX_UNWRITTEN = 1024;
 
 export interface ImportRunDeps {
   repository: ImportRepository;
@@ -30,6 +38,8 @@ export interface ImportRunDeps {
   pull: (bucket: { id: number; name: string }, key: string, options: PullOptions) => Promise<PullOutcome>;
   /** The job's origin lister, for origin sources. */
   lister: OriginLister | null;
+  /** The bucket's enabled rules: a listing stops under a rule that rewrites keys. */
+  rulesFor: (bucketId: number) => Promise<StoredMirrorRule[]>;
   flushIntervalMs: number;
   log: (message: string) => void;
 }
@@ -82,7 +92,9 @@ export class ImportRun {
     const job = this.job;
     const startedAt = job.startedAt ?? new Date();
     await repository.runStarted(job, new Date());
-    const recorder = new OutcomeRecorder(repository, job.id, this.deps.flushIntervalMs);
+    const recorder = new OutcomeRecorder(repository, job.id, this.deps.flushIntervalMs, (error) =>
+      this.deps.log(`import job ${job.id}: writing outcomes failed, they are kept and written again: ${error.message}`),
+    );
     const throttle = new ImportThrottle(job);
     const inFlight = new Set<Promise<void>>();
     let listed = job.listed;
@@ -110,6 +122,7 @@ export class ImportRun {
         for (const item of batch) {
           afterId = item.id;
           while (inFlight.size >= job.concurrency) await Promise.race(inFlight);
+          if (recorder.unwritten >= MAX_UNWRITTEN) await recorder.flush();
           if (!(await this.waitForThrottle(throttle))) break;
           unstarted.shift();
           if (item.id % KEYS_PER_TURN === 0) await nextTurn();
@@ -129,7 +142,14 @@ export class ImportRun {
     } finally {
       await Promise.allSettled(inFlight);
       await repository.release(unstarted).catch(() => undefined);
-      await recorder.flush().catch((error: unknown) => this.deps.log(`import job ${job.id}: recording outcomes failed: ${(error as Error).message}`));
+      try {
+        await recorder.flush();
+      } catch (error) {
+        // Their items stay claimed: the next run does them again (and finds what was stored).
+        this.deps.log(`import job ${job.id}: ${recorder.unwritten} outcomes could not be written: ${(error as Error).message}`);
+        failure ??= error;
+        finished = false;
+      }
     }
     const counts = finished ? await repository.findById(job.id) : null;
     await repository.runEnded(job.id, new Date(), counts ? (counts.failed > 0 ? "completed_with_failures" : "completed") : null);
@@ -153,6 +173,10 @@ export class ImportRun {
     const { repository, lister } = this.deps;
     if (!lister) return { cursor: null };
     try {
+      // The rules may have changed since the job was created (which refuses a rewriting rule).
+      const source = sourceOf(this.job);
+      const rewriting = listingKeyProblem(await this.deps.rulesFor(this.job.bucketId), source.type === "keys" ? "" : source.prefix);
+      if (rewriting) throw new OriginListingFailed(rewriting);
       const page = await lister(cursor);
       await repository.addListedPage(this.job.id, page.keys, page.cursor);
       return page;

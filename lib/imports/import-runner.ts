@@ -9,6 +9,7 @@
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Logger } from "@/lib/observability/logger";
 import { unseal } from "@/lib/auth/secret-box";
+import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
 import type { OriginClient } from "@/lib/origin/origin-client";
@@ -114,6 +115,7 @@ export class ImportRunner {
       objects: this.deps.objects,
       pull: (bucket, key, options) => this.deps.engine.pull(bucket, key, options),
       lister,
+      rulesFor: listRulesForBucketId,
       flushIntervalMs: this.options.flushIntervalMs,
       log: (message) => this.deps.logger.warn({ importJob: job.id, bucket: job.bucket.name }, message),
     });

@@ -7,6 +7,7 @@
 import { seal } from "@/lib/auth/secret-box";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { ImportJobStateConflict, InvalidInput, NoSuchBucket, NoSuchImportJob } from "@/lib/domain/errors";
+import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
 import { objectKeyProblem } from "@/lib/objects/object-key";
 import { currentApp } from "@/lib/runtime/current-app";
 import { FAILURES_CSV_HEADER, csvRow } from "./failures-csv";
@@ -23,6 +24,7 @@ import {
   type ImportState,
 } from "./import-schema";
 import { KeyListProblem, keyLines } from "./key-lines";
+import { listingKeyProblem } from "./listing-key-mapping";
 
 /** Jobs a listing shows, newest first. */
 const LISTED_JOBS = 50;
@@ -85,6 +87,9 @@ export async function createImport(bucketName: string, request: CreateImportRequ
       throw error;
     }
   }
+  // An origin's listed keys are taken as this bucket's keys: not under a rule that rewrites them.
+  const rewriting = listingKeyProblem(await listRulesForBucketId(bucket.id), source.prefix);
+  if (rewriting) throw new InvalidInput({ source: [rewriting] }, rewriting);
   if (source.type === "bos") {
     if (source.bucket === bucket.name) throw new InvalidInput({ "source.bucket": ["A bucket cannot import from itself."] });
     if (!(await findBucketRecord(source.bucket))) throw new InvalidInput({ "source.bucket": [`There is no bucket named ${source.bucket}.`] });

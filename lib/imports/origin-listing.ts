@@ -1,8 +1,8 @@
 /**
  * Listing an origin, page by page, for an import job whose source is the origin itself. A page's
  * cursor is saved with its keys (import-repository.ts), so a restart goes on where it stopped.
- * Listed keys are taken as the bucket's keys: right for rules that keep the key as the origin path
- * (no prefix rewrite, address prefix or fixed key), which is what an origin listing is for.
+ * Listed keys are taken as the bucket's keys: right only for rules that keep the key as the origin
+ * path; listing-key-mapping.ts refuses a listing that a key-rewriting rule could apply to.
  */
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { OriginClient } from "@/lib/origin/origin-client";

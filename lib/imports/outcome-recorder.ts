@@ -1,8 +1,12 @@
 /**
  * Batches item outcomes into one transaction every few milliseconds (or every FLUSH_ITEMS), so a
  * job of many small objects is not bound by one database commit per key. An outcome not yet
- * flushed when the process dies leaves its item claimed: the next run does it again, and finds
+ * written when the process dies leaves its item claimed: the next run does it again, and finds
  * it stored (import-run.ts counts that as pulled).
+ *
+ * A write that fails (a full disk, a busy database) loses nothing: its outcomes go back to the
+ * front of the buffer and are written with the next batch. `unwritten` lets the run stop starting
+ * keys while the database is not taking their outcomes, instead of claiming the whole list.
  */
 import type { ImportRepository, ItemResult } from "./import-repository";
 
@@ -12,35 +16,53 @@ export class OutcomeRecorder {
   private buffer: ItemResult[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
-  private failure: Error | null = null;
 
   constructor(
     private readonly repository: ImportRepository,
     private readonly jobId: number,
     private readonly flushIntervalMs: number,
+    /** Hears of a background write that failed (its outcomes are kept for the next one). */
+    private readonly onError: (error: Error) => void,
   ) {}
+
+  /** Outcomes not yet in the database. */
+  get unwritten(): number {
+    return this.buffer.length;
+  }
 
   add(result: ItemResult): void {
     this.buffer.push(result);
-    if (this.buffer.length >= FLUSH_ITEMS) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.flushIntervalMs);
+    if (this.buffer.length % FLUSH_ITEMS === 0) this.flushInBackground();
+    else this.timer ??= setTimeout(() => this.flushInBackground(), this.flushIntervalMs);
   }
 
-  /** Writes what is buffered; resolves once every earlier write is done. Rejects if any write failed. */
+  /**
+   * Writes what is buffered, after every earlier write. Rejects when the write fails; the
+   * outcomes stay buffered for the next attempt.
+   */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.buffer;
-    this.buffer = [];
-    this.writing = this.writing.then(async () => {
+    const written = this.writing.then(async () => {
+      const batch = this.buffer;
+      if (batch.length === 0) return;
+      this.buffer = [];
       try {
         await this.repository.record(this.jobId, batch);
       } catch (error) {
-        this.failure ??= error as Error;
+        this.buffer = [...batch, ...this.buffer];
+        throw error;
       }
     });
-    return this.writing.then(() => {
-      if (this.failure) throw this.failure;
+    this.writing = written.catch(() => undefined);
+    return written;
+  }
+
+  private flushInBackground(): void {
+    this.flush().catch((error: unknown) => {
+      this.onError(error as Error);
+      // Tried again after the interval, or sooner when enough outcomes arrive.
+      this.timer ??= setTimeout(() => this.flushInBackground(), this.flushIntervalMs);
     });
   }
 }

@@ -4,8 +4,9 @@
  * an optional `x-bce-storage-class`. The URL is fetched by the back-to-origin engine: the same
  * SSRF-guarded client, verification and commit as a mirror pull, replacing a stored object (a
  * client's write during the fetch still wins). Answers `{ code, message, requestId, jobId }` as BOS
- * does; `jobId` is empty in sync mode. An async fetch is not persisted: a restart forgets it; its outcome is
- * logged and counted like every pull.
+ * does; `jobId` is empty in sync mode. A sync fetch past the origin's queue (ORIGIN_MAX_QUEUED) gets
+ * 503 SlowDown with Retry-After. An async fetch waits for its turn and is not persisted: a restart
+ * forgets it; its outcome is logged and counted like every pull.
  */
 import { randomBytes } from "node:crypto";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
@@ -67,7 +68,9 @@ export async function fetchObject(ctx: ObjectApiContext, bucket: BucketRecord): 
   }
   // FetchObject has no body (Content-Length: 0); whatever was sent is read and dropped.
   ctx.req.resume();
-  const pull = ctx.engine.pull(bucket, key, { overwrite: true, source: "fetch", url: { href, storageClass } });
+  // A synchronous fetch past the origin's queue is told to come back (503 SlowDown), as a GET miss is.
+  const queue = mode === "sync" ? "refuse-when-full" : "wait";
+  const pull = ctx.engine.pull(bucket, key, { overwrite: true, source: "fetch", url: { href, storageClass }, queue });
   if (mode === "async") {
     const jobId = `fo-${randomBytes(16).toString("hex")}`;
     void pull.then((outcome) => {

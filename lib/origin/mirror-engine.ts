@@ -17,7 +17,7 @@ import { MirrorFetch, type MirrorFetchTarget, type OriginSource } from "./mirror
 import type { MirrorOutcome, MirrorOutcomeSink, MirrorOutcomeSource } from "./mirror-outcome";
 import { NegativeCache, type NegativeCacheSettings } from "./negative-cache";
 import { MIRROR_HOP_HEADER, OriginFailure, discardBody, type OriginClient, type OriginResponse } from "./origin-client";
-import { OriginGate, type OriginHealth, type QueuePolicy } from "./origin-gate";
+import { OriginGate, type OriginHealth, type OriginPass, type QueuePolicy } from "./origin-gate";
 
 export interface MissRequest {
   rawQuery: string;
@@ -75,6 +75,11 @@ export interface PullOptions {
   source: "import" | "fetch";
   /** FetchObject: fetch this URL (through the same SSRF-guarded client and origin gate) instead of applying a rule. */
   url?: { href: string; storageClass: string };
+  /**
+   * Past the origin's queue: wait for a turn (import jobs, which bound themselves), or be refused
+   * with OriginBusy (a client waiting on a synchronous FetchObject, told to come back like a GET miss).
+   */
+  queue?: QueuePolicy;
 }
 
 export type PullOutcome =
@@ -240,7 +245,7 @@ export class MirrorEngine {
       if (started && !started.settled) continue;
       if (rule) return this.fetch(bucket, key, rule, { rawQuery: "", headers: {} }, options.source, options.overwrite);
       const { href, storageClass } = options.url!;
-      const target = this.target({ kind: "url", url: href }, new Map(), `${options.source}:${bucket.id}`, "wait");
+      const target = this.target({ kind: "url", url: href }, new Map(), `${options.source}:${bucket.id}`, options.queue ?? "wait");
       const flight = new MirrorFetch(this.objects, { bucketId: bucket.id, key, storageClass, bodyTimeoutMs: this.limits.bodyTimeoutMs, targets: [target], replace: options.overwrite });
       this.flights.set(flightKey, flight);
       this.reportWhenDone(bucket, key, null, options.source, flight);
@@ -288,6 +293,19 @@ export class MirrorEngine {
   /** Redirect mode's background work, for tests, logs and metrics. */
   get backgroundStats(): { pending: number; dropped: number } {
     return this.background.stats();
+  }
+
+  /**
+   * A turn at an origin host for a request outside a pull ("Check the origin now"), through the
+   * same gate: OriginUnavailable while its breaker is open, OriginBusy past the queue.
+   */
+  enterOrigin(host: string, party: string): Promise<OriginPass> {
+    return this.gate.enter(host, party, "refuse-when-full");
+  }
+
+  /** What the breaker counts as the origin failing (for a pass from enterOrigin), or null. */
+  static breakerFailure(error: unknown): string | null {
+    return breakerFailure(error);
   }
 
   /** Per origin host: requests in flight and waiting, and its circuit breaker (console, metrics). */

@@ -8,7 +8,8 @@ import { computeOriginAddress, formatOriginTarget, type OriginTarget } from "@/l
 import { buildOriginHeaders } from "@/lib/mirroring/origin-headers";
 import type { MirrorRule } from "@/lib/mirroring/rule-schema";
 import type { ObjectService } from "@/lib/objects/object-service";
-import { UnsafeOriginPath } from "@/lib/domain/errors";
+import { OriginBusy, OriginUnavailable, UnsafeOriginPath } from "@/lib/domain/errors";
+import type { OriginPass } from "./origin-gate";
 import { OriginFailure, discardBody, type OriginClient, type OriginResponse } from "./origin-client";
 
 export interface ProbeAnswer {
@@ -25,7 +26,7 @@ export interface ProbeAnswer {
 
 export interface ProbeFailure {
   ok: false;
-  /** OriginFailure's kind: unreachable, timeout, network, redirects, refused. */
+  /** OriginFailure's kind: unreachable, timeout, network, redirects, refused; or circuit-open, busy (the origin was not asked). */
   reason: string;
   message: string;
   timeMs: number;
@@ -50,6 +51,14 @@ export interface OriginProbeDeps {
   findBucket: (name: string) => Promise<{ id: number } | null>;
   /** Each address gets this long for its answer's headers (a probe is interactive). */
   timeoutMs: number;
+  /**
+   * A turn at the origin host through the engine's gate, so a check adds no load beyond
+   * ORIGIN_MAX_CONCURRENCY and does not ask an origin whose circuit breaker is open. Rejects with
+   * OriginUnavailable (breaker open) or OriginBusy (queue full), which the check reports.
+   */
+  enterOrigin: (host: string) => Promise<OriginPass>;
+  /** What the breaker counts as the origin failing, or null for an answer. */
+  breakerFailure: (error: unknown) => string | null;
 }
 
 function headerValue(headers: OriginResponse["headers"], name: string): string | null {
@@ -97,10 +106,19 @@ export class OriginProbe {
         timeMs: elapsed(),
       };
     }
+    let pass: OriginPass;
+    try {
+      pass = await this.deps.enterOrigin(new URL(target.url).host);
+    } catch (error) {
+      if (error instanceof OriginUnavailable) return { ok: false, reason: "circuit-open", message: error.message, timeMs: elapsed() };
+      if (error instanceof OriginBusy) return { ok: false, reason: "busy", message: error.message, timeMs: elapsed() };
+      throw error;
+    }
     const signal = AbortSignal.timeout(this.deps.timeoutMs);
     try {
       const response = await this.deps.client.get(target.url, new Map([...headers, ["range", "bytes=0-0"]]), signal);
       discardBody(response.body);
+      pass.finish(response.status >= 500 ? `${response.url} answered HTTP ${response.status}` : null);
       return {
         ok: true,
         status: response.status,
@@ -110,6 +128,7 @@ export class OriginProbe {
         timeMs: elapsed(),
       };
     } catch (error) {
+      pass.finish(signal.aborted ? `no answer within ${this.deps.timeoutMs / 1000} s` : this.deps.breakerFailure(error));
       if (signal.aborted) {
         return { ok: false, reason: "timeout", message: `no answer within ${this.deps.timeoutMs / 1000} s`, timeMs: elapsed() };
       }

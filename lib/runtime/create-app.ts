@@ -98,6 +98,8 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     objects,
     findBucket: findBucketRecord,
     timeoutMs: Math.min(ORIGIN_PROBE_TIMEOUT_MS, (options.originTimeouts ?? config.origin).headersTimeoutMs),
+    enterOrigin: (host) => engine.enterOrigin(host, "probe"),
+    breakerFailure: MirrorEngine.breakerFailure,
   });
   const probeLimiter = new ProbeLimiter(options.probeLimits);
   if (metrics) registerOriginGauges(metrics, () => engine.originHealth());

@@ -265,6 +265,20 @@ describe("origin listings", () => {
     expect((await readJob("bos-dst", created.id)).total).toBe(3);
   });
 
+  it("refuses an origin listing under a rule that rewrites keys into its address, naming the rule, and creates no job", async () => {
+    await bucketWithRules(server.url, "rewrite-src");
+    await bucketWithRules(server.url, "rewrite-dst", [{ resource: "img*", sourceUrl: "bos://rewrite-src", prefix: "from" }]);
+    const refused = await callRoute(importRoutes.listRoute.POST, { params: { bucket: "rewrite-dst" }, body: { source: { type: "bos", bucket: "rewrite-src", prefix: "" } } });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: "ValidationFailed", fieldErrors: { source: [expect.stringMatching(/^Rule #1 rewrites keys .*an address prefix/)] } });
+    const s3 = { type: "s3", endpoint: server.url, bucket: "rewrite-src", prefix: "img/" };
+    expect((await callRoute(importRoutes.listRoute.POST, { params: { bucket: "rewrite-dst" }, body: { source: s3 } })).status).toBe(422);
+    // A prefix the rule does not cover lists as before.
+    const created = await startImport("rewrite-dst", { source: { type: "bos", bucket: "rewrite-src", prefix: "doc/" } });
+    expect(await waitForState("rewrite-dst", created.id, "completed")).toMatchObject({ total: 0 });
+    expect((await callRoute(importRoutes.listRoute.GET, { params: { bucket: "rewrite-dst" } })).body).toMatchObject({ jobs: [{ id: created.id }] });
+  });
+
   it("lists an S3-compatible origin with ListObjectsV2 over several pages, signed with the job's sealed credentials", async () => {
     await bucketWithRules(server.url, "s3-src");
     // Pages of 25 (TEST_IMPORT_RUNNER): 60 keys take three ListObjectsV2 pages.

@@ -11,6 +11,7 @@ import { db } from "@/lib/db/client";
 import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
 import { signRequest } from "@/lib/s3/auth/sign";
 import * as originsHealthRoute from "@/app/api/buckets/[bucket]/origins-health/route";
+import * as originCheckRoute from "@/app/api/buckets/[bucket]/mirroring/origin-check/route";
 import { RecordingOrigin } from "../support/recording-origin";
 import { PATIENT_TIMEOUTS, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { callRoute } from "../support/route-client";
@@ -41,7 +42,7 @@ beforeAll(async () => {
       res.writeHead(200, { "content-length": Buffer.byteLength(`body of ${path}`) });
       held.push({ path, res });
     });
-  for (const name of ["a", "b", "c", "d", "e", "f", "g", "h", "i0", "i1", "i2", "i3", "late"]) hold(`/${name}`);
+  for (const name of ["a", "b", "c", "d", "e", "f", "g", "h", "i0", "i1", "i2", "i3", "late", "fo0", "fo1", "fo2", "fo3", "fo4", "p0", "p1", "p2", "p3"]) hold(`/${name}`);
   await bucketWithRules(server.url, "limited", [{ sourceUrl: `http://${origin.host}` }]);
 });
 afterAll(async () => {
@@ -101,6 +102,39 @@ it("lets at most the limit reach the origin, queues the next GETs, and answers S
   const answers = await Promise.all(waiting);
   expect(answers.map((response) => response.status)).toEqual([200, 200, 200, 200]);
   expect(await answers[3]!.text()).toBe("body of /d");
+  expect(maxInFlight).toBe(CONCURRENCY);
+  await waitFor(() => health() === undefined, "the origin's lane to empty");
+});
+
+it("checks the origin through the same gate: past the queue the check reports busy and asks nothing", async () => {
+  const waiting = ["p0", "p1", "p2", "p3"].map((key) => get(key));
+  await waitFor(() => inFlight === CONCURRENCY && health()?.queued === QUEUE, "two requests at the origin and two waiting");
+  const rule = { origin: { type: "url", protocol: "http", host: origin.host }, storageClass: "STANDARD" };
+  const check = await callRoute(originCheckRoute.POST, { params: { bucket: "limited" }, body: { rule, key: "probe-me" } });
+  expect(check.status).toBe(200);
+  expect(check.body.targets).toEqual([expect.objectContaining({ role: "primary", result: expect.objectContaining({ ok: false, reason: "busy" }) })]);
+  expect(origin.requestsFor("/probe-me")).toHaveLength(0);
+  await releaseInTurn(4);
+  expect((await Promise.all(waiting)).map((response) => response.status)).toEqual([200, 200, 200, 200]);
+  await waitFor(() => health() === undefined, "the origin's lane to empty");
+});
+
+it("answers a synchronous FetchObject past the origin's queue with SlowDown, and stores what it let through", async () => {
+  const fetchObject = (n: number) =>
+    signedFetch(`${server.url}/v1/limited/fetched/${n}?fetch`, { method: "POST", headers: { "x-bce-fetch-source": `http://${origin.host}/fo${n}` } });
+  const waiting = [0, 1, 2, 3].map((n) => fetchObject(n));
+  await waitFor(() => inFlight === CONCURRENCY && health()?.queued === QUEUE, "two fetches at the origin and two waiting");
+
+  const refused = await fetchObject(4);
+  expect(refused.status).toBe(503);
+  expect(refused.headers.get("retry-after")).toBe("1");
+  expect(await refused.json()).toMatchObject({ code: "SlowDown", message: expect.stringContaining(origin.host) });
+  expect(origin.requestsFor("/fo4")).toHaveLength(0);
+
+  await releaseInTurn(4);
+  expect((await Promise.all(waiting)).map((response) => response.status)).toEqual([200, 200, 200, 200]);
+  expect(await (await get("fetched/3")).text()).toBe("body of /fo3");
+  expect((await get("fetched/4")).status).toBe(404);
   expect(maxInFlight).toBe(CONCURRENCY);
   await waitFor(() => health() === undefined, "the origin's lane to empty");
 });

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { mirrorRuleSchema } from "@/lib/mirroring/rule-schema";
+import type { ObjectService } from "@/lib/objects/object-service";
+import type { OriginClient } from "./origin-client";
+import { OriginGate } from "./origin-gate";
+import { OriginProbe } from "./origin-probe";
+
+const rule = mirrorRuleSchema.parse({ origin: { type: "url", protocol: "http", host: "origin.example:8080" }, storageClass: "STANDARD" });
+
+describe("OriginProbe", () => {
+  it("reports an open circuit breaker instead of asking the origin", async () => {
+    const gate = new OriginGate({ maxConcurrency: 4, maxQueued: 4 }, { failureThreshold: 1, windowMs: 60_000, openMs: 60_000 });
+    (await gate.enter("origin.example:8080", "get:1", "refuse-when-full")).finish("connection refused");
+    const asked: string[] = [];
+    const client = { get: async (url: string) => (asked.push(url), Promise.reject(new Error("the origin must not be asked"))) } as unknown as OriginClient;
+    const probe = new OriginProbe({
+      client,
+      objects: {} as ObjectService,
+      findBucket: async () => null,
+      timeoutMs: 1_000,
+      enterOrigin: (host) => gate.enter(host, "probe", "refuse-when-full"),
+      breakerFailure: () => null,
+    });
+    const report = await probe.check(rule, "a.jpg");
+    expect(report.targets).toEqual([
+      expect.objectContaining({ role: "primary", result: expect.objectContaining({ ok: false, reason: "circuit-open", message: expect.stringContaining("origin.example:8080") }) }),
+    ]);
+    expect(asked).toEqual([]);
+  });
+});
