@@ -10,6 +10,7 @@
  * every new version, so cached bytes are never stale. A deployment with several processes writing
  * one database would need these turned off (both budgets 0).
  */
+import { SigningSecretCache } from "@/lib/auth/signing-secret-cache";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { LruCache } from "./lru";
 import type { ObjectRecord } from "./object-meta";
@@ -21,6 +22,8 @@ export interface HotCaches {
   objects: LruCache<string, ObjectRecord | null>;
   /** Blob name to its bytes, for small objects. */
   content: LruCache<string, Buffer>;
+  /** Access key id to its secret, for verifying signatures (its own coherence rules: signing-secret-cache.ts). */
+  signingSecrets: SigningSecretCache;
 }
 
 /** Fixed cost of an entry (Map slot, LRU entry, record object, Date), measured roughly with heap snapshots. */
@@ -62,5 +65,6 @@ export function createHotCaches(bytes: { metadata: number; content: number }): H
     buckets: new LruCache(Math.max(Math.floor(bytes.metadata / 16), 64 * 1024), bucketEntryBytes),
     objects: new LruCache(bytes.metadata, objectEntryBytes),
     content: new LruCache(bytes.content, (value) => value.length + ENTRY_OVERHEAD_BYTES),
+    signingSecrets: new SigningSecretCache(),
   };
 }
