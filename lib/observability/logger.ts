@@ -24,6 +24,18 @@ export interface LoggerOptions {
   to?: number | string;
 }
 
+/** Loggers built here on a plain destination, and how to write a ready-made JSON line to it. */
+const lineWriters = new WeakMap<Logger, (line: string) => void>();
+
+/**
+ * For lines formatted by hand on the hit path (access-line.ts): a function that writes a complete
+ * JSON line (newline included) to the logger's destination, batched like pino's own lines; null
+ * for a logger not built by createLogger, or one that pretty-prints.
+ */
+export function rawLineWriter(logger: Logger): ((line: string) => void) | null {
+  return lineWriters.get(logger) ?? null;
+}
+
 export function createLogger({ level, pretty = false, to = 1 }: LoggerOptions): Logger {
   // The time is epoch milliseconds (pino's default, and the cheapest to write on every request).
   const options: pino.LoggerOptions = { level, base: { pid: process.pid } };
@@ -36,7 +48,7 @@ export function createLogger({ level, pretty = false, to = 1 }: LoggerOptions): 
     destination.flush();
   }, BATCH_MAX_WAIT_MS);
   timer.unref();
-  return pino(
+  const logger = pino(
     {
       ...options,
       hooks: {
@@ -48,4 +60,9 @@ export function createLogger({ level, pretty = false, to = 1 }: LoggerOptions): 
     },
     destination,
   );
+  lineWriters.set(logger, (line) => {
+    pending = true;
+    destination.write(line);
+  });
+  return logger;
 }
