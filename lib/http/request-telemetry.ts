@@ -50,7 +50,8 @@ export function observeRequest(
   const socket = req.socket;
   const writtenBefore = socket.bytesWritten;
   const seen: ObservedRequest = { operation, bucket: null, key: null };
-  res.once("close", () => {
+  // "close" comes once per response: `on` spares once()'s wrapper and removal on every request.
+  res.on("close", () => {
     const seconds = (performance.now() - started) / 1000;
     // A response cut off before its end (a broken mirror, a client gone) is logged as such.
     const completed = res.writableFinished;
