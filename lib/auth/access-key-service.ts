@@ -6,7 +6,6 @@ import { NoSuchAccessKey } from "@/lib/domain/errors";
 import { env } from "@/lib/env";
 import { currentApp } from "@/lib/runtime/current-app";
 import { seal, unseal } from "./secret-box";
-import type { SigningSecret } from "./signing-secret-cache";
 
 export interface AccessKeySummary {
   accessKeyId: string;
@@ -24,7 +23,16 @@ const toSummary = (row: Row): AccessKeySummary => ({
   createdAt: row.createdAt.toISOString(),
 });
 
-/** Signing secrets are cached per process (signing-secret-cache.ts); every change here forgets one. */
+/** What verifying a signature needs of an access key. */
+export interface SigningSecret {
+  secretKey: string;
+  enabled: boolean;
+}
+
+/**
+ * Signing secrets are cached per process (lib/objects/ttl-cache.ts): a Prisma query plus the AES-GCM
+ * unseal cost more than serving a 4 KiB object. Every change here forgets the key after its commit.
+ */
 const signingSecrets = () => currentApp().caches.signingSecrets;
 
 const newAccessKeyId = () => randomBytes(10).toString("hex");
@@ -56,7 +64,7 @@ async function changeAccessKey(accessKeyId: string, audit: AuditContext, action:
     await recordAudit(tx, audit, { action: `accessKey.${action}`, target: accessKeyId, before: toSummary(row), after: after && toSummary(after) });
     return after && toSummary(after);
   });
-  // After the commit: a lookup that read the row before it is not stored (signing-secret-cache.ts).
+  // After the commit: a lookup that read the row before it is not stored (ttl-cache.ts).
   signingSecrets().forget(accessKeyId);
   return changed;
 }

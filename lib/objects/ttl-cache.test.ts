@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { SigningSecretCache } from "./signing-secret-cache";
+import { TtlCache } from "./ttl-cache";
 
 const secret = { secretKey: "s3cr3t", enabled: true };
 
 function cacheAt(start = 0, ttlMs = 5_000, maxEntries = 4) {
   const clock = { now: start };
-  return { clock, cache: new SigningSecretCache(ttlMs, maxEntries, () => clock.now) };
+  return { clock, cache: new TtlCache<string, { secretKey: string; enabled: boolean } | null>(ttlMs, maxEntries, () => clock.now) };
 }
 
-describe("the signing-secret cache", () => {
+describe("the TTL cache", () => {
   it("answers from memory until the entry expires, then asks again", () => {
     const { clock, cache } = cacheAt();
     expect(cache.get("ak")).toBeUndefined();
@@ -20,7 +20,7 @@ describe("the signing-secret cache", () => {
     expect(cache.get("ak")).toBeUndefined();
   });
 
-  it("remembers unknown keys as null", () => {
+  it("remembers null (a key that does not exist)", () => {
     const { cache } = cacheAt();
     cache.set("nobody", null, cache.generation);
     expect(cache.get("nobody")).toBeNull();
