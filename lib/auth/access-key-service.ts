@@ -4,6 +4,7 @@ import { SYSTEM_AUDIT, recordAudit, type AuditContext } from "@/lib/audit/audit-
 import { db } from "@/lib/db/client";
 import { NoSuchAccessKey } from "@/lib/domain/errors";
 import { env } from "@/lib/env";
+import { currentApp } from "@/lib/runtime/current-app";
 import { seal, unseal } from "./secret-box";
 
 export interface AccessKeySummary {
@@ -22,6 +23,18 @@ const toSummary = (row: Row): AccessKeySummary => ({
   createdAt: row.createdAt.toISOString(),
 });
 
+/** What verifying a signature needs of an access key. */
+export interface SigningSecret {
+  secretKey: string;
+  enabled: boolean;
+}
+
+/**
+ * Signing secrets are cached per process (lib/objects/ttl-cache.ts): a Prisma query plus the AES-GCM
+ * unseal cost more than serving a 4 KiB object. Every change here forgets the key after its commit.
+ */
+const signingSecrets = () => currentApp().caches.signingSecrets;
+
 const newAccessKeyId = () => randomBytes(10).toString("hex");
 const newSecretKey = () => randomBytes(24).toString("base64url");
 
@@ -38,11 +51,12 @@ export async function createAccessKey(description: string, audit: AuditContext):
     await recordAudit(tx, audit, { action: "accessKey.create", target: created.accessKeyId, after: toSummary(created) });
     return created;
   });
+  signingSecrets().forget(row.accessKeyId);
   return { ...toSummary(row), secretKey };
 }
 
 async function changeAccessKey(accessKeyId: string, audit: AuditContext, action: "enable" | "disable" | "delete") {
-  return db().$transaction(async (tx) => {
+  const changed = await db().$transaction(async (tx) => {
     const row = await tx.accessKey.findFirst({ where: { accessKeyId } });
     if (!row) throw new NoSuchAccessKey(accessKeyId);
     const after = action === "delete" ? null : await tx.accessKey.update({ where: { id: row.id }, data: { enabled: action === "enable" } });
@@ -50,6 +64,9 @@ async function changeAccessKey(accessKeyId: string, audit: AuditContext, action:
     await recordAudit(tx, audit, { action: `accessKey.${action}`, target: accessKeyId, before: toSummary(row), after: after && toSummary(after) });
     return after && toSummary(after);
   });
+  // After the commit: a lookup that read the row before it is not stored (ttl-cache.ts).
+  signingSecrets().forget(accessKeyId);
+  return changed;
 }
 
 export async function setAccessKeyEnabled(accessKeyId: string, enabled: boolean, audit: AuditContext): Promise<AccessKeySummary> {
@@ -61,9 +78,15 @@ export async function deleteAccessKey(accessKeyId: string, audit: AuditContext):
 }
 
 /** The secret of an enabled key, for verifying a signature; null when unknown or disabled. */
-export async function findSigningSecret(accessKeyId: string): Promise<{ secretKey: string; enabled: boolean } | null> {
+export async function findSigningSecret(accessKeyId: string): Promise<SigningSecret | null> {
+  const cache = signingSecrets();
+  const cached = cache.get(accessKeyId);
+  if (cached !== undefined) return cached;
+  const generation = cache.generation;
   const row = await db().accessKey.findFirst({ where: { accessKeyId } });
-  return row ? { secretKey: unseal(row.secretSealed), enabled: row.enabled } : null;
+  const found = row ? { secretKey: unseal(row.secretSealed), enabled: row.enabled } : null;
+  cache.set(accessKeyId, found, generation);
+  return found;
 }
 
 /**
@@ -82,6 +105,7 @@ export async function ensureRootAccessKey(): Promise<{ accessKeyId: string; secr
       create: { accessKeyId: configured.accessKeyId, secretSealed: sealed, description: "root (ROOT_ACCESS_KEY)" },
       update: { secretSealed: sealed, enabled: true },
     });
+    signingSecrets().forget(configured.accessKeyId);
     return null;
   }
   if ((await db().accessKey.count()) > 0) return null;
@@ -91,5 +115,6 @@ export async function ensureRootAccessKey(): Promise<{ accessKeyId: string; secr
     const created = await tx.accessKey.create({ data: { accessKeyId, secretSealed: seal(secretKey), description: "root (generated on first start)" } });
     await recordAudit(tx, SYSTEM_AUDIT, { action: "accessKey.create", target: accessKeyId, after: toSummary(created) });
   });
+  signingSecrets().forget(accessKeyId);
   return { accessKeyId, secretKey };
 }

@@ -15,6 +15,7 @@ describe("isMetricsRequest", () => {
   it("leaves other paths and signed object-API requests (a bucket named metrics) alone", () => {
     expect(isMetricsRequest(request("/metrics/"))).toBe(false);
     expect(isMetricsRequest(request("/metricsx"))).toBe(false);
+    expect(isMetricsRequest(request("/metricsx?y=1"))).toBe(false);
     expect(isMetricsRequest(request("/v1/metrics"))).toBe(false);
     expect(isMetricsRequest(request("/metrics", "bce-auth-v1/key/2026-11-27T00:00:00Z/1800//abc"))).toBe(false);
     expect(isMetricsRequest(request("/metrics", "AWS4-HMAC-SHA256 Credential=key/20261127/us-east-1/s3/aws4_request"))).toBe(false);

@@ -28,9 +28,9 @@ function tokenMatches(given: string | null, expected: string): boolean {
  * SigV4 or bce-auth-v1 request for a bucket named "metrics" stays theirs).
  */
 export function isMetricsRequest(req: IncomingMessage): boolean {
+  // Asked of every request first: a prefix test, without splitting the URL.
   const url = req.url ?? "/";
-  const path = url.split("?", 1)[0];
-  if (path !== METRICS_PATH) return false;
+  if (!url.startsWith(METRICS_PATH) || (url.length > METRICS_PATH.length && url[METRICS_PATH.length] !== "?")) return false;
   const authorization = req.headers.authorization;
   return authorization === undefined || /^Bearer /i.test(authorization);
 }

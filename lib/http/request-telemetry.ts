@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
+import { accessLog, type AccessLineFields, type AccessLog } from "@/lib/observability/access-line";
 import type { Logger } from "@/lib/observability/logger";
 import type { AppMetrics, RequestProtocol } from "@/lib/observability/metrics";
 
@@ -25,6 +26,14 @@ export interface ObservedRequest {
 /** The operation of a request that never reached one (an unparseable target, a refused method). */
 export const UNRESOLVED_OPERATION = "Unresolved";
 
+/** Each logger's access-line writer, made once. */
+const accessLogs = new WeakMap<Logger, AccessLog>();
+function accessLogOf(logger: Logger): AccessLog {
+  let log = accessLogs.get(logger);
+  if (!log) accessLogs.set(logger, (log = accessLog(logger)));
+  return log;
+}
+
 export function observeRequest(
   telemetry: RequestTelemetry,
   req: IncomingMessage,
@@ -36,18 +45,19 @@ export function observeRequest(
   const { logger, metrics } = telemetry;
   const logging = logger.isLevelEnabled("info");
   if (!logging && !metrics) return { operation, bucket: null, key: null };
+  const writeLine = logging ? accessLogOf(logger) : null;
   const started = performance.now();
   const socket = req.socket;
   const writtenBefore = socket.bytesWritten;
   const seen: ObservedRequest = { operation, bucket: null, key: null };
-  res.once("close", () => {
+  // "close" comes once per response: `on` spares once()'s wrapper and removal on every request.
+  res.on("close", () => {
     const seconds = (performance.now() - started) / 1000;
     // A response cut off before its end (a broken mirror, a client gone) is logged as such.
     const completed = res.writableFinished;
     metrics?.recordRequest(protocol, seen.operation, res.statusCode, seconds);
-    if (!logging) return;
-    const fields = {
-      event: "request",
+    if (!writeLine) return;
+    const fields: AccessLineFields = {
       requestId: requestId ?? (res.getHeader("x-request-id") as string | undefined) ?? null,
       protocol,
       operation: seen.operation,
@@ -57,10 +67,9 @@ export function observeRequest(
       status: res.statusCode,
       bytes: socket.bytesWritten - writtenBefore,
       durationMs: Math.round(seconds * 10_000) / 10,
-      ...(completed ? {} : { aborted: true }),
     };
-    if (res.statusCode >= 500) logger.error(fields, "request");
-    else logger.info(fields, "request");
+    if (!completed) fields.aborted = true;
+    writeLine(fields);
   });
   return seen;
 }

@@ -56,12 +56,25 @@ async function bucketContext(tx: Tx, bucket: { id: number; name: string; zoneTyp
   return { bucketName: bucket.name, zoneType: bucket.zoneType as ZoneType, otherBucketNames: others.map((b) => b.name) };
 }
 
+/** Each bucket's enabled rules, cached per process: every miss reads them (lib/objects/ttl-cache.ts). */
+const ruleCache = () => currentApp().caches.mirrorRules;
+
 /**
- * Whatever the engine learned under a bucket's old rules (remembered origin 404s) goes at once.
- * Entries are also tied to the rule's id and version, so a change made elsewhere cannot match them.
+ * A transaction that changes a bucket's rules. Whatever the engine learned under the old rules
+ * (remembered origin 404s) goes at once (entries are also tied to the rule's id and version, so a
+ * change made elsewhere cannot match them), and the cached rules are forgotten once the change is
+ * committed, so the next miss reads the new ones.
  */
-function rulesChanged(bucketId: number): void {
-  currentApp().engine.rulesChanged(bucketId);
+async function changingRules<T>(work: (tx: Tx, changed: (bucketId: number) => void) => Promise<T>): Promise<T> {
+  const changed = new Set<number>();
+  const result = await db().$transaction((tx) =>
+    work(tx, (bucketId) => {
+      changed.add(bucketId);
+      currentApp().engine.rulesChanged(bucketId);
+    }),
+  );
+  for (const bucketId of changed) ruleCache().forget(bucketId);
+  return result;
 }
 
 let allowlist: OriginAllowlist | undefined;
@@ -140,7 +153,7 @@ export async function getRule(bucketName: string, id: string): Promise<StoredMir
 }
 
 export async function createRule(bucketName: string, request: MirrorRuleRequest, audit: AuditContext): Promise<StoredMirrorRule> {
-  return db().$transaction(async (tx) => {
+  return changingRules(async (tx, rulesChanged) => {
     const bucket = await loadBucket(tx, bucketName);
     const rule = withStorageClass(request, bucket);
     const rules = await loadRules(tx, bucket.id);
@@ -161,7 +174,7 @@ export async function createRule(bucketName: string, request: MirrorRuleRequest,
  * for conflicts until it is enabled again.
  */
 export async function updateRule(bucketName: string, id: string, request: MirrorRuleRequest, version: number, audit: AuditContext): Promise<StoredMirrorRule> {
-  return db().$transaction(async (tx) => {
+  return changingRules(async (tx, rulesChanged) => {
     const bucket = await loadBucket(tx, bucketName);
     const rule = withStorageClass(request, bucket);
     const row = await findRuleRow(tx, bucketName, bucket.id, id);
@@ -185,7 +198,7 @@ export async function updateRule(bucketName: string, id: string, request: Mirror
  * against the rules in force again (409 RuleConflict when one was added meanwhile that overlaps).
  */
 export async function setRuleEnabled(bucketName: string, id: string, enabled: boolean, audit: AuditContext): Promise<StoredMirrorRule> {
-  return db().$transaction(async (tx) => {
+  return changingRules(async (tx, rulesChanged) => {
     const bucket = await loadBucket(tx, bucketName);
     const row = await findRuleRow(tx, bucketName, bucket.id, id);
     const current = toStoredRule(row);
@@ -205,7 +218,7 @@ export async function setRuleEnabled(bucketName: string, id: string, enabled: bo
 }
 
 export async function deleteRule(bucketName: string, id: string, audit: AuditContext): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await changingRules(async (tx, rulesChanged) => {
     const bucket = await loadBucket(tx, bucketName);
     const row = await findRuleRow(tx, bucketName, bucket.id, id);
     await tx.mirrorRule.delete({ where: { id: row.id } });
@@ -216,8 +229,15 @@ export async function deleteRule(bucketName: string, id: string, audit: AuditCon
 
 /** The rules the engine consults on a miss, in number order: enabled rules only. */
 export async function listRulesForBucketId(bucketId: number): Promise<StoredMirrorRule[]> {
+  const cache = ruleCache();
+  const cached = cache.get(bucketId);
+  if (cached) return cached;
+  const generation = cache.generation;
   const rows = await db().mirrorRule.findMany({ where: { bucketId, enabled: true }, orderBy: { number: "asc" } });
-  return rows.map(toStoredRule);
+  // Shared by every miss until the next change: frozen, so no caller can alter another's rules.
+  const rules = Object.freeze(rows.map((row) => Object.freeze(toStoredRule(row)))) as StoredMirrorRule[];
+  cache.set(bucketId, rules, generation);
+  return rules;
 }
 
 /**
@@ -225,7 +245,7 @@ export async function listRulesForBucketId(bucketId: number): Promise<StoredMirr
  * limit first, then swapped in one transaction. Problems name the rule by its position.
  */
 export async function replaceRules(bucketName: string, rules: MirrorRule[], audit: AuditContext): Promise<StoredMirrorRule[]> {
-  return db().$transaction(async (tx) => {
+  return changingRules(async (tx, rulesChanged) => {
     const bucket = await loadBucket(tx, bucketName);
     if (rules.length > MAX_RULES_PER_BUCKET) {
       throw new TooManyRules(`A bucket has at most ${MAX_RULES_PER_BUCKET} mirror rules; the request has ${rules.length}.`);
@@ -274,7 +294,7 @@ export async function bosConfigurationOf(bucketName: string): Promise<{ bucketMi
 }
 
 export async function deleteAllRules(bucketName: string, audit: AuditContext): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await changingRules(async (tx, rulesChanged) => {
     const bucket = await loadBucket(tx, bucketName);
     const before = await loadRules(tx, bucket.id);
     await tx.mirrorRule.deleteMany({ where: { bucketId: bucket.id } });

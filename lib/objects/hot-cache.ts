@@ -10,8 +10,11 @@
  * every new version, so cached bytes are never stale. A deployment with several processes writing
  * one database would need these turned off (both budgets 0).
  */
+import type { SigningSecret } from "@/lib/auth/access-key-service";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
+import type { StoredMirrorRule } from "@/lib/mirroring/rule-schema";
 import { LruCache } from "./lru";
+import { TtlCache } from "./ttl-cache";
 import type { ObjectRecord } from "./object-meta";
 
 export interface HotCaches {
@@ -21,7 +24,20 @@ export interface HotCaches {
   objects: LruCache<string, ObjectRecord | null>;
   /** Blob name to its bytes, for small objects. */
   content: LruCache<string, Buffer>;
+  /**
+   * Access key id to its unsealed secret (null: no such key), for verifying signatures, and a
+   * bucket's enabled mirror rules, for every miss. Their own coherence rules: ttl-cache.ts.
+   */
+  signingSecrets: TtlCache<string, SigningSecret | null>;
+  mirrorRules: TtlCache<number, StoredMirrorRule[]>;
 }
+
+/**
+ * How long an access key's or a bucket's rules' cached row is trusted: changes made through this
+ * process are seen at once; this bounds how long another instance's changes go unseen here.
+ */
+export const ROW_CACHE_TTL_MS = 5_000;
+const ROW_CACHE_ENTRIES = 4096;
 
 /** Fixed cost of an entry (Map slot, LRU entry, record object, Date), measured roughly with heap snapshots. */
 const ENTRY_OVERHEAD_BYTES = 400;
@@ -62,5 +78,7 @@ export function createHotCaches(bytes: { metadata: number; content: number }): H
     buckets: new LruCache(Math.max(Math.floor(bytes.metadata / 16), 64 * 1024), bucketEntryBytes),
     objects: new LruCache(bytes.metadata, objectEntryBytes),
     content: new LruCache(bytes.content, (value) => value.length + ENTRY_OVERHEAD_BYTES),
+    signingSecrets: new TtlCache(ROW_CACHE_TTL_MS, ROW_CACHE_ENTRIES),
+    mirrorRules: new TtlCache(ROW_CACHE_TTL_MS, ROW_CACHE_ENTRIES),
   };
 }

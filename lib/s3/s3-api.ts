@@ -41,9 +41,8 @@ function isAnonymousS3(req: IncomingMessage, path: string, query: URLSearchParam
   return S3_CLIENT_AGENT.test(req.headers["user-agent"] ?? "");
 }
 
-/** Whether a request is for the S3 API. */
-export function isS3Request(req: IncomingMessage): boolean {
-  if (isSigV4(req)) return true;
+/** An S3 request without a SigV4 signature: a SigV2 one (refused later), or an anonymous one from an S3 client. */
+function isUnsignedS3Request(req: IncomingMessage): boolean {
   const { path, rawQuery } = splitUrl(req.url ?? "/");
   const query = new URLSearchParams(rawQuery);
   if (isSigV2(req, query)) return true;
@@ -56,8 +55,8 @@ async function lookupSecret(accessKeyId: string): Promise<string | null> {
   return key && key.enabled ? key.secretKey : null;
 }
 
-async function authenticate(req: IncomingMessage, target: S3Target, region: string): Promise<S3Identity | null> {
-  if (isSigV4(req)) {
+async function authenticate(req: IncomingMessage, target: S3Target, region: string, sigV4: boolean): Promise<S3Identity | null> {
+  if (sigV4) {
     const request = { method: req.method ?? "GET", rawPath: target.rawPath, rawQuery: target.rawQuery, headers: req.headers, rawHeaders: req.rawHeaders };
     return verifySigV4(request, lookupSecret, { region });
   }
@@ -86,7 +85,9 @@ export function createS3Api(deps: S3ApiDeps, settings: S3Settings): S3Api {
   const { objects, multipart, engine, telemetry } = deps;
   return {
     handle(req, res) {
-      if (!isS3Request(req)) return false;
+      // Decided once: whether the request is S3 at all, and whether it carries SigV4.
+      const sigV4 = isSigV4(req);
+      if (!sigV4 && !isUnsignedS3Request(req)) return false;
       const requestId = randomUUID();
       res.setHeader("x-amz-request-id", requestId);
       setObjectResponseHeaders(res);
@@ -98,7 +99,7 @@ export function createS3Api(deps: S3ApiDeps, settings: S3Settings): S3Api {
           resource = target.resource;
           seen.bucket = target.bucket;
           seen.key = target.key;
-          const identity = await authenticate(req, target, settings.region);
+          const identity = await authenticate(req, target, settings.region, sigV4);
           const operation = resolveS3Operation(req.method ?? "GET", target, req.headers);
           seen.operation = operation.name;
           const ctx: S3Context = {

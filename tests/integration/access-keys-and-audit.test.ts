@@ -36,9 +36,11 @@ describe("access keys API", () => {
 
   it("disables, enables and deletes keys, and a disabled key stops signing", async () => {
     const { body: key } = await callRoute(accessKeysRoute.POST, { body: {} });
+    const { signedFetch: signWith } = await import("@/lib/auth/signed-fetch");
+    // Used once first, so the server holds the key's secret in memory when it is disabled.
+    expect((await signWith(key, `${server.url}/v1/`)).status).toBe(200);
     const disabled = await callRoute(accessKeyRoute.PATCH, { method: "PATCH", params: { accessKeyId: key.accessKeyId }, body: { enabled: false } });
     expect(disabled.body.enabled).toBe(false);
-    const { signedFetch: signWith } = await import("@/lib/auth/signed-fetch");
     expect((await signWith(key, `${server.url}/v1/`)).status).toBe(403);
     await callRoute(accessKeyRoute.PATCH, { method: "PATCH", params: { accessKeyId: key.accessKeyId }, body: { enabled: true } });
     expect((await signWith(key, `${server.url}/v1/`)).status).toBe(200);

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  canonicalComponent,
   canonicalQuery,
   canonicalRequest,
   canonicalUri,
   credentialScope,
   deriveSigningKey,
+  encodeBytes,
   parseAmzDate,
   percentDecodeBytes,
   sha256Hex,
@@ -278,6 +280,23 @@ describe("S3's canonical forms", () => {
     expect(percentDecodeBytes("%41%e1%88%b4").toString("utf8")).toBe("Aሴ");
   });
 
+  it("leaves a component that is already canonical as it is, and only such a one", () => {
+    // What the fast path must agree with: decode to bytes, encode the canonical way.
+    const reference = (raw: string) => encodeBytes(percentDecodeBytes(raw));
+    for (const raw of ["abc-._~", "a%2Fb", "a%2fb", "%41", "%7E", "%7e", "%2", "%", "%%2F", "%zz", "%20x", "é", "a b", "%E2%82%AC", "%e2%82%ac", ""]) {
+      expect(canonicalComponent(raw), raw).toBe(reference(raw));
+    }
+    // And on random strings over the characters that matter (a fixed seed: the same strings each run).
+    const alphabet = ["%", "2", "F", "f", "A", "a", "7", "E", "e", "0", "~", "-", "/", "+", " ", "é", "z"];
+    let seed = 42;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let n = 0; n < 5000; n++) {
+      let raw = "";
+      for (let length = next() % 8; length > 0; length--) raw += alphabet[next() % alphabet.length];
+      expect(canonicalComponent(raw), raw).toBe(reference(raw));
+    }
+  });
+
   it("sorts the query by encoded name then value, with name= for a bare name", () => {
     expect(canonicalQuery("prefix=J&max-keys=2")).toBe("max-keys=2&prefix=J");
     expect(canonicalQuery("lifecycle")).toBe("lifecycle=");
@@ -292,5 +311,19 @@ describe("S3's canonical forms", () => {
     expect(parseAmzDate("20130230T000000Z")).toBeNull();
     expect(parseAmzDate("2013-05-24T00:00:00Z")).toBeNull();
     expect(parseAmzDate("20130524T000000")).toBeNull();
+    expect(parseAmzDate("20240229T235959Z")?.toISOString()).toBe("2024-02-29T23:59:59.000Z");
+    expect(parseAmzDate("20000229T000000Z")?.toISOString()).toBe("2000-02-29T00:00:00.000Z");
+    expect(parseAmzDate("19000229T000000Z")).toBeNull();
+    expect(parseAmzDate("20230229T000000Z")).toBeNull();
+    expect(parseAmzDate("20240431T000000Z")).toBeNull();
+    expect(parseAmzDate("20241301T000000Z")).toBeNull();
+    expect(parseAmzDate("20241200T000000Z")).toBeNull();
+    expect(parseAmzDate("20240101T240000Z")).toBeNull();
+    expect(parseAmzDate("20240101T006000Z")).toBeNull();
+    expect(parseAmzDate("20240101T000060Z")).toBeNull();
+    expect(parseAmzDate("00500101T000000Z")).toBeNull();
+    expect(parseAmzDate("2024010 T000000Z")).toBeNull();
+    expect(parseAmzDate("20240101T00000+Z")).toBeNull();
+    expect(parseAmzDate("20240101T000000ZZ")).toBeNull();
   });
 });

@@ -5,7 +5,7 @@
  * trimmed with inner runs of white space collapsed, and the signing key derived from the secret,
  * date, region and service. Pure: no I/O, nothing read from the environment.
  */
-import { createHash, createHmac } from "node:crypto";
+import { createHmac, hash } from "node:crypto";
 
 export const ALGORITHM = "AWS4-HMAC-SHA256";
 export const SERVICE = "s3";
@@ -79,9 +79,34 @@ export function uriEncode(value: string): string {
   return encodeBytes(Buffer.from(value, "utf8"));
 }
 
+const isUpperHex = (code: number) => (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46);
+
+/**
+ * Whether a piece of a URL is already in canonical form, i.e. canonicalComponent would return it
+ * unchanged: only unreserved characters and upper-case `%XX` escapes of bytes that must be escaped.
+ * What SDKs send (and what this server's presigned URLs hold) nearly always is; checking is a
+ * scan, without decoding to bytes and encoding back.
+ */
+function isCanonicalComponent(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const code = raw.charCodeAt(i);
+    if (isUnreserved(code)) continue;
+    if (code === 0x25 && i + 2 < raw.length) {
+      const high = raw.charCodeAt(i + 1);
+      const low = raw.charCodeAt(i + 2);
+      if (isUpperHex(high) && isUpperHex(low) && !isUnreserved(hexValue(high) * 16 + hexValue(low))) {
+        i += 2;
+        continue;
+      }
+    }
+    return false;
+  }
+  return true;
+}
+
 /** Re-encodes a piece of a URL as sent: decoded to bytes, then encoded the canonical way. */
 export function canonicalComponent(raw: string): string {
-  return encodeBytes(percentDecodeBytes(raw));
+  return isCanonicalComponent(raw) ? raw : encodeBytes(percentDecodeBytes(raw));
 }
 
 /**
@@ -115,8 +140,13 @@ function compareCodeUnits(a: string, b: string): number {
  * SDKs encode a space as `%20`.
  */
 export function canonicalQuery(rawQuery: string, omit?: string): string {
+  return canonicalQueryOf(rawQueryPairs(rawQuery), omit);
+}
+
+/** canonicalQuery of a query already split into pairs (rawQueryPairs). */
+export function canonicalQueryOf(pairs: readonly (readonly [string, string])[], omit?: string): string {
   const encoded: [string, string][] = [];
-  for (const [name, value] of rawQueryPairs(rawQuery)) {
+  for (const [name, value] of pairs) {
     const canonicalName = canonicalComponent(name);
     if (omit !== undefined && canonicalName === omit) continue;
     encoded.push([canonicalName, canonicalComponent(value)]);
@@ -166,6 +196,8 @@ export interface CanonicalRequestParts {
   method: string;
   rawPath: string;
   rawQuery: string;
+  /** rawQueryPairs(rawQuery), when the caller has it already. */
+  queryPairs?: readonly (readonly [string, string])[];
   headers: HeaderBag;
   rawHeaders?: readonly string[];
   signedHeaders: readonly string[];
@@ -178,7 +210,7 @@ export function canonicalRequest(parts: CanonicalRequestParts): string {
   return [
     parts.method.toUpperCase(),
     canonicalUri(parts.rawPath),
-    canonicalQuery(parts.rawQuery, parts.omitQuery),
+    canonicalQueryOf(parts.queryPairs ?? rawQueryPairs(parts.rawQuery), parts.omitQuery),
     canonicalHeaders(parts.signedHeaders, parts.headers, parts.rawHeaders),
     parts.signedHeaders.join(";"),
     parts.payloadHash,
@@ -186,7 +218,8 @@ export function canonicalRequest(parts: CanonicalRequestParts): string {
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
+  // The one-shot form: no Hash object per call.
+  return hash("sha256", data, "hex");
 }
 
 export function hmac(key: string | Uint8Array, data: string): Buffer {
@@ -234,21 +267,36 @@ export function amzDate(date: Date): string {
   return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
 }
 
+/** The value of `count` decimal digits of `text` at `at`, or -1 when one of them is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x30 || code > 0x39) return -1;
+    value = value * 10 + code - 0x30;
+  }
+  return value;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+}
+
 /** A `YYYYMMDDTHHMMSSZ` timestamp as a Date, or null when it is not one (or not a real date and time). */
 export function parseAmzDate(text: string): Date | null {
-  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
-  if (!match) return null;
-  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  if (
-    date.getUTCFullYear() !== year ||
-    date.getUTCMonth() !== month - 1 ||
-    date.getUTCDate() !== day ||
-    date.getUTCHours() !== hour ||
-    date.getUTCMinutes() !== minute ||
-    date.getUTCSeconds() !== second
-  ) {
-    return null;
-  }
-  return date;
+  // Read by hand: every SigV4 request parses one (a regex and a Date per field cost more than the rest of it).
+  if (text.length !== 16 || text[8] !== "T" || text[15] !== "Z") return null;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 4, 2);
+  const day = digits(text, 6, 2);
+  const hour = digits(text, 9, 2);
+  const minute = digits(text, 11, 2);
+  const second = digits(text, 13, 2);
+  // Years below 100 are refused: Date.UTC would read them as 19xx.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return null;
+  // A day past the month's end (20240230) would roll over into the next month.
+  if (day > daysInMonth(year, month)) return null;
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
 }

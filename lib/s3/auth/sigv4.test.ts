@@ -58,6 +58,14 @@ describe("the S3 documentation's examples", () => {
     expect(identity.signedHeaders).toEqual(["host", "range", "x-amz-content-sha256", "x-amz-date"]);
   });
 
+  it("derives the signing key from the secret each time it is asked for: a changed secret no longer verifies", async () => {
+    // The derived key is cached per secret, day and region; the cache must not outlive a secret.
+    await verifySigV4(getObject(), lookup, { region: "us-east-1", now: DOC_TIME });
+    const changed = async () => `${DOC_SECRET}x`;
+    expect((await refusal(verifySigV4(getObject(), changed, { region: "us-east-1", now: DOC_TIME }))).code).toBe("SignatureDoesNotMatch");
+    await verifySigV4(getObject(), lookup, { region: "us-east-1", now: DOC_TIME });
+  });
+
   it("PUT Object, with a key that needs encoding and a Date header", async () => {
     for (const path of ["/test%24file.text", "/test$file.text"]) {
       const identity = await verifySigV4(

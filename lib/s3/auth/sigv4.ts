@@ -140,8 +140,11 @@ function queryOf(url: string | undefined): string {
   return mark < 0 ? "" : url.slice(mark + 1);
 }
 
+/** Plain ASCII without escapes: decoding leaves it as it is. */
+const NEEDS_DECODING = /[%\u0080-\uffff]/;
+
 function decodeQueryText(raw: string): string {
-  return percentDecodeBytes(raw).toString("utf8");
+  return NEEDS_DECODING.test(raw) ? percentDecodeBytes(raw).toString("utf8") : raw;
 }
 
 /**
@@ -287,27 +290,35 @@ function parseAuthorizationHeader(value: string, headers: IncomingHttpHeaders): 
 
 const PRESIGNED_PARAMETERS = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature"];
 
+/** The query split once: its raw pairs (for the canonical query) and its X-Amz-* parameters. */
+interface QueryParameters {
+  pairs: [string, string][];
+  /** The X-Amz-* parameters, decoded, by name as sent. */
+  amz: Map<string, string>;
+  /** The same by lower-case name (the first one, when only the case differs). */
+  amzLowerCase: Map<string, string>;
+}
+
 /**
  * The query's X-Amz-* parameters (any case: the AWS SDK's presigner puts a lower-case
  * `x-amz-content-sha256=UNSIGNED-PAYLOAD` there), decoded; a repeated one is refused.
  */
-function amzQueryParameters(rawQuery: string): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const [rawName, rawValue] of rawQueryPairs(rawQuery)) {
+function queryParameters(rawQuery: string): QueryParameters {
+  const pairs = rawQueryPairs(rawQuery);
+  const amz = new Map<string, string>();
+  const amzLowerCase = new Map<string, string>();
+  for (const [rawName, rawValue] of pairs) {
     const name = decodeQueryText(rawName);
-    if (name.slice(0, 6).toLowerCase() !== "x-amz-") continue;
-    if (found.has(name)) {
+    const lowerCase = name.slice(0, 6).toLowerCase() === "x-amz-" ? name.toLowerCase() : null;
+    if (lowerCase === null) continue;
+    if (amz.has(name)) {
       throw new S3AuthError("AuthorizationQueryParametersError", `The query parameter ${name} appears more than once.`);
     }
-    found.set(name, decodeQueryText(rawValue));
+    const value = decodeQueryText(rawValue);
+    amz.set(name, value);
+    if (!amzLowerCase.has(lowerCase)) amzLowerCase.set(lowerCase, value);
   }
-  return found;
-}
-
-/** A query parameter whatever the case of its name. */
-function queryParameter(parameters: Map<string, string>, lowerCaseName: string): string | undefined {
-  for (const [name, value] of parameters) if (name.toLowerCase() === lowerCaseName) return value;
-  return undefined;
+  return { pairs, amz, amzLowerCase };
 }
 
 function parsePresigned(parameters: Map<string, string>): ParsedSignature {
@@ -410,11 +421,11 @@ function invalidPayloadHash(value: string): S3AuthError {
 }
 
 /** The payload hash the canonical request ends with, and the mode it names. */
-function payloadOf(parsed: ParsedSignature, req: S3SignedRequest, parameters: Map<string, string> | null): { hash: string; mode: PayloadMode } {
+function payloadOf(parsed: ParsedSignature, req: S3SignedRequest, parameters: QueryParameters | null): { hash: string; mode: PayloadMode } {
   const header = headerValues("x-amz-content-sha256", req.headers, req.rawHeaders);
   if (header.length > 1) throw new S3AuthError("InvalidArgument", "x-amz-content-sha256 appears more than once.");
   let value = header[0]?.trim();
-  if (value === undefined && parameters) value = queryParameter(parameters, "x-amz-content-sha256");
+  if (value === undefined && parameters) value = parameters.amzLowerCase.get("x-amz-content-sha256");
   if (value === undefined) {
     if (parsed.via === "header") {
       throw new S3AuthError("MissingSecurityHeader", "Missing required header for this request: x-amz-content-sha256");
@@ -424,6 +435,25 @@ function payloadOf(parsed: ParsedSignature, req: S3SignedRequest, parameters: Ma
   const mode = payloadModeOf(value);
   if (!mode) throw invalidPayloadHash(value);
   return { hash: value, mode };
+}
+
+/**
+ * Signing keys derived lately: the key depends only on the secret, the day and the region, and
+ * deriving it is four HMACs per request. Bounded; the oldest entry goes first. The buffers are
+ * shared and only ever read (as HMAC keys).
+ */
+const signingKeys = new Map<string, Buffer>();
+const MAX_SIGNING_KEYS = 256;
+
+function cachedSigningKey(secret: string, scopeDate: string, region: string): Buffer {
+  const id = `${scopeDate}/${region}\n${secret}`;
+  let key = signingKeys.get(id);
+  if (!key) {
+    key = deriveSigningKey(secret, scopeDate, region);
+    signingKeys.set(id, key);
+    if (signingKeys.size > MAX_SIGNING_KEYS) signingKeys.delete(signingKeys.keys().next().value!);
+  }
+  return key;
 }
 
 /**
@@ -438,7 +468,8 @@ export async function verifySigV4(
 ): Promise<S3Identity> {
   const now = options.now ?? new Date();
   const authorization = headerValues("authorization", req.headers, req.rawHeaders);
-  const parameters = amzQueryParameters(req.rawQuery);
+  const query = queryParameters(req.rawQuery);
+  const parameters = query.amz;
   const presigned = parameters.has("X-Amz-Algorithm") || parameters.has("X-Amz-Signature") || parameters.has("X-Amz-Credential");
 
   let parsed: ParsedSignature;
@@ -457,10 +488,10 @@ export async function verifySigV4(
   checkScope(parsed, options.region);
   const expiresAt = checkTime(parsed, now);
   checkSignedHeaders(parsed, req);
-  if (queryParameter(parameters, "x-amz-security-token") !== undefined || headerValues("x-amz-security-token", req.headers, req.rawHeaders).length > 0) {
+  if (query.amzLowerCase.has("x-amz-security-token") || headerValues("x-amz-security-token", req.headers, req.rawHeaders).length > 0) {
     throw new S3AuthError("InvalidArgument", "Session tokens (X-Amz-Security-Token) are not supported: sign with an access key and its secret.");
   }
-  const payload = payloadOf(parsed, req, parsed.via === "presigned" ? parameters : null);
+  const payload = payloadOf(parsed, req, parsed.via === "presigned" ? query : null);
 
   const secret = await lookupSecret(parsed.accessKeyId);
   if (secret === null) {
@@ -472,6 +503,7 @@ export async function verifySigV4(
     method: req.method,
     rawPath: req.rawPath,
     rawQuery: req.rawQuery,
+    queryPairs: query.pairs,
     headers: req.headers,
     rawHeaders: req.rawHeaders,
     signedHeaders: parsed.signedHeaders,
@@ -479,7 +511,7 @@ export async function verifySigV4(
     omitQuery: parsed.via === "presigned" ? "X-Amz-Signature" : undefined,
   });
   const toSign = stringToSign(parsed.amzDate, scope, canonical);
-  const signingKey = deriveSigningKey(secret, parsed.scopeDate, parsed.region);
+  const signingKey = cachedSigningKey(secret, parsed.scopeDate, parsed.region);
   const expected = signHex(signingKey, toSign);
   if (!timingSafeEqual(Buffer.from(expected, "hex"), Buffer.from(parsed.signature, "hex"))) {
     throw new S3AuthError(

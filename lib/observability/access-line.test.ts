@@ -1,0 +1,78 @@
+import { Writable } from "node:stream";
+import pino from "pino";
+import { describe, expect, it } from "vitest";
+import { accessLog, formatAccessLine, type AccessLineFields } from "./access-line";
+import { createLogger } from "./logger";
+
+const TIME = 1_764_220_000_123;
+
+/** What pino itself writes for the same line: the reference the hand-written one must equal. */
+function pinoLine(fields: AccessLineFields): string {
+  let written = "";
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      written += chunk.toString("utf8");
+      done();
+    },
+  });
+  const logger = pino({ base: { pid: 4242 }, timestamp: () => `,"time":${TIME}` }, sink);
+  const { requestId, protocol, operation, method, bucket, key, status, bytes, durationMs, aborted } = fields;
+  const line = { event: "request", requestId, protocol, operation, method, bucket, key, status, bytes, durationMs, ...(aborted ? { aborted } : {}) };
+  if (status >= 500) logger.error(line, "request");
+  else logger.info(line, "request");
+  return written;
+}
+
+const base: AccessLineFields = {
+  requestId: "0f8fad5b-d9cb-469f-a165-70867728950e",
+  protocol: "bos",
+  operation: "GetObject",
+  method: "GET",
+  bucket: "bench",
+  key: "small.bin",
+  status: 200,
+  bytes: 4400,
+  durationMs: 0.4,
+};
+
+describe("the access line", () => {
+  it.each<[string, AccessLineFields]>([
+    ["a hit", base],
+    ["a server error (error level)", { ...base, status: 503 }],
+    ["an aborted response", { ...base, aborted: true }],
+    ["no bucket, key or request id", { ...base, requestId: null, bucket: null, key: null, operation: "Unresolved" }],
+    ["keys that need escaping", { ...base, key: 'a"b\\c\nd\u0001é😀\u2028', bucket: "b" }],
+    ["a missing method and fractional numbers", { ...base, method: undefined, durationMs: 1234.5, bytes: 0 }],
+  ])("is byte for byte the line pino writes: %s", (_name, fields) => {
+    expect(formatAccessLine(fields, TIME, 4242)).toBe(pinoLine(fields));
+  });
+
+  it("goes to the logger's destination, batched with pino's own lines", async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "access-line-"));
+    const file = path.join(dir, "log");
+    const logger = createLogger({ level: "info", to: file });
+    logger.info({ event: "other" }, "before");
+    accessLog(logger)(base);
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    const lines = readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    rmSync(dir, { recursive: true, force: true });
+    expect(lines.map((line) => line.msg)).toEqual(["before", "request"]);
+    expect(lines[1]).toMatchObject({ level: 30, pid: process.pid, event: "request", key: "small.bin", status: 200 });
+    expect(Math.abs((lines[1]!.time as number) - Date.now())).toBeLessThan(60_000);
+  });
+
+  it("goes through pino for a logger it did not build", () => {
+    let written = "";
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        written += chunk.toString("utf8");
+        done();
+      },
+    });
+    accessLog(pino({ base: { pid: 1 } }, sink))(base);
+    expect(JSON.parse(written)).toMatchObject({ level: 30, event: "request", operation: "GetObject", msg: "request" });
+  });
+});
