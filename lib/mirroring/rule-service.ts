@@ -6,6 +6,7 @@
 import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import type { StorageClass, ZoneType } from "@/lib/buckets/storage-class";
 import { db } from "@/lib/db/client";
+import { recordCacheChanges } from "@/lib/fleet/cache-changes";
 import { InvalidInput, NoSuchBucket, NoSuchRule, RuleConflict, StaleVersion, TooManyRules, type FieldErrors } from "@/lib/domain/errors";
 import { env } from "@/lib/env";
 import { currentApp } from "@/lib/runtime/current-app";
@@ -57,10 +58,13 @@ async function bucketContext(tx: Tx, bucket: { id: number; name: string; zoneTyp
 }
 
 /**
- * Whatever the engine learned under a bucket's old rules (remembered origin 404s) goes at once.
- * Entries are also tied to the rule's id and version, so a change made elsewhere cannot match them.
+ * Whatever the engine learned under a bucket's old rules (remembered origin 404s) goes at once,
+ * here and (through the change log, in the change's transaction) on every other instance. Entries
+ * are also tied to the rule's id and version, so a change made elsewhere cannot match them anyway.
+ * Rules themselves are read from the database at every miss: never stale on any instance.
  */
-function rulesChanged(bucketId: number): void {
+async function rulesChanged(tx: Prisma.TransactionClient, bucketId: number): Promise<void> {
+  await recordCacheChanges(tx, [{ scope: "rules", bucketId }]);
   currentApp().engine.rulesChanged(bucketId);
 }
 
@@ -151,7 +155,7 @@ export async function createRule(bucketName: string, request: MirrorRuleRequest,
     const number = await takeRuleNumbers(tx, bucket.id, 1);
     const stored = toStoredRule(await tx.mirrorRule.create({ data: { bucketId: bucket.id, number, ...toRuleColumns(rule) } }));
     await recordAudit(tx, audit, { action: "rule.create", bucket: bucketName, target: stored.id, after: stored });
-    rulesChanged(bucket.id);
+    await rulesChanged(tx, bucket.id);
     return stored;
   });
 }
@@ -175,7 +179,7 @@ export async function updateRule(bucketName: string, id: string, request: Mirror
       await tx.mirrorRule.update({ where: { id: row.id }, data: { ...toRuleColumns(rule), version: { increment: 1 } } }),
     );
     await recordAudit(tx, audit, { action: "rule.update", bucket: bucketName, target: stored.id, before: current, after: stored });
-    rulesChanged(bucket.id);
+    await rulesChanged(tx, bucket.id);
     return stored;
   });
 }
@@ -199,7 +203,7 @@ export async function setRuleEnabled(bucketName: string, id: string, enabled: bo
       before: { enabled: current.enabled },
       after: { enabled },
     });
-    rulesChanged(bucket.id);
+    await rulesChanged(tx, bucket.id);
     return stored;
   });
 }
@@ -210,7 +214,7 @@ export async function deleteRule(bucketName: string, id: string, audit: AuditCon
     const row = await findRuleRow(tx, bucketName, bucket.id, id);
     await tx.mirrorRule.delete({ where: { id: row.id } });
     await recordAudit(tx, audit, { action: "rule.delete", bucket: bucketName, target: row.number, before: toStoredRule(row) });
-    rulesChanged(bucket.id);
+    await rulesChanged(tx, bucket.id);
   });
 }
 
@@ -258,7 +262,7 @@ export async function replaceRules(bucketName: string, rules: MirrorRule[], audi
       created.push(toStoredRule(await tx.mirrorRule.create({ data: { bucketId: bucket.id, number: first + index, ...toRuleColumns(rule) } })));
     }
     await recordAudit(tx, audit, { action: "rules.replace", bucket: bucketName, before, after: created });
-    rulesChanged(bucket.id);
+    await rulesChanged(tx, bucket.id);
     return created;
   });
 }
@@ -279,6 +283,6 @@ export async function deleteAllRules(bucketName: string, audit: AuditContext): P
     const before = await loadRules(tx, bucket.id);
     await tx.mirrorRule.deleteMany({ where: { bucketId: bucket.id } });
     await recordAudit(tx, audit, { action: "rules.deleteAll", bucket: bucketName, before });
-    rulesChanged(bucket.id);
+    await rulesChanged(tx, bucket.id);
   });
 }
