@@ -54,15 +54,24 @@ export class CacheSync {
     private readonly options: CacheSyncOptions,
   ) {}
 
-  /** Starts from the log's end (this instance's caches are empty) and polls from then on. */
+  /** Polls from now on, from the log's end (this instance's caches are empty). */
   start(): Promise<void> {
-    return (this.started ??= (async () => {
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.syncNow().catch(this.options.onError), this.options.intervalMs);
+      this.timer.unref();
+    }
+    return this.ready();
+  }
+
+  /** The cursor at the log's end, read once (a failed read is tried again at the next poll). */
+  private ready(): Promise<void> {
+    this.started ??= (async () => {
       const last = await this.db().cacheChange.findFirst({ orderBy: { seq: "desc" }, select: { seq: true } });
       this.cursor = last?.seq ?? 0;
       this.lastSynced = Date.now();
-      this.timer = setInterval(() => void this.syncNow().catch(this.options.onError), this.options.intervalMs);
-      this.timer.unref();
-    })());
+    })();
+    this.started.catch(() => (this.started = null));
+    return this.started;
   }
 
   /** Applies every change committed so far (one poll; concurrent calls share it). */
@@ -71,7 +80,7 @@ export class CacheSync {
   }
 
   private async poll(): Promise<void> {
-    await this.start();
+    await this.ready();
     const startedAt = Date.now();
     if (startedAt - this.lastSynced > KEEP_CHANGES_MS / 2) this.invalidate.all();
     // From the cursor: holes below changes already applied are looked at again.

@@ -73,6 +73,7 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export class ClusterFlights {
   private readonly claims = new Map<string, Promise<Led>>();
+  private following = 0;
 
   constructor(
     private readonly leases: FetchLeases,
@@ -82,6 +83,11 @@ export class ClusterFlights {
     /** Told when a lease could not be given up (it then expires by itself). */
     private readonly onReleaseError: (error: unknown) => void,
   ) {}
+
+  /** Keys whose misses here wait for another instance's fetch now (metrics). */
+  get waitingKeys(): number {
+    return this.following;
+  }
 
   lead(bucket: { id: number; name: string }, key: string, options: LeadOptions): Promise<Led> {
     const running = options.running();
@@ -101,8 +107,13 @@ export class ClusterFlights {
     for (;;) {
       const lease = await this.leases.acquire(bucket.id, key);
       if (lease) return this.startHolding(bucket.id, key, lease.token, options);
-      const outcome = await this.follow(bucket, key, deadline);
-      if (outcome) return outcome;
+      this.following += 1;
+      try {
+        const outcome = await this.follow(bucket, key, deadline);
+        if (outcome) return outcome;
+      } finally {
+        this.following -= 1;
+      }
     }
   }
 

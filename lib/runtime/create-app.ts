@@ -18,6 +18,7 @@ import { AppMetrics } from "@/lib/observability/metrics";
 import { fanOut, outcomeLog } from "@/lib/observability/outcome-log";
 import { registerOriginGauges } from "@/lib/observability/origin-gauges";
 import { registerImportGauges } from "@/lib/observability/import-gauges";
+import { registerFleetGauges } from "@/lib/observability/fleet-gauges";
 import { BucketEmptier } from "@/lib/objects/bucket-emptier";
 import { createHotCaches } from "@/lib/objects/hot-cache";
 import { MultipartService } from "@/lib/objects/multipart-service";
@@ -120,6 +121,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   });
   const probeLimiter = new ProbeLimiter(options.probeLimits);
   if (metrics) registerOriginGauges(metrics, () => engine.originHealth());
+  if (metrics) registerFleetGauges(metrics, () => cluster.waitingKeys);
   const imports = new ImportRunner({ db: () => db, engine, objects, client, findBucket: findBucketRecord, logger }, { ...DEFAULT_IMPORT_RUNNER_OPTIONS, ...options.importRunner });
   if (metrics) registerImportGauges(metrics, () => imports.repository.countByState());
   // Other instances' writes reach this one's caches through the change log.
@@ -136,6 +138,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     },
     { intervalMs: config.fleet.cacheSyncMs, onError: (error) => logger.error({ err: error }, "reading other instances' changes failed; cached rows may be stale until it works again") },
   );
+  void cacheSync.start().catch((error: unknown) => logger.error({ err: error }, "following other instances' changes could not start; it is tried again at the next poll"));
   let closing: Promise<void> | undefined;
   const app: App = {
     config,
