@@ -122,7 +122,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const probeLimiter = new ProbeLimiter(options.probeLimits);
   if (metrics) registerOriginGauges(metrics, () => engine.originHealth());
   if (metrics) registerFleetGauges(metrics, () => cluster.waitingKeys);
-  const imports = new ImportRunner({ db: () => db, engine, objects, client, findBucket: findBucketRecord, logger }, { ...DEFAULT_IMPORT_RUNNER_OPTIONS, ...options.importRunner });
+  const imports = new ImportRunner({ db: () => db, engine, objects, client, findBucket: findBucketRecord, logger, instance }, { ...DEFAULT_IMPORT_RUNNER_OPTIONS, ...options.importRunner });
   if (metrics) registerImportGauges(metrics, () => imports.repository.countByState());
   // Other instances' writes reach this one's caches through the change log.
   const cacheSync = new CacheSync(
