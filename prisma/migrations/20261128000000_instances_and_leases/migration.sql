@@ -1,5 +1,6 @@
 -- Several instances over one database (issue 11, section 3): instance leases, fetch leases,
--- the cache change log, and the owner of journal entries and import jobs.
+-- the cache change log, the owner of journal entries and import jobs, and sign-in failures (the
+-- throttle's counts, shared by every instance).
 
 -- AlterTable
 ALTER TABLE "PendingWrite" ADD COLUMN "instanceId" TEXT;
@@ -47,3 +48,16 @@ CREATE INDEX "FetchLease_owner_idx" ON "FetchLease"("owner");
 
 -- CreateIndex
 CREATE INDEX "CacheChange_at_idx" ON "CacheChange"("at");
+
+-- CreateTable
+CREATE TABLE "SignInFailure" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "key" TEXT NOT NULL,
+    "at" DATETIME NOT NULL
+);
+
+-- CreateIndex
+CREATE INDEX "SignInFailure_key_at_idx" ON "SignInFailure"("key", "at");
+
+-- CreateIndex
+CREATE INDEX "SignInFailure_at_idx" ON "SignInFailure"("at");
