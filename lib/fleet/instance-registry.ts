@@ -57,7 +57,10 @@ export class InstanceRegistry {
 
   /** Writes this instance's row and starts the heartbeat (once; later calls wait for the first). */
   register(): Promise<void> {
-    return (this.registering ??= this.start());
+    this.registering ??= this.start();
+    // A failed registration (a full disk) is tried again at the next call.
+    this.registering.catch(() => (this.registering = null));
+    return this.registering;
   }
 
   private async start(): Promise<void> {

@@ -221,7 +221,9 @@ export class ObjectService {
    */
   async recover(): Promise<{ temps: number; blobs: number }> {
     const { blobs, repository } = this.deps;
-    const live = await this.deps.owner?.liveIds();
+    // Registering this instance is a write: on a full disk it needs the reserve like a delete.
+    const { owner } = this.deps;
+    const live = owner ? await this.withSpaceReserve(() => owner.liveIds()) : undefined;
     const { unfinished } = await blobs.init(live);
     this.deps.contentCache.clear();
     // Emptying the journal is a write too: on a full disk it needs the reserve like a delete.
