@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   const { logger } = services.telemetry;
   // Before anything else writes: on a full disk, cleaning up is what makes room.
   const recovered = await services.objects.recover();
+  // Recovery registered this instance (its lease); several instances may share the database.
+  logger.info({ instance: services.fleet.instance.id }, "instance registered");
   if (recovered.temps + recovered.blobs > 0) {
     logger.info({ temporaryFiles: recovered.temps, blobsWithoutRow: recovered.blobs }, "unfinished writes cleaned up");
   }
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
   process.once("SIGINT", shutdown);
 
   server.listen(config.port, () => {
-    console.log(`Console and APIs: http://localhost:${config.port}  (object API under /v1, S3 API for SigV4 requests in region ${config.s3Region}; data: ${config.dataDir}; ${dev ? "development" : "production"})`);
+    console.log(`Console and APIs: http://localhost:${config.port}  (instance ${services.fleet.instance.id}; object API under /v1, S3 API for SigV4 requests in region ${config.s3Region}; data: ${config.dataDir}; ${dev ? "development" : "production"})`);
     console.log(
       config.originAllowlist.length > 0
         ? `Origin allowlist (ORIGIN_ALLOWLIST): ${config.originAllowlist.join(", ")}`

@@ -92,6 +92,15 @@ const envSchema = z.object({
     .optional(),
   // false: no request metrics are kept and /metrics answers 404.
   METRICS_ENABLED: z.enum(["true", "false"]).default("true"),
+  // Several instances over one database (README "Running more than one instance"): a label for this
+  // one (a random suffix is added per start), how long its heartbeat lease lasts, and how often it
+  // reads the other instances' changes into its caches.
+  INSTANCE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,48}$/, "use 1-48 letters, digits, dots, hyphens and underscores")
+    .optional(),
+  INSTANCE_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
+  CACHE_SYNC_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   // The first console user: both or neither; generated and printed when absent.
   ADMIN_EMAIL: z.email("use an email address").optional(),
   ADMIN_PASSWORD: z.string().min(12, "use at least 12 characters").max(256).optional(),
@@ -136,6 +145,8 @@ export interface AppEnv {
   admin: { email: string; password: string } | null;
   logLevel: LogLevel;
   metrics: { enabled: boolean; token: string | undefined };
+  /** Several instances over one database: this one's label, its lease, and how often caches catch up. */
+  fleet: { instanceName: string | undefined; leaseMs: number; cacheSyncMs: number };
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
@@ -188,6 +199,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
     admin: raw.ADMIN_EMAIL && raw.ADMIN_PASSWORD ? { email: raw.ADMIN_EMAIL.toLowerCase(), password: raw.ADMIN_PASSWORD } : null,
     logLevel: raw.LOG_LEVEL,
     metrics: { enabled: raw.METRICS_ENABLED === "true", token: raw.METRICS_TOKEN },
+    fleet: { instanceName: raw.INSTANCE_NAME, leaseMs: raw.INSTANCE_LEASE_MS, cacheSyncMs: raw.CACHE_SYNC_MS },
   };
 }
 

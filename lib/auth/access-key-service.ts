@@ -3,6 +3,8 @@ import { randomBytes } from "node:crypto";
 import { SYSTEM_AUDIT, recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import { db } from "@/lib/db/client";
 import { NoSuchAccessKey } from "@/lib/domain/errors";
+import { recordCacheChanges } from "@/lib/fleet/cache-changes";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
 import { currentApp } from "@/lib/runtime/current-app";
 import { seal, unseal } from "./secret-box";
@@ -31,9 +33,13 @@ export interface SigningSecret {
 
 /**
  * Signing secrets are cached per process (lib/objects/ttl-cache.ts): a Prisma query plus the AES-GCM
- * unseal cost more than serving a 4 KiB object. Every change here forgets the key after its commit.
+ * unseal cost more than serving a 4 KiB object. Every change here forgets the key after its commit,
+ * and records it in the change log in its transaction, so other instances forget it at their next
+ * poll (lib/fleet/cache-sync.ts; a key created here may be cached elsewhere as unknown).
  */
 const signingSecrets = () => currentApp().caches.signingSecrets;
+
+const keyChanged = (tx: Prisma.TransactionClient, accessKeyId: string) => recordCacheChanges(tx, [{ scope: "accessKey", bucketId: 0, name: accessKeyId }]);
 
 const newAccessKeyId = () => randomBytes(10).toString("hex");
 const newSecretKey = () => randomBytes(24).toString("base64url");
@@ -47,6 +53,7 @@ export async function createAccessKey(description: string, audit: AuditContext):
   const secretKey = newSecretKey();
   const row = await db().$transaction(async (tx) => {
     const created = await tx.accessKey.create({ data: { accessKeyId: newAccessKeyId(), secretSealed: seal(secretKey), description } });
+    await keyChanged(tx, created.accessKeyId);
     // The secret never goes into the log.
     await recordAudit(tx, audit, { action: "accessKey.create", target: created.accessKeyId, after: toSummary(created) });
     return created;
@@ -61,6 +68,7 @@ async function changeAccessKey(accessKeyId: string, audit: AuditContext, action:
     if (!row) throw new NoSuchAccessKey(accessKeyId);
     const after = action === "delete" ? null : await tx.accessKey.update({ where: { id: row.id }, data: { enabled: action === "enable" } });
     if (action === "delete") await tx.accessKey.delete({ where: { id: row.id } });
+    await keyChanged(tx, accessKeyId);
     await recordAudit(tx, audit, { action: `accessKey.${action}`, target: accessKeyId, before: toSummary(row), after: after && toSummary(after) });
     return after && toSummary(after);
   });
@@ -100,10 +108,13 @@ export async function ensureRootAccessKey(): Promise<{ accessKeyId: string; secr
     const existing = await db().accessKey.findFirst({ where: { accessKeyId: configured.accessKeyId } });
     if (existing?.enabled && unseal(existing.secretSealed) === configured.secretKey) return null;
     const sealed = seal(configured.secretKey);
-    await db().accessKey.upsert({
-      where: { accessKeyId: configured.accessKeyId },
-      create: { accessKeyId: configured.accessKeyId, secretSealed: sealed, description: "root (ROOT_ACCESS_KEY)" },
-      update: { secretSealed: sealed, enabled: true },
+    await db().$transaction(async (tx) => {
+      await tx.accessKey.upsert({
+        where: { accessKeyId: configured.accessKeyId },
+        create: { accessKeyId: configured.accessKeyId, secretSealed: sealed, description: "root (ROOT_ACCESS_KEY)" },
+        update: { secretSealed: sealed, enabled: true },
+      });
+      await keyChanged(tx, configured.accessKeyId);
     });
     signingSecrets().forget(configured.accessKeyId);
     return null;
@@ -113,6 +124,7 @@ export async function ensureRootAccessKey(): Promise<{ accessKeyId: string; secr
   const accessKeyId = newAccessKeyId();
   await db().$transaction(async (tx) => {
     const created = await tx.accessKey.create({ data: { accessKeyId, secretSealed: seal(secretKey), description: "root (generated on first start)" } });
+    await keyChanged(tx, accessKeyId);
     await recordAudit(tx, SYSTEM_AUDIT, { action: "accessKey.create", target: accessKeyId, after: toSummary(created) });
   });
   signingSecrets().forget(accessKeyId);

@@ -8,8 +8,9 @@
  *   further failure. An address with no failure on the account is never held back, so the
  *   owner's correct password from their own address still gets in during an attack.
  * IPv6 clients are counted per /64, the block one subscriber usually holds.
- * Checked before any password is hashed. In memory (on globalThis, shared by every module copy)
- * and bounded in keys: a restart or an eviction forgets, which only ever unlocks early.
+ * Checked before any password is hashed. This module is the rule, without I/O; the failures it
+ * counts are in the database (sign-in-failures.ts), so every instance behind a load balancer counts
+ * the same failures, and a restart forgets nothing.
  */
 import { isIP } from "node:net";
 
@@ -17,13 +18,8 @@ export const ADDRESS_FAILURES_ALLOWED = 20;
 export const PAIR_FAILURES_ALLOWED = 5;
 export const ACCOUNT_BACKOFF_AFTER = 10;
 export const LOCKOUT_WINDOW_MS = 15 * 60 * 1000;
-/** Failure records kept; past this the oldest keys are dropped (an attacker rotating addresses cannot exhaust memory). */
-const MAX_TRACKED_KEYS = 100_000;
-/** Timestamps kept per key: enough for every limit above and a backoff past the window. */
-const MAX_TIMES_PER_KEY = 64;
-
-const holder = globalThis as typeof globalThis & { __bosLoginFailures?: Map<string, number[]> };
-const failures = () => (holder.__bosLoginFailures ??= new Map<string, number[]>());
+/** Timestamps that matter per key: enough for every limit above and a backoff past the window. */
+export const MAX_TIMES_PER_KEY = 64;
 
 /** The /64 of an IPv6 address (`2001:db8:1:2::/64`); an IPv4 address as is. */
 export function throttleAddressKey(address: string): string {
@@ -42,52 +38,36 @@ export function throttleAddressKey(address: string): string {
     .join(":")}::/64`;
 }
 
-function keys(address: string, email: string) {
+/** The three counters a sign-in attempt counts against: its address, its account from that address, its account. */
+export interface ThrottleKeys {
+  address: string;
+  pair: string;
+  account: string;
+}
+
+export function throttleKeys(address: string, email: string): ThrottleKeys {
   const from = throttleAddressKey(address);
   const account = email.toLowerCase();
   return { address: `address:${from}`, pair: `pair:${account} ${from}`, account: `account:${account}` };
 }
 
-function recent(key: string, now: number): number[] {
-  const kept = (failures().get(key) ?? []).filter((time) => now - time < LOCKOUT_WINDOW_MS);
-  if (kept.length > 0) failures().set(key, kept);
-  else failures().delete(key);
-  return kept;
-}
+/** Each key's failure times (milliseconds), oldest first; older than the window or not, they are filtered here. */
+export type FailureTimes = Record<keyof ThrottleKeys, readonly number[]>;
 
 /** When a key with `allowed` failures allowed opens again, or 0 if it is open. */
-function openAt(times: number[], allowed: number): number {
+function openAt(times: readonly number[], allowed: number): number {
   return times.length >= allowed ? times[times.length - allowed]! + LOCKOUT_WINDOW_MS : 0;
 }
 
-/** Seconds until this address may try this account, or 0 when the password may be checked now. */
-export function lockoutSeconds(address: string, email: string, now = Date.now()): number {
-  const key = keys(address, email);
-  const pair = recent(key.pair, now);
-  let until = Math.max(openAt(recent(key.address, now), ADDRESS_FAILURES_ALLOWED), openAt(pair, PAIR_FAILURES_ALLOWED));
-  const account = recent(key.account, now);
+/** Seconds until this address may try this account, given the failures counted so far, or 0 when the password may be checked now. */
+export function lockoutSecondsFor(failures: FailureTimes, now: number): number {
+  const recent = (times: readonly number[]) => times.filter((time) => now - time < LOCKOUT_WINDOW_MS).slice(-MAX_TIMES_PER_KEY);
+  const pair = recent(failures.pair);
+  let until = Math.max(openAt(recent(failures.address), ADDRESS_FAILURES_ALLOWED), openAt(pair, PAIR_FAILURES_ALLOWED));
+  const account = recent(failures.account);
   if (pair.length > 0 && account.length >= ACCOUNT_BACKOFF_AFTER) {
     const backoff = Math.min(1000 * 2 ** (account.length - ACCOUNT_BACKOFF_AFTER), LOCKOUT_WINDOW_MS);
     until = Math.max(until, account[account.length - 1]! + backoff);
   }
   return until > now ? Math.ceil((until - now) / 1000) : 0;
-}
-
-export function recordFailedLogin(address: string, email: string, now = Date.now()): void {
-  const map = failures();
-  for (const key of Object.values(keys(address, email))) {
-    const times = [...recent(key, now), now].slice(-MAX_TIMES_PER_KEY);
-    // Re-inserted, so the map's order is least recently failed first: eviction drops those.
-    map.delete(key);
-    map.set(key, times);
-  }
-  for (const key of map.keys()) {
-    if (map.size <= MAX_TRACKED_KEYS) break;
-    map.delete(key);
-  }
-}
-
-/** The right password from this address: its failures on this account no longer count against it. */
-export function recordSuccessfulLogin(address: string, email: string): void {
-  failures().delete(keys(address, email).pair);
 }

@@ -20,8 +20,8 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
  * the next check's turn begins, so that check's `beforeHash` already counts it.
  */
 export interface PasswordCheckHooks {
-  beforeHash?: () => void;
-  afterHash?: (matched: boolean) => void;
+  beforeHash?: () => void | Promise<void>;
+  afterHash?: (matched: boolean) => void | Promise<void>;
 }
 
 export async function hashPassword(password: string): Promise<string> {
@@ -35,13 +35,13 @@ export async function verifyPassword(stored: string, password: string, hooks: Pa
   const [scheme, n, r, p, salt, hash] = stored.split("$");
   const expected = Buffer.from(hash ?? "", "base64");
   return passwordGate().run(async () => {
-    hooks.beforeHash?.();
+    await hooks.beforeHash?.();
     let matched = false;
     if (scheme === "scrypt" && salt && hash) {
       const actual = await derive(password, Buffer.from(salt, "base64"), { N: Number(n), r: Number(r), p: Number(p) });
       matched = actual.length === expected.length && timingSafeEqual(actual, expected);
     }
-    hooks.afterHash?.(matched);
+    await hooks.afterHash?.(matched);
     return matched;
   });
 }

@@ -1,6 +1,7 @@
 /** Buckets: the rows behind the console's bucket list and the rule pages. Server only. */
 import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import { db } from "@/lib/db/client";
+import { recordCacheChanges } from "@/lib/fleet/cache-changes";
 import { BucketAlreadyExists, BucketInUse, BucketNotEmpty, NoSuchBucket } from "@/lib/domain/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { parseOriginJson } from "@/lib/mirroring/rule-record";
@@ -57,6 +58,7 @@ export async function createBucket(input: CreateBucketInput, audit: AuditContext
     const row = await db().$transaction(async (tx) => {
       const created = await tx.bucket.create({ data: input, include: withCounts });
       await recordAudit(tx, audit, { action: "bucket.create", bucket: input.name, after: input });
+      await recordCacheChanges(tx, [{ scope: "bucket", bucketId: created.id, name: input.name }]);
       return created;
     });
     bucketCache().delete(input.name);
@@ -96,6 +98,7 @@ export async function deleteBucket(name: string, audit: AuditContext): Promise<v
     await tx.bucket.delete({ where: { id: bucket.id } });
     const { _count: _counts, id: _id, ...before } = bucket;
     await recordAudit(tx, audit, { action: "bucket.delete", bucket: name, before });
+    await recordCacheChanges(tx, [{ scope: "bucket", bucketId: bucket.id, name }]);
   });
   bucketCache().delete(name);
 }
@@ -119,6 +122,7 @@ export async function setBucketAcl(name: string, acl: BucketAcl, audit: AuditCon
     if (!bucket) throw new NoSuchBucket(name);
     await tx.bucket.update({ where: { id: bucket.id }, data: { acl } });
     await recordAudit(tx, audit, { action: "bucket.acl", bucket: name, before: { acl: bucket.acl }, after: { acl } });
+    await recordCacheChanges(tx, [{ scope: "bucket", bucketId: bucket.id, name }]);
   });
   bucketCache().delete(name);
   return getBucket(name);

@@ -25,6 +25,20 @@ interface Connection {
   prepare(sql: string): { run(): unknown };
 }
 
+/**
+ * Interactive transactions take the write lock when they begin (BEGIN IMMEDIATE instead of the
+ * adapter's deferred BEGIN). With several processes on one database file (several instances), a
+ * deferred transaction that has read and then writes fails at once with SQLITE_BUSY when another
+ * process holds the write lock (SQLite cannot wait there without risking a deadlock); an immediate
+ * one waits for the lock (the busy timeout) before it reads anything. In one process nothing
+ * changes: the adapter runs one transaction at a time anyway.
+ */
+function beginImmediately(adapter: SqlDriverAdapter): void {
+  const connection = (adapter as unknown as { client: Connection }).client;
+  const prepare = connection.prepare.bind(connection);
+  connection.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+}
+
 export interface SqliteAdapterOptions {
   url: string;
   /** How long a statement waits for a lock before SQLITE_BUSY (better-sqlite3's `timeout`, default 5 s). */
@@ -36,7 +50,11 @@ export function sqliteAdapter({ url, busyTimeoutMs }: SqliteAdapterOptions): Sql
   return {
     provider: inner.provider,
     adapterName: inner.adapterName,
-    connect: async () => recoverFailedCommits(await inner.connect()),
+    connect: async () => {
+      const adapter = await inner.connect();
+      beginImmediately(adapter);
+      return recoverFailedCommits(adapter);
+    },
   };
 }
 

@@ -269,6 +269,16 @@ export class OriginBusy extends DomainError {
   }
 }
 /**
+ * Another instance is still pulling this key from its origin, past the time a miss waits for it
+ * (lib/origin/cluster-flight.ts): answered like a full origin queue, SlowDown with Retry-After.
+ */
+export class PullElsewhere extends OriginBusy {
+  constructor(bucket: string, key: string, retryAfterSeconds: number) {
+    super("(another instance)", 0, retryAfterSeconds);
+    this.message = `Another instance is still fetching ${bucket}/${key} from its origin; try again in ${retryAfterSeconds} s.`;
+  }
+}
+/**
  * The origin's circuit breaker is open: it failed repeatedly, so misses fail fast instead of asking
  * it, until `retryAt`, when one trial request goes through.
  */

@@ -57,6 +57,8 @@ export async function answerMiss(ctx: MissContext, bucket: BucketRecord, key: st
     res.end();
     return;
   }
+  // Another instance fetched it while this one waited for its commit: a stored object like any other.
+  if (outcome.kind === "stored") return protocol.serveStored(outcome.object);
   const { flight } = outcome;
   if (req.headers.range !== undefined || req.method === "HEAD") {
     // A range (or the headers) of a missing object: fetch the whole object (shared with other

@@ -170,6 +170,32 @@ export class ImportRepository {
     return count === 1;
   }
 
+  /**
+   * Starts a queued job for instance `owner`, unless its bucket has a running job already (one
+   * running job per bucket, whichever instance runs it). The bucket's row is written first, which
+   * serializes instances starting jobs of one bucket: PostgreSQL locks the row until commit (read
+   * committed is then enough: the second transaction counts after the first committed), SQLite
+   * takes its write lock. Returns whether it started.
+   */
+  async startQueued(jobId: number, bucketId: number, owner: string): Promise<boolean> {
+    return this.db().$transaction(async (tx) => {
+      await tx.bucket.update({ where: { id: bucketId }, data: { lastRuleNumber: { increment: 0 } } });
+      if ((await tx.importJob.count({ where: { bucketId, state: "running", draft: false } })) > 0) return false;
+      const { count } = await tx.importJob.updateMany({ where: { id: jobId, state: "queued", draft: false }, data: { state: "running", error: null, ownerInstance: owner } });
+      return count === 1;
+    });
+  }
+
+  /**
+   * A running job whose instance is gone (`previous`, or null for a job from before instances had
+   * ids) goes on in instance `owner`: a compare-and-set on the owner, so of two instances taking
+   * it over one wins. Returns whether this one did.
+   */
+  async takeOver(jobId: number, previous: string | null, owner: string): Promise<boolean> {
+    const { count } = await this.db().importJob.updateMany({ where: { id: jobId, state: "running", draft: false, ownerInstance: previous }, data: { ownerInstance: owner } });
+    return count === 1;
+  }
+
   /** A run starts: the clock for the rate starts, and the first start is recorded. */
   async runStarted(job: ImportJob, now: Date): Promise<void> {
     await this.db().importJob.update({ where: { id: job.id }, data: { runningSince: now, startedAt: job.startedAt ?? now } });

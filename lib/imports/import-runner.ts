@@ -1,5 +1,9 @@
 /**
- * Runs import jobs: at most one running job per bucket, the others queued in creation order. Built
+ * Runs import jobs: at most one running job per bucket, the others queued in creation order. With
+ * several instances, a running job belongs to the instance that started it (ImportJob.ownerInstance,
+ * its lease being that instance's heartbeat): the others leave it alone while that instance lives,
+ * and the first to notice it is gone (lease expired, or its process gone on this host) takes the job
+ * over from its checkpoint. Built
  * by the composition root (lib/runtime/create-app.ts) and started with the server, after start-up
  * recovery: a job that was running when the process died is running again (its claimed keys are
  * done again), and a key list that never arrived whole is removed. State changes made through the
@@ -24,6 +28,8 @@ export interface ImportRunnerDeps {
   client: OriginClient;
   findBucket: (name: string) => Promise<{ id: number } | null>;
   logger: Logger;
+  /** This instance among those sharing the database (lib/fleet/instance-registry.ts). */
+  instance: { readonly id: string; liveIds(): Promise<Set<string>> };
 }
 
 export interface ImportRunnerOptions {
@@ -90,20 +96,30 @@ export class ImportRunner {
   }
 
   private async tick(): Promise<void> {
+    const me = this.deps.instance.id;
     const jobs = await this.repository.active();
     const running = new Map(jobs.filter((job) => job.state === "running").map((job) => [job.id, job]));
-    for (const [id, run] of this.runs) if (!running.has(id)) run.stop();
+    // A run stops when its job stops running, or when another instance took the job over (this one
+    // was taken for dead, a stall longer than its lease).
+    for (const [id, run] of this.runs) if (running.get(id)?.ownerInstance !== me) run.stop();
     const busyBuckets = new Set([...running.values()].map((job) => job.bucketId));
+    let live: Set<string> | null = null;
     for (const job of running.values()) {
       const erredAt = this.erred.get(job.id);
       if (this.runs.has(job.id) || (erredAt !== undefined && Date.now() - erredAt < RETRY_AFTER_ERROR_MS)) continue;
-      this.launch(job);
+      if (job.ownerInstance !== me) {
+        live ??= await this.deps.instance.liveIds();
+        if (job.ownerInstance !== null && live.has(job.ownerInstance)) continue;
+        if (!(await this.repository.takeOver(job.id, job.ownerInstance, me))) continue;
+        this.deps.logger.info({ importJob: job.id, bucket: job.bucket.name, from: job.ownerInstance }, "an import job whose instance is gone goes on here");
+      }
+      this.launch({ ...job, ownerInstance: me });
     }
     for (const job of jobs) {
       if (!this.started || job.state !== "queued" || busyBuckets.has(job.bucketId)) continue;
-      if (!(await this.repository.transition(job.id, ["queued"], "running", { error: null }))) continue;
+      if (!(await this.repository.startQueued(job.id, job.bucketId, me))) continue;
       busyBuckets.add(job.bucketId);
-      this.launch({ ...job, state: "running" });
+      this.launch({ ...job, state: "running", ownerInstance: me });
     }
   }
 

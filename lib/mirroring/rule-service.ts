@@ -6,6 +6,7 @@
 import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import type { StorageClass, ZoneType } from "@/lib/buckets/storage-class";
 import { db } from "@/lib/db/client";
+import { recordCacheChanges } from "@/lib/fleet/cache-changes";
 import { InvalidInput, NoSuchBucket, NoSuchRule, RuleConflict, StaleVersion, TooManyRules, type FieldErrors } from "@/lib/domain/errors";
 import { env } from "@/lib/env";
 import { currentApp } from "@/lib/runtime/current-app";
@@ -61,15 +62,18 @@ const ruleCache = () => currentApp().caches.mirrorRules;
 
 /**
  * A transaction that changes a bucket's rules. Whatever the engine learned under the old rules
- * (remembered origin 404s) goes at once (entries are also tied to the rule's id and version, so a
- * change made elsewhere cannot match them), and the cached rules are forgotten once the change is
- * committed, so the next miss reads the new ones.
+ * (remembered origin 404s) goes at once, here and (through the change log, written in the change's
+ * transaction) on every other instance; entries are also tied to the rule's id and version, so a
+ * change made elsewhere cannot match them anyway. The cached rules are forgotten here once the
+ * change is committed (the next miss reads the new ones), and on other instances at their next
+ * poll of the change log (lib/fleet/cache-sync.ts).
  */
-async function changingRules<T>(work: (tx: Tx, changed: (bucketId: number) => void) => Promise<T>): Promise<T> {
+async function changingRules<T>(work: (tx: Tx, changed: (bucketId: number) => Promise<void>) => Promise<T>): Promise<T> {
   const changed = new Set<number>();
   const result = await db().$transaction((tx) =>
-    work(tx, (bucketId) => {
+    work(tx, async (bucketId) => {
       changed.add(bucketId);
+      await recordCacheChanges(tx, [{ scope: "rules", bucketId }]);
       currentApp().engine.rulesChanged(bucketId);
     }),
   );
@@ -164,7 +168,7 @@ export async function createRule(bucketName: string, request: MirrorRuleRequest,
     const number = await takeRuleNumbers(tx, bucket.id, 1);
     const stored = toStoredRule(await tx.mirrorRule.create({ data: { bucketId: bucket.id, number, ...toRuleColumns(rule) } }));
     await recordAudit(tx, audit, { action: "rule.create", bucket: bucketName, target: stored.id, after: stored });
-    rulesChanged(bucket.id);
+    await rulesChanged(bucket.id);
     return stored;
   });
 }
@@ -188,7 +192,7 @@ export async function updateRule(bucketName: string, id: string, request: Mirror
       await tx.mirrorRule.update({ where: { id: row.id }, data: { ...toRuleColumns(rule), version: { increment: 1 } } }),
     );
     await recordAudit(tx, audit, { action: "rule.update", bucket: bucketName, target: stored.id, before: current, after: stored });
-    rulesChanged(bucket.id);
+    await rulesChanged(bucket.id);
     return stored;
   });
 }
@@ -212,7 +216,7 @@ export async function setRuleEnabled(bucketName: string, id: string, enabled: bo
       before: { enabled: current.enabled },
       after: { enabled },
     });
-    rulesChanged(bucket.id);
+    await rulesChanged(bucket.id);
     return stored;
   });
 }
@@ -223,7 +227,7 @@ export async function deleteRule(bucketName: string, id: string, audit: AuditCon
     const row = await findRuleRow(tx, bucketName, bucket.id, id);
     await tx.mirrorRule.delete({ where: { id: row.id } });
     await recordAudit(tx, audit, { action: "rule.delete", bucket: bucketName, target: row.number, before: toStoredRule(row) });
-    rulesChanged(bucket.id);
+    await rulesChanged(bucket.id);
   });
 }
 
@@ -278,7 +282,7 @@ export async function replaceRules(bucketName: string, rules: MirrorRule[], audi
       created.push(toStoredRule(await tx.mirrorRule.create({ data: { bucketId: bucket.id, number: first + index, ...toRuleColumns(rule) } })));
     }
     await recordAudit(tx, audit, { action: "rules.replace", bucket: bucketName, before, after: created });
-    rulesChanged(bucket.id);
+    await rulesChanged(bucket.id);
     return created;
   });
 }
@@ -299,6 +303,6 @@ export async function deleteAllRules(bucketName: string, audit: AuditContext): P
     const before = await loadRules(tx, bucket.id);
     await tx.mirrorRule.deleteMany({ where: { bucketId: bucket.id } });
     await recordAudit(tx, audit, { action: "rules.deleteAll", bucket: bucketName, before });
-    rulesChanged(bucket.id);
+    await rulesChanged(bucket.id);
   });
 }

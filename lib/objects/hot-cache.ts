@@ -7,8 +7,8 @@
  * bucket-service.ts, in this process. The composition root (lib/runtime) builds one set per
  * process, which Next's bundled modules reach too. Bucket ids are never reused (AUTOINCREMENT), so
  * entries of a deleted bucket cannot resurface. Content is cached by blob name, which changes with
- * every new version, so cached bytes are never stale. A deployment with several processes writing
- * one database would need these turned off (both budgets 0).
+ * every new version, so cached bytes are never stale. Other instances' writes (several share one
+ * database) reach the row caches through the change log, within CACHE_SYNC_MS (lib/fleet/cache-sync.ts).
  */
 import type { SigningSecret } from "@/lib/auth/access-key-service";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";

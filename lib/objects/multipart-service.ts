@@ -257,7 +257,8 @@ export class MultipartService {
     const dropped = await this.deps.db().$transaction(async (tx) => {
       const upload = await tx.multipartUpload.findFirst({ where: { uploadId }, select: { id: true, bucketId: true, key: true, parts: { select: { blobName: true } } } });
       if (!upload) return null;
-      await tx.multipartUpload.delete({ where: { id: upload.id } });
+      // Conditional: another instance's sweep may have removed it since it was read (read committed).
+      if ((await tx.multipartUpload.deleteMany({ where: { id: upload.id } })).count === 0) return null;
       const blobs: PendingBlob[] = upload.parts.map((part) => ({ bucketId: upload.bucketId, key: upload.key, blobName: part.blobName }));
       const entries = await WriteJournal.inTransaction(tx, { dropped: blobs });
       return blobs.map((blob, index) => ({ blobName: blob.blobName, pending: entries[index]! }));

@@ -1,8 +1,8 @@
 /**
  * The hot cache in front of the object repository: a database lookup costs ~0.7 ms here, more than
- * serving a small object (bench/objects.ts). Every write goes through this wrapper in this
- * process, so the cache stays coherent; a deployment with several processes writing one database
- * would need it off (METADATA_CACHE_BYTES=0).
+ * serving a small object (bench/objects.ts). Every write of this instance goes through this
+ * wrapper, so the cache follows them at once; other instances' writes reach it through the change
+ * log (lib/fleet/cache-sync.ts, `forget`), within CACHE_SYNC_MS.
  */
 import type { LruCache } from "./lru";
 import type { ObjectRecord } from "./object-meta";
@@ -28,6 +28,13 @@ export class CachedObjectRepository implements ObjectRepository {
     const writesBefore = this.writes;
     const record = await this.inner.find(bucketId, key);
     if (this.writes === writesBefore) this.cache.set(id, record);
+    return record;
+  }
+
+  async findFresh(bucketId: number, key: string): Promise<ObjectRecord | null> {
+    const writesBefore = this.writes;
+    const record = await this.inner.find(bucketId, key);
+    if (this.writes === writesBefore) this.cache.set(objectCacheKey(bucketId, key), record);
     return record;
   }
 
@@ -60,6 +67,21 @@ export class CachedObjectRepository implements ObjectRepository {
     }
   }
 
+  /**
+   * Another instance changed the key (lib/fleet/cache-sync.ts): the copy goes, and a lookup under
+   * way (it may have read the row before the change) is not cached either.
+   */
+  forget(bucketId: number, key: string): void {
+    this.writes += 2;
+    this.cache.delete(objectCacheKey(bucketId, key));
+  }
+
+  /** Every copy goes (this instance may have missed other instances' changes). */
+  forgetAll(): void {
+    this.writes += 2;
+    this.cache.clear();
+  }
+
   /** Any lookup that overlaps a write (it starts before the write ends) is not cached. */
   private async writing<T>(write: () => Promise<T>): Promise<T> {
     this.writes += 1;
@@ -79,7 +101,7 @@ export class CachedObjectRepository implements ObjectRepository {
   }
 
   /** Removes blobs only, never rows: nothing cached goes stale. */
-  resolvePendingBlobs(removeBlob: (blobName: string) => Promise<void>) {
-    return this.inner.resolvePendingBlobs(removeBlob);
+  resolvePendingBlobs(removeBlob: (blobName: string) => Promise<void>, live?: ReadonlySet<string>) {
+    return this.inner.resolvePendingBlobs(removeBlob, live);
   }
 }

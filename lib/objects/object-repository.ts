@@ -5,6 +5,7 @@
  * `CachedObjectRepository` (object-cache.ts) wraps it with the hot cache. No bytes here: blobs are
  * the object service's business.
  */
+import { recordCacheChanges } from "@/lib/fleet/cache-changes";
 import type { Prisma, PrismaClient, StoredObject } from "@/lib/generated/prisma/client";
 import type { CheckedJournal, CheckedRows } from "./consistency-check";
 import { prefixSuccessor } from "./key-order";
@@ -61,6 +62,8 @@ export interface SaveOptions {
 
 export interface ObjectRepository {
   find(bucketId: number, key: string): Promise<ObjectRecord | null>;
+  /** As `find`, never answered from a cache (object-cache.ts). */
+  findFresh(bucketId: number, key: string): Promise<ObjectRecord | null>;
   /** Records a new blob in the write journal before it becomes visible; returns the entry. */
   beginBlob(blob: PendingBlob): Promise<number>;
   /** Ends a journal entry once its blob is removed (best effort, batched, not awaited by callers). */
@@ -86,10 +89,10 @@ export interface ObjectRepository {
   /** How many objects the bucket holds. */
   count(bucketId: number): Promise<number>;
   /**
-   * At start-up, before anything writes: removes (through `removeBlob`) every journaled blob that
-   * no row points at, and empties the journal.
+   * At start-up, before this instance writes: removes (through `removeBlob`) every journaled blob
+   * of an instance not in `live` that no row points at, and those entries (write-journal.ts).
    */
-  resolvePendingBlobs(removeBlob: (blobName: string) => Promise<void>): Promise<{ entries: number; removed: number }>;
+  resolvePendingBlobs(removeBlob: (blobName: string) => Promise<void>, live?: ReadonlySet<string>): Promise<{ entries: number; removed: number }>;
 }
 
 export function toRecord(row: StoredObject, segments?: readonly BlobSpan[] | null): ObjectRecord {
@@ -124,8 +127,12 @@ type BlobOwner = "object" | "segment" | "part";
 export class PrismaObjectRepository implements ObjectRepository, CheckedRows, CheckedJournal {
   private readonly journal: WriteJournal;
 
-  constructor(private readonly db: () => PrismaClient) {
-    this.journal = new WriteJournal(db);
+  constructor(
+    private readonly db: () => PrismaClient,
+    /** The instance writing: its journal entries name it (write-journal.ts). */
+    instanceId: string | null = null,
+  ) {
+    this.journal = new WriteJournal(db, instanceId);
   }
 
   async find(bucketId: number, key: string): Promise<ObjectRecord | null> {
@@ -133,6 +140,10 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
     // fails past SQLite's parameter limit under load (P2029).
     const row = await this.db().storedObject.findFirst({ where: { bucketId, key } });
     return row ? toRecord(row, await segmentsOf(this.db(), row)) : null;
+  }
+
+  findFresh(bucketId: number, key: string): Promise<ObjectRecord | null> {
+    return this.find(bucketId, key);
   }
 
   beginBlob(blob: PendingBlob): Promise<number> {
@@ -181,6 +192,7 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
         ...claimed,
       ];
       const entries = await WriteJournal.inTransaction(tx, { settled: pending, dropped });
+      await recordCacheChanges(tx, [{ scope: "object", bucketId: object.bucketId, name: object.key }]);
       return { record: toRecord(row, segments), replaced: dropped.map((blob, index) => ({ blobName: blob.blobName, pending: entries[index]! })) };
     });
   }
@@ -198,7 +210,11 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
       const names = (await segmentsOf(this.db(), row))?.map((span) => span.blobName) ?? [row.blobName];
       const entries: number[] = [];
       for (const blobName of names) entries.push(await this.journal.begin({ bucketId, key, blobName }));
-      const { count } = await this.db().storedObject.deleteMany({ where: { id: row.id, blobName: row.blobName } });
+      // With its change-log entry (other instances' caches), in one batch transaction.
+      const [{ count }] = await this.db().$transaction([
+        this.db().storedObject.deleteMany({ where: { id: row.id, blobName: row.blobName } }),
+        this.db().cacheChange.create({ data: { scope: "object", bucketId, name: key } }),
+      ]);
       if (count === 1) return names.map((blobName, index) => ({ blobName, pending: entries[index]! }));
       // Replaced or deleted meanwhile: the other write owns those blobs; look again.
       for (const entry of entries) void this.journal.end(entry);
@@ -220,7 +236,10 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
     for (const segment of segments) blobsOf.get(segment.objectId)!.push(segment.blobName);
     const dropped = rows.flatMap((row) => blobsOf.get(row.id)!.map((blobName) => ({ bucketId, key: row.key, blobName })));
     const entries = await this.journal.beginMany(dropped);
-    await this.db().storedObject.deleteMany({ where: { OR: rows.map((row) => ({ id: row.id, blobName: row.blobName })) } });
+    await this.db().$transaction([
+      this.db().storedObject.deleteMany({ where: { OR: rows.map((row) => ({ id: row.id, blobName: row.blobName })) } }),
+      this.db().cacheChange.createMany({ data: rows.map((row) => ({ scope: "object", bucketId, name: row.key })) }),
+    ]);
     // A row still there under its id was replaced by a newer write in between, which wins.
     const kept = new Set((await this.db().storedObject.findMany({ where: { id: { in: rows.map((row) => row.id) } }, select: { id: true } })).map((row) => row.id));
     return {
@@ -251,8 +270,8 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
     return this.db().storedObject.count({ where: { bucketId } });
   }
 
-  resolvePendingBlobs(removeBlob: (blobName: string) => Promise<void>): Promise<{ entries: number; removed: number }> {
-    return this.journal.resolve((blobName) => this.isReferenced(blobName), removeBlob);
+  resolvePendingBlobs(removeBlob: (blobName: string) => Promise<void>, live?: ReadonlySet<string>): Promise<{ entries: number; removed: number }> {
+    return this.journal.resolve((blobName) => this.isReferenced(blobName), removeBlob, live);
   }
 
   // The consistency check (npm run fsck) walks the rows that point at blobs (objects, their further

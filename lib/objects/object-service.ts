@@ -44,8 +44,16 @@ export interface LateAttributes {
   checksums?: () => Record<string, string>;
 }
 
+/** This instance among those sharing the database and the blob store (lib/fleet/instance-registry.ts). */
+export interface WriteOwner {
+  /** Registers this instance if need be, then names every instance alive, this one included. */
+  liveIds(): Promise<Set<string>>;
+}
+
 export interface ObjectServiceDeps {
   repository: ObjectRepository;
+  /** Absent: this is the only instance (tools, unit tests). */
+  owner?: WriteOwner;
   blobs: BlobStore;
   /** Blob name to bytes, for small objects (blob names never change content, so never stale). */
   contentCache: LruCache<string, Buffer>;
@@ -63,6 +71,11 @@ export class ObjectService {
 
   find(bucketId: number, key: string): Promise<ObjectRecord | null> {
     return this.deps.repository.find(bucketId, key);
+  }
+
+  /** The row as the database has it now, bypassing (and refreshing) the cache: another instance may have written it. */
+  findFresh(bucketId: number, key: string): Promise<ObjectRecord | null> {
+    return this.deps.repository.findFresh(bucketId, key);
   }
 
   /** Bytes `start` to `end` (inclusive): from memory for small objects, else streamed. */
@@ -201,17 +214,20 @@ export class ObjectService {
   }
 
   /**
-   * Run at start, before anything writes: removes what unfinished writes left, i.e. the store's
-   * temporary files and every journaled blob no row points at. It reads the journal, not every row
-   * and blob, so it takes as long with ten million objects as with none; the full consistency
-   * check is `npm run fsck`.
+   * Run at start, before this instance writes: removes what unfinished writes of instances no
+   * longer alive left, i.e. their temporary files and every journaled blob no row points at (other
+   * instances' writes in progress stay). It reads the journal, not every row and blob, so it takes
+   * as long with ten million objects as with none; the full consistency check is `npm run fsck`.
    */
   async recover(): Promise<{ temps: number; blobs: number }> {
     const { blobs, repository } = this.deps;
-    const { unfinished } = await blobs.init();
+    // Registering this instance is a write: on a full disk it needs the reserve like a delete.
+    const { owner } = this.deps;
+    const live = owner ? await this.withSpaceReserve(() => owner.liveIds()) : undefined;
+    const { unfinished } = await blobs.init(live);
     this.deps.contentCache.clear();
     // Emptying the journal is a write too: on a full disk it needs the reserve like a delete.
-    const { removed } = await this.withSpaceReserve(() => repository.resolvePendingBlobs((name) => blobs.remove(name)));
+    const { removed } = await this.withSpaceReserve(() => repository.resolvePendingBlobs((name) => blobs.remove(name), live));
     await blobs.ensureReserve();
     return { temps: unfinished, blobs: removed };
   }

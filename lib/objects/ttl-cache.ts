@@ -49,4 +49,10 @@ export class TtlCache<K, V> {
     this.changes += 1;
     this.entries.delete(key);
   }
+
+  /** Everything may have changed (another instance's changes could not be followed). */
+  clear(): void {
+    this.changes += 1;
+    this.entries.clear();
+  }
 }

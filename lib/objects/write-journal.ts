@@ -9,8 +9,13 @@
  *   another, a part becoming an object's segment, needs no entry: some row points at it throughout.)
  * - The transaction that replaces or deletes a row records the blob the row stops pointing at; the
  *   entry goes once that blob is removed.
- * At start-up no write is live, so each entry is resolved the same way: its blob is removed unless
- * a row points at it (blob names are unique, so at most one can). A crash at any point leaves nothing else behind.
+ * At start-up no write of a dead instance is live, so each of their entries is resolved the same
+ * way: its blob is removed unless a row points at it (blob names are unique, so at most one can). A
+ * crash at any point leaves nothing else behind.
+ * Several instances share the journal: an entry made before a blob becomes visible names its
+ * instance, and a start resolves only entries of instances that are no longer alive (or that name
+ * none: entries of a replaced or deleted row's blob, which anyone may remove, as removing twice is
+ * harmless), never a live instance's write in progress.
  * Temporary files are the blob store's business: they live in their own directory, which holds
  * only writes in flight, and the store clears it at start.
  */
@@ -33,17 +38,21 @@ export class WriteJournal {
   private ending: number[] = [];
   private flushing: Promise<void> | null = null;
 
-  constructor(private readonly db: () => PrismaClient) {}
+  constructor(
+    private readonly db: () => PrismaClient,
+    /** The instance writing (lib/fleet/instance-registry.ts); null for tools that write nothing live (fsck). */
+    private readonly instanceId: string | null = null,
+  ) {}
 
   /** Records a blob before it becomes visible; returns the entry's id. */
   async begin(blob: PendingBlob): Promise<number> {
-    const entry = await this.db().pendingWrite.create({ data: blob, select: { id: true } });
+    const entry = await this.db().pendingWrite.create({ data: { ...blob, instanceId: this.instanceId }, select: { id: true } });
     return entry.id;
   }
 
   /** Records several blobs at once (one write); returns each blob's entry id by blob name. */
   async beginMany(blobs: PendingBlob[]): Promise<Map<string, number>> {
-    const entries = await this.db().pendingWrite.createManyAndReturn({ data: blobs, select: { id: true, blobName: true } });
+    const entries = await this.db().pendingWrite.createManyAndReturn({ data: blobs.map((blob) => ({ ...blob, instanceId: this.instanceId })), select: { id: true, blobName: true } });
     return new Map(entries.map((entry) => [entry.blobName, entry.id]));
   }
 
@@ -85,15 +94,23 @@ export class WriteJournal {
   }
 
   /**
-   * At start-up, before anything writes: removes the blob of every entry unless a row points at it
-   * (an object, one of its segments, a multipart part), then the entry. `isReferenced` answers that.
+   * At start-up, before this instance writes: removes the blob of every entry of an instance not in
+   * `live` (and of entries that name none) unless a row points at it (an object, one of its
+   * segments, a multipart part), then the entry. `isReferenced` answers that. An instance counts as
+   * dead once its lease expired, and a dead instance writes nothing more, so read committed is
+   * enough: no entry of a dead instance can be created while this runs.
    */
-  async resolve(isReferenced: (blobName: string) => Promise<boolean>, removeBlob: (blobName: string) => Promise<void>): Promise<{ entries: number; removed: number }> {
+  async resolve(
+    isReferenced: (blobName: string) => Promise<boolean>,
+    removeBlob: (blobName: string) => Promise<void>,
+    live: ReadonlySet<string> = new Set(),
+  ): Promise<{ entries: number; removed: number }> {
     let entries = 0;
     let removed = 0;
     let after = 0;
+    const ownerDead = { OR: [{ instanceId: null }, { instanceId: { notIn: [...live] } }] };
     for (;;) {
-      const batch = await this.db().pendingWrite.findMany({ where: { id: { gt: after } }, orderBy: { id: "asc" }, take: RESOLVE_BATCH });
+      const batch = await this.db().pendingWrite.findMany({ where: { id: { gt: after }, ...ownerDead }, orderBy: { id: "asc" }, take: RESOLVE_BATCH });
       if (batch.length === 0) return { entries, removed };
       for (const entry of batch) {
         if (!(await isReferenced(entry.blobName))) {

@@ -13,6 +13,7 @@ import { computeOriginAddress, formatOriginTarget, type OriginTarget } from "@/l
 import type { StoredMirrorRule } from "@/lib/mirroring/rule-schema";
 import { BackgroundQueue } from "./background-queue";
 import type { BreakerSettings } from "./circuit-breaker";
+import type { ClusterFlights, Led } from "./cluster-flight";
 import { MirrorFetch, type MirrorFetchTarget, type OriginSource } from "./mirror-fetch";
 import type { MirrorOutcome, MirrorOutcomeSink, MirrorOutcomeSource } from "./mirror-outcome";
 import { NegativeCache, type NegativeCacheSettings } from "./negative-cache";
@@ -63,10 +64,14 @@ export interface EngineLimits {
 
 export type BackgroundOutcome = "queued" | "already-fetching" | "dropped" | "negative-cached";
 
-/** What a GET of a missing object turns into: a redirect (fetched behind it), or a fetch to stream. */
+/**
+ * What a GET of a missing object turns into: a redirect (fetched behind it), a fetch to stream, or
+ * the object another instance's fetch stored while this one waited (cluster-flight.ts).
+ */
 export type MissOutcome =
   | { kind: "redirect"; target: OriginTarget; background: BackgroundOutcome }
-  | { kind: "fetch"; flight: MirrorFetch; storageClass: string };
+  | { kind: "fetch"; flight: MirrorFetch; storageClass: string }
+  | { kind: "stored"; object: ObjectRecord };
 
 /** Who asks for a pull outside a GET miss: an import job, or BOS FetchObject. */
 export interface PullOptions {
@@ -106,6 +111,8 @@ export interface EngineDeps {
   rulesFor: (bucketId: number) => Promise<StoredMirrorRule[]>;
   /** Hears of every back-to-origin outcome (activity counts, metrics, logs). */
   outcomes?: MirrorOutcomeSink;
+  /** Single flight across the instances sharing the database: one instance pulls a key at a time. */
+  cluster: ClusterFlights;
 }
 
 interface BucketRef {
@@ -158,11 +165,31 @@ export class MirrorEngine {
       this.report(bucket, key, rule, "get", { outcome: "redirected", originUrl: formatOriginTarget(address.primary) });
       return { kind: "redirect", target: address.primary, background };
     }
-    return { kind: "fetch", flight: this.fetch(bucket, key, rule, request, "get"), storageClass: rule.storageClass };
+    // Remembered 404s are answered before the database is asked for the key's lease.
+    this.refuseIfRemembered(bucket, key, rule, this.plan(rule, key, request), "get");
+    const led = await this.deps.cluster.lead(bucket, key, {
+      running: () => this.running(bucket.id, key),
+      start: () => this.fetch(bucket, key, rule, request, "get"),
+      skipIfStored: true,
+    });
+    return led.kind === "stored" ? led : { kind: "fetch", flight: led.flight, storageClass: rule.storageClass };
+  }
+
+  /** This instance's unsettled flight of the key, if any. */
+  private running(bucketId: number, key: string): MirrorFetch | undefined {
+    const flight = this.flights.get(`${bucketId}\0${key}`);
+    return flight && !flight.settled ? flight : undefined;
+  }
+
+  private refuseIfRemembered(bucket: BucketRef, key: string, rule: StoredMirrorRule, plan: Plan, source: MirrorOutcomeSource): void {
+    if ((source === "get" || source === "background") && this.rememberedMissing(bucket, key, rule, plan, source)) {
+      throw new NoSuchKey(bucket.name, key, `the origin answered 404 for it less than ${Math.ceil(this.negative.ttlMs / 1000)} s ago (not asked again until then)`);
+    }
   }
 
   /**
-   * The running fetch of this object, or a new one. Throws UnsafeOriginPath before any request, and
+   * This instance's running fetch of this object, or a new one (callers other than tests hold the
+   * key's lease first: cluster-flight.ts). Throws UnsafeOriginPath before any request, and
    * NoSuchKey when the origin's 404 is remembered: GET misses and background fetches consult the
    * negative cache, import jobs and FetchObject (`source` "import", "fetch") always ask the origin.
    */
@@ -172,9 +199,7 @@ export class MirrorEngine {
     if (running && !running.settled) return running;
 
     const plan = this.plan(rule, key, request);
-    if ((source === "get" || source === "background") && this.rememberedMissing(bucket, key, rule, plan, source)) {
-      throw new NoSuchKey(bucket.name, key, `the origin answered 404 for it less than ${Math.ceil(this.negative.ttlMs / 1000)} s ago (not asked again until then)`);
-    }
+    this.refuseIfRemembered(bucket, key, rule, plan, source);
     const headers = buildOriginHeaders(rule.headers, flatten(request.headers));
     const party = `${source}:${bucket.id}`;
     // A GET miss can be told to come back (SlowDown); the other pulls bound themselves and wait their turn.
@@ -212,9 +237,12 @@ export class MirrorEngine {
   async pull(bucket: BucketRef, key: string, options: PullOptions): Promise<PullOutcome> {
     let flight: MirrorFetch;
     try {
-      flight = await this.flightFor(bucket, key, options);
+      const led = await this.flightFor(bucket, key, options);
+      if (led.kind === "stored") return { outcome: "skipped", reason: "already stored" };
+      flight = led.flight;
     } catch (error) {
       if (error instanceof PullSettled) return error.outcome;
+      if (error instanceof OriginNotFound) return { outcome: "missing", error };
       return { outcome: "failed", error: error as Error };
     }
     try {
@@ -226,13 +254,16 @@ export class MirrorEngine {
     }
   }
 
-  /** The flight a pull joins (a live GET's) or starts; throws PullSettled when there is nothing to fetch. */
-  private async flightFor(bucket: BucketRef, key: string, options: PullOptions): Promise<MirrorFetch> {
+  /**
+   * The flight a pull joins (a live GET's, on this instance) or starts under the key's lease, or the
+   * object another instance stored meanwhile; throws PullSettled when there is nothing to fetch.
+   */
+  private async flightFor(bucket: BucketRef, key: string, options: PullOptions): Promise<Led> {
     const flightKey = `${bucket.id}\0${key}`;
     for (;;) {
       const running = this.flights.get(flightKey);
       if (running && !running.settled) {
-        if (!options.url) return running;
+        if (!options.url) return { kind: "flight", flight: running };
         // FetchObject names its own source: let the fetch from the rule's origin end first.
         await running.done.catch(() => undefined);
         continue;
@@ -243,19 +274,27 @@ export class MirrorEngine {
       // A live GET may have started a flight while this looked things up: join it instead.
       const started = this.flights.get(flightKey);
       if (started && !started.settled) continue;
-      if (rule) return this.fetch(bucket, key, rule, { rawQuery: "", headers: {} }, options.source, options.overwrite);
-      const { href, storageClass } = options.url!;
-      const target = this.target({ kind: "url", url: href }, new Map(), `${options.source}:${bucket.id}`, options.queue ?? "wait");
-      const flight = new MirrorFetch(this.objects, { bucketId: bucket.id, key, storageClass, bodyTimeoutMs: this.limits.bodyTimeoutMs, targets: [target], replace: options.overwrite });
-      this.flights.set(flightKey, flight);
-      this.reportWhenDone(bucket, key, null, options.source, flight);
-      void flight.done
-        .catch(() => undefined)
-        .finally(() => {
-          if (this.flights.get(flightKey) === flight) this.flights.delete(flightKey);
-        });
-      return flight;
+      const start = rule ? () => this.fetch(bucket, key, rule, { rawQuery: "", headers: {} }, options.source, options.overwrite) : () => this.fetchUrl(bucket, key, options);
+      // FetchObject names its own source: it never joins the rule's flight.
+      const joinable = () => (options.url ? undefined : this.running(bucket.id, key));
+      return this.deps.cluster.lead(bucket, key, { running: joinable, start, skipIfStored: !options.overwrite });
     }
+  }
+
+  /** FetchObject's flight from the URL it names. */
+  private fetchUrl(bucket: BucketRef, key: string, options: PullOptions): MirrorFetch {
+    const flightKey = `${bucket.id}\0${key}`;
+    const { href, storageClass } = options.url!;
+    const target = this.target({ kind: "url", url: href }, new Map(), `${options.source}:${bucket.id}`, options.queue ?? "wait");
+    const flight = new MirrorFetch(this.objects, { bucketId: bucket.id, key, storageClass, bodyTimeoutMs: this.limits.bodyTimeoutMs, targets: [target], replace: options.overwrite });
+    this.flights.set(flightKey, flight);
+    this.reportWhenDone(bucket, key, null, options.source, flight);
+    void flight.done
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.flights.get(flightKey) === flight) this.flights.delete(flightKey);
+      });
+    return flight;
   }
 
   /**
@@ -270,9 +309,14 @@ export class MirrorEngine {
     const plan = this.plan(rule, key, request);
     if (this.rememberedMissing(bucket, key, rule, plan, "background")) return "negative-cached";
     return this.background.submit(flightKey, async () => {
-      // It may have been stored (or be fetching for a live GET) since the miss.
+      // It may have been stored (or be fetching for a live GET, here or on another instance) since the miss.
       if (await this.objects.find(bucket.id, key)) return;
-      await this.fetch(bucket, key, rule, request, "background").done.catch(onError);
+      try {
+        const led = await this.deps.cluster.lead(bucket, key, { running: () => this.running(bucket.id, key), start: () => this.fetch(bucket, key, rule, request, "background"), skipIfStored: true });
+        if (led.kind === "flight") await led.flight.done;
+      } catch (error) {
+        onError(error as Error);
+      }
     });
   }
 

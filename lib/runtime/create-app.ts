@@ -6,6 +6,9 @@
 import { sqliteAdapter } from "@/lib/db/sqlite-adapter";
 import { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
+import { CacheSync } from "@/lib/fleet/cache-sync";
+import { PrismaFetchLeases } from "@/lib/fleet/fetch-leases";
+import { InstanceRegistry } from "@/lib/fleet/instance-registry";
 import { env, type AppEnv } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { DEFAULT_IMPORT_RUNNER_OPTIONS, ImportRunner, type ImportRunnerOptions } from "@/lib/imports/import-runner";
@@ -15,6 +18,7 @@ import { AppMetrics } from "@/lib/observability/metrics";
 import { fanOut, outcomeLog } from "@/lib/observability/outcome-log";
 import { registerOriginGauges } from "@/lib/observability/origin-gauges";
 import { registerImportGauges } from "@/lib/observability/import-gauges";
+import { registerFleetGauges } from "@/lib/observability/fleet-gauges";
 import { BucketEmptier } from "@/lib/objects/bucket-emptier";
 import { createHotCaches } from "@/lib/objects/hot-cache";
 import { MultipartService } from "@/lib/objects/multipart-service";
@@ -22,6 +26,7 @@ import { CachedObjectRepository } from "@/lib/objects/object-cache";
 import { PrismaObjectRepository } from "@/lib/objects/object-repository";
 import { ObjectService } from "@/lib/objects/object-service";
 import type { OriginLookup } from "@/lib/origin/checked-connect";
+import { ClusterFlights } from "@/lib/origin/cluster-flight";
 import { MirrorEngine, type EngineLimits } from "@/lib/origin/mirror-engine";
 import { OriginClient, type OriginTimeouts } from "@/lib/origin/origin-client";
 import { OriginProbe } from "@/lib/origin/origin-probe";
@@ -56,6 +61,9 @@ const ACTIVITY_FLUSH_MS = 1_000;
 /** "Check the origin now" waits this long at most for each address (the console is waiting). */
 const ORIGIN_PROBE_TIMEOUT_MS = 10_000;
 
+/** How often a miss waiting for another instance's fetch looks whether it was stored. */
+const FOLLOW_POLL_MS = 50;
+
 /** How often abandoned multipart uploads are looked for. */
 const MULTIPART_SWEEP_INTERVAL_MS = 60 * 60_000;
 
@@ -70,10 +78,16 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const outcomes = fanOut([activity, outcomeLog(logger), ...(metrics ? [metrics] : [])], (error) =>
     logger.error({ err: error }, "a back-to-origin outcome could not be recorded"),
   );
+  // This instance among those sharing the database (README "Running more than one instance").
+  const instance = new InstanceRegistry(() => db, {
+    name: config.fleet.instanceName,
+    leaseMs: config.fleet.leaseMs,
+    onBeatError: (error) => logger.error({ err: error, instance: instance.id }, "renewing this instance's lease failed; other instances take it for dead once it expires"),
+  });
   const caches = createHotCaches(config.cacheBytes);
-  const blobs = createBlobStore(config);
-  const repository = new CachedObjectRepository(new PrismaObjectRepository(() => db), caches.objects);
-  const objects = new ObjectService({ repository, blobs, contentCache: caches.content, maxObjectSize: config.maxObjectSize });
+  const blobs = createBlobStore(config, instance.id);
+  const repository = new CachedObjectRepository(new PrismaObjectRepository(() => db, instance.id), caches.objects);
+  const objects = new ObjectService({ repository, blobs, owner: instance, contentCache: caches.content, maxObjectSize: config.maxObjectSize });
   const emptier = new BucketEmptier(objects);
   const multipart = new MultipartService({ db: () => db, objects, blobs, journal: repository, maxObjectSize: config.maxObjectSize, minPartSize: options.minPartSize });
   const sweep = setInterval(() => {
@@ -84,7 +98,13 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   }, MULTIPART_SWEEP_INTERVAL_MS);
   sweep.unref();
   const client = new OriginClient(new OriginAllowlist(config.originAllowlist), options.originTimeouts ?? config.origin, options.originLookup);
-  const engine = new MirrorEngine({ client, objects, findBucket: findBucketRecord, rulesFor: listRulesForBucketId, outcomes }, {
+  const cluster = new ClusterFlights(
+    new PrismaFetchLeases(() => db, instance),
+    (bucketId, key) => objects.findFresh(bucketId, key),
+    { followMs: (options.originTimeouts ?? config.origin).headersTimeoutMs, pollMs: FOLLOW_POLL_MS },
+    (error) => logger.warn({ err: error }, "a fetch lease could not be given up; it expires by itself"),
+  );
+  const engine = new MirrorEngine({ client, objects, findBucket: findBucketRecord, rulesFor: listRulesForBucketId, outcomes, cluster }, {
     bodyTimeoutMs: (options.originTimeouts ?? config.origin).bodyTimeoutMs,
     backgroundQueue: config.backgroundFetch.queue,
     originConcurrency: config.originProtection.maxConcurrency,
@@ -103,8 +123,30 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   });
   const probeLimiter = new ProbeLimiter(options.probeLimits);
   if (metrics) registerOriginGauges(metrics, () => engine.originHealth());
-  const imports = new ImportRunner({ db: () => db, engine, objects, client, findBucket: findBucketRecord, logger }, { ...DEFAULT_IMPORT_RUNNER_OPTIONS, ...options.importRunner });
+  if (metrics) registerFleetGauges(metrics, () => cluster.waitingKeys);
+  const imports = new ImportRunner({ db: () => db, engine, objects, client, findBucket: findBucketRecord, logger, instance }, { ...DEFAULT_IMPORT_RUNNER_OPTIONS, ...options.importRunner });
   if (metrics) registerImportGauges(metrics, () => imports.repository.countByState());
+  // Other instances' writes reach this one's caches through the change log.
+  const cacheSync = new CacheSync(
+    () => db,
+    {
+      object: (bucketId, key) => repository.forget(bucketId, key),
+      bucket: (_bucketId, name) => caches.buckets.delete(name),
+      rules: (bucketId) => {
+        caches.mirrorRules.forget(bucketId);
+        engine.rulesChanged(bucketId);
+      },
+      accessKey: (accessKeyId) => caches.signingSecrets.forget(accessKeyId),
+      all: () => {
+        repository.forgetAll();
+        caches.buckets.clear();
+        caches.mirrorRules.clear();
+        caches.signingSecrets.clear();
+      },
+    },
+    { intervalMs: config.fleet.cacheSyncMs, onError: (error) => logger.error({ err: error }, "reading other instances' changes failed; cached rows may be stale until it works again") },
+  );
+  void cacheSync.start().catch((error: unknown) => logger.error({ err: error }, "following other instances' changes could not start; it is tried again at the next poll"));
   let closing: Promise<void> | undefined;
   const app: App = {
     config,
@@ -119,6 +161,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     imports,
     activity,
     telemetry: { logger, metrics },
+    fleet: { instance, cacheSync },
     close: () => {
       clearInterval(sweep);
       // Import runs and emptying jobs stop first: they record what is under way and still need the
@@ -127,6 +170,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
       return (closing ??= Promise.all([imports.close(), emptier.close()])
         .then(() => engine.close())
         .then(() => activity.close())
+        .then(() => Promise.all([cacheSync.close(), instance.close()]))
         .then(() => db.$disconnect())
         .then(() => blobs.close())
         .finally(() => new Promise<void>((resolve) => logger.flush(() => resolve()))));

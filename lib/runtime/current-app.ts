@@ -4,6 +4,8 @@
  * as separate copies of our modules — reach the same instances through `currentApp()`. This is the
  * only process-wide holder of wiring; it imports types only, so anything may import it.
  */
+import type { CacheSync } from "@/lib/fleet/cache-sync";
+import type { InstanceRegistry } from "@/lib/fleet/instance-registry";
 import type { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import type { AppEnv } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
@@ -36,6 +38,11 @@ export interface App {
   activity: ActivityRecorder;
   /** The structured log, and the metrics (null when METRICS_ENABLED=false): every protocol's requests. */
   telemetry: { logger: Logger; metrics: AppMetrics | null };
+  /**
+   * This instance among those sharing the database: its identity and lease (registered by start-up
+   * recovery), and the change log that keeps its caches coherent with the others' writes.
+   */
+  fleet: { instance: InstanceRegistry; cacheSync: CacheSync };
   close(): Promise<void>;
 }
 

@@ -40,8 +40,13 @@ export interface UnfinishedWrite {
 }
 
 export interface BlobStore {
-  /** Creates what the store needs, and removes what unfinished writes left (none is live at start). */
-  init(): Promise<{ unfinished: number }>;
+  /**
+   * Creates what the store needs, and removes what unfinished writes left: those of instances not
+   * in `live` (every instance alive now, this one included; all of them when it is absent). What a
+   * store cannot tell the owner of (an S3 store's incomplete uploads) goes only when no other
+   * instance is alive.
+   */
+  init(live?: ReadonlySet<string>): Promise<{ unfinished: number }>;
   /** A fresh, unique name for a new version of bucket `bucketId`'s key `key`. */
   newBlobName(bucketId: number, key: string): string;
   /** Starts writing blob `name` (from newBlobName); it is not visible before the commit. */

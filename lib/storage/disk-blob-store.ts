@@ -60,15 +60,16 @@ export class DiskBlobStore implements BlobStore {
   private readonly temps: TempDir;
   private readonly reserve: SpaceReserve;
 
-  constructor(dataDir: string) {
+  /** `instanceId`: whose temporary files this store's writes are (temp-dir.ts). */
+  constructor(dataDir: string, instanceId: string | null = null) {
     this.blobDir = path.join(dataDir, "blobs");
-    this.temps = new TempDir(path.join(dataDir, "tmp"));
+    this.temps = new TempDir(path.join(dataDir, "tmp"), instanceId);
     this.reserve = new SpaceReserve(dataDir);
   }
 
-  async init(): Promise<{ unfinished: number }> {
+  async init(live?: ReadonlySet<string>): Promise<{ unfinished: number }> {
     await mkdir(this.blobDir, { recursive: true });
-    return { unfinished: await this.temps.init() };
+    return { unfinished: await this.temps.init(live) };
   }
 
   newBlobName(bucketId: number, key: string): string {

@@ -46,6 +46,8 @@ export interface S3BlobStoreOptions {
   partBytes: number;
   /** The largest object: parts grow when 10,000 of them would not hold it. */
   maxObjectSize: number;
+  /** Whose spool files this store's writes are (temp-dir.ts). */
+  instanceId?: string | null;
 }
 
 /** S3's limit on parts per upload. */
@@ -89,19 +91,26 @@ export class S3BlobStore implements BlobStore {
     });
     const partSize = Math.max(options.partBytes, Math.ceil(options.maxObjectSize / MAX_PARTS / 1024 ** 2) * 1024 ** 2);
     this.target = { client: this.client, bucket: this.bucket, partSize, concurrency: PART_CONCURRENCY };
-    this.spools = new TempDir(path.join(options.dataDir, "tmp"));
+    this.spools = new TempDir(path.join(options.dataDir, "tmp"), options.instanceId ?? null);
     this.reserve = new SpaceReserve(options.dataDir);
   }
 
-  /** Creates the bucket if it is missing; aborts every unfinished upload and removes spool files. */
-  async init(): Promise<{ unfinished: number }> {
+  /**
+   * Creates the bucket if it is missing; removes the spool files of instances not in `live`, and
+   * aborts every unfinished upload when no other instance is alive. An upload does not say which
+   * instance started it (S3 lists no metadata of incomplete uploads), so while another instance
+   * is alive they all stay: those a dead instance left go at a later start that finds itself
+   * alone, or with `npm run fsck --repair` (unfinished writes idle past its threshold).
+   */
+  async init(live?: ReadonlySet<string>): Promise<{ unfinished: number }> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (error) {
       if (!isNotFound(error)) throw error;
       await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
     }
-    let unfinished = await this.spools.init();
+    let unfinished = await this.spools.init(live);
+    if (live && live.size > 1) return { unfinished };
     for await (const upload of this.multipartUploads()) {
       await this.abortUpload(upload.key, upload.uploadId);
       unfinished += 1;

@@ -1,7 +1,9 @@
 /**
  * The data directory's tmp/: files of writes under way. The disk store writes every blob here
  * before renaming it into place; the S3 store keeps a back-to-origin fetch's bytes here while
- * followers may still read behind it. At start no write is live, so everything here is left over.
+ * followers may still read behind it. Several instances may share one data directory: a file's name
+ * starts with the instance that writes it (`<instance>+<uuid>`), and a start removes only what
+ * instances no longer alive left (and names without an owner, from before instances had ids).
  */
 import { randomUUID } from "node:crypto";
 import { mkdir, open, readdir, rm, stat, type FileHandle } from "node:fs/promises";
@@ -59,19 +61,38 @@ export class TempFile {
   }
 }
 
-export class TempDir {
-  constructor(readonly dir: string) {}
+/** Separates the owning instance from the rest of a temporary file's name (instance ids never contain it). */
+const OWNER_SEPARATOR = "+";
 
-  /** Creates the directory and empties it; returns how many leftovers it removed. */
-  async init(): Promise<number> {
+/** The instance a temporary file belongs to, or null for a name without one. */
+function ownerOf(name: string): string | null {
+  const at = name.lastIndexOf(OWNER_SEPARATOR);
+  return at > 0 ? name.slice(0, at) : null;
+}
+
+export class TempDir {
+  constructor(
+    readonly dir: string,
+    /** The instance whose files this writes (null: a tool that writes none of its own). */
+    private readonly owner: string | null = null,
+  ) {}
+
+  /**
+   * Creates the directory and removes what instances not in `live` left (every file, when no
+   * other instance is alive); returns how many leftovers it removed.
+   */
+  async init(live: ReadonlySet<string> = new Set()): Promise<number> {
     await mkdir(this.dir, { recursive: true });
-    const names = await readdir(this.dir);
+    const names = (await readdir(this.dir)).filter((name) => {
+      const owner = ownerOf(name);
+      return owner === null || !live.has(owner);
+    });
     await Promise.all(names.map((name) => rm(path.join(this.dir, name), { force: true, recursive: true })));
     return names.length;
   }
 
   async create(): Promise<TempFile> {
-    const file = path.join(this.dir, randomUUID());
+    const file = path.join(this.dir, this.owner === null ? randomUUID() : `${this.owner}${OWNER_SEPARATOR}${randomUUID()}`);
     return new TempFile(file, await open(file, "wx+"));
   }
 

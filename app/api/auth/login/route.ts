@@ -1,6 +1,6 @@
 import { ApiError } from "@/lib/api/api-error";
 import { json, publicApiRoute, readJsonBody } from "@/lib/api/route-handler";
-import { lockoutSeconds, recordFailedLogin, recordSuccessfulLogin } from "@/lib/auth/login-throttle";
+import { lockoutSeconds, recordFailedLogin, recordSuccessfulLogin } from "@/lib/auth/sign-in-failures";
 import { HashingBusyError } from "@/lib/auth/password-gate";
 import { sessionCookie } from "@/lib/auth/session-cookie";
 import { checkCredentials, createSession } from "@/lib/auth/session-service";
@@ -14,8 +14,8 @@ import { CLIENT_ADDRESS_HEADER, isHttps } from "@/lib/http/client-address";
  */
 const clientAddressOf = (request: Request) => request.headers.get(CLIENT_ADDRESS_HEADER) ?? "unknown";
 
-function assertNotLockedOut(address: string, email: string): void {
-  const wait = lockoutSeconds(address, email);
+async function assertNotLockedOut(address: string, email: string): Promise<void> {
+  const wait = await lockoutSeconds(address, email);
   if (wait === 0) return;
   const when = wait < 60 ? `${wait} second(s)` : `${Math.ceil(wait / 60)} minute(s)`;
   const error = new ApiError("TooManyAttempts", `Too many failed sign-ins. Try again in ${when}.`);
@@ -28,7 +28,7 @@ export const POST = publicApiRoute(async (request) => {
   const address = clientAddressOf(request);
   // Checked before hashing, and again when the hash's turn comes; the outcome is recorded before
   // the next turn, so a burst of parallel guesses stops at the limit like a sequence would.
-  assertNotLockedOut(address, email);
+  await assertNotLockedOut(address, email);
   let user;
   try {
     user = await checkCredentials(email, password, {

@@ -1,0 +1,59 @@
+/**
+ * Single-flight across instances: a FetchLease row per key being pulled, held by one instance. A
+ * row, not a transaction-scoped lock: a pull can take minutes, and a lock would pin a pooled
+ * connection (and a transaction) for all that time. The holder's heartbeat renews it
+ * (instance-registry.ts); a holder killed with -9 stops renewing, and once `expiresAt` passes the
+ * next instance to miss the key takes it over.
+ *
+ * Isolation: acquiring is an INSERT (the primary key on bucket and key lets one through), or else
+ * one conditional UPDATE of a row that is expired or ended; PostgreSQL re-checks an UPDATE's WHERE
+ * on the row it locks (read committed), SQLite runs one writer at a time, so of two instances
+ * taking one expired lease exactly one sees count 1. Releasing and recording an outcome are
+ * conditional on the acquisition's token, so a holder that lost its lease cannot touch the next one.
+ */
+import { randomUUID } from "node:crypto";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { FetchLeaseState, FetchLeases as FetchLeasesPort, LeaseEnd } from "@/lib/origin/cluster-flight";
+
+const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code === "P2002";
+
+export class PrismaFetchLeases implements FetchLeasesPort {
+  constructor(
+    private readonly db: () => PrismaClient,
+    private readonly instance: { readonly id: string; readonly leaseMs: number },
+  ) {}
+
+  async acquire(bucketId: number, key: string): Promise<{ token: string } | null> {
+    const token = randomUUID();
+    const now = new Date();
+    const lease = { owner: this.instance.id, token, expiresAt: new Date(now.getTime() + this.instance.leaseMs), outcome: null, reason: null };
+    try {
+      await this.db().fetchLease.create({ data: { bucketId, key, ...lease } });
+      return { token };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const { count } = await this.db().fetchLease.updateMany({
+      where: { bucketId, key, OR: [{ expiresAt: { lte: now } }, { outcome: { not: null } }] },
+      data: lease,
+    });
+    return count === 1 ? { token } : null;
+  }
+
+  async look(bucketId: number, key: string): Promise<FetchLeaseState | null> {
+    const row = await this.db().fetchLease.findUnique({ where: { bucketId_key: { bucketId, key } } });
+    if (!row) return null;
+    const ended: LeaseEnd | null = row.outcome === "missing" || row.outcome === "failed" ? { outcome: row.outcome, reason: row.reason ?? "" } : null;
+    return { token: row.token, expired: row.expiresAt.getTime() <= Date.now(), ended };
+  }
+
+  async release(bucketId: number, key: string, token: string, ended: LeaseEnd | null): Promise<void> {
+    if (ended === null) {
+      await this.db().fetchLease.deleteMany({ where: { bucketId, key, token } });
+      return;
+    }
+    // Kept with its outcome, so that followers waiting on this acquisition answer as its clients did;
+    // an ended lease is free for the next acquisition.
+    await this.db().fetchLease.updateMany({ where: { bucketId, key, token }, data: { outcome: ended.outcome, reason: ended.reason, expiresAt: new Date() } });
+  }
+}

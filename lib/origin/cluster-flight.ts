@@ -1,0 +1,164 @@
+/**
+ * Single-flight across instances, around the engine's single flight within one: before an instance
+ * asks an origin for a key it takes the key's fetch lease (lib/fleet/fetch-leases.ts). Misses of the
+ * key on this instance share its one claim, so the database sees one lease request per instance
+ * and key however many clients miss.
+ *
+ * The design, for a miss on an instance that does not hold the lease: it waits for the commit. It
+ * polls the database (every `pollMs`) until the object is stored (and serves it like any stored
+ * object: identical bytes, the same row), the holder records that it failed (the same answer its
+ * own clients got: 404 or MirrorFailed), or the lease expires (its holder died: this instance takes
+ * the lease and pulls the key itself). It waits at most `followMs` (ORIGIN_HEADERS_TIMEOUT_MS: as
+ * long as a client would wait for an origin's first byte), then answers SlowDown with Retry-After,
+ * as when an origin's queue is full. So a follower's first byte comes only after the commit: for a
+ * large cold object behind a slow origin, clients on other instances are told to come back, while
+ * those on the leading instance stream it as it arrives. Reading through the leader would avoid
+ * that, at the price of instances calling each other; this design needs nothing but the database.
+ */
+import { OriginFailure, OriginNotFound, PullElsewhere, type OriginFailureKind } from "@/lib/domain/errors";
+import type { ObjectRecord } from "@/lib/objects/object-meta";
+import type { MirrorFetch } from "./mirror-fetch";
+
+/** How a lease's pull ended without storing anything, kept for the followers. */
+export interface LeaseEnd {
+  outcome: "missing" | "failed";
+  /** JSON: the addresses tried (missing), or the failure's kind and client-safe message (failed). */
+  reason: string;
+}
+
+export interface FetchLeaseState {
+  token: string;
+  expired: boolean;
+  ended: LeaseEnd | null;
+}
+
+/** The lease table (lib/fleet/fetch-leases.ts implements it over the database). */
+export interface FetchLeases {
+  /** The lease when it was free (absent, expired or ended), else null. */
+  acquire(bucketId: number, key: string): Promise<{ token: string } | null>;
+  look(bucketId: number, key: string): Promise<FetchLeaseState | null>;
+  /** Gives the lease up: deleted after a commit (`ended` null), else kept with how the pull ended. */
+  release(bucketId: number, key: string, token: string, ended: LeaseEnd | null): Promise<void>;
+}
+
+export type Led = { kind: "flight"; flight: MirrorFetch } | { kind: "stored"; object: ObjectRecord };
+
+export interface LeadOptions {
+  /** This instance's running flight of the key, joined without asking the database. */
+  running: () => MirrorFetch | undefined;
+  /** Starts this instance's flight, once it holds the lease (may throw: nothing to fetch). */
+  start: () => MirrorFetch;
+  /** A stored object ends it (a GET miss); false for a pull that overwrites. */
+  skipIfStored: boolean;
+}
+
+export interface ClusterFlightOptions {
+  followMs: number;
+  pollMs: number;
+}
+
+function endOf(error: unknown): LeaseEnd {
+  if (error instanceof OriginNotFound) return { outcome: "missing", reason: JSON.stringify(error.tried) };
+  const kind: OriginFailureKind = error instanceof OriginFailure ? error.kind : "network";
+  return { outcome: "failed", reason: JSON.stringify({ kind, message: (error as Error).message }) };
+}
+
+function errorOf(ended: LeaseEnd): Error {
+  if (ended.outcome === "missing") return new OriginNotFound(JSON.parse(ended.reason) as string[]);
+  const { kind, message } = JSON.parse(ended.reason) as { kind: OriginFailureKind; message: string };
+  return new OriginFailure(kind, message);
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class ClusterFlights {
+  private readonly claims = new Map<string, Promise<Led>>();
+  private following = 0;
+
+  constructor(
+    private readonly leases: FetchLeases,
+    /** The stored object, read from the database (never from a cache that may not know yet). */
+    private readonly findStored: (bucketId: number, key: string) => Promise<ObjectRecord | null>,
+    private readonly options: ClusterFlightOptions,
+    /** Told when a lease could not be given up (it then expires by itself). */
+    private readonly onReleaseError: (error: unknown) => void,
+  ) {}
+
+  /** Keys whose misses here wait for another instance's fetch now (metrics). */
+  get waitingKeys(): number {
+    return this.following;
+  }
+
+  lead(bucket: { id: number; name: string }, key: string, options: LeadOptions): Promise<Led> {
+    const running = options.running();
+    if (running) return Promise.resolve({ kind: "flight", flight: running });
+    const id = `${bucket.id}\0${key}`;
+    const pending = this.claims.get(id);
+    if (pending) return pending;
+    const claim: Promise<Led> = this.claim(bucket, key, options).finally(() => {
+      if (this.claims.get(id) === claim) this.claims.delete(id);
+    });
+    this.claims.set(id, claim);
+    return claim;
+  }
+
+  private async claim(bucket: { id: number; name: string }, key: string, options: LeadOptions): Promise<Led> {
+    const deadline = Date.now() + this.options.followMs;
+    for (;;) {
+      const lease = await this.leases.acquire(bucket.id, key);
+      if (lease) return this.startHolding(bucket.id, key, lease.token, options);
+      this.following += 1;
+      try {
+        const outcome = await this.follow(bucket, key, deadline);
+        if (outcome) return outcome;
+      } finally {
+        this.following -= 1;
+      }
+    }
+  }
+
+  /** This instance holds the lease: the key may have been stored just before it was free; else fetch. */
+  private async startHolding(bucketId: number, key: string, token: string, options: LeadOptions): Promise<Led> {
+    let flight: MirrorFetch;
+    try {
+      const stored = options.skipIfStored ? await this.findStored(bucketId, key) : null;
+      if (stored) {
+        await this.leases.release(bucketId, key, token, null);
+        return { kind: "stored", object: stored };
+      }
+      flight = options.start();
+    } catch (error) {
+      await this.leases.release(bucketId, key, token, null).catch(this.onReleaseError);
+      throw error;
+    }
+    void flight.done
+      .then(
+        () => null,
+        (error: unknown) => endOf(error),
+      )
+      .then((ended) => this.leases.release(bucketId, key, token, ended))
+      .catch(this.onReleaseError);
+    return { kind: "flight", flight };
+  }
+
+  /**
+   * Waits on another instance's lease: the stored object, the holder's failure (thrown), or null
+   * once the lease is free to take (gone without a commit, expired, or ended before this saw it).
+   */
+  private async follow(bucket: { id: number; name: string }, key: string, deadline: number): Promise<Led | null> {
+    let following: string | null = null;
+    for (;;) {
+      const stored = await this.findStored(bucket.id, key);
+      if (stored) return { kind: "stored", object: stored };
+      const state = await this.leases.look(bucket.id, key);
+      if (state?.ended) {
+        if (state.token === following) throw errorOf(state.ended);
+        return null;
+      }
+      if (!state || state.expired) return null;
+      following = state.token;
+      if (Date.now() >= deadline) throw new PullElsewhere(bucket.name, key, 1);
+      await pause(this.options.pollMs);
+    }
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * Three instances of the object API, three processes on three ports, over one database and one blob
+ * store (the test file's: disk, or the S3 store in the integration-s3 run), behave as one service:
+ * one origin request for a herd of misses spread over them, writes and rule changes seen by the
+ * others, a leader killed with -9 replaced by another instance, and a start that leaves the other
+ * instances' writes in progress alone.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import * as accessKeyRoute from "@/app/api/access-keys/[accessKeyId]/route";
+import * as accessKeysRoute from "@/app/api/access-keys/route";
+import { signedFetch as signWith } from "@/lib/auth/signed-fetch";
+import { db } from "@/lib/db/client";
+import { RecordingOrigin } from "../support/recording-origin";
+import { bucketWithRules } from "../support/object-server";
+import { callRoute } from "../support/route-client";
+import { startServerProcess, type ServerProcess } from "../support/server-process";
+import { signedFetch } from "../support/signed-fetch";
+import { storedBlobs, unfinishedWrites, usesS3BlobStore } from "../support/stored-blobs";
+import { waitFor } from "../support/wait";
+
+/** A short lease, so that a killed leader's fetch is taken over quickly; caches catch up every 100 ms. */
+const FLEET_ENV = { INSTANCE_LEASE_MS: "2000", CACHE_SYNC_MS: "100", ORIGIN_BODY_IDLE_TIMEOUT_MS: "60000" };
+
+let origin: RecordingOrigin;
+let other: RecordingOrigin;
+const instances: ServerProcess[] = [];
+
+const md5 = (bytes: Buffer) => createHash("md5").update(bytes).digest("hex");
+
+async function get(instance: ServerProcess, key: string, bucket = "fleet"): Promise<{ status: number; bytes: Buffer }> {
+  const response = await signedFetch(`${instance.url}/v1/${bucket}/${key}`);
+  return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+/** The instance's count of keys whose misses wait for another instance's fetch (its /metrics). */
+async function waitingKeys(instance: ServerProcess): Promise<number> {
+  const text = await (await fetch(`${instance.url}/metrics`)).text();
+  const match = text.match(/^bosmirror_fetch_waiting_on_other_instance (\d+)$/m);
+  return match ? Number(match[1]) : -1;
+}
+
+/** An origin response that sends its first bytes, then the rest once `release()` is called. */
+function heldBody(body: Buffer) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  return {
+    release,
+    behaviour: (_req: unknown, res: import("node:http").ServerResponse) => {
+      res.writeHead(200, { "content-length": body.length });
+      res.write(body.subarray(0, 64 * 1024));
+      void released.then(() => res.end(body.subarray(64 * 1024)));
+    },
+  };
+}
+
+beforeAll(async () => {
+  origin = await new RecordingOrigin().start();
+  other = await new RecordingOrigin().start();
+  // One after the other: each start registers the instance and recovers before it listens.
+  for (let i = 0; i < 3; i += 1) instances.push(await startServerProcess(FLEET_ENV));
+  await bucketWithRules(instances[0]!.url, "fleet", [{ sourceUrl: `http://${origin.host}` }]);
+});
+
+afterAll(async () => {
+  await Promise.all(instances.map((instance) => instance.kill()));
+  await origin.stop();
+  await other.stop();
+});
+
+it("answers 60 concurrent misses of one key spread over three instances with one origin request and identical bytes", async () => {
+  const body = randomBytes(1024 * 1024);
+  const held = heldBody(body);
+  origin.on("/herd.bin", held.behaviour);
+  const [a, b, c] = instances as [ServerProcess, ServerProcess, ServerProcess];
+  const responses = Array.from({ length: 60 }, (_, i) => get(instances[i % 3]!, "herd.bin"));
+  await waitFor(() => origin.requestsFor("/herd.bin").length === 1, "one instance to ask the origin");
+  // The two instances that did not ask wait on the leader's lease before the body is let through.
+  await waitFor(async () => (await Promise.all([a, b, c].map(waitingKeys))).filter((count) => count === 1).length === 2, "two instances to wait on the third");
+  held.release();
+  const results = await Promise.all(responses);
+  expect(results.map((result) => result.status)).toEqual(Array<number>(60).fill(200));
+  expect(new Set(results.map((result) => md5(result.bytes)))).toEqual(new Set([md5(body)]));
+  expect(origin.requestsFor("/herd.bin")).toHaveLength(1);
+});
+
+it("serves a PUT on one instance from the others, and a DELETE on one as 404 on the others", async () => {
+  const [a, b, c] = instances as [ServerProcess, ServerProcess, ServerProcess];
+  const put = (instance: ServerProcess, body: string) => signedFetch(`${instance.url}/v1/fleet/doc.txt`, { method: "PUT", body });
+  expect((await put(a, "first")).status).toBe(200);
+  // Both others read (and cache) the first version.
+  expect((await get(b, "doc.txt")).bytes.toString()).toBe("first");
+  expect((await get(c, "doc.txt")).bytes.toString()).toBe("first");
+
+  expect((await put(a, "second")).status).toBe(200);
+  // Within CACHE_SYNC_MS: the others read the change log and forget their copy.
+  await waitFor(async () => (await get(b, "doc.txt")).bytes.toString() === "second", "instance B to serve the new bytes");
+  await waitFor(async () => (await get(c, "doc.txt")).bytes.toString() === "second", "instance C to serve the new bytes");
+
+  expect((await signedFetch(`${c.url}/v1/fleet/doc.txt`, { method: "DELETE" })).status).toBe(204);
+  await waitFor(async () => (await get(a, "doc.txt")).status === 404, "instance A to answer 404");
+  await waitFor(async () => (await get(b, "doc.txt")).status === 404, "instance B to answer 404");
+});
+
+it("applies a rule changed on one instance on the others", async () => {
+  const [a, b, c] = instances as [ServerProcess, ServerProcess, ServerProcess];
+  origin.serve("/r/one.txt", "from the first origin");
+  other.serve("/r/two.txt", "from the second origin");
+  other.serve("/r/gone.txt", "only the second origin has it");
+  await bucketWithRules(a.url, "rules", [{ sourceUrl: `http://${origin.host}` }]);
+  expect((await get(b, "r/one.txt", "rules")).bytes.toString()).toBe("from the first origin");
+  // B learns the first origin's 404 (remembered by its negative cache).
+  expect((await get(b, "r/gone.txt", "rules")).status).toBe(404);
+
+  const replaced = await signedFetch(`${a.url}/v1/rules?mirroring`, {
+    method: "PUT",
+    body: JSON.stringify({ bucketMirroringConfiguration: [{ sourceUrl: `http://${other.host}` }] }),
+  });
+  expect(replaced.status).toBe(200);
+  // C never read this bucket's rules: it reads the new ones at once.
+  expect((await get(c, "r/two.txt", "rules")).bytes.toString()).toBe("from the second origin");
+  // B holds the old rules (and the old origin's 404) in its caches: within CACHE_SYNC_MS it reads the
+  // change log and forgets both.
+  await waitFor(async () => (await get(b, "r/gone.txt", "rules")).status === 200, "instance B to apply the new rule");
+  expect((await get(b, "r/gone.txt", "rules")).bytes.toString()).toBe("only the second origin has it");
+  expect(origin.requestsFor("/r/two.txt")).toHaveLength(0);
+});
+
+it("refuses an access key on every instance once it is disabled or deleted anywhere", async () => {
+  const [a, b] = instances as [ServerProcess, ServerProcess];
+  // The key is created and changed through the management API of this process, on the shared database.
+  const { body: key } = await callRoute(accessKeysRoute.POST, { body: { description: "fleet" } });
+  // Used first, so both instances hold its secret in memory (a key unknown a moment ago included).
+  await waitFor(async () => (await signWith(key, `${a.url}/v1/`)).status === 200, "instance A to know the new key");
+  await waitFor(async () => (await signWith(key, `${b.url}/v1/`)).status === 200, "instance B to know the new key");
+  await callRoute(accessKeyRoute.PATCH, { method: "PATCH", params: { accessKeyId: key.accessKeyId }, body: { enabled: false } });
+  // Within CACHE_SYNC_MS each instance reads the change log and forgets the cached secret.
+  await waitFor(async () => (await signWith(key, `${a.url}/v1/`)).status === 403, "instance A to refuse the disabled key");
+  await waitFor(async () => (await signWith(key, `${b.url}/v1/`)).status === 403, "instance B to refuse the disabled key");
+  await callRoute(accessKeyRoute.PATCH, { method: "PATCH", params: { accessKeyId: key.accessKeyId }, body: { enabled: true } });
+  await waitFor(async () => (await signWith(key, `${b.url}/v1/`)).status === 200, "instance B to accept the key again");
+  expect((await callRoute(accessKeyRoute.DELETE, { method: "DELETE", params: { accessKeyId: key.accessKeyId } })).status).toBe(204);
+  await waitFor(async () => (await signWith(key, `${b.url}/v1/`)).status === 403, "instance B to refuse the deleted key");
+});
+
+it("completes a key on another instance after the instance leading its fetch is killed with -9, storing nothing partial", async () => {
+  const [a, b, c] = instances as [ServerProcess, ServerProcess, ServerProcess];
+  const body = randomBytes(2 * 1024 * 1024);
+  let first = true;
+  origin.on("/crash.bin", (_req, res) => {
+    res.writeHead(200, { "content-length": body.length });
+    if (!first) return void res.end(body);
+    first = false;
+    res.write(body.subarray(0, 1024 * 1024)); // and never the rest: its fetcher dies
+  });
+  const leading = await signedFetch(`${a.url}/v1/fleet/crash.bin`);
+  const reader = leading.body!.getReader();
+  await reader.read();
+  // B waits on A's lease.
+  const waiting = get(b, "crash.bin");
+  await waitFor(async () => (await waitingKeys(b)) === 1, "instance B to wait on A's fetch");
+
+  await a.kill();
+  await reader.read().catch(() => undefined);
+  // A's lease expires (no heartbeat renews it); B takes it over and fetches the key itself.
+  const taken = await waiting;
+  expect(taken.status).toBe(200);
+  expect(md5(taken.bytes)).toBe(md5(body));
+  expect(origin.requestsFor("/crash.bin")).toHaveLength(2);
+
+  const next = await get(c, "crash.bin");
+  expect(next.status).toBe(200);
+  expect(md5(next.bytes)).toBe(md5(body));
+  const rows = await db().storedObject.findMany({ where: { key: "crash.bin" } });
+  expect(rows).toHaveLength(1);
+  expect(Number(rows[0]!.size)).toBe(body.length);
+  expect(md5(await storedBlobs().readAll(rows[0]!.blobName))).toBe(md5(body));
+
+  // A new instance's start removes what the dead one left (its process is gone), not a live one's.
+  instances[0] = await startServerProcess(FLEET_ENV);
+  const leftovers = await unfinishedWrites();
+  // The S3 store cannot tell whose an incomplete upload is: with other instances alive, it stays.
+  expect(leftovers.filter((name) => !name.startsWith("multipart/"))).toEqual([]);
+  if (!usesS3BlobStore()) expect(leftovers).toEqual([]);
+});
+
+it("leaves another instance's fetch in progress alone when an instance starts", async () => {
+  const [, b] = instances as [ServerProcess, ServerProcess];
+  const body = randomBytes(1024 * 1024);
+  const held = heldBody(body);
+  origin.on("/slow.bin", held.behaviour);
+  const fetching = get(b, "slow.bin");
+  await waitFor(async () => (await unfinishedWrites()).length > 0, "B's fetch to write its temporary bytes");
+  const before = await unfinishedWrites();
+
+  instances.push(await startServerProcess(FLEET_ENV));
+  expect(await unfinishedWrites()).toEqual(before);
+
+  held.release();
+  const fetched = await fetching;
+  expect(fetched.status).toBe(200);
+  expect(md5(fetched.bytes)).toBe(md5(body));
+  expect(md5((await get(instances.at(-1)!, "slow.bin")).bytes)).toBe(md5(body));
+});
