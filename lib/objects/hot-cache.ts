@@ -73,12 +73,12 @@ const bucketEntryBytes = (bucket: BucketRecord | null) => ENTRY_OVERHEAD_BYTES +
  * Every cache is bounded in bytes (METADATA_CACHE_BYTES for bucket and object rows,
  * CONTENT_CACHE_BYTES for small objects' bytes), so memory does not grow with key or metadata size.
  */
-export function createHotCaches(bytes: { metadata: number; content: number }): HotCaches {
+export function createHotCaches(bytes: { metadata: number; content: number }, rowTtlMs = ROW_CACHE_TTL_MS): HotCaches {
   return {
     buckets: new LruCache(Math.max(Math.floor(bytes.metadata / 16), 64 * 1024), bucketEntryBytes),
     objects: new LruCache(bytes.metadata, objectEntryBytes),
     content: new LruCache(bytes.content, (value) => value.length + ENTRY_OVERHEAD_BYTES),
-    signingSecrets: new TtlCache(ROW_CACHE_TTL_MS, ROW_CACHE_ENTRIES),
-    mirrorRules: new TtlCache(ROW_CACHE_TTL_MS, ROW_CACHE_ENTRIES),
+    signingSecrets: new TtlCache(rowTtlMs, ROW_CACHE_ENTRIES),
+    mirrorRules: new TtlCache(rowTtlMs, ROW_CACHE_ENTRIES),
   };
 }

@@ -53,6 +53,11 @@ export interface AppOptions {
   logger?: Logger;
   /** How often gathered back-to-origin activity is written (tests shorten it). */
   activityFlushMs?: number;
+  /**
+   * How long cached signing secrets and rules live (lib/objects/hot-cache.ts). Tests stretch it to
+   * show that another instance's change reaches this one through the change log, not by expiry.
+   */
+  rowCacheTtlMs?: number;
 }
 
 /** Back-to-origin activity gathers in memory this long before one write. */
@@ -84,7 +89,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     leaseMs: config.fleet.leaseMs,
     onBeatError: (error) => logger.error({ err: error, instance: instance.id }, "renewing this instance's lease failed; other instances take it for dead once it expires"),
   });
-  const caches = createHotCaches(config.cacheBytes);
+  const caches = createHotCaches(config.cacheBytes, options.rowCacheTtlMs);
   const blobs = createBlobStore(config, instance.id);
   const repository = new CachedObjectRepository(new PrismaObjectRepository(() => db, instance.id), caches.objects);
   const objects = new ObjectService({ repository, blobs, owner: instance, contentCache: caches.content, maxObjectSize: config.maxObjectSize });

@@ -20,7 +20,9 @@ import { storedBlobs, unfinishedWrites, usesS3BlobStore } from "../support/store
 import { waitFor } from "../support/wait";
 
 /** A short lease, so that a killed leader's fetch is taken over quickly; caches catch up every 100 ms. */
-const FLEET_ENV = { INSTANCE_LEASE_MS: "2000", CACHE_SYNC_MS: "100", ORIGIN_BODY_IDLE_TIMEOUT_MS: "60000" };
+// Cached signing secrets and rules never expire here: another instance's change can only reach an
+// instance through the change log.
+const FLEET_ENV = { INSTANCE_LEASE_MS: "2000", CACHE_SYNC_MS: "100", ORIGIN_BODY_IDLE_TIMEOUT_MS: "60000", TEST_ROW_CACHE_TTL_MS: "3600000" };
 
 let origin: RecordingOrigin;
 let other: RecordingOrigin;

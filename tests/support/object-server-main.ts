@@ -5,7 +5,8 @@
  * ORIGIN_*_TIMEOUT_MS included.
  * SIGTERM shuts it down as server.ts does (the app is closed, so what it holds in memory is
  * written). TEST_ACTIVITY_FLUSH_MS stretches the activity recorder's interval, so a test can tell
- * a write at shutdown from a timed one.
+ * a write at shutdown from a timed one; TEST_ROW_CACHE_TTL_MS stretches how long cached signing
+ * secrets and rules live, so a test can tell the change log's invalidation from expiry.
  */
 import { env } from "@/lib/env";
 import { startObjectServer } from "./object-server";
@@ -15,10 +16,11 @@ import { startObjectServer } from "./object-server";
 // while they kill the process: a one-second timeout would end those pulls first on a busy machine.
 const { maxConcurrency, maxQueued, breaker, negativeCache } = env().originProtection;
 const flush = process.env.TEST_ACTIVITY_FLUSH_MS;
+const rowTtl = process.env.TEST_ROW_CACHE_TTL_MS;
 const server = await startObjectServer(
   undefined,
   { originConcurrency: maxConcurrency, originQueue: maxQueued, breaker, negativeCache },
-  { originTimeouts: env().origin, ...(flush ? { activityFlushMs: Number(flush) } : {}) },
+  { originTimeouts: env().origin, ...(flush ? { activityFlushMs: Number(flush) } : {}), ...(rowTtl ? { rowCacheTtlMs: Number(rowTtl) } : {}) },
 );
 process.once("SIGTERM", () => {
   void server

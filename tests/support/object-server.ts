@@ -45,6 +45,8 @@ export interface TestServerOptions extends HttpServerOptions {
   originTimeouts?: OriginTimeouts;
   /** How often back-to-origin activity is written (a long one shows that closing writes it). */
   activityFlushMs?: number;
+  /** How long cached signing secrets and rules live (AppOptions.rowCacheTtlMs). */
+  rowCacheTtlMs?: number;
 }
 
 /**
@@ -64,15 +66,15 @@ let sharedApp: App | undefined;
 export async function startObjectServer(
   objectHost?: string,
   limits: Partial<EngineLimits> = {},
-  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, ...http }: TestServerOptions = {},
+  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, rowCacheTtlMs, ...http }: TestServerOptions = {},
 ): Promise<TestObjectServer> {
   // The app's composition root, with short timeouts and a small size limit for fault tests. A
   // second server in the same file (another OBJECT_HOST) shares the first one's app.
   const reuse =
-    sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS && activityFlushMs === undefined;
+    sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS && activityFlushMs === undefined && rowCacheTtlMs === undefined;
   const app = reuse ? sharedApp! : createApp(
     { ...env(), maxObjectSize },
-    { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, activityFlushMs, importRunner: TEST_IMPORT_RUNNER },
+    { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, activityFlushMs, rowCacheTtlMs, importRunner: TEST_IMPORT_RUNNER },
   );
   // The app's start order: clean up first, which is what makes room on a full disk.
   if (!reuse) {
