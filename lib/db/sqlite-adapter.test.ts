@@ -4,7 +4,8 @@
  * second connection holds a read lock, which in rollback-journal mode stops the writer's COMMIT.
  * Nor must a transaction that SQLite rolled back by itself: SQLITE_FULL is provoked for real by a
  * page limit on the database file (as a full disk does, it fails the statement and ends the
- * transaction, so Prisma's ROLLBACK finds none).
+ * transaction, so Prisma's ROLLBACK finds none). And a query from elsewhere must not run inside
+ * an open transaction and be rolled back with it.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -71,6 +72,30 @@ describe("the SQLite adapter after SQLite ends a transaction by itself (SQLITE_F
     expect(next).toEqual({ value: 1 });
     const rows = await within(db.$queryRawUnsafe<{ x: string }[]>("SELECT x FROM t"));
     expect(rows).toEqual({ value: [{ x: "after" }] });
+    await db.$disconnect();
+  });
+});
+
+describe("the SQLite adapter while an interactive transaction is open", () => {
+  it("runs a query from elsewhere after the transaction, so the transaction's rollback cannot take it along", async () => {
+    const file = path.join(dir, "outside.db");
+    const db = new PrismaClient({ adapter: sqliteAdapter({ url: `file:${file}` }) });
+    await db.$executeRawUnsafe("CREATE TABLE t (x TEXT)");
+    let outside: Promise<number> | undefined;
+    const rolledBack = db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("INSERT INTO t VALUES ('rolled back')");
+      // A write from elsewhere in the process while the transaction awaits something. With the
+      // stock adapter it runs at once, inside this transaction; here it waits for the transaction
+      // to end, so it cannot settle within this pause (which only bounds the old behaviour).
+      outside = db.$executeRawUnsafe("INSERT INTO t VALUES ('outside')");
+      await Promise.race([outside, new Promise((resolve) => setTimeout(resolve, 500))]);
+      throw new Error("the transaction gives up");
+    });
+    await expect(rolledBack).rejects.toThrow("the transaction gives up");
+    // Its caller is told it worked, and it did.
+    expect(await within(outside!)).toEqual({ value: 1 });
+    const rows = await within(db.$queryRawUnsafe<{ x: string }[]>("SELECT x FROM t ORDER BY x"));
+    expect(rows).toEqual({ value: [{ x: "outside" }] });
     await db.$disconnect();
   });
 });

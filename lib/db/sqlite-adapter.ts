@@ -53,9 +53,55 @@ export function sqliteAdapter({ url, busyTimeoutMs }: SqliteAdapterOptions): Sql
     connect: async () => {
       const adapter = await inner.connect();
       beginImmediately(adapter);
-      return recoverFailedCommits(adapter);
+      return keepQueriesOutOfTransactions(recoverFailedCommits(adapter));
     },
   };
+}
+
+/**
+ * A query made outside a transaction waits while one is open. The adapter has one connection, and
+ * only transactions take its lock: a query from elsewhere in the process (a request, a timer) that
+ * arrived while an interactive transaction awaited something ran on the same connection, inside that
+ * transaction, and went with it when it rolled back, after its caller had been told it succeeded
+ * (an object deleted, an outcome recorded). Now it runs after the transaction ends.
+ */
+function keepQueriesOutOfTransactions(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  /** Settles when the open transaction ends; null when none is open. */
+  let open: Promise<void> | null = null;
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => {
+    const transaction = await startTransaction(isolationLevel);
+    let end!: () => void;
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    open = ended;
+    const finish = () => {
+      if (open === ended) open = null;
+      end();
+    };
+    for (const method of ["commit", "rollback"] as const) {
+      const original = transaction[method].bind(transaction);
+      transaction[method] = async () => {
+        try {
+          return await original();
+        } finally {
+          finish();
+        }
+      };
+    }
+    return transaction;
+  };
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  // Another transaction may begin before this one resumes: look again each time.
+  adapter.queryRaw = async (query) => {
+    while (open) await open;
+    return queryRaw(query);
+  };
+  adapter.executeRaw = async (query) => {
+    while (open) await open;
+    return executeRaw(query);
+  };
+  return adapter;
 }
 
 function recoverFailedCommits(adapter: SqlDriverAdapter): SqlDriverAdapter {
