@@ -61,12 +61,12 @@ async function bucketContext(tx: Tx, bucket: { id: number; name: string; zoneTyp
 const ruleCache = () => currentApp().caches.mirrorRules;
 
 /**
- * A transaction that changes a bucket's rules. Whatever the engine learned under the old rules
- * (remembered origin 404s) goes at once, here and (through the change log, written in the change's
- * transaction) on every other instance; entries are also tied to the rule's id and version, so a
- * change made elsewhere cannot match them anyway. The cached rules are forgotten here once the
- * change is committed (the next miss reads the new ones), and on other instances at their next
- * poll of the change log (lib/fleet/cache-sync.ts).
+ * A transaction that changes a bucket's rules. Whatever this instance's engine learned under the
+ * old rules (remembered origin 404s) goes at once; other instances' entries are tied to the rule's
+ * id, version and addresses, so the new rules cannot match them (a rule disabled and enabled again
+ * may meet its own entries, for at most NEGATIVE_CACHE_TTL_MS). The cached rules are forgotten here
+ * once the change is committed (the next miss reads the new ones), and on other instances at their
+ * next poll of the change log (written in the change's transaction; lib/fleet/cache-sync.ts).
  */
 async function changingRules<T>(work: (tx: Tx, changed: (bucketId: number) => Promise<void>) => Promise<T>): Promise<T> {
   const changed = new Set<number>();

@@ -215,9 +215,13 @@ export class MirrorEngine {
     });
     this.flights.set(flightKey, flight);
     this.reportWhenDone(bucket, key, rule, source, flight);
+    // Remembered as soon as the origins have answered 404, before the client hears it: a GET sent
+    // after that answer must find it (the flight itself settles a little later).
+    void flight.head.catch((error: unknown) => {
+      if (error instanceof OriginNotFound && plan.fingerprint) this.negative.remember(bucket.id, plan.fingerprint);
+    });
     void flight.done
       .catch((error: unknown) => {
-        if (error instanceof OriginNotFound && plan.fingerprint) this.negative.remember(bucket.id, plan.fingerprint);
         if (error instanceof OriginUnavailable) {
           this.report(bucket, key, rule, source, { outcome: "circuit-open", reason: error.message, originUrl: formatOriginTarget(plan.targets[0]!), durationMs: Date.now() - startedAt });
         }

@@ -137,10 +137,10 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     {
       object: (bucketId, key) => repository.forget(bucketId, key),
       bucket: (_bucketId, name) => caches.buckets.delete(name),
-      rules: (bucketId) => {
-        caches.mirrorRules.forget(bucketId);
-        engine.rulesChanged(bucketId);
-      },
+      // Only the cached rules: remembered 404s are tied to a rule's id, version and addresses, so the
+      // new rules cannot match them. (Clearing them here too would also clear, one poll later, what
+      // this instance learned under the new rules after its own change.)
+      rules: (bucketId) => caches.mirrorRules.forget(bucketId),
       accessKey: (accessKeyId) => caches.signingSecrets.forget(accessKeyId),
       all: () => {
         repository.forgetAll();

@@ -79,6 +79,8 @@ it("forgets the bucket's 404s when its rules change", async () => {
 
 it("does not stand in the way of an import job, which always asks the origin", async () => {
   expect((await get("imported")).status).toBe(404);
+  // The client hears the 404 a moment before the flight ends; a fetch meanwhile would join it.
+  await waitFor(() => server.engine.idle, "the first fetch to end");
   origin.serve("/imported", "pulled by the job");
   const bucket = await db().bucket.findUniqueOrThrow({ where: { name: "neg" } });
   const [rule] = await listRulesForBucketId(bucket.id);
