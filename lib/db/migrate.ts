@@ -1,6 +1,9 @@
 /**
- * Applies prisma/migrations to the configured database with Prisma's own `migrate deploy`
- * (offline: JS engine + driver adapter, see prisma.config.ts). Runs before the server listens.
+ * Applies the configured provider's migrations (prisma/migrations for SQLite, prisma/postgresql/
+ * migrations for PostgreSQL: prisma.config.ts picks them from DATABASE_URL) with Prisma's own
+ * `migrate deploy` (offline: JS engine + driver adapter). Runs before the server listens. Several
+ * instances starting at once on one PostgreSQL database are safe: `migrate deploy` takes an advisory
+ * lock, so one applies and the others then find nothing pending.
  */
 import { execFile } from "node:child_process";
 import { mkdir } from "node:fs/promises";
@@ -12,14 +15,14 @@ import { env } from "@/lib/env";
 const run = promisify(execFile);
 
 export async function applyMigrations(projectDir: string = process.cwd()): Promise<void> {
-  const { databaseFile, dataDir } = env();
+  const { database, dataDir } = env();
   await mkdir(dataDir, { recursive: true });
-  await mkdir(path.dirname(databaseFile), { recursive: true });
+  if (database.provider === "sqlite") await mkdir(path.dirname(database.file), { recursive: true });
   const prismaCli = createRequire(path.join(projectDir, "package.json")).resolve("prisma/build/index.js");
   try {
     await run(process.execPath, [prismaCli, "migrate", "deploy"], {
       cwd: projectDir,
-      env: { ...process.env, DATABASE_URL: env().databaseUrl },
+      env: { ...process.env, DATABASE_URL: database.url },
     });
   } catch (error) {
     const output = error as { stdout?: string; stderr?: string };
