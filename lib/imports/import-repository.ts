@@ -4,6 +4,7 @@
  * then takes its outcome; a restart resumes from whatever is not done. Counters change in the same
  * transaction as the items they count.
  */
+import { serializable } from "@/lib/db/transactions";
 import { Prisma, type ImportJob, type PrismaClient } from "@/lib/generated/prisma/client";
 import type { ImportJobView, ImportSourceView, ImportState, ItemOutcome } from "./import-schema";
 
@@ -184,7 +185,9 @@ export class ImportRepository {
 
   /** A run ends: its running time is added up; `finalState` ends the job if it is still running. */
   async runEnded(jobId: number, now: Date, finalState: ImportState | null): Promise<void> {
-    await this.db().$transaction(async (tx) => {
+    // SERIALIZABLE: the job ends only if it is still running as read (a pause or cancel that
+    // commits in between must not be overwritten), and the running time adds to the value read.
+    await serializable(this.db(), async (tx) => {
       const job = await tx.importJob.findUnique({ where: { id: jobId }, select: { runningSince: true, activeMs: true, state: true } });
       if (!job) return;
       const ran = job.runningSince ? BigInt(Math.max(0, now.getTime() - job.runningSince.getTime())) : 0n;

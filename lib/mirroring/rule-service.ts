@@ -1,8 +1,11 @@
 /**
  * Mirror rules of a bucket: list, read, create, replace, delete. Every write re-checks the whole
  * rule set inside one transaction, with the same pure checks the console runs as the user types.
- * Server only.
+ * Writes run SERIALIZABLE (lib/db/transactions.ts): the conflict check, the rule limit and the
+ * version check are decided on the rules read, and two concurrent saves (on PostgreSQL, where
+ * they can interleave) must not both pass against the same set. Server only.
  */
+import { serializable } from "@/lib/db/transactions";
 import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import type { StorageClass, ZoneType } from "@/lib/buckets/storage-class";
 import { db } from "@/lib/db/client";
@@ -140,7 +143,7 @@ export async function getRule(bucketName: string, id: string): Promise<StoredMir
 }
 
 export async function createRule(bucketName: string, request: MirrorRuleRequest, audit: AuditContext): Promise<StoredMirrorRule> {
-  return db().$transaction(async (tx) => {
+  return serializable(db(), async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
     const rule = withStorageClass(request, bucket);
     const rules = await loadRules(tx, bucket.id);
@@ -161,7 +164,7 @@ export async function createRule(bucketName: string, request: MirrorRuleRequest,
  * for conflicts until it is enabled again.
  */
 export async function updateRule(bucketName: string, id: string, request: MirrorRuleRequest, version: number, audit: AuditContext): Promise<StoredMirrorRule> {
-  return db().$transaction(async (tx) => {
+  return serializable(db(), async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
     const rule = withStorageClass(request, bucket);
     const row = await findRuleRow(tx, bucketName, bucket.id, id);
@@ -185,7 +188,7 @@ export async function updateRule(bucketName: string, id: string, request: Mirror
  * against the rules in force again (409 RuleConflict when one was added meanwhile that overlaps).
  */
 export async function setRuleEnabled(bucketName: string, id: string, enabled: boolean, audit: AuditContext): Promise<StoredMirrorRule> {
-  return db().$transaction(async (tx) => {
+  return serializable(db(), async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
     const row = await findRuleRow(tx, bucketName, bucket.id, id);
     const current = toStoredRule(row);
@@ -205,7 +208,7 @@ export async function setRuleEnabled(bucketName: string, id: string, enabled: bo
 }
 
 export async function deleteRule(bucketName: string, id: string, audit: AuditContext): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await serializable(db(), async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
     const row = await findRuleRow(tx, bucketName, bucket.id, id);
     await tx.mirrorRule.delete({ where: { id: row.id } });
@@ -225,7 +228,7 @@ export async function listRulesForBucketId(bucketId: number): Promise<StoredMirr
  * limit first, then swapped in one transaction. Problems name the rule by its position.
  */
 export async function replaceRules(bucketName: string, rules: MirrorRule[], audit: AuditContext): Promise<StoredMirrorRule[]> {
-  return db().$transaction(async (tx) => {
+  return serializable(db(), async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
     if (rules.length > MAX_RULES_PER_BUCKET) {
       throw new TooManyRules(`A bucket has at most ${MAX_RULES_PER_BUCKET} mirror rules; the request has ${rules.length}.`);
@@ -274,7 +277,7 @@ export async function bosConfigurationOf(bucketName: string): Promise<{ bucketMi
 }
 
 export async function deleteAllRules(bucketName: string, audit: AuditContext): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await serializable(db(), async (tx) => {
     const bucket = await loadBucket(tx, bucketName);
     const before = await loadRules(tx, bucket.id);
     await tx.mirrorRule.deleteMany({ where: { bucketId: bucket.id } });
