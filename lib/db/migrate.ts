@@ -10,7 +10,8 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { promisify } from "node:util";
-import { env } from "@/lib/env";
+import { env, type DatabaseConfig } from "@/lib/env";
+import { createPrismaClient } from "./create-client";
 
 const run = promisify(execFile);
 
@@ -27,5 +28,27 @@ export async function applyMigrations(projectDir: string = process.cwd()): Promi
   } catch (error) {
     const output = error as { stdout?: string; stderr?: string };
     throw new Error(`Database migration failed:\n${output.stdout ?? ""}${output.stderr ?? ""}`, { cause: error });
+  }
+  await checkDatabase(database);
+}
+
+/**
+ * What the schema cannot enforce about a PostgreSQL database: keys are UTF-8 and compared bytewise
+ * (COLLATE "C"), which is UTF-8 byte order only in a UTF8 database; another encoding would refuse
+ * or mangle keys outside it. Stops the start with what to do instead.
+ */
+export async function checkDatabase(database: DatabaseConfig): Promise<void> {
+  if (database.provider !== "postgresql") return;
+  const db = createPrismaClient(database);
+  try {
+    const [row] = await db.$queryRaw<{ encoding: string }[]>`SELECT current_setting('server_encoding') AS encoding`;
+    if (row?.encoding !== "UTF8") {
+      throw new Error(
+        `DATABASE_URL's database uses the ${row?.encoding ?? "unknown"} encoding; object keys need UTF8. ` +
+          "Create it with CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0.",
+      );
+    }
+  } finally {
+    await db.$disconnect();
   }
 }

@@ -44,8 +44,10 @@ export function uniqueDatabaseName(prefix: string): string {
   return `${prefix}_${process.pid}_${randomBytes(4).toString("hex")}`;
 }
 
-export async function createDatabase(serverUrl: string, name: string, template?: string): Promise<string> {
-  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"${template ? ` TEMPLATE "${template}"` : ""}`));
+/** Creates a database (a copy of `template`, or in another `encoding`: from template0, C locale); returns its URL. */
+export async function createDatabase(serverUrl: string, name: string, { template, encoding }: { template?: string; encoding?: "LATIN1" } = {}): Promise<string> {
+  const options = encoding ? ` TEMPLATE template0 ENCODING '${encoding}' LC_COLLATE 'C' LC_CTYPE 'C'` : template ? ` TEMPLATE "${template}"` : "";
+  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"${options}`));
   return databaseUrl(serverUrl, name);
 }
 

@@ -16,7 +16,7 @@ import { createDatabase, dropDatabase, postgresServerUrl, testDatabaseKind, uniq
 const dir = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-test-"));
 const postgresDatabase = testDatabaseKind() === "postgresql" ? uniqueDatabaseName("bos_mirror_test") : null;
 if (postgresDatabase) {
-  process.env.DATABASE_URL = await createDatabase(postgresServerUrl(), postgresDatabase, inject("templateDatabase"));
+  process.env.DATABASE_URL = await createDatabase(postgresServerUrl(), postgresDatabase, { template: inject("templateDatabase") });
 } else {
   const database = path.join(dir, "test.db");
   copyFileSync(inject("templateDatabase"), database);
