@@ -52,6 +52,7 @@ export async function answerMiss(ctx: MissContext, bucket: BucketRecord, key: st
       "background fetch behind a redirect failed",
     ),
   );
+  if (outcome.kind === "stored") return protocol.serveStored(outcome.object);
   if (outcome.kind === "redirect") {
     res.writeHead(302, { location: redirectLocation(outcome.target), "content-length": 0 });
     res.end();

@@ -63,10 +63,14 @@ export interface EngineLimits {
 
 export type BackgroundOutcome = "queued" | "already-fetching" | "dropped" | "negative-cached";
 
-/** What a GET of a missing object turns into: a redirect (fetched behind it), or a fetch to stream. */
+/**
+ * What a GET of a missing object turns into: a redirect (fetched behind it), a fetch to stream, or
+ * the object after all (a fetch of it committed while this request was looking it up).
+ */
 export type MissOutcome =
   | { kind: "redirect"; target: OriginTarget; background: BackgroundOutcome }
-  | { kind: "fetch"; flight: MirrorFetch; storageClass: string };
+  | { kind: "fetch"; flight: MirrorFetch; storageClass: string }
+  | { kind: "stored"; object: ObjectRecord };
 
 /** Who asks for a pull outside a GET miss: an import job, or BOS FetchObject. */
 export interface PullOptions {
@@ -152,6 +156,14 @@ export class MirrorEngine {
       const background = this.fetchInBackground(bucket, key, rule, request, onBackgroundError);
       this.report(bucket, key, rule, "get", { outcome: "redirected", originUrl: formatOriginTarget(address.primary) });
       return { kind: "redirect", target: address.primary, background };
+    }
+    // The caller found nothing, but a fetch of this key may have committed and ended since (the
+    // lookups above are database round trips, long ones on a busy server): with no fetch running,
+    // look again before asking the origin a second time for what is stored now.
+    const running = this.flights.get(`${bucket.id}\0${key}`);
+    if (!running || running.settled) {
+      const stored = await this.objects.find(bucket.id, key);
+      if (stored) return { kind: "stored", object: stored };
     }
     return { kind: "fetch", flight: this.fetch(bucket, key, rule, request, "get"), storageClass: rule.storageClass };
   }
