@@ -6,7 +6,7 @@
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import type { SqlMigrationAwareDriverAdapterFactory, SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
+import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
 import type { DatabaseConfig } from "../env";
 import { sqliteAdapter } from "./sqlite-adapter";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
@@ -19,7 +19,44 @@ export const POSTGRES_POOL_SIZE = 20;
 
 export function databaseAdapter(database: DatabaseConfig): SqlDriverAdapterFactory {
   if (database.provider === "sqlite") return sqliteAdapter({ url: database.url });
-  return new PrismaPg({ connectionString: database.url, max: POSTGRES_POOL_SIZE });
+  const inner = new PrismaPg({ connectionString: database.url, max: POSTGRES_POOL_SIZE });
+  return { provider: inner.provider, adapterName: inner.adapterName, connect: async () => releaseAfterFailedCommit(await inner.connect()) };
+}
+
+/**
+ * @prisma/adapter-pg gives each interactive transaction a pooled connection and returns it to the
+ * pool in commit()/rollback(). Prisma sends COMMIT as a query and calls commit() only when it
+ * succeeded; when COMMIT fails (a SERIALIZABLE transaction's serialization failure is often reported
+ * there, lib/db/transactions.ts) neither is called and the connection is never returned: the pool
+ * shrinks by one per failure until every query waits, and closing the app waits forever (the same
+ * defect as prisma/orm#29933 on SQLite, see sqlite-adapter.ts). PostgreSQL has ended the transaction
+ * by then; here the connection goes back to the pool, once, and the error goes on to the caller.
+ */
+function releaseAfterFailedCommit(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => {
+    const transaction: Transaction = await startTransaction(isolationLevel);
+    let released = false;
+    const once = (release: () => Promise<void>) => async () => {
+      if (released) return;
+      released = true;
+      await release();
+    };
+    const rollback = once(transaction.rollback.bind(transaction));
+    transaction.commit = once(transaction.commit.bind(transaction));
+    transaction.rollback = rollback;
+    const executeRaw = transaction.executeRaw.bind(transaction);
+    transaction.executeRaw = async (query: SqlQuery) => {
+      try {
+        return await executeRaw(query);
+      } catch (error) {
+        if (query.sql.trim().toUpperCase() === "COMMIT") await rollback();
+        throw error;
+      }
+    };
+    return transaction;
+  };
+  return adapter;
 }
 
 /**
