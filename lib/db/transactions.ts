@@ -13,9 +13,15 @@
  */
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 
-/** Runs after the first attempt at most; with the backoff below, well under a second in all. */
-const ATTEMPTS = 8;
+/**
+ * Attempts at most. PostgreSQL's serializable checks also abort transactions that only touched
+ * neighbouring rows (its predicate locks can cover a page or a table), so a burst of commits (an
+ * upload of thousands of objects) needs more than a few: 8 were seen to run out. The backoff grows
+ * from 5 ms and stops growing at 200 ms, about 3 s in all.
+ */
+const ATTEMPTS = 20;
 const BACKOFF_MS = 5;
+const BACKOFF_MAX_MS = 200;
 
 export async function serializable<T>(db: PrismaClient, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -24,7 +30,7 @@ export async function serializable<T>(db: PrismaClient, work: (tx: Prisma.Transa
     } catch (error) {
       if (attempt >= ATTEMPTS || !isSerializationFailure(error)) throw error;
       // Jittered, growing: two transactions that collided should not collide again in step.
-      const delay = BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random());
+      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MS * 2 ** (attempt - 1)) * (0.5 + Math.random());
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
