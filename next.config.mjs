@@ -14,8 +14,10 @@ const securityHeaders = [
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // better-sqlite3 is a native addon: load it from node_modules at run time, never bundle it.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3"],
+  // better-sqlite3 is a native addon: load it from node_modules at run time, never bundle it; the
+  // same for node-postgres (its optional native binding) and its Prisma adapter, should a bundled
+  // module ever reach them (today only the custom server does, through lib/runtime/create-app.ts).
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg"],
   poweredByHeader: false,
   typedRoutes: false,
   async headers() {

@@ -5,10 +5,12 @@ import { TEST_TIMEOUT_MS } from "./tests/support/timeouts.ts";
 const root = path.dirname(new URL(import.meta.url).pathname);
 
 /**
- * The integration suite runs once per configuration: object bytes on disk (always), and object
- * bytes in an S3-compatible store when one is configured in the environment (`eval "$(bash
- * scripts/start-ceph.sh)"` sets BLOB_STORE=s3 and BLOB_S3_*; `.ci/run` does). Each test file then gets
- * a bucket of its own there (tests/support/worker-database.ts).
+ * The integration suite runs once per configuration: SQLite + object bytes on disk (`integration`,
+ * always), and PostgreSQL + object bytes in an S3-compatible store (`integration-postgres`) when both
+ * are configured in the environment: a PostgreSQL DATABASE_URL and BLOB_STORE=s3 with BLOB_S3_*
+ * (`scripts/with-postgres-and-ceph.sh` starts both and sets them; `npm test` does). Each test file
+ * gets a database of its own (tests/support/test-databases.ts) and, on S3, a bucket of its own
+ * (tests/support/worker-database.ts).
  */
 function integrationProject(name: string, env: Record<string, string>): TestProjectInlineConfiguration {
   return {
@@ -24,6 +26,7 @@ function integrationProject(name: string, env: Record<string, string>): TestProj
   };
 }
 const s3StoreConfigured = process.env.BLOB_STORE === "s3" && Boolean(process.env.BLOB_S3_ENDPOINT);
+const postgresUrl = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL! : null;
 
 export default defineConfig({
   resolve: { alias: { "@": root } },
@@ -35,9 +38,18 @@ export default defineConfig({
         extends: true,
         test: { name: "unit", include: ["lib/**/*.test.ts", "components/**/*.test.ts"], environment: "node" },
       },
-      integrationProject("integration", { BLOB_STORE: "disk" }),
+      integrationProject("integration", { BLOB_STORE: "disk", TEST_DATABASE: "sqlite" }),
       // The smallest part S3 allows: the tests' objects (8 MiB at most) then take the multipart path too.
-      ...(s3StoreConfigured ? [integrationProject("integration-s3", { BLOB_STORE: "s3", BLOB_S3_PART_BYTES: String(5 * 1024 * 1024) })] : []),
+      ...(s3StoreConfigured && postgresUrl
+        ? [
+            integrationProject("integration-postgres", {
+              BLOB_STORE: "s3",
+              BLOB_S3_PART_BYTES: String(5 * 1024 * 1024),
+              TEST_DATABASE: "postgresql",
+              TEST_POSTGRES_URL: postgresUrl,
+            }),
+          ]
+        : []),
     ],
   },
 });

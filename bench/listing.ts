@@ -1,10 +1,13 @@
 /**
  * Listing and start-up against a large bucket (issue 8, section 4). Seeds N objects (default
- * 1,000,000) under one folder of one bucket straight into a fresh SQLite database, starts the
+ * 1,000,000) under one folder of one bucket straight into a fresh database, starts the
  * object API as the tests do (tests/support/object-server-main.ts: same start-up as the app, no
  * Next), and prints median times. Nothing here asserts; targets are printed beside the figures.
  *
  *   npm run bench:listing [-- --objects=100000] [-- --blobs]
+ *   npm run bench:listing:postgres [-- …]   (the same on PostgreSQL: scripts/with-postgres.sh starts a
+ *                                            server; any PostgreSQL DATABASE_URL in the environment
+ *                                            works too: two databases are created on it and dropped)
  *
  * Listing needs no blob files. --blobs also writes an empty file per row, which a start-up or a
  * consistency check that scans the blob directory needs to find (without them a scan would count
@@ -16,8 +19,10 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { signedFetch } from "@/lib/auth/signed-fetch";
 import { startServerProcess, type ServerProcess } from "@/tests/support/server-process";
+import { createDatabase, dropDatabase, uniqueDatabaseName } from "@/tests/support/test-databases";
 
 const argument = (name: string) => process.argv.find((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
 const objectCount = Number(argument("objects")?.split("=")[1] ?? 1_000_000);
@@ -29,10 +34,15 @@ const credentials = { accessKeyId: "benchroot01", secretKey: "bench-secret-key-0
 const work = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-listing-bench-"));
 const dataDir = path.join(work, "data");
 const emptyDir = path.join(work, "empty");
+/** A PostgreSQL server to bench on (its own database is left alone), or null for SQLite files. */
+const postgresServer = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL! : null;
+/** Each data directory's database URL (PostgreSQL: a database made for it). */
+const databases = new Map<string, { url: string; name: string | null }>();
+const databaseOf = (dir: string) => databases.get(dir)!;
 const serverEnv = (dir: string) => ({
   NODE_ENV: "production" as const,
   DATA_DIR: dir,
-  DATABASE_URL: `file:${path.join(dir, "app.db")}`,
+  DATABASE_URL: databaseOf(dir).url,
   ROOT_ACCESS_KEY: credentials.accessKeyId,
   ROOT_SECRET_KEY: credentials.secretKey,
 });
@@ -55,10 +65,61 @@ async function sample(once: () => Promise<void>, runs = 31, budgetMs = 30_000): 
 
 async function migrate(dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
+  if (postgresServer) {
+    const name = uniqueDatabaseName(`bench_listing_${path.basename(dir)}`);
+    databases.set(dir, { url: await createDatabase(postgresServer, name), name });
+  } else {
+    databases.set(dir, { url: `file:${path.join(dir, "app.db")}`, name: null });
+  }
   execFileSync(process.execPath, ["node_modules/prisma/build/index.js", "migrate", "deploy"], {
     env: { ...process.env, ...serverEnv(dir) },
     stdio: "ignore",
   });
+}
+
+/** The same rows on PostgreSQL, in one transaction (generate_series), then ANALYZE as autovacuum would. */
+async function seedPostgres(dir: string, count: number): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseOf(dir).url });
+  await client.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ id: number }>(`INSERT INTO "Bucket" (name, "zoneType", "defaultStorageClass") VALUES ('bench', 'SINGLE_AZ', 'STANDARD') RETURNING id`);
+    const blobName = `md5(random()::text) || md5(random()::text) || '.' || substr(md5(random()::text), 1, 12)`;
+    await client.query(
+      `INSERT INTO "StoredObject" ("bucketId", key, size, etag, "storageClass", "httpMeta", "userMeta", "blobName", "lastModified")
+       SELECT $1, $2 || lpad(i::text, 7, '0'), 0, 'd41d8cd98f00b204e9800998ecf8427e', 'STANDARD', '{}', '{}', ${blobName}, now()
+       FROM generate_series(0, $3 - 1) AS i`,
+      [rows[0]!.id, FOLDER, count],
+    );
+    for (const key of ROOT_KEYS) {
+      await client.query(
+        `INSERT INTO "StoredObject" ("bucketId", key, size, etag, "storageClass", "blobName", "lastModified") VALUES ($1, $2, 0, 'd41d8cd98f00b204e9800998ecf8427e', 'STANDARD', ${blobName}, now())`,
+        [rows[0]!.id, key],
+      );
+    }
+    await client.query("COMMIT");
+    await client.query(`ANALYZE "StoredObject"`);
+    if (withBlobs) writeBlobFiles(dir, (await client.query<{ blobName: string }>(`SELECT "blobName" FROM "StoredObject"`)).rows);
+  } finally {
+    await client.end();
+  }
+}
+
+/** An empty file per row, where the disk blob store looks for it. */
+function writeBlobFiles(dir: string, rows: Iterable<{ blobName: string }>): void {
+  const blobDir = path.join(dir, "blobs");
+  for (let shard = 0; shard < 256; shard++) mkdirSync(path.join(blobDir, shard.toString(16).padStart(2, "0")), { recursive: true });
+  for (const { blobName } of rows) writeFileSync(path.join(blobDir, blobName.slice(0, 2), blobName), "");
+}
+
+async function countRowsPostgres(dir: string): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseOf(dir).url });
+  await client.connect();
+  try {
+    return Number((await client.query<{ count: string }>(`SELECT count(*) AS count FROM "StoredObject"`)).rows[0]!.count);
+  } finally {
+    await client.end();
+  }
 }
 
 /** One bucket, ROOT_KEYS at its root and `count` keys under FOLDER, in one transaction. */
@@ -81,13 +142,7 @@ function seed(dir: string, count: number): { bucketId: number } {
     insertRows.run(count, bucketId, FOLDER, now);
     for (const key of ROOT_KEYS) insertRoot.run(bucketId, key, now);
   })();
-  if (withBlobs) {
-    const blobDir = path.join(dir, "blobs");
-    for (let shard = 0; shard < 256; shard++) mkdirSync(path.join(blobDir, shard.toString(16).padStart(2, "0")), { recursive: true });
-    for (const { blobName } of sqlite.prepare(`SELECT blobName FROM "StoredObject"`).iterate() as Iterable<{ blobName: string }>) {
-      writeFileSync(path.join(blobDir, blobName.slice(0, 2), blobName), "");
-    }
-  }
+  if (withBlobs) writeBlobFiles(dir, sqlite.prepare(`SELECT blobName FROM "StoredObject"`).iterate() as Iterable<{ blobName: string }>);
   sqlite.close();
   return { bucketId };
 }
@@ -116,15 +171,16 @@ try {
   await migrate(emptyDir);
   await migrate(dataDir);
   let started = performance.now();
-  seed(dataDir, objectCount);
-  console.log(`seeded ${objectCount.toLocaleString("en")} objects${withBlobs ? " and their (empty) blob files" : ""} in ${ms(performance.now() - started)}`);
+  if (postgresServer) await seedPostgres(dataDir, objectCount);
+  else seed(dataDir, objectCount);
+  console.log(`${postgresServer ? "PostgreSQL" : "SQLite"}: seeded ${objectCount.toLocaleString("en")} objects${withBlobs ? " and their (empty) blob files" : ""} in ${ms(performance.now() - started)}`);
 
   const empty = await timedStart(emptyDir);
   await empty.server.kill();
   const full = await timedStart(dataDir);
   rows.push(["start-up, empty database", ms(empty.ms), "(the baseline: loading the code)"]);
   rows.push([`start-up, ${objectCount.toLocaleString("en")} objects`, ms(full.ms), `independent of the number of objects (≤ baseline + 500 ms)`]);
-  const left = countRows(dataDir);
+  const left = postgresServer ? await countRowsPostgres(dataDir) : countRows(dataDir);
   if (left !== objectCount + ROOT_KEYS.length) {
     throw new Error(`start-up removed ${objectCount + ROOT_KEYS.length - left} rows (a scan that found no blob files): run with --blobs`);
   }
@@ -156,4 +212,5 @@ try {
   for (const [name, figure, target] of rows) console.log(`${name.padEnd(52)} ${figure.padEnd(32)} ${target}`);
   console.log(`load average ${os.loadavg().map((load) => load.toFixed(2)).join(" ")} on ${os.cpus().length} cores`);
   rmSync(work, { recursive: true, force: true });
+  for (const { name } of databases.values()) if (postgresServer && name) await dropDatabase(postgresServer, name);
 }

@@ -45,3 +45,25 @@ describe("origin protection", () => {
     expect(() => parseEnv({ NEGATIVE_CACHE_TTL_MS: "-1" } as unknown as NodeJS.ProcessEnv)).toThrow(/NEGATIVE_CACHE_TTL_MS/);
   });
 });
+
+describe("DATABASE_URL", () => {
+  const parse = (value: string | undefined) => parseEnv({ DATA_DIR: "/srv/data", ...(value === undefined ? {} : { DATABASE_URL: value }) } as unknown as NodeJS.ProcessEnv).database;
+
+  it("is a SQLite file in DATA_DIR by default, and any file: path made absolute", () => {
+    expect(parse(undefined)).toEqual({ provider: "sqlite", url: "file:/srv/data/app.db", file: "/srv/data/app.db" });
+    expect(parse("file:/var/lib/bos/meta.db")).toEqual({ provider: "sqlite", url: "file:/var/lib/bos/meta.db", file: "/var/lib/bos/meta.db" });
+  });
+
+  it.each(["postgres://bos:s%40cret@db.internal:5432/bos_mirror", "postgresql://bos@127.0.0.1/bos_mirror?sslmode=require"])("selects PostgreSQL for %j, the URL kept as given", (url) => {
+    expect(parse(url)).toEqual({ provider: "postgresql", url });
+  });
+
+  it.each([
+    ["mysql://db/bos", /use file:PATH \(SQLite\) or postgres:\/\/USER:PASSWORD@HOST:PORT\/DATABASE/],
+    ["postgres://bos@db.internal", /name the database/],
+    ["postgres:///bos_mirror", /name the server's host/],
+    ["postgres://bos@db.internal:port/bos_mirror", /not a URL.*percent-encode/],
+  ])("stops the start with a clear message for %j", (url, message) => {
+    expect(() => parse(url)).toThrow(message);
+  });
+});

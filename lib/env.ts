@@ -22,10 +22,8 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default("./data"),
-  DATABASE_URL: z
-    .string()
-    .startsWith("file:", "only SQLite (a file: URL) is supported by this build")
-    .optional(),
+  // file:PATH (SQLite) or postgres://… / postgresql://… (PostgreSQL); checked by databaseConfig below.
+  DATABASE_URL: z.string().min(1).optional(),
   ORIGIN_ALLOWLIST: csv,
   // Where object bytes live: files under DATA_DIR, or an S3-compatible bucket (BLOB_S3_*).
   BLOB_STORE: z.enum(["disk", "s3"]).default("disk"),
@@ -106,6 +104,14 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(12, "use at least 12 characters").max(256).optional(),
 });
 
+/**
+ * Which database holds the metadata (lib/db/): a SQLite file, or a PostgreSQL server. The URL is what
+ * Prisma's driver adapter and `prisma migrate deploy` get; for SQLite always `file:` + an absolute path.
+ */
+export type DatabaseConfig =
+  | { provider: "sqlite"; url: string; file: string }
+  | { provider: "postgresql"; url: string };
+
 /** Where object bytes live (lib/storage). */
 export type BlobStoreConfig =
   | { kind: "disk" }
@@ -116,10 +122,7 @@ export interface AppEnv {
   port: number;
   /** Absolute path of the data directory (object bytes and, by default, the database). */
   dataDir: string;
-  /** Prisma/SQLite URL, always `file:` + an absolute path. */
-  databaseUrl: string;
-  /** Absolute path of the SQLite database file. */
-  databaseFile: string;
+  database: DatabaseConfig;
   blobStore: BlobStoreConfig;
   originAllowlist: string[];
   objectHost: string | undefined;
@@ -164,15 +167,12 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
   }
   const blobStore = blobStoreConfig(raw);
   const dataDir = path.resolve(raw.DATA_DIR);
-  const databaseFile = raw.DATABASE_URL
-    ? path.resolve(raw.DATABASE_URL.slice("file:".length))
-    : path.join(dataDir, "app.db");
+  const database = databaseConfig(raw.DATABASE_URL, dataDir);
   return {
     nodeEnv: raw.NODE_ENV,
     port: raw.PORT,
     dataDir,
-    databaseUrl: `file:${databaseFile}`,
-    databaseFile,
+    database,
     blobStore,
     originAllowlist: raw.ORIGIN_ALLOWLIST,
     objectHost: raw.OBJECT_HOST?.toLowerCase(),
@@ -201,6 +201,31 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
     metrics: { enabled: raw.METRICS_ENABLED === "true", token: raw.METRICS_TOKEN },
     fleet: { instanceName: raw.INSTANCE_NAME, leaseMs: raw.INSTANCE_LEASE_MS, cacheSyncMs: raw.CACHE_SYNC_MS },
   };
+}
+
+const POSTGRES_URL_FORM = "postgres://USER:PASSWORD@HOST:PORT/DATABASE";
+
+function databaseConfig(url: string | undefined, dataDir: string): DatabaseConfig {
+  if (url === undefined) {
+    const file = path.join(dataDir, "app.db");
+    return { provider: "sqlite", url: `file:${file}`, file };
+  }
+  if (url.startsWith("file:")) {
+    const file = path.resolve(url.slice("file:".length));
+    return { provider: "sqlite", url: `file:${file}`, file };
+  }
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error(`Invalid configuration:\n  DATABASE_URL: use file:PATH (SQLite) or ${POSTGRES_URL_FORM} (PostgreSQL)`);
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`Invalid configuration:\n  DATABASE_URL: not a URL; use ${POSTGRES_URL_FORM} (percent-encode special characters in the password)`);
+  }
+  if (!parsed.hostname) throw new Error(`Invalid configuration:\n  DATABASE_URL: name the server's host, as in ${POSTGRES_URL_FORM}`);
+  if (parsed.pathname.length <= 1) throw new Error(`Invalid configuration:\n  DATABASE_URL: name the database, as in ${POSTGRES_URL_FORM}`);
+  return { provider: "postgresql", url };
 }
 
 function blobStoreConfig(raw: z.infer<typeof envSchema>): BlobStoreConfig {

@@ -9,10 +9,9 @@
  * Exit status: 0 when storage is consistent or was repaired, 1 when problems remain.
  */
 import { performance } from "node:perf_hooks";
-import { sqliteAdapter } from "@/lib/db/sqlite-adapter";
+import { createPrismaClient } from "@/lib/db/create-client";
 import { applyMigrations } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
-import { PrismaClient } from "@/lib/generated/prisma/client";
 import { checkConsistency, type CheckReport } from "@/lib/objects/consistency-check";
 import { PrismaObjectRepository } from "@/lib/objects/object-repository";
 import { createBlobStore } from "@/lib/runtime/create-blob-store";
@@ -39,7 +38,7 @@ function print(report: CheckReport, seconds: number): void {
 
 const config = env();
 await applyMigrations();
-const db = new PrismaClient({ adapter: sqliteAdapter({ url: config.databaseUrl }) });
+const db = createPrismaClient(config.database);
 const blobs = createBlobStore(config);
 try {
   const repository = new PrismaObjectRepository(() => db);

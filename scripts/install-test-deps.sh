@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond npm packages, from Debian: Chromium, which Playwright drives
 # (Playwright's own browser download cannot reach its host from these machines), and the S3
-# clients the S3 tests run against the server (awscli, rclone, s3cmd, python3-boto3), and Ceph
-# (scripts/install-ceph.sh), which scripts/start-ceph.sh runs for the S3 blob store's test run.
+# clients the S3 tests run against the server (awscli, rclone, s3cmd, python3-boto3), Ceph
+# (scripts/install-ceph.sh) and PostgreSQL 15 (scripts/install-postgres.sh), which
+# scripts/with-postgres-and-ceph.sh runs for the integration suite's PostgreSQL + Ceph run.
 set -euo pipefail
 
 # Debian package → a file it installs.
@@ -28,6 +29,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 bash "$(dirname "$0")/install-ceph.sh"
+bash "$(dirname "$0")/install-postgres.sh"
 
 echo "Chromium: $(/usr/bin/chromium --version 2>/dev/null || echo unknown version)"
 echo "awscli:   $(/usr/bin/aws --version 2>&1)"
@@ -35,3 +37,4 @@ echo "rclone:   $(/usr/bin/rclone version 2>/dev/null | head -1)"
 echo "s3cmd:    $(/usr/bin/s3cmd --version 2>&1)"
 echo "boto3:    $(/usr/bin/python3 -c 'import boto3; print(boto3.__version__)')"
 echo "Ceph:     $(ceph-mon --version | cut -d' ' -f1-3)"
+echo "PostgreSQL: $(/usr/lib/postgresql/15/bin/postgres --version)"

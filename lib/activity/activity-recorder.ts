@@ -4,6 +4,7 @@
  * the request path and only adds to memory; a timer writes what gathered in one transaction per
  * interval (and `close()` writes the rest), so a burst of misses costs one write, not one each.
  */
+import { serializable } from "@/lib/db/transactions";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { MirrorOutcome, MirrorOutcomeSink } from "@/lib/origin/mirror-outcome";
 import { OUTCOME_FIELD, RETENTION_MINUTES, addCounts, emptyCounts, periodStart, type ActivityCounts, type Resolution } from "./activity-periods";
@@ -90,7 +91,9 @@ export class ActivityRecorder implements MirrorOutcomeSink {
     this.counters = new Map();
     this.events = [];
     try {
-      await this.db().$transaction(async (tx) => {
+      // SERIALIZABLE: the buckets read as live are the ones written for (a bucket deleted in between
+      // would fail the batch), and the trim keeps the newest events as counted.
+      await serializable(this.db(), async (tx) => {
         const bucketIds = [...new Set([...[...counters.values()].map((c) => c.bucketId), ...events.map((e) => e.bucketId)])];
         // A bucket deleted since (its rows went with it) has nothing to record.
         const live = new Set((await tx.bucket.findMany({ where: { id: { in: bucketIds } }, select: { id: true } })).map((b) => b.id));

@@ -1,4 +1,5 @@
 /** Access keys (AK/SK): created with a secret shown once, listed, disabled, deleted. Server only. */
+import { serializable } from "@/lib/db/transactions";
 import { randomBytes } from "node:crypto";
 import { SYSTEM_AUDIT, recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import { db } from "@/lib/db/client";
@@ -63,7 +64,9 @@ export async function createAccessKey(description: string, audit: AuditContext):
 }
 
 async function changeAccessKey(accessKeyId: string, audit: AuditContext, action: "enable" | "disable" | "delete") {
-  const changed = await db().$transaction(async (tx) => {
+  // SERIALIZABLE: the key changed is the one read (a concurrent delete makes this one NoSuchAccessKey),
+  // and the audit event's "before" is what it replaced.
+  const changed = await serializable(db(), async (tx) => {
     const row = await tx.accessKey.findFirst({ where: { accessKeyId } });
     if (!row) throw new NoSuchAccessKey(accessKeyId);
     const after = action === "delete" ? null : await tx.accessKey.update({ where: { id: row.id }, data: { enabled: action === "enable" } });

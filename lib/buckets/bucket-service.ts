@@ -1,4 +1,5 @@
 /** Buckets: the rows behind the console's bucket list and the rule pages. Server only. */
+import { serializable } from "@/lib/db/transactions";
 import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import { db } from "@/lib/db/client";
 import { recordCacheChanges } from "@/lib/fleet/cache-changes";
@@ -74,7 +75,9 @@ export async function createBucket(input: CreateBucketInput, audit: AuditContext
 
 /** Deletes an empty bucket and its rules; refused while it holds objects or serves as an origin. */
 export async function deleteBucket(name: string, audit: AuditContext): Promise<void> {
-  await db().$transaction(async (tx) => {
+  // SERIALIZABLE: emptiness, the rules naming it as an origin and the uploads journaled are checked
+  // on what is deleted (no object, rule or part added in between).
+  await serializable(db(), async (tx) => {
     const bucket = await tx.bucket.findUnique({ where: { name }, include: withCounts });
     if (!bucket) throw new NoSuchBucket(name);
     if (bucket._count.objects > 0) throw new BucketNotEmpty(name, bucket._count.objects);
@@ -117,7 +120,8 @@ export async function findBucketRecord(name: string): Promise<BucketRecord | nul
 }
 
 export async function setBucketAcl(name: string, acl: BucketAcl, audit: AuditContext): Promise<BucketSummary> {
-  await db().$transaction(async (tx) => {
+  // SERIALIZABLE: the audit event's "before" is the value replaced.
+  await serializable(db(), async (tx) => {
     const bucket = await tx.bucket.findFirst({ where: { name } });
     if (!bucket) throw new NoSuchBucket(name);
     await tx.bucket.update({ where: { id: bucket.id }, data: { acl } });

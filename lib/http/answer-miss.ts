@@ -52,13 +52,13 @@ export async function answerMiss(ctx: MissContext, bucket: BucketRecord, key: st
       "background fetch behind a redirect failed",
     ),
   );
+  // Stored meanwhile (another instance's fetch committed while this one waited): like any object.
+  if (outcome.kind === "stored") return protocol.serveStored(outcome.object);
   if (outcome.kind === "redirect") {
     res.writeHead(302, { location: redirectLocation(outcome.target), "content-length": 0 });
     res.end();
     return;
   }
-  // Another instance fetched it while this one waited for its commit: a stored object like any other.
-  if (outcome.kind === "stored") return protocol.serveStored(outcome.object);
   const { flight } = outcome;
   if (req.headers.range !== undefined || req.method === "HEAD") {
     // A range (or the headers) of a missing object: fetch the whole object (shared with other

@@ -4,11 +4,23 @@
  * then takes its outcome; a restart resumes from whatever is not done. Counters change in the same
  * transaction as the items they count.
  */
-import type { ImportJob, PrismaClient } from "@/lib/generated/prisma/client";
+import { serializable } from "@/lib/db/transactions";
+import { Prisma, type ImportJob, type PrismaClient } from "@/lib/generated/prisma/client";
 import type { ImportJobView, ImportSourceView, ImportState, ItemOutcome } from "./import-schema";
 
-/** Keys inserted per statement (3 parameters each, far below SQLite's limit). */
+/** Keys inserted per statement (2 parameters each, far below SQLite's and PostgreSQL's limits). */
 const INSERT_BATCH = 500;
+
+/**
+ * Inserts keys as pending items of a job, skipping keys the job has (its unique jobId+key); returns
+ * how many were new. `ON CONFLICT DO NOTHING` is the same statement on SQLite (3.24+) and
+ * PostgreSQL, and the tagged template lets Prisma write each one's placeholders. (Prisma's
+ * `createMany` cannot skip duplicates on SQLite.)
+ */
+function insertPendingItems(tx: Prisma.TransactionClient, jobId: number, keys: string[]): Promise<number> {
+  const rows = keys.map((key) => Prisma.sql`(${jobId}, ${key}, 'pending')`);
+  return tx.$executeRaw`INSERT INTO "ImportItem" ("jobId", "key", "state") VALUES ${Prisma.join(rows)} ON CONFLICT DO NOTHING`;
+}
 
 export type ImportJobRow = ImportJob;
 
@@ -97,10 +109,8 @@ export class ImportRepository {
     let added = 0;
     for (let start = 0; start < keys.length; start += INSERT_BATCH) {
       const slice = keys.slice(start, start + INSERT_BATCH);
-      const placeholders = slice.map(() => "(?, ?, 'pending')").join(", ");
-      const params = slice.flatMap((key) => [jobId, key]);
       added += await this.db().$transaction(async (tx) => {
-        const inserted = await tx.$executeRawUnsafe(`INSERT OR IGNORE INTO "ImportItem" ("jobId", "key", "state") VALUES ${placeholders}`, ...params);
+        const inserted = await insertPendingItems(tx, jobId, slice);
         if (inserted > 0) await tx.importJob.update({ where: { id: jobId }, data: { total: { increment: inserted } } });
         return inserted;
       });
@@ -113,9 +123,7 @@ export class ImportRepository {
     await this.db().$transaction(async (tx) => {
       let inserted = 0;
       for (let start = 0; start < keys.length; start += INSERT_BATCH) {
-        const slice = keys.slice(start, start + INSERT_BATCH);
-        const placeholders = slice.map(() => "(?, ?, 'pending')").join(", ");
-        inserted += await tx.$executeRawUnsafe(`INSERT OR IGNORE INTO "ImportItem" ("jobId", "key", "state") VALUES ${placeholders}`, ...slice.flatMap((key) => [jobId, key]));
+        inserted += await insertPendingItems(tx, jobId, keys.slice(start, start + INSERT_BATCH));
       }
       await tx.importJob.update({ where: { id: jobId }, data: { total: { increment: inserted }, listCursor: cursor, listed: cursor === null } });
     });
@@ -203,7 +211,9 @@ export class ImportRepository {
 
   /** A run ends: its running time is added up; `finalState` ends the job if it is still running. */
   async runEnded(jobId: number, now: Date, finalState: ImportState | null): Promise<void> {
-    await this.db().$transaction(async (tx) => {
+    // SERIALIZABLE: the job ends only if it is still running as read (a pause or cancel that
+    // commits in between must not be overwritten), and the running time adds to the value read.
+    await serializable(this.db(), async (tx) => {
       const job = await tx.importJob.findUnique({ where: { id: jobId }, select: { runningSince: true, activeMs: true, state: true } });
       if (!job) return;
       const ran = job.runningSince ? BigInt(Math.max(0, now.getTime() - job.runningSince.getTime())) : 0n;

@@ -1,8 +1,11 @@
 /**
  * Mirror rules of a bucket: list, read, create, replace, delete. Every write re-checks the whole
  * rule set inside one transaction, with the same pure checks the console runs as the user types.
- * Server only.
+ * Writes run SERIALIZABLE (lib/db/transactions.ts): the conflict check, the rule limit and the
+ * version check are decided on the rules read, and two concurrent saves (on PostgreSQL, where
+ * they can interleave) must not both pass against the same set. Server only.
  */
+import { serializable } from "@/lib/db/transactions";
 import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import type { StorageClass, ZoneType } from "@/lib/buckets/storage-class";
 import { db } from "@/lib/db/client";
@@ -70,7 +73,9 @@ const ruleCache = () => currentApp().caches.mirrorRules;
  */
 async function changingRules<T>(work: (tx: Tx, changed: (bucketId: number) => Promise<void>) => Promise<T>): Promise<T> {
   const changed = new Set<number>();
-  const result = await db().$transaction((tx) =>
+  // SERIALIZABLE: a change checks the rules it read (conflicts, numbering, the version) and must be
+  // made on exactly those (lib/db/transactions.ts); a retry runs `work` again, `changed` is a set.
+  const result = await serializable(db(), (tx) =>
     work(tx, async (bucketId) => {
       changed.add(bucketId);
       await recordCacheChanges(tx, [{ scope: "rules", bucketId }]);

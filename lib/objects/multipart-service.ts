@@ -14,6 +14,7 @@
  * - An abort deletes the rows and journals the part blobs in one transaction, then removes them.
  *   `sweep` aborts uploads older than a maximum age (at start-up and then hourly).
  */
+import { serializable } from "@/lib/db/transactions";
 import { randomBytes } from "node:crypto";
 import { EntityTooLarge, EntityTooSmall, InvalidPart, InvalidPartOrder, NoSuchUpload } from "@/lib/domain/errors";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
@@ -133,7 +134,9 @@ export class MultipartService {
       let saved;
       try {
         await ingest.writer.commit();
-        ({ replaced, saved } = await db().$transaction(async (tx) => {
+        // SERIALIZABLE: the part replaced is the one read here, and the upload must still exist when
+        // the row is written (a concurrent completion or abort that read the old part must not win too).
+        ({ replaced, saved } = await serializable(db(), async (tx) => {
           const parent = await tx.multipartUpload.findFirst({ where: { uploadId: upload.uploadId }, select: { id: true } });
           if (!parent) throw new NoSuchUpload(upload.uploadId);
           const where = { uploadId_partNumber: { uploadId: parent.id, partNumber } };
@@ -254,7 +257,8 @@ export class MultipartService {
 
   /** Deletes an upload's rows (parts cascade) and journals its part blobs in one transaction, then removes them. */
   private async removeUpload(uploadId: string): Promise<boolean> {
-    const dropped = await this.deps.db().$transaction(async (tx) => {
+    // SERIALIZABLE: the parts journaled are exactly the parts deleted (no part uploaded in between).
+    const dropped = await serializable(this.deps.db(), async (tx) => {
       const upload = await tx.multipartUpload.findFirst({ where: { uploadId }, select: { id: true, bucketId: true, key: true, parts: { select: { blobName: true } } } });
       if (!upload) return null;
       // Conditional: another instance's sweep may have removed it since it was read (read committed).

@@ -11,6 +11,7 @@ import type { CheckedJournal, CheckedRows } from "./consistency-check";
 import { prefixSuccessor } from "./key-order";
 import { listPage, type EntryPage, type ListOptions, type ListReader } from "./list-page";
 import type { BlobSpan, ObjectRecord } from "./object-meta";
+import { serializable } from "@/lib/db/transactions";
 import { WriteJournal, type PendingBlob } from "./write-journal";
 
 export type NewObjectRow = Omit<ObjectRecord, "lastModified">;
@@ -170,7 +171,10 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
       lastModified: new Date(),
     };
     const where = { bucketId_key: { bucketId: object.bucketId, key: object.key } };
-    return this.db().$transaction(async (tx) => {
+    // SERIALIZABLE (lib/db/transactions.ts): the previous row read here decides which blobs are
+    // dropped and whether a mirror commit may go ahead (onlyIfAbsent); a concurrent commit of the
+    // key must not slip in between, or its blob would be orphaned, or a client's write overwritten.
+    return serializable(this.db(), async (tx) => {
       const previous = await tx.storedObject.findUnique({ where, select: { id: true, blobName: true, blobCount: true } });
       if (onlyIfAbsent && ((previous && !replaceExisting) || !onlyIfAbsent())) return null;
       const claimed = claim ? await claim(tx) : [];

@@ -3,14 +3,13 @@
  * client, blob store, caches, object service, origin client, back-to-origin engine). server.ts and
  * the test servers call it; no constructor below reads the environment.
  */
-import { sqliteAdapter } from "@/lib/db/sqlite-adapter";
+import { createPrismaClient } from "@/lib/db/create-client";
 import { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { CacheSync } from "@/lib/fleet/cache-sync";
 import { PrismaFetchLeases } from "@/lib/fleet/fetch-leases";
 import { InstanceRegistry } from "@/lib/fleet/instance-registry";
 import { env, type AppEnv } from "@/lib/env";
-import { PrismaClient } from "@/lib/generated/prisma/client";
 import { DEFAULT_IMPORT_RUNNER_OPTIONS, ImportRunner, type ImportRunnerOptions } from "@/lib/imports/import-runner";
 import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
 import { createLogger, type Logger } from "@/lib/observability/logger";
@@ -73,7 +72,7 @@ const FOLLOW_POLL_MS = 50;
 const MULTIPART_SWEEP_INTERVAL_MS = 60 * 60_000;
 
 export function createApp(config: AppEnv, options: AppOptions = {}): App {
-  const db = new PrismaClient({ adapter: sqliteAdapter({ url: config.databaseUrl }) });
+  const db = createPrismaClient(config.database);
   const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: options.prettyLogs });
   const metrics = config.metrics.enabled ? new AppMetrics() : null;
   const activity = new ActivityRecorder(() => db, {

@@ -1,11 +1,13 @@
 /**
  * Whether a failure means the disk (or quota) is full: ENOSPC/EDQUOT from the file system,
- * SQLite's SQLITE_FULL (result code 13), which reaches us wrapped by Prisma's driver adapter, or an
+ * SQLite's SQLITE_FULL (result code 13), which reaches us wrapped by Prisma's driver adapter,
+ * PostgreSQL's disk_full (SQLSTATE 53100: its server's disk, which a 507 describes as well), or an
  * S3-compatible blob store that is out of space (507) or over its quota (radosgw's 403
  * QuotaExceeded). Both protocols answer it with 507 and a code, not a bare 500.
  */
 const FILE_SYSTEM_FULL = new Set(["ENOSPC", "EDQUOT"]);
 const SQLITE_FULL = 13;
+const POSTGRES_DISK_FULL = "53100";
 const S3_STORE_FULL = new Set(["QuotaExceeded", "InsufficientStorage", "InsufficientCapacity"]);
 
 function isS3StoreFull(value: Record<string, unknown>): boolean {
@@ -16,7 +18,9 @@ function isS3StoreFull(value: Record<string, unknown>): boolean {
 
 function isFullHere(value: Record<string, unknown>): boolean {
   if (typeof value.code === "string" && (FILE_SYSTEM_FULL.has(value.code) || value.code.startsWith("SQLITE_FULL"))) return true;
-  // @prisma/driver-adapter-utils: { kind: "sqlite", extendedCode } (the extended code's low byte is the result code).
+  // @prisma/driver-adapter-utils: { kind: "sqlite", extendedCode } (the extended code's low byte is
+  // the result code); @prisma/adapter-pg: { kind: "postgres", code: SQLSTATE } for codes it does not map.
+  if (value.kind === "postgres" && value.code === POSTGRES_DISK_FULL) return true;
   return value.kind === "sqlite" && typeof value.extendedCode === "number" && (value.extendedCode & 0xff) === SQLITE_FULL;
 }
 

@@ -198,9 +198,18 @@ describe("concurrency", () => {
   });
 
   it("when the fetch fails, every waiter gets the error and nothing is stored", async () => {
-    origin.on("/f/fails-for-all", partial(body.length / 2, (res) => res.socket?.destroy()));
-    const outcomes = await Promise.all(Array.from({ length: 10 }, () => get(`/v1/${BUCKET}/f/fails-for-all`)));
-    for (const outcome of outcomes) expect(outcome).toMatchObject({ aborted: true });
+    // The origin breaks the body only once all ten clients have their response headers, i.e. have
+    // joined the one fetch (a request that arrived after the failure would rightly start another).
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    origin.on("/f/fails-for-all", (_req, res) => {
+      res.writeHead(200, { "content-length": body.length });
+      res.write(body.subarray(0, body.length / 2), () => void released.then(() => res.socket?.destroy()));
+    });
+    const responses = await Promise.all(Array.from({ length: 10 }, () => signedFetch(`${server.url}/v1/${BUCKET}/f/fails-for-all`)));
+    release();
+    const bodies = await Promise.all(responses.map((response) => response.arrayBuffer().then(() => "complete", () => "aborted")));
+    expect(bodies).toEqual(Array(10).fill("aborted"));
     expect(origin.requestsFor("/f/fails-for-all")).toHaveLength(1);
     await expectNothingStored("f/fails-for-all");
   });

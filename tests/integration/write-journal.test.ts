@@ -1,10 +1,10 @@
 /** The write journal against the real (migrated) database: entries in and out of transactions, start-up resolution. */
-import { sqliteAdapter } from "@/lib/db/sqlite-adapter";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PrismaClient } from "@/lib/generated/prisma/client";
+import { createPrismaClient } from "@/lib/db/create-client";
+import { env } from "@/lib/env";
 import { WriteJournal } from "@/lib/objects/write-journal";
 
-const prisma = new PrismaClient({ adapter: sqliteAdapter({ url: process.env.DATABASE_URL! }) });
+const prisma = createPrismaClient(env().database);
 const journal = new WriteJournal(() => prisma);
 let bucketId = 0;
 
