@@ -7,7 +7,8 @@
  * survive another's start-up resolution.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { sqliteAdapter } from "@/lib/db/sqlite-adapter";
+import { createPrismaClient } from "@/lib/db/create-client";
+import { env } from "@/lib/env";
 import { CacheSync } from "@/lib/fleet/cache-sync";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { LruCache } from "@/lib/objects/lru";
@@ -15,8 +16,7 @@ import type { ObjectRecord } from "@/lib/objects/object-meta";
 import { CachedObjectRepository } from "@/lib/objects/object-cache";
 import { PrismaObjectRepository } from "@/lib/objects/object-repository";
 
-const url = process.env.DATABASE_URL!;
-const clients = [0, 1].map(() => new PrismaClient({ adapter: sqliteAdapter({ url }) }));
+const clients = [0, 1].map(() => createPrismaClient(env().database));
 const [writerDb, readerDb] = clients as [PrismaClient, PrismaClient];
 const writer = new CachedObjectRepository(new PrismaObjectRepository(() => writerDb, "writer"), new LruCache<string, ObjectRecord | null>(1 << 20, () => 100));
 const reader = new CachedObjectRepository(new PrismaObjectRepository(() => readerDb, "reader"), new LruCache<string, ObjectRecord | null>(1 << 20, () => 100));

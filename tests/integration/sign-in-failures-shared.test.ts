@@ -6,10 +6,10 @@
 import { afterAll, expect, it } from "vitest";
 import { PAIR_FAILURES_ALLOWED, throttleKeys } from "@/lib/auth/login-throttle";
 import { lockoutSeconds, recordSuccessfulLogin } from "@/lib/auth/sign-in-failures";
-import { sqliteAdapter } from "@/lib/db/sqlite-adapter";
-import { PrismaClient } from "@/lib/generated/prisma/client";
+import { createPrismaClient } from "@/lib/db/create-client";
+import { env } from "@/lib/env";
 
-const otherInstance = new PrismaClient({ adapter: sqliteAdapter({ url: process.env.DATABASE_URL! }) });
+const otherInstance = createPrismaClient(env().database);
 afterAll(() => otherInstance.$disconnect());
 
 it("locks out an address for failures another instance recorded, and forgets them after a success here", async () => {
