@@ -39,11 +39,15 @@ const REQUESTS: [string, string, number, number][] = [
   ["bos", "GetObject", 200, 0.0099],
 ];
 
+/** Ours and prom-client's own, side by side, for the same requests. */
+function pair() {
+  const ours = new Registry();
+  return { ours, metrics: new RequestMetrics(ours, BUCKETS), theirs: reference() };
+}
+
 describe("request metrics", () => {
   it("expose exactly what prom-client's own counter and histogram expose for the same requests", async () => {
-    const ours = new Registry();
-    const metrics = new RequestMetrics(ours, BUCKETS);
-    const theirs = reference();
+    const { ours, metrics, theirs } = pair();
     for (const request of REQUESTS) {
       metrics.record(...request);
       theirs.record(...request);
@@ -55,9 +59,7 @@ describe("request metrics", () => {
   });
 
   it("keep counting across scrapes", async () => {
-    const ours = new Registry();
-    const metrics = new RequestMetrics(ours, BUCKETS);
-    const theirs = reference();
+    const { ours, metrics, theirs } = pair();
     for (const request of REQUESTS) {
       metrics.record(...request);
       theirs.record(...request);
