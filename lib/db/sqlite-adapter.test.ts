@@ -1,7 +1,9 @@
 /**
  * A failed COMMIT must not wedge the database client: with Prisma's adapter as shipped, the next
  * transaction waits forever (prisma/orm#29933). SQLITE_BUSY at COMMIT is provoked for real: a
- * second connection holds a read lock, which in rollback-journal mode stops the writer's COMMIT.
+ * second connection holds a read lock, which in rollback-journal mode stops the writer's COMMIT
+ * (the app runs in WAL mode, where readers never stop a COMMIT; the failure path is the same for
+ * any failed COMMIT, a full disk included).
  * Nor must a transaction that SQLite rolled back by itself: SQLITE_FULL is provoked for real by a
  * page limit on the database file (as a full disk does, it fails the statement and ends the
  * transaction, so Prisma's ROLLBACK finds none). And a query from elsewhere must not run inside
@@ -30,7 +32,7 @@ function within<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown
 describe("the SQLite adapter after a COMMIT fails", () => {
   it("reports the failure, keeps nothing of that transaction, and the next transactions run", async () => {
     const file = path.join(dir, "busy.db");
-    const db = new PrismaClient({ adapter: sqliteAdapter({ url: `file:${file}`, busyTimeoutMs: 50 }) });
+    const db = new PrismaClient({ adapter: sqliteAdapter({ url: `file:${file}`, busyTimeoutMs: 50, journalMode: "delete" }) });
     await db.$executeRawUnsafe("CREATE TABLE t (x INTEGER)");
 
     const reader = new Database(file);
@@ -96,6 +98,29 @@ describe("the SQLite adapter while an interactive transaction is open", () => {
     expect(await within(outside!)).toEqual({ value: 1 });
     const rows = await within(db.$queryRawUnsafe<{ x: string }[]>("SELECT x FROM t ORDER BY x"));
     expect(rows).toEqual({ value: [{ x: "outside" }] });
+    await db.$disconnect();
+  });
+});
+
+describe("the SQLite adapter's journal", () => {
+  it("runs in WAL mode with synchronous=FULL: a reader's open transaction does not stop a COMMIT, and commits sync", async () => {
+    const file = path.join(dir, "wal.db");
+    const db = new PrismaClient({ adapter: sqliteAdapter({ url: `file:${file}`, busyTimeoutMs: 50 }) });
+    expect(await db.$queryRawUnsafe("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
+    // 2 is FULL: each commit syncs the log before it returns (NORMAL, 1, would not).
+    expect(await db.$queryRawUnsafe("PRAGMA synchronous")).toEqual([{ synchronous: 2n }]);
+    await db.$executeRawUnsafe("CREATE TABLE t (x INTEGER)");
+
+    const reader = new Database(file);
+    reader.prepare("BEGIN").run();
+    reader.prepare("SELECT count(*) FROM t").get();
+    const committed = await within(db.$transaction(async (tx) => tx.$executeRawUnsafe("INSERT INTO t VALUES (1)")));
+    expect(committed).toEqual({ value: 1 });
+    // The reader keeps its snapshot until it ends its transaction.
+    expect(reader.prepare("SELECT count(*) AS n FROM t").get()).toEqual({ n: 0 });
+    reader.prepare("COMMIT").run();
+    expect(reader.prepare("SELECT count(*) AS n FROM t").get()).toEqual({ n: 1 });
+    reader.close();
     await db.$disconnect();
   });
 });
