@@ -124,3 +124,24 @@ describe("the SQLite adapter's journal", () => {
     await db.$disconnect();
   });
 });
+
+describe("the SQLite adapter's writes outside transactions", () => {
+  it("commits writes made in the same turn together, each with its own outcome", async () => {
+    const file = path.join(dir, "grouped.db");
+    const db = new PrismaClient({ adapter: sqliteAdapter({ url: `file:${file}` }) });
+    await db.$executeRawUnsafe("CREATE TABLE t (x INTEGER PRIMARY KEY)");
+    await db.$executeRawUnsafe("INSERT INTO t VALUES (0)");
+    const wal = new Database(file);
+    wal.pragma("wal_checkpoint(TRUNCATE)");
+
+    // Ten writes at once, one of which fails (its key is taken): it fails alone.
+    const outcomes = await within(Promise.allSettled([0, ...Array.from({ length: 9 }, (_, i) => i + 1)].map((x) => db.$executeRawUnsafe("INSERT INTO t VALUES (?)", x))));
+    expect(outcomes).toMatchObject({ value: [{ status: "rejected" }, ...Array.from({ length: 9 }, () => ({ status: "fulfilled", value: 1 }))] });
+    expect(await db.$queryRawUnsafe("SELECT count(*) AS n FROM t")).toEqual([{ n: 10n }]);
+    // One commit's pages in the log (a commit each would have written the table's page ten times).
+    const [{ log }] = wal.pragma("wal_checkpoint(PASSIVE)") as [{ log: number }];
+    expect(log).toBeLessThanOrEqual(3);
+    wal.close();
+    await db.$disconnect();
+  });
+});

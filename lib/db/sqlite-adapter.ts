@@ -95,7 +95,8 @@ export function sqliteAdapter({ url, busyTimeoutMs, journalMode = "wal" }: Sqlit
       const adapter = await inner.connect();
       setJournalMode((adapter as unknown as { client: Connection }).client, journalMode);
       beginImmediately(adapter);
-      return keepQueriesOutOfTransactions(recoverFailedCommits(adapter));
+      const connection = (adapter as unknown as { client: Connection }).client;
+      return groupWrites(keepQueriesOutOfTransactions(recoverFailedCommits(adapter)), connection);
     },
   };
 }
@@ -143,6 +144,98 @@ function keepQueriesOutOfTransactions(adapter: SqlDriverAdapter): SqlDriverAdapt
     while (open) await open;
     return executeRaw(query);
   };
+  return adapter;
+}
+
+const WRITE_STATEMENT = /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i;
+const statement = (sql: string): SqlQuery => ({ sql, args: [], argTypes: [] });
+
+interface QueuedWrite {
+  query: SqlQuery;
+  run: "queryRaw" | "executeRaw";
+  resolve: (value: never) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit. Each write made outside a transaction (a lease taken, a write-journal entry, a
+ * row deleted) was its own commit, and a commit syncs the disk while the event loop waits
+ * (better-sqlite3 is synchronous): with imports and misses under way, most of the process's time
+ * went there (README, "Imports"). Writes that arrive in the same turn of the event loop now run in
+ * one transaction, each inside its own savepoint, and share one COMMIT; each caller hears of its
+ * own statement only after that COMMIT, so what it is told is as durable as before. A statement
+ * that fails (a unique key taken) is rolled back to its savepoint and fails alone. When SQLite
+ * ends the whole transaction itself (SQLITE_FULL, IOERR), or the COMMIT fails, nothing of the
+ * group was stored and every write of it fails with that error. A write alone in its turn runs as
+ * before, without a transaction.
+ */
+function groupWrites(adapter: SqlDriverAdapter, connection: Connection): SqlDriverAdapter {
+  const runAlone = { queryRaw: adapter.queryRaw.bind(adapter), executeRaw: adapter.executeRaw.bind(adapter) };
+  let queued: QueuedWrite[] = [];
+
+  const flush = async (): Promise<void> => {
+    const group = queued;
+    queued = [];
+    if (group.length === 1) {
+      const [write] = group as [QueuedWrite];
+      return runAlone[write.run](write.query).then(write.resolve as (value: unknown) => void, write.reject);
+    }
+    let transaction: Transaction;
+    try {
+      transaction = await adapter.startTransaction();
+    } catch (error) {
+      for (const write of group) write.reject(error);
+      return;
+    }
+    const outcomes: ({ value: unknown } | { error: unknown })[] = [];
+    let lost: unknown = null;
+    let committing = false;
+    try {
+      for (const write of group) {
+        await transaction.executeRaw(statement("SAVEPOINT grouped_write"));
+        try {
+          outcomes.push({ value: await transaction[write.run](write.query) });
+          await transaction.executeRaw(statement("RELEASE grouped_write"));
+        } catch (error) {
+          if (!connection.inTransaction) throw error;
+          outcomes.push({ error });
+          await transaction.executeRaw(statement("ROLLBACK TO grouped_write"));
+          await transaction.executeRaw(statement("RELEASE grouped_write"));
+        }
+      }
+      committing = true;
+      await transaction.executeRaw(statement("COMMIT"));
+      await transaction.commit();
+    } catch (error) {
+      lost = error;
+      // A failed COMMIT was rolled back and the lock released already (recoverFailedCommits).
+      if (!committing) {
+        try {
+          if (connection.inTransaction) connection.prepare("ROLLBACK").run();
+        } finally {
+          await transaction.rollback();
+        }
+      }
+    }
+    group.forEach((write, index) => {
+      const outcome = outcomes[index];
+      if (outcome && "error" in outcome) write.reject(outcome.error);
+      else if (lost !== null) write.reject(lost);
+      else write.resolve(outcome!.value as never);
+    });
+  };
+
+  const enqueue =
+    <T>(run: QueuedWrite["run"], alone: (query: SqlQuery) => Promise<T>) =>
+    (query: SqlQuery): Promise<T> => {
+      if (!WRITE_STATEMENT.test(query.sql)) return alone(query);
+      return new Promise<T>((resolve, reject) => {
+        if (queued.length === 0) setImmediate(() => void flush());
+        queued.push({ query, run, resolve: resolve as (value: never) => void, reject });
+      });
+    };
+  adapter.queryRaw = enqueue("queryRaw", runAlone.queryRaw);
+  adapter.executeRaw = enqueue("executeRaw", runAlone.executeRaw);
   return adapter;
 }
 
