@@ -145,3 +145,26 @@ describe("the SQLite adapter's writes outside transactions", () => {
     await db.$disconnect();
   });
 });
+
+describe("the SQLite adapter's grouped writes on a full database", () => {
+  it("tells each write the truth: those told they succeeded are stored, the others failed with SQLITE_FULL, and writes go on", async () => {
+    const file = path.join(dir, "grouped-full.db");
+    const db = new PrismaClient({ adapter: sqliteAdapter({ url: `file:${file}` }) });
+    await db.$executeRawUnsafe("CREATE TABLE t (x TEXT)");
+    const [{ page_count: pages }] = await db.$queryRawUnsafe<[{ page_count: bigint }]>("PRAGMA page_count");
+    await db.$queryRawUnsafe(`PRAGMA max_page_count = ${Number(pages) + 4}`);
+
+    const big = "x".repeat(3000);
+    const settled = await within(Promise.allSettled(Array.from({ length: 20 }, () => db.$executeRawUnsafe("INSERT INTO t VALUES (?)", big))));
+    expect(settled).not.toBe("still waiting");
+    const outcomes = (settled as { value: PromiseSettledResult<number>[] }).value;
+    const stored = outcomes.filter((outcome) => outcome.status === "fulfilled").length;
+    expect(stored).toBeLessThan(20);
+    for (const outcome of outcomes) if (outcome.status === "rejected") expect(JSON.stringify(outcome.reason) + String(outcome.reason)).toMatch(/SQLITE_FULL|full/);
+    expect(await within(db.$queryRawUnsafe("SELECT count(*) AS n FROM t"))).toEqual({ value: [{ n: BigInt(stored) }] });
+
+    await db.$queryRawUnsafe(`PRAGMA max_page_count = ${Number(pages) + 1000}`);
+    expect(await within(db.$executeRawUnsafe("INSERT INTO t VALUES ('after')"))).toEqual({ value: 1 });
+    await db.$disconnect();
+  });
+});
