@@ -2,7 +2,7 @@
  * The management API's one table from domain errors to its codes (and so statuses). Services
  * throw domain errors (lib/domain/errors.ts); route-handler.ts answers them through this map.
  */
-import { OriginBusy, OriginUnavailable, type DomainError, type DomainErrorCode } from "@/lib/domain/errors";
+import { DatabaseBusy, OriginBusy, OriginUnavailable, type DomainError, type DomainErrorCode } from "@/lib/domain/errors";
 import { ApiError, type ApiErrorCode, type FieldErrors } from "./api-error";
 
 const API_CODE: { [C in DomainErrorCode]: ApiErrorCode } = {
@@ -17,6 +17,7 @@ const API_CODE: { [C in DomainErrorCode]: ApiErrorCode } = {
   IncompleteBody: "IncompleteBody",
   BadDigest: "BadDigest",
   StorageFull: "InsufficientStorage",
+  DatabaseBusy: "ServerBusy",
   // Multipart uploads are an object-API matter; the management API never sees these.
   NoSuchUpload: "NoSuchKey",
   InvalidPart: "ValidationFailed",
@@ -47,7 +48,7 @@ function fieldErrorsOf(error: DomainError): FieldErrors | undefined {
 
 export function apiErrorFor(error: DomainError): ApiError {
   const apiError = new ApiError(API_CODE[error.code], error.message, fieldErrorsOf(error));
-  if (error instanceof OriginBusy) apiError.retryAfterSeconds = error.retryAfterSeconds;
+  if (error instanceof OriginBusy || error instanceof DatabaseBusy) apiError.retryAfterSeconds = error.retryAfterSeconds;
   if (error instanceof OriginUnavailable) apiError.retryAfterSeconds = error.retryAfterSeconds();
   return apiError;
 }

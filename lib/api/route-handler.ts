@@ -9,8 +9,8 @@ import type { z } from "zod";
 import type { AuditContext } from "@/lib/audit/audit-log";
 import { SESSION_COOKIE, readCookie } from "@/lib/auth/session-cookie";
 import { sessionUser, type SessionUser } from "@/lib/auth/session-service";
-import { DomainError, StorageFull } from "@/lib/domain/errors";
-import { isStorageFull } from "@/lib/storage/storage-full";
+import { DomainError } from "@/lib/domain/errors";
+import { answerableFailure, knownFailure } from "@/lib/runtime/known-failures";
 import { apiErrorFor } from "./api-error-map";
 import { ApiError, addFieldError, type ApiErrorBody, type FieldErrors } from "./api-error";
 import { MAX_JSON_BODY_BYTES } from "./body-limit";
@@ -81,22 +81,21 @@ export function publicApiRoute<P = Record<string, never>>(handler: (request: Req
 }
 
 function errorResponse(error: unknown, requestId: string): Response {
-  let apiError: ApiError;
-  if (error instanceof ApiError) apiError = error;
-  else if (error instanceof DomainError) apiError = apiErrorFor(error);
-  else if (isStorageFull(error)) {
-    currentApp().telemetry.logger.error({ requestId, err: error }, "storage full");
-    apiError = apiErrorFor(new StorageFull());
-  } else {
-    currentApp().telemetry.logger.error({ requestId, err: error }, "management API error");
-    apiError = new ApiError("InternalError", "Something went wrong on the server. Quote the request id when reporting it.");
-  }
+  const apiError = error instanceof ApiError ? error : error instanceof DomainError ? apiErrorFor(error) : unexpectedError(error, requestId);
   const body: ApiErrorBody = { code: apiError.code, message: apiError.message, requestId };
   if (apiError.fieldErrors) body.fieldErrors = apiError.fieldErrors;
   const headers: Record<string, string> = { "x-request-id": requestId };
   if (apiError.retryAfterSeconds !== undefined) headers["retry-after"] = String(apiError.retryAfterSeconds);
   if (apiError.closeConnection) headers.connection = "close";
   return Response.json(body, { status: apiError.status, headers });
+}
+
+/** A full disk or a busy database as its domain error; anything else is logged and answered 500. */
+function unexpectedError(error: unknown, requestId: string): ApiError {
+  const known = answerableFailure(error, requestId);
+  if (known) return apiErrorFor(known);
+  currentApp().telemetry.logger.error({ requestId, err: error }, "management API error");
+  return new ApiError("InternalError", "Something went wrong on the server. Quote the request id when reporting it.");
 }
 
 export function zodFieldErrors(error: z.ZodError): FieldErrors {
@@ -170,10 +169,15 @@ export function readQuery<S extends z.ZodType>(request: Request, schema: S): z.o
  * the same error, answered with `Connection: close` rather than after reading the rest.
  */
 export function closingConnection(error: unknown): unknown {
-  const apiError = error instanceof ApiError ? error : error instanceof DomainError ? apiErrorFor(error) : isStorageFull(error) ? apiErrorFor(new StorageFull()) : null;
+  const apiError = error instanceof ApiError ? error : error instanceof DomainError ? apiErrorFor(error) : knownApiError(error);
   if (!apiError) return error;
   apiError.closeConnection = true;
   return apiError;
+}
+
+function knownApiError(error: unknown): ApiError | null {
+  const known = knownFailure(error);
+  return known && apiErrorFor(known);
 }
 
 export function json(body: unknown, status = 200): Response {

@@ -17,8 +17,9 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
  */
 export const POSTGRES_POOL_SIZE = 20;
 
-export function databaseAdapter(database: DatabaseConfig): SqlDriverAdapterFactory {
-  if (database.provider === "sqlite") return sqliteAdapter({ url: database.url });
+/** `lockWaitMs`: how long a SQLite statement waits for another process's write lock (the adapter's default 5 s). */
+export function databaseAdapter(database: DatabaseConfig, { lockWaitMs }: { lockWaitMs?: number } = {}): SqlDriverAdapterFactory {
+  if (database.provider === "sqlite") return sqliteAdapter({ url: database.url, busyTimeoutMs: lockWaitMs });
   const inner = new PrismaPg({ connectionString: database.url, max: POSTGRES_POOL_SIZE });
   return { provider: inner.provider, adapterName: inner.adapterName, connect: async () => releaseAfterFailedCommit(await inner.connect()) };
 }

@@ -10,7 +10,30 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/prisma-postgresql/client";
 import { databaseAdapter } from "./adapter";
 
-export function createPrismaClient(database: DatabaseConfig): PrismaClient {
-  if (database.provider === "sqlite") return new PrismaClient({ adapter: databaseAdapter(database) });
-  return new PostgresPrismaClient({ adapter: databaseAdapter(database) }) as unknown as PrismaClient;
+/**
+ * How long the database may keep a request waiting before it is given up and answered 503 with
+ * Retry-After (lib/db/database-busy.ts). An interactive transaction may wait `transactionWaitMs`
+ * to start and run `transactionTimeoutMs` (Prisma's P2028 past either); Prisma's defaults, 2 s and
+ * 5 s, were exceeded on a loaded 2-core machine by transactions that were only queued: SQLite runs
+ * one transaction at a time, and under load PostgreSQL's BEGIN waited too. Longer waits turn those
+ * into slower answers instead of failures; a transaction here never waits for anything but the
+ * database, so the run limit only ends one that is starved of CPU. On SQLite a statement waits
+ * `lockWaitMs` for another process's write lock (several instances on one file; SQLITE_BUSY past
+ * it). That wait blocks this process's event loop (better-sqlite3 is synchronous), so it stays short.
+ */
+export interface DatabaseWaits {
+  transactionWaitMs: number;
+  transactionTimeoutMs: number;
+  lockWaitMs: number;
+}
+
+export const DATABASE_WAITS: DatabaseWaits = { transactionWaitMs: 10_000, transactionTimeoutMs: 20_000, lockWaitMs: 5_000 };
+
+export function createPrismaClient(database: DatabaseConfig, waits: DatabaseWaits = DATABASE_WAITS): PrismaClient {
+  const options = {
+    adapter: databaseAdapter(database, { lockWaitMs: waits.lockWaitMs }),
+    transactionOptions: { maxWait: waits.transactionWaitMs, timeout: waits.transactionTimeoutMs },
+  };
+  if (database.provider === "sqlite") return new PrismaClient(options);
+  return new PostgresPrismaClient(options) as unknown as PrismaClient;
 }

@@ -51,6 +51,27 @@ describe("the SQLite adapter after a COMMIT fails", () => {
   });
 });
 
+describe("the SQLite adapter when a transaction cannot begin (another process holds the write lock)", () => {
+  it("reports SQLITE_BUSY, and once the lock is free the next transactions run", async () => {
+    const file = path.join(dir, "begin-busy.db");
+    const db = new PrismaClient({ adapter: sqliteAdapter({ url: `file:${file}`, busyTimeoutMs: 50 }) });
+    await db.$executeRawUnsafe("CREATE TABLE t (x INTEGER)");
+
+    const writer = new Database(file);
+    writer.prepare("BEGIN IMMEDIATE").run(); // the write lock, as another instance's transaction holds it
+    const failed = await within(db.$transaction(async (tx) => tx.$executeRawUnsafe("INSERT INTO t VALUES (1)")));
+    expect(failed).toMatchObject({ error: { code: "P1008", meta: { driverAdapterError: { cause: { originalCode: "SQLITE_BUSY" } } } } });
+    writer.prepare("COMMIT").run();
+    writer.close();
+
+    // With the adapter as shipped the failed BEGIN kept its transaction lock: this waited forever.
+    const next = await within(db.$transaction(async (tx) => tx.$executeRawUnsafe("INSERT INTO t VALUES (2)")));
+    expect(next).toEqual({ value: 1 });
+    expect(await within(db.$queryRawUnsafe<{ x: number }[]>("SELECT x FROM t ORDER BY x"))).toEqual({ value: [{ x: 2 }] });
+    await db.$disconnect();
+  });
+});
+
 describe("the SQLite adapter after SQLite ends a transaction by itself (SQLITE_FULL)", () => {
   it("reports the failure, keeps nothing of that transaction, and the next transactions run", async () => {
     const file = path.join(dir, "full.db");

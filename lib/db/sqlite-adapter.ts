@@ -33,11 +33,30 @@ interface Connection {
  * process holds the write lock (SQLite cannot wait there without risking a deadlock); an immediate
  * one waits for the lock (the busy timeout) before it reads anything. In one process nothing
  * changes: the adapter runs one transaction at a time anyway.
+ *
+ * The BEGIN runs here, after the adapter has taken its transaction lock and returned, not inside
+ * the adapter's startTransaction: when BEGIN IMMEDIATE fails there (SQLITE_BUSY past the busy
+ * timeout, another process holding the write lock), the adapter throws without releasing its lock,
+ * and every later transaction of this process waits forever. Here a failed BEGIN releases it.
  */
 function beginImmediately(adapter: SqlDriverAdapter): void {
   const connection = (adapter as unknown as { client: Connection }).client;
   const prepare = connection.prepare.bind(connection);
-  connection.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
+  const deferred = { run: () => undefined };
+  connection.prepare = (sql: string) => (sql === "BEGIN" ? deferred : prepare(sql));
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  // The adapter's own conversion of a driver error (to the DriverAdapterError Prisma maps).
+  const driverError = (adapter as unknown as { onError(error: unknown): never }).onError.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => {
+    const transaction = await startTransaction(isolationLevel);
+    try {
+      prepare("BEGIN IMMEDIATE").run();
+    } catch (error) {
+      await transaction.rollback();
+      driverError(error);
+    }
+    return transaction;
+  };
 }
 
 /**

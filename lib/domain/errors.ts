@@ -109,6 +109,17 @@ export class StorageFull extends DomainError {
     super("The server's storage is full, so nothing was stored. Deleting objects frees space; ask the operator to add more.");
   }
 }
+/**
+ * The database could not take this request's transaction in time (the server is overloaded):
+ * nothing of it was stored, and the client may try again after `retryAfterSeconds`.
+ */
+export class DatabaseBusy extends DomainError {
+  readonly code = "DatabaseBusy";
+  readonly retryAfterSeconds = 1;
+  constructor() {
+    super("The server is too busy to store this change right now; nothing was changed. Try again in a moment.");
+  }
+}
 
 // Multipart uploads
 export class NoSuchUpload extends DomainError {
@@ -332,6 +343,7 @@ export type DomainErrorCode =
   | "IncompleteBody"
   | "BadDigest"
   | "StorageFull"
+  | "DatabaseBusy"
   | "NoSuchUpload"
   | "InvalidPart"
   | "InvalidPartOrder"

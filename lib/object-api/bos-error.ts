@@ -1,8 +1,8 @@
 /** BOS-style errors of the object API: JSON `{code, message, requestId}` with a fixed status. */
 import type { ServerResponse } from "node:http";
-import { DomainError, InvalidInput, InvalidRange, OriginBusy, OriginFailure, OriginUnavailable, StorageFull, type DomainErrorCode } from "@/lib/domain/errors";
+import { DatabaseBusy, DomainError, InvalidInput, InvalidRange, OriginBusy, OriginFailure, OriginUnavailable, type DomainErrorCode } from "@/lib/domain/errors";
 import { bodyLeftUnread } from "@/lib/http/unread-body";
-import { isStorageFull } from "@/lib/storage/storage-full";
+import { answerableFailure } from "@/lib/runtime/known-failures";
 import { currentApp } from "@/lib/runtime/current-app";
 
 export const BOS_ERROR_STATUS = {
@@ -68,6 +68,7 @@ const BOS_CODE: { [C in DomainErrorCode]: BosErrorCode } = {
   IncompleteBody: "IncompleteBody",
   BadDigest: "BadDigest",
   StorageFull: "InsufficientStorage",
+  DatabaseBusy: "SlowDown",
   NoSuchUpload: "NoSuchUpload",
   InvalidPart: "InvalidPart",
   InvalidPartOrder: "InvalidPartOrder",
@@ -93,7 +94,7 @@ function fromDomainError(error: DomainError): BosError {
   const code = BOS_CODE[error.code];
   if (error instanceof OriginFailure) return new BosError(code, `Back-to-origin failed: ${error.message}.`, error.detail);
   if (error instanceof InvalidRange) return new BosError(code, error.message, undefined, { "content-range": `bytes */${error.size}` });
-  if (error instanceof OriginBusy) return new BosError(code, error.message, undefined, { "retry-after": String(error.retryAfterSeconds) });
+  if (error instanceof OriginBusy || error instanceof DatabaseBusy) return new BosError(code, error.message, undefined, { "retry-after": String(error.retryAfterSeconds) });
   if (error instanceof OriginUnavailable) {
     return new BosError(code, `Back-to-origin failed: ${error.message}.`, undefined, { "retry-after": String(error.retryAfterSeconds()) });
   }
@@ -112,10 +113,8 @@ export function toBosError(error: unknown, requestId: string): BosError {
     // The client went away mid-request (or the idle timeout cut it off): its fault, not ours.
     return new BosError("IncompleteBody", "The connection closed before the request body was complete.");
   }
-  if (isStorageFull(error)) {
-    currentApp().telemetry.logger.error({ requestId, err: error }, "storage full");
-    return fromDomainError(new StorageFull());
-  }
+  const known = answerableFailure(error, requestId);
+  if (known) return fromDomainError(known);
   currentApp().telemetry.logger.error({ requestId, err: error }, "object API error");
   return new BosError("InternalError", "The server failed to handle the request. Quote the request id when reporting it.");
 }

@@ -3,7 +3,7 @@
  * client, blob store, caches, object service, origin client, back-to-origin engine). server.ts and
  * the test servers call it; no constructor below reads the environment.
  */
-import { createPrismaClient } from "@/lib/db/create-client";
+import { createPrismaClient, type DatabaseWaits } from "@/lib/db/create-client";
 import { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { CacheSync } from "@/lib/fleet/cache-sync";
@@ -57,6 +57,8 @@ export interface AppOptions {
    * show that another instance's change reaches this one through the change log, not by expiry.
    */
   rowCacheTtlMs?: number;
+  /** Instead of DATABASE_WAITS (a test that makes the database wait past them). */
+  databaseWaits?: DatabaseWaits;
 }
 
 /** Back-to-origin activity gathers in memory this long before one write. */
@@ -72,7 +74,7 @@ const FOLLOW_POLL_MS = 50;
 const MULTIPART_SWEEP_INTERVAL_MS = 60 * 60_000;
 
 export function createApp(config: AppEnv, options: AppOptions = {}): App {
-  const db = createPrismaClient(config.database);
+  const db = createPrismaClient(config.database, options.databaseWaits);
   const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: options.prettyLogs });
   const metrics = config.metrics.enabled ? new AppMetrics() : null;
   const activity = new ActivityRecorder(() => db, {

@@ -4,8 +4,8 @@
  * SigV4 verifier and payload decoder (lib/s3/auth) throw errors with S3 codes of their own; they
  * pass through with their code and message.
  */
-import { DomainError, InvalidRange, OriginBusy, OriginFailure, OriginUnavailable, StorageFull, type DomainErrorCode } from "@/lib/domain/errors";
-import { isStorageFull } from "@/lib/storage/storage-full";
+import { DatabaseBusy, DomainError, InvalidRange, OriginBusy, OriginFailure, OriginUnavailable, type DomainErrorCode } from "@/lib/domain/errors";
+import { answerableFailure } from "@/lib/runtime/known-failures";
 import { currentApp } from "@/lib/runtime/current-app";
 
 export const S3_ERROR_STATUS = {
@@ -102,6 +102,7 @@ const S3_CODE: { [C in DomainErrorCode]: S3ErrorCode } = {
   IncompleteBody: "IncompleteBody",
   BadDigest: "BadDigest",
   StorageFull: "InsufficientStorage",
+  DatabaseBusy: "SlowDown",
   NoSuchUpload: "NoSuchUpload",
   InvalidPart: "InvalidPart",
   InvalidPartOrder: "InvalidPartOrder",
@@ -125,7 +126,7 @@ const S3_CODE: { [C in DomainErrorCode]: S3ErrorCode } = {
 function fromDomainError(error: DomainError): S3Error {
   const code = S3_CODE[error.code];
   if (error instanceof OriginFailure) return new S3Error(code, `Back-to-origin failed: ${error.message}.`, { logDetail: error.detail });
-  if (error instanceof OriginBusy) return new S3Error(code, error.message, { headers: { "retry-after": String(error.retryAfterSeconds) } });
+  if (error instanceof OriginBusy || error instanceof DatabaseBusy) return new S3Error(code, error.message, { headers: { "retry-after": String(error.retryAfterSeconds) } });
   if (error instanceof OriginUnavailable) {
     return new S3Error(code, `Back-to-origin failed: ${error.message}.`, { headers: { "retry-after": String(error.retryAfterSeconds()) } });
   }
@@ -161,10 +162,8 @@ export function toS3Error(error: unknown, requestId: string, logUnexpected: Unex
     // The client went away mid-request (or the idle timeout cut it off): its fault, not ours.
     return new S3Error("IncompleteBody", "The connection closed before the request body was complete.");
   }
-  if (isStorageFull(error)) {
-    currentApp().telemetry.logger.error({ requestId, err: error }, "storage full");
-    return fromDomainError(new StorageFull());
-  }
+  const known = answerableFailure(error, requestId);
+  if (known) return fromDomainError(known);
   if (isCodedError(error) && (error.name.startsWith("S3") || error.code in S3_ERROR_STATUS)) {
     const status = typeof error.status === "number" ? error.status : undefined;
     const fallback = error.name === "S3AuthError" ? 403 : 400;

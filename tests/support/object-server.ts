@@ -11,6 +11,7 @@ import { createObjectApi } from "@/lib/object-api/object-api";
 import type { MirrorEngine, EngineLimits } from "@/lib/origin/mirror-engine";
 import type { OriginLookup } from "@/lib/origin/checked-connect";
 import type { OriginTimeouts } from "@/lib/origin/origin-client";
+import type { DatabaseWaits } from "@/lib/db/create-client";
 import { env } from "@/lib/env";
 import { createApp } from "@/lib/runtime/create-app";
 import { createS3Api } from "@/lib/s3/s3-api";
@@ -47,6 +48,8 @@ export interface TestServerOptions extends HttpServerOptions {
   activityFlushMs?: number;
   /** How long cached signing secrets and rules live (AppOptions.rowCacheTtlMs). */
   rowCacheTtlMs?: number;
+  /** Instead of the app's DATABASE_WAITS (a test of a database that keeps requests waiting past them). */
+  databaseWaits?: DatabaseWaits;
 }
 
 /**
@@ -66,15 +69,15 @@ let sharedApp: App | undefined;
 export async function startObjectServer(
   objectHost?: string,
   limits: Partial<EngineLimits> = {},
-  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, rowCacheTtlMs, ...http }: TestServerOptions = {},
+  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, rowCacheTtlMs, databaseWaits, ...http }: TestServerOptions = {},
 ): Promise<TestObjectServer> {
   // The app's composition root, with short timeouts and a small size limit for fault tests. A
   // second server in the same file (another OBJECT_HOST) shares the first one's app.
   const reuse =
-    sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS && activityFlushMs === undefined && rowCacheTtlMs === undefined;
+    sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS && activityFlushMs === undefined && rowCacheTtlMs === undefined && databaseWaits === undefined;
   const app = reuse ? sharedApp! : createApp(
     { ...env(), maxObjectSize },
-    { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, activityFlushMs, rowCacheTtlMs, importRunner: TEST_IMPORT_RUNNER },
+    { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, activityFlushMs, rowCacheTtlMs, databaseWaits, importRunner: TEST_IMPORT_RUNNER },
   );
   // The app's start order: clean up first, which is what makes room on a full disk.
   if (!reuse) {
