@@ -5,8 +5,10 @@
  * origin) is never kept waiting per chunk; it waits only when too much is not on disk yet.
  * `finish` checks the length and MD5 the source declared; the object service then commits.
  *
- * The MD5 of a large body is computed on a worker thread (md5-worker.ts), so the event loop only
- * copies the bytes; a small one inline. A source that delivers chunks in batches (read-batches.ts)
+ * The MD5 of a large body is computed on a worker thread (md5-worker.ts); a small one inline. When
+ * the writer keeps the bytes in a local file (the disk store's temporary file, the S3 store's spool
+ * behind a mirror fetch), the worker reads each written range back from the page cache, so the
+ * event loop copies nothing; otherwise it copies each chunk into the worker's batches. A source that delivers chunks in batches (read-batches.ts)
  * hands each batch over with `appendBatch`: one check, one write kick and one wait per batch.
  */
 import { BadDigest, EntityTooLarge, IncompleteBody } from "@/lib/domain/errors";
@@ -36,6 +38,8 @@ export class BlobIngest {
   /** Bytes on disk, readable with `read`. */
   written = 0;
   private readonly hash: Md5Stream;
+  /** The worker hashes what was written, from the writer's local file (see above). */
+  private readonly hashFromFile: boolean;
   private unwritten: Buffer[] = [];
   private unwrittenBytes = 0;
   private flushing = false;
@@ -51,6 +55,7 @@ export class BlobIngest {
     options: IngestOptions = {},
   ) {
     this.hash = createMd5({ sizeHint: options.sizeHint });
+    this.hashFromFile = this.hash.updateFromFile !== undefined && writer.localFd !== null;
   }
 
   /** Takes one chunk. Resolves at once unless too much is waiting for the disk or the hash. */
@@ -63,7 +68,7 @@ export class BlobIngest {
     if (this.writeError) throw this.writeError;
     for (const chunk of chunks) {
       if (this.received + chunk.length > this.maxSize) throw new EntityTooLarge(this.maxSize);
-      this.hash.update(chunk);
+      if (!this.hashFromFile) this.hash.update(chunk);
       this.received += chunk.length;
       this.unwritten.push(chunk);
       this.unwrittenBytes += chunk.length;
@@ -103,6 +108,8 @@ export class BlobIngest {
    * worker's attention). Idempotent; after a commit it only releases.
    */
   async discard(): Promise<void> {
+    // The worker may still be reading the file: the descriptor is closed (and may be reused) only after.
+    if (this.hashFromFile) await this.hash.whenPendingAtMost(0).catch(() => undefined);
     this.hash.abort();
     await this.writer.discard();
   }
@@ -117,6 +124,7 @@ export class BlobIngest {
         this.unwritten = [];
         this.unwrittenBytes = 0;
         await this.writer.append(batch);
+        if (this.hashFromFile) this.hash.updateFromFile!(this.writer.localFd!, this.written, size);
         this.written += size;
         this.onWritten();
         this.wake();
