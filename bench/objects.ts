@@ -5,7 +5,7 @@
  * curl as the client of the 64 MiB misses. Prints one table with each figure's target and whether
  * it was met; nothing here fails on a timing. Run it on a quiet machine: the load average at the
  * start and the end is printed with the table. `--misses-only` measures the 64 MiB misses alone.
- * `--port=N` (default 3380): the ports used are N to N+6. `--baseline=DIR`: another checkout of the
+ * `--runs=N`: alternating rounds of 64 MiB misses (default 7). `--port=N` (default 3380): the ports used are N to N+6. `--baseline=DIR`: another checkout of the
  * app (built, with its node_modules), whose misses are measured in the same alternation, for a
  * before/after comparison in one run.
  */
@@ -158,7 +158,7 @@ try {
   const telemetry = missesOnly ? null : await measureTelemetryOverhead([basePort + 4, basePort + 5], readFileSync(path.join(files, "small.bin")));
 
   // Mirror miss of 64 MiB: direct from the origin, nginx's proxy_store miss and ours, alternating.
-  const MISS_RUNS = 7;
+  const MISS_RUNS = Number(option("runs") ?? 7);
   const nginxStored = path.join(mirrorStore, "quiet", "big64.bin");
   const direct: { ttfb: number; ttlb: number }[] = [];
   const nginxMirrored: { ttfb: number; ttlb: number }[] = [];
