@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { db } from "@/lib/db/client";
 import type { BlobStore, BlobWriter } from "@/lib/storage/blob-store";
 import { RecordingOrigin } from "../support/recording-origin";
-import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { PATIENT_TIMEOUTS, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { signedFetch } from "../support/signed-fetch";
 import { unfinishedWrites } from "../support/stored-blobs";
 import { waitFor } from "../support/wait";
@@ -61,7 +61,8 @@ const holdingStore = (store: BlobStore): BlobStore =>
   withOverrides(store, { createWriter: async (name, options) => heldWriter(await store.createWriter(name, options)) });
 
 beforeAll(async () => {
-  server = await startObjectServer(undefined, {}, { wrapBlobStore: holdingStore });
+  // Patient origin timeouts: a 3 MiB body must not be cut off by the fault tests' 1 s idle limit on a busy machine.
+  server = await startObjectServer(undefined, {}, { wrapBlobStore: holdingStore, originTimeouts: PATIENT_TIMEOUTS });
   origin = await new RecordingOrigin().start();
   await bucketWithRules(server.url, BUCKET, [{ resource: "t*", sourceUrl: `http://${origin.host}` }]);
 });
