@@ -5,6 +5,9 @@
  * curl as the client of the 64 MiB misses. Prints one table with each figure's target and whether
  * it was met; nothing here fails on a timing. Run it on a quiet machine: the load average at the
  * start and the end is printed with the table. `--misses-only` measures the 64 MiB misses alone.
+ * `--runs=N`: alternating rounds of 64 MiB misses (default 7). `--port=N` (default 3380): the ports used are N to N+6. `--baseline=DIR`: another checkout of the
+ * app (built, with its node_modules), whose misses are measured in the same alternation, for a
+ * before/after comparison in one run.
  */
 import { randomBytes } from "node:crypto";
 import { execFile, execFileSync } from "node:child_process";
@@ -23,6 +26,9 @@ import { wrk } from "./support/wrk";
 
 const MiB = 1024 * 1024;
 const missesOnly = process.argv.includes("--misses-only");
+const option = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+const basePort = Number(option("port") ?? 3380);
+const baselineDir = option("baseline");
 const work = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-objects-bench-"));
 const files = path.join(work, "files");
 mkdirSync(files);
@@ -46,15 +52,16 @@ const herdOrigin = createServer((_req, res) => {
     else res.end();
   };
   next();
-}).listen(3382, "127.0.0.1");
+}).listen(basePort + 2, "127.0.0.1");
 
 const loadAtStart = os.loadavg();
-const nginx = await startNginx(files, 3381, work);
+const nginx = await startNginx(files, basePort + 1, work);
 // nginx as a mirror of the same origin: its store and its temp files on the same filesystem as the app's data.
 const mirrorStore = path.join(work, "nginx-mirror-store");
-const nginxMirror = await startNginxMirror(mirrorStore, 3383, nginx.url, path.join(work, "nginx-mirror"));
+const nginxMirror = await startNginxMirror(mirrorStore, basePort + 3, nginx.url, path.join(work, "nginx-mirror"));
 const credentials = { accessKeyId: "benchroot01", secretKey: "bench-secret-key-0123456789" };
-const app = await startApp(3380, { ORIGIN_ALLOWLIST: "127.0.0.1", ROOT_ACCESS_KEY: credentials.accessKeyId, ROOT_SECRET_KEY: credentials.secretKey }).catch(
+const appEnv = { ORIGIN_ALLOWLIST: "127.0.0.1", ROOT_ACCESS_KEY: credentials.accessKeyId, ROOT_SECRET_KEY: credentials.secretKey };
+const [app, baselineApp] = await Promise.all([startApp(basePort, appEnv), baselineDir ? startApp(basePort + 6, appEnv, [], baselineDir) : null]).catch(
   async (error: unknown) => {
     // Nothing of the run may outlive it: a second run would find the ports taken.
     await Promise.all([nginxMirror.stop(), nginx.stop()]);
@@ -63,11 +70,11 @@ const app = await startApp(3380, { ORIGIN_ALLOWLIST: "127.0.0.1", ROOT_ACCESS_KE
     throw error;
   },
 );
-const api = (urlPath: string) => `${app.baseUrl}${urlPath}`;
+const api = (urlPath: string, base = app.baseUrl) => `${base}${urlPath}`;
 
 /** A signed request (setup and writes); the measured GETs are anonymous reads of a public-read bucket. */
-async function call(method: string, urlPath: string, body?: Uint8Array | string, headers: Record<string, string> = {}) {
-  const response = await signedFetch(credentials, api(urlPath), { method, body: body as BodyInit | undefined, headers });
+async function call(method: string, urlPath: string, body?: Uint8Array | string, headers: Record<string, string> = {}, base = app.baseUrl) {
+  const response = await signedFetch(credentials, api(urlPath, base), { method, body: body as BodyInit | undefined, headers });
   await response.arrayBuffer();
   return response.status;
 }
@@ -102,8 +109,8 @@ function rssBytes(pid: number): number {
   return Number(status.match(/VmRSS:\s+(\d+) kB/)![1]) * 1024;
 }
 
-async function untilStored(urlPath: string) {
-  for (let i = 0; i < 400 && (await call("HEAD", urlPath)) !== 200; i++) await new Promise((r) => setTimeout(r, 25));
+async function untilStored(urlPath: string, base = app.baseUrl) {
+  for (let i = 0; i < 400 && (await call("HEAD", urlPath, undefined, {}, base)) !== 200; i++) await new Promise((r) => setTimeout(r, 25));
 }
 
 try {
@@ -114,10 +121,15 @@ try {
   const rules = {
     bucketMirroringConfiguration: [
       { resource: "mirror*", sourceUrl: nginx.url.replace("http://", ""), version: "v2", prefixReplace: "quiet" },
-      { resource: "herd*", sourceUrl: "127.0.0.1:3382" },
+      { resource: "herd*", sourceUrl: `127.0.0.1:${basePort + 2}` },
     ],
   };
   if ((await call("PUT", "/v1/bench?mirroring", JSON.stringify(rules))) !== 200) throw new Error("could not set the benchmark's rules");
+  if (baselineApp) {
+    await call("PUT", "/v1/bench", undefined, {}, baselineApp.baseUrl);
+    await call("PUT", "/v1/bench?acl", undefined, { "x-bce-acl": "public-read" }, baselineApp.baseUrl);
+    if ((await call("PUT", "/v1/bench?mirroring", JSON.stringify(rules), {}, baselineApp.baseUrl)) !== 200) throw new Error("could not set the baseline's rules");
+  }
 
   // Hits: three alternating rounds per server, medians (single runs vary by ±30% on this machine).
   const hits = missesOnly ? null : measureHits();
@@ -143,14 +155,15 @@ try {
   }
 
   // The hit path with and without logging and metrics: two more instances of the app, alternating.
-  const telemetry = missesOnly ? null : await measureTelemetryOverhead([3384, 3385], readFileSync(path.join(files, "small.bin")));
+  const telemetry = missesOnly ? null : await measureTelemetryOverhead([basePort + 4, basePort + 5], readFileSync(path.join(files, "small.bin")));
 
   // Mirror miss of 64 MiB: direct from the origin, nginx's proxy_store miss and ours, alternating.
-  const MISS_RUNS = 7;
+  const MISS_RUNS = Number(option("runs") ?? 7);
   const nginxStored = path.join(mirrorStore, "quiet", "big64.bin");
   const direct: { ttfb: number; ttlb: number }[] = [];
   const nginxMirrored: { ttfb: number; ttlb: number }[] = [];
   const mirrored: { ttfb: number; ttlb: number }[] = [];
+  const baselineMirrored: { ttfb: number; ttlb: number }[] = [];
   // Each download starts with nothing dirty in the page cache (`sync`): nginx's proxy_store does not
   // fsync, and its 64 MiB left dirty would otherwise be flushed by the next fsync anyone makes on
   // this filesystem (ext4 commits ordered data with its journal), i.e. by our commit.
@@ -167,6 +180,12 @@ try {
     execFileSync("sync");
     mirrored.push(await curlDownload(api("/v1/bench/mirror/big64.bin")));
     await untilStored("/v1/bench/mirror/big64.bin");
+    if (baselineApp) {
+      await call("DELETE", "/v1/bench/mirror/big64.bin", undefined, {}, baselineApp.baseUrl);
+      execFileSync("sync");
+      baselineMirrored.push(await curlDownload(api("/v1/bench/mirror/big64.bin", baselineApp.baseUrl)));
+      await untilStored("/v1/bench/mirror/big64.bin", baselineApp.baseUrl);
+    }
   }
 
   // 100 concurrent GETs of one missing key.
@@ -191,6 +210,11 @@ try {
   const spread = (list: { ttlb: number }[]) => `${Math.min(...list.map((r) => r.ttlb)).toFixed(0)}–${Math.max(...list.map((r) => r.ttlb)).toFixed(0)}`;
   const ttfbSpread = (list: { ttfb: number }[]) => `${Math.min(...list.map((r) => r.ttfb)).toFixed(1)}–${Math.max(...list.map((r) => r.ttfb)).toFixed(1)}`;
   const rssGrowth = (peak - baseline) / MiB;
+  /** Each run's ratio (the two downloads ran back to back, so they saw about the same load): median and range. */
+  const pairedRatios = (ours: { ttlb: number }[], other: { ttlb: number }[]) => {
+    const ratios = ours.map((run, i) => run.ttlb / other[i]!.ttlb);
+    return `median ${median(ratios).toFixed(2)}, ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
+  };
   const met = (ok: boolean) => (ok ? "met" : "**missed**");
   const hitRows = (): string[][] => {
     if (!hits || !telemetry) return [];
@@ -220,11 +244,29 @@ try {
     ...hitRows(),
     [
       "mirror miss 64 MiB, time to last byte, ours / nginx proxy_store miss",
-      `${ms(m.ttlb)} / ${ms(n.ttlb)} (ranges ${spread(mirrored)} / ${spread(nginxMirrored)} ms)`,
+      `${ms(m.ttlb)} / ${ms(n.ttlb)} (ranges ${spread(mirrored)} / ${spread(nginxMirrored)} ms; run by run ${pairedRatios(mirrored, nginxMirrored)})`,
       ratio(m.ttlb, n.ttlb),
       "≤ 1.00",
       met(m.ttlb <= n.ttlb),
     ],
+    ...(baselineApp
+      ? [
+          [
+            "baseline's mirror miss 64 MiB, time to last byte, baseline / nginx proxy_store miss",
+            `${ms(summary(baselineMirrored).ttlb)} / ${ms(n.ttlb)} (baseline ${spread(baselineMirrored)} ms; ours / baseline ${ratio(m.ttlb, summary(baselineMirrored).ttlb)}, run by run ${pairedRatios(mirrored, baselineMirrored)})`,
+            ratio(summary(baselineMirrored).ttlb, n.ttlb),
+            "(information)",
+            "",
+          ],
+          [
+            "baseline's mirror miss 64 MiB, time to first byte",
+            `${ms(summary(baselineMirrored).ttfb)} (${ttfbSpread(baselineMirrored)} ms)`,
+            `+${(summary(baselineMirrored).ttfb - d.ttfb).toFixed(1)} ms`,
+            "(information)",
+            "",
+          ],
+        ]
+      : []),
     ["mirror miss 64 MiB, time to last byte, ours / direct", `${ms(m.ttlb)} / ${ms(d.ttlb)} (direct ${spread(direct)} ms)`, ratio(m.ttlb, d.ttlb), "(information)", ""],
     ["nginx proxy_store miss 64 MiB, time to last byte / direct", `${ms(n.ttlb)} / ${ms(d.ttlb)}`, ratio(n.ttlb, d.ttlb), "(information)", ""],
     [
@@ -248,6 +290,7 @@ try {
   for (const row of rows) console.log(`| ${row.join(" | ")} |`);
 } finally {
   await app.stop();
+  await baselineApp?.stop();
   await nginxMirror.stop();
   await nginx.stop();
   herdOrigin.close();

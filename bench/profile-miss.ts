@@ -2,7 +2,8 @@
  * CPU profile of the app's main thread during 64 MiB mirror misses (`node --cpu-prof`), summarised:
  * self time per group (md5, undici's parser, streams and promises, socket writes, fs, ...) and the
  * top functions, counting only samples taken while a miss was being downloaded.
- *   npx tsx bench/profile-miss.ts [--runs=5] [--keep] [--no-profile]   (after `npm run build`; nginx installed)
+ *   npx tsx bench/profile-miss.ts [--runs=5] [--keep] [--no-profile] [--port=3385] [--app-dir=DIR]   (after `npm run build`; nginx installed)
+ * --app-dir: profile another checkout of the app (built, with its node_modules), e.g. the code before a change.
  * --no-profile: timings and CPU use only, without the profiler's overhead (~30% of a miss's CPU).
  */
 import { execFile, execFileSync } from "node:child_process";
@@ -18,6 +19,9 @@ import { startNginx } from "./support/nginx";
 import { cpuByThreadName, cpuSince, cpuSnapshot, threadCpu, type CpuSnapshot } from "./support/proc-cpu";
 
 const runs = Number(process.argv.find((arg) => arg.startsWith("--runs="))?.slice(7) ?? 5);
+/** The app's port; nginx (the origin) listens on the next one. */
+const port = Number(process.argv.find((arg) => arg.startsWith("--port="))?.slice(7) ?? 3385);
+const appDir = process.argv.find((arg) => arg.startsWith("--app-dir="))?.slice(10);
 const keep = process.argv.includes("--keep");
 const profiling = !process.argv.includes("--no-profile");
 const MiB = 1024 * 1024;
@@ -30,12 +34,13 @@ writeFileSync(path.join(files, "big64.bin"), randomBytes(64 * MiB));
 const run = promisify(execFile);
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
-const nginx = await startNginx(files, 3386, work);
+const nginx = await startNginx(files, port + 1, work);
 const credentials = { accessKeyId: "benchroot01", secretKey: "bench-secret-key-0123456789" };
 const app = await startApp(
-  3385,
+  port,
   { ORIGIN_ALLOWLIST: "127.0.0.1", ROOT_ACCESS_KEY: credentials.accessKeyId, ROOT_SECRET_KEY: credentials.secretKey },
   profiling ? ["--cpu-prof", `--cpu-prof-dir=${profiles}`, "--cpu-prof-interval=250"] : [],
+  appDir,
 ).catch(async (error: unknown) => {
   await nginx.stop();
   rmSync(work, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /**
  * Micro-bench: reading a 64 MiB body from nginx on loopback with undici, as the mirror fetch does,
- * in several ways. Prints wall time, this process's CPU time (nginx is another process) and the
+ * in several ways, and with node:http (its native llhttp parser) for comparison. Prints wall time, this process's CPU time (nginx is another process) and the
  * number of chunks the consumer saw. Variants take turns, round after round, each after a full GC.
  *   node --expose-gc --import tsx bench/micro/origin-read.ts
  */
@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import http from "node:http";
 import { performance } from "node:perf_hooks";
 import { Agent, request } from "undici";
 import { readBatches } from "@/lib/origin/read-batches";
@@ -16,9 +17,10 @@ import { startNginx } from "../support/nginx";
 const MiB = 1024 * 1024;
 const work = mkdtempSync(path.join(os.tmpdir(), "bos-micro-origin-"));
 writeFileSync(path.join(work, "big64.bin"), randomBytes(64 * MiB));
-const nginx = await startNginx(work, 3391, work);
+const nginx = await startNginx(work, Number(process.argv.find((arg) => arg.startsWith("--port="))?.slice(7) ?? 3391), work);
 const url = `${nginx.url}/quiet/big64.bin`;
 const agent = new Agent();
+const httpAgent = new http.Agent({ keepAlive: true });
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 type Consumer = (body: import("node:stream").Readable) => Promise<number>;
@@ -51,14 +53,23 @@ const variants: [string, number | undefined, Consumer][] = [
   ["readBatches ≤ 1 MiB, highWaterMark 1 MiB", MiB, batched(MiB)],
   ["readBatches ≤ 4 MiB, highWaterMark 4 MiB", 4 * MiB, batched(4 * MiB)],
 ];
+const NODE_HTTP = -1;
+variants.push(
+  ["node:http, 'data' events", NODE_HTTP, onData],
+  ["node:http, readBatches ≤ 1 MiB", NODE_HTTP, batched(MiB)],
+);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+function nodeHttpGet(): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => http.get(url, { agent: httpAgent }, resolve).on("error", reject));
+}
 
 async function once(highWaterMark: number | undefined, consume: Consumer) {
   gc();
   const cpuStart = process.cpuUsage();
   const start = performance.now();
-  const response = await request(url, { dispatcher: agent, highWaterMark });
-  const chunks = await consume(response.body);
+  const body = highWaterMark === NODE_HTTP ? await nodeHttpGet() : (await request(url, { dispatcher: agent, highWaterMark })).body;
+  const chunks = await consume(body);
   const used = process.cpuUsage(cpuStart);
   return { wall: performance.now() - start, cpu: (used.user + used.system) / 1000, chunks };
 }
@@ -77,6 +88,7 @@ try {
   }
 } finally {
   await agent.close();
+  httpAgent.destroy();
   await nginx.stop();
   rmSync(work, { recursive: true, force: true });
 }

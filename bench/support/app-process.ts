@@ -13,8 +13,11 @@ export interface AppProcess {
   stop: () => Promise<void>;
 }
 
-/** `nodeArgs`: extra node options for the app, e.g. ["--cpu-prof", "--cpu-prof-dir=..."]. */
-export async function startApp(port: number, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): Promise<AppProcess> {
+/**
+ * `nodeArgs`: extra node options for the app, e.g. ["--cpu-prof", "--cpu-prof-dir=..."]. `appDir`: the
+ * checkout to run (another build of the app, for before/after figures in one run); this one by default.
+ */
+export async function startApp(port: number, extraEnv: Record<string, string> = {}, nodeArgs: string[] = [], appDir?: string): Promise<AppProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-bench-"));
   // A file, not a pipe nobody reads: a full pipe would stall the app's log writes.
   const logFile = path.join(dataDir, "app.log");
@@ -22,6 +25,7 @@ export async function startApp(port: number, extraEnv: Record<string, string> = 
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, ...extraEnv },
     stdio: ["ignore", log, "inherit"],
+    cwd: appDir,
   });
   closeSync(log);
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -1,7 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { BadDigest, EntityTooLarge, IncompleteBody } from "@/lib/domain/errors";
 import type { BlobWriter } from "@/lib/storage/blob-store";
+import { DiskBlobStore } from "@/lib/storage/disk-blob-store";
 import { BlobIngest } from "./ingest";
 
 /** A writer in memory that can be made slow or failing. */
@@ -10,6 +14,7 @@ function memoryWriter(options: { failAfter?: number; gate?: () => Promise<void> 
   let appends = 0;
   const writer: BlobWriter = {
     name: "memory",
+    localFd: null,
     async append(batch) {
       await options.gate?.();
       appends += 1;
@@ -74,6 +79,30 @@ describe("BlobIngest", () => {
     expect(await ingest.finish({ size: body.length, md5: md5(body) })).toEqual({ size: body.length, md5: md5(body) });
     expect(memory.bytes().equals(body)).toBe(true);
     await ingest.discard();
+  });
+
+  it("hashes a large body written to a local file from that file, and still refuses a wrong digest", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "ingest-file-"));
+    try {
+      const store = new DiskBlobStore(dir);
+      await store.init();
+      const body = randomBytes(6 * 1024 * 1024 + 5);
+      const chunks = Array.from({ length: Math.ceil(body.length / 65536) }, (_, i) => body.subarray(i * 65536, (i + 1) * 65536));
+      for (const expected of [md5(body), md5(Buffer.from("other"))]) {
+        const writer = await store.createWriter(store.newBlobName(1, "k"));
+        expect(writer.localFd).not.toBeNull();
+        const ingest = new BlobIngest(writer, body.length, undefined, { sizeHint: body.length });
+        expect((ingest as unknown as { hashFromFile: boolean }).hashFromFile).toBe(true);
+        for (let i = 0; i < chunks.length; i += 16) await ingest.appendBatch(chunks.slice(i, i + 16));
+        const finished = ingest.finish({ size: body.length, md5: expected });
+        if (expected === md5(body)) expect(await finished).toEqual({ size: body.length, md5: md5(body) });
+        else await expect(finished).rejects.toBeInstanceOf(BadDigest);
+        await ingest.discard();
+      }
+      expect(await store.listUnfinished()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("refuses a batch that crosses the limit", async () => {

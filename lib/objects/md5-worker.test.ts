@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -60,6 +60,39 @@ describe("createMd5", () => {
     }
     const digests = await Promise.all(streams.map((stream) => stream.digest()));
     expect(digests).toEqual(bodies.map(md5));
+  });
+
+  it("hashes written ranges of a file on the worker, and fails the digest when they cannot be read", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "md5-worker-file-"));
+    try {
+      const data = randomBytes(3 * 1024 * 1024 + 17);
+      const file = path.join(dir, "written");
+      writeFileSync(file, data);
+      const fd = openSync(file, "r");
+      try {
+        const stream = createMd5({ worker: true });
+        // Ranges of any size, as an ingest's writes complete (larger than the worker's 1 MiB read buffer too).
+        let position = 0;
+        for (const size of [1, 65536, 2 * 1024 * 1024, 0, 1000]) {
+          stream.updateFromFile!(fd, position, size);
+          position += size;
+        }
+        stream.updateFromFile!(fd, position, data.length - position);
+        expect(stream.pendingBytes).toBe(data.length);
+        expect(await stream.digest()).toBe(md5(data));
+
+        const beyond = createMd5({ worker: true });
+        beyond.updateFromFile!(fd, data.length - 10, 20); // the file ends first
+        await expect(beyond.digest()).rejects.toThrow(/ends before/);
+      } finally {
+        closeSync(fd);
+      }
+      const closed = createMd5({ worker: true });
+      closed.updateFromFile!(fd, 0, 100);
+      await expect(closed.whenPendingAtMost(0)).rejects.toThrow(/reading back the written bytes failed/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("hashes bodies of a known size inline when small, on a worker when large", async () => {

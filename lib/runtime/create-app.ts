@@ -31,6 +31,7 @@ import { OriginClient, type OriginTimeouts } from "@/lib/origin/origin-client";
 import { OriginProbe } from "@/lib/origin/origin-probe";
 import { ProbeLimiter, type ProbeLimits } from "@/lib/origin/probe-limiter";
 import { OriginAllowlist } from "@/lib/origin/ssrf-guard";
+import type { BlobStore } from "@/lib/storage/blob-store";
 import { createBlobStore } from "./create-blob-store";
 import { installApp, setDefaultAppFactory, type App } from "./current-app";
 
@@ -59,6 +60,8 @@ export interface AppOptions {
   rowCacheTtlMs?: number;
   /** Instead of DATABASE_WAITS (a test that makes the database wait past them). */
   databaseWaits?: DatabaseWaits;
+  /** Puts something between the object service and the blob store (tests hold or fail a commit there). */
+  wrapBlobStore?: (store: BlobStore) => BlobStore;
 }
 
 /** Back-to-origin activity gathers in memory this long before one write. */
@@ -91,7 +94,8 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     onBeatError: (error) => logger.error({ err: error, instance: instance.id }, "renewing this instance's lease failed; other instances take it for dead once it expires"),
   });
   const caches = createHotCaches(config.cacheBytes, options.rowCacheTtlMs);
-  const blobs = createBlobStore(config, instance.id);
+  const store = createBlobStore(config, instance.id);
+  const blobs = options.wrapBlobStore ? options.wrapBlobStore(store) : store;
   const repository = new CachedObjectRepository(new PrismaObjectRepository(() => db, instance.id), caches.objects);
   const objects = new ObjectService({ repository, blobs, owner: instance, contentCache: caches.content, maxObjectSize: config.maxObjectSize });
   const emptier = new BucketEmptier(objects);

@@ -18,6 +18,13 @@ export interface BlobWriter {
    * write). Only for writers created with `readBehind`.
    */
   read(offset: number, length: number): Promise<Buffer>;
+  /**
+   * The descriptor of a local file holding every byte appended so far at the same offsets, or null
+   * when the store keeps none. Another thread of this process may read what `append` has resolved
+   * (the MD5 worker hashes a large body from the page cache instead of a copy made on the event
+   * loop); valid until `close` or `discard`. The only file handle that leaves the storage layer.
+   */
+  readonly localFd: number | null;
   /** Makes the bytes durable and visible as blob `name`. `read` keeps working until `close`. */
   commit(): Promise<void>;
   /** Drops the bytes if they were not committed (idempotent), and releases the writer. */

@@ -31,6 +31,10 @@ class DiskBlobWriter implements BlobWriter {
     this.writeback.wrote(await this.file.append(chunks));
   }
 
+  get localFd(): number {
+    return this.file.fd;
+  }
+
   read(offset: number, length: number): Promise<Buffer> {
     return this.file.read(offset, length);
   }

@@ -63,6 +63,11 @@ export class S3BlobWriter implements BlobWriter {
     if (this.failure) throw this.failure;
   }
 
+  /** The spool's descriptor when reading behind (uploads keep no local copy). */
+  get localFd(): number | null {
+    return this.spool?.fd ?? null;
+  }
+
   async read(offset: number, length: number): Promise<Buffer> {
     if (!this.spool) throw new Error("this blob write was not opened for reading behind it");
     return this.spool.read(offset, length);

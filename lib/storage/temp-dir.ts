@@ -34,6 +34,11 @@ export class TempFile {
     return total;
   }
 
+  /** The open descriptor (BlobWriter.localFd). */
+  get fd(): number {
+    return this.handle.fd;
+  }
+
   async read(offset: number, length: number): Promise<Buffer> {
     const buffer = Buffer.allocUnsafe(Math.max(0, Math.min(length, this.size - offset)));
     const { bytesRead } = await this.handle.read(buffer, 0, buffer.length, offset);

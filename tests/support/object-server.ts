@@ -13,7 +13,7 @@ import type { OriginLookup } from "@/lib/origin/checked-connect";
 import type { OriginTimeouts } from "@/lib/origin/origin-client";
 import type { DatabaseWaits } from "@/lib/db/create-client";
 import { env } from "@/lib/env";
-import { createApp } from "@/lib/runtime/create-app";
+import { createApp, type AppOptions } from "@/lib/runtime/create-app";
 import { createS3Api } from "@/lib/s3/s3-api";
 import type { App } from "@/lib/runtime/current-app";
 import { signedFetch } from "./signed-fetch";
@@ -50,6 +50,8 @@ export interface TestServerOptions extends HttpServerOptions {
   rowCacheTtlMs?: number;
   /** Instead of the app's DATABASE_WAITS (a test of a database that keeps requests waiting past them). */
   databaseWaits?: DatabaseWaits;
+  /** AppOptions.wrapBlobStore: faults between the object service and the store. */
+  wrapBlobStore?: AppOptions["wrapBlobStore"];
 }
 
 /**
@@ -69,15 +71,15 @@ let sharedApp: App | undefined;
 export async function startObjectServer(
   objectHost?: string,
   limits: Partial<EngineLimits> = {},
-  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, rowCacheTtlMs, databaseWaits, ...http }: TestServerOptions = {},
+  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, rowCacheTtlMs, databaseWaits, wrapBlobStore, ...http }: TestServerOptions = {},
 ): Promise<TestObjectServer> {
   // The app's composition root, with short timeouts and a small size limit for fault tests. A
   // second server in the same file (another OBJECT_HOST) shares the first one's app.
   const reuse =
-    sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS && activityFlushMs === undefined && rowCacheTtlMs === undefined && databaseWaits === undefined;
+    sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS && activityFlushMs === undefined && rowCacheTtlMs === undefined && databaseWaits === undefined && !wrapBlobStore;
   const app = reuse ? sharedApp! : createApp(
     { ...env(), maxObjectSize },
-    { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, activityFlushMs, rowCacheTtlMs, databaseWaits, importRunner: TEST_IMPORT_RUNNER },
+    { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, activityFlushMs, rowCacheTtlMs, databaseWaits, importRunner: TEST_IMPORT_RUNNER, wrapBlobStore },
   );
   // The app's start order: clean up first, which is what makes room on a full disk.
   if (!reuse) {
