@@ -8,12 +8,16 @@
  * machine req/s swings with everyone else's load, while CPU per request stays the cost of one
  * request, so its ratio is the steadier figure. The ratio of each pair (two rounds next to each
  * other in time, under about the same load) is reported too.
+ * Each round also runs both at once, a wrk on each over the same seconds (`together`): whatever
+ * the rest of the machine does then falls on both alike, which back-to-back rounds cannot promise
+ * on a machine whose load swings within seconds. The two apps share the CPUs there, so req/s is
+ * lower, and the req/s ratio is the CPU ratio seen from outside.
  */
 import { statSync } from "node:fs";
 import { signedFetch } from "@/lib/auth/signed-fetch";
 import { startApp, type AppProcess } from "./app-process";
 import { cpuSince, cpuSnapshot } from "./proc-cpu";
-import { wrk } from "./wrk";
+import { wrk, wrkAsync } from "./wrk";
 
 /** Every round's figure, in the order taken. */
 export interface Series {
@@ -37,8 +41,26 @@ export interface TelemetryOverhead {
   /** off / on CPU per request: the throughput ratio a CPU-bound hit path would see. */
   cpuRatio: number;
   /** Per round: req/s and CPU µs per request of each side, and each pair's ratios. */
-  series: { on: Series; off: Series; cpuOn: Series; cpuOff: Series; pairRatio: Series; pairCpuRatio: Series };
+  series: Rounds;
+  /** The same figures with both apps under wrk at the same time. */
+  together: { ratio: number; cpuRatio: number; series: Rounds };
   logBytesPerRequest: number;
+}
+
+export interface Rounds {
+  on: Series;
+  off: Series;
+  cpuOn: Series;
+  cpuOff: Series;
+  pairRatio: Series;
+  pairCpuRatio: Series;
+}
+
+interface RoundFigures {
+  on: number[];
+  off: number[];
+  cpuOn: number[];
+  cpuOff: number[];
 }
 
 const median = (values: number[]) => {
@@ -47,6 +69,15 @@ const median = (values: number[]) => {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 const series = (values: number[]): Series => ({ median: median(values), min: Math.min(...values), max: Math.max(...values), values });
+const rounds = (figures: RoundFigures): Rounds => ({
+  on: series(figures.on),
+  off: series(figures.off),
+  cpuOn: series(figures.cpuOn),
+  cpuOff: series(figures.cpuOff),
+  pairRatio: series(figures.on.map((value, i) => value / figures.off[i]!)),
+  pairCpuRatio: series(figures.cpuOff.map((value, i) => value / figures.cpuOn[i]!)),
+});
+const emptyFigures = (): RoundFigures => ({ on: [], off: [], cpuOn: [], cpuOff: [] });
 
 /** "median (min–max)" of a series, with `digits` decimals. */
 export const formatSeries = ({ median, min, max }: Series, digits = 0) => `${median.toFixed(digits)} (${min.toFixed(digits)}–${max.toFixed(digits)})`;
@@ -65,7 +96,7 @@ async function servingSmallObject(port: number, env: Record<string, string>, bod
   return app;
 }
 
-export async function measureTelemetryOverhead(ports: [number, number], body: Buffer, rounds = 10, seconds = 3): Promise<TelemetryOverhead> {
+export async function measureTelemetryOverhead(ports: [number, number], body: Buffer, roundCount = 10, seconds = 3): Promise<TelemetryOverhead> {
   const on = await servingSmallObject(ports[0], { LOG_LEVEL: "info", METRICS_ENABLED: "true" }, body);
   const off = await servingSmallObject(ports[1], { LOG_LEVEL: "silent", METRICS_ENABLED: "false" }, body).catch(async (error: unknown) => {
     await on.stop();
@@ -76,7 +107,8 @@ export async function measureTelemetryOverhead(ports: [number, number], body: Bu
     // Warm-up (JIT, caches), then alternating rounds so both see the same machine load.
     wrk(url(on), 2);
     wrk(url(off), 2);
-    const results = { on: [] as number[], off: [] as number[], cpuOn: [] as number[], cpuOff: [] as number[] };
+    const results = emptyFigures();
+    const together = emptyFigures();
     const logBefore = statSync(on.logFile).size;
     let requestsOn = 0;
     /** One wrk round: requests per second, and the app's CPU µs per request. */
@@ -85,7 +117,17 @@ export async function measureTelemetryOverhead(ports: [number, number], body: Bu
       const { requestsPerSecond } = wrk(url(app), seconds);
       return { requestsPerSecond, cpu: (cpuSince(app.child.pid!, before).all * 1000) / (requestsPerSecond * seconds) };
     };
-    for (let i = 0; i < rounds; i++) {
+    /** Both apps under wrk over the same seconds. */
+    const roundTogether = async () => {
+      const before = [cpuSnapshot(on.child.pid!), cpuSnapshot(off.child.pid!)] as const;
+      const [withTelemetry, without] = await Promise.all([wrkAsync(url(on), seconds), wrkAsync(url(off), seconds)]);
+      together.on.push(withTelemetry.requestsPerSecond);
+      together.off.push(without.requestsPerSecond);
+      together.cpuOn.push((cpuSince(on.child.pid!, before[0]).all * 1000) / (withTelemetry.requestsPerSecond * seconds));
+      together.cpuOff.push((cpuSince(off.child.pid!, before[1]).all * 1000) / (without.requestsPerSecond * seconds));
+      requestsOn += withTelemetry.requestsPerSecond * seconds;
+    };
+    for (let i = 0; i < roundCount; i++) {
       let withTelemetry, without;
       if (i % 2 === 0) {
         withTelemetry = round(on);
@@ -99,18 +141,25 @@ export async function measureTelemetryOverhead(ports: [number, number], body: Bu
       requestsOn += withTelemetry.requestsPerSecond * seconds;
       results.off.push(without.requestsPerSecond);
       results.cpuOff.push(without.cpu);
+      await roundTogether();
     }
     const logBytesPerRequest = (statSync(on.logFile).size - logBefore) / requestsOn;
-    const all = {
-      on: series(results.on),
-      off: series(results.off),
-      cpuOn: series(results.cpuOn),
-      cpuOff: series(results.cpuOff),
-      pairRatio: series(results.on.map((value, i) => value / results.off[i]!)),
-      pairCpuRatio: series(results.cpuOff.map((value, i) => value / results.cpuOn[i]!)),
-    };
+    const all = rounds(results);
+    const both = rounds(together);
     const [medianOn, medianOff, cpuOn, cpuOff] = [all.on.median, all.off.median, all.cpuOn.median, all.cpuOff.median];
-    return { rounds, seconds, on: medianOn, off: medianOff, ratio: medianOn / medianOff, cpuOn, cpuOff, cpuRatio: cpuOff / cpuOn, series: all, logBytesPerRequest };
+    return {
+      rounds: roundCount,
+      seconds,
+      on: medianOn,
+      off: medianOff,
+      ratio: medianOn / medianOff,
+      cpuOn,
+      cpuOff,
+      cpuRatio: cpuOff / cpuOn,
+      series: all,
+      together: { ratio: both.on.median / both.off.median, cpuRatio: both.cpuOff.median / both.cpuOn.median, series: both },
+      logBytesPerRequest,
+    };
   } finally {
     await Promise.all([on.stop(), off.stop()]);
   }
