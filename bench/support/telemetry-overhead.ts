@@ -40,10 +40,12 @@ export interface TelemetryOverhead {
   cpuOff: number;
   /** off / on CPU per request: the throughput ratio a CPU-bound hit path would see. */
   cpuRatio: number;
+  /** off / on user-space CPU per request. */
+  userRatio: number;
   /** Per round: req/s and CPU µs per request of each side, and each pair's ratios. */
   series: Rounds;
   /** The same figures with both apps under wrk at the same time. */
-  together: { ratio: number; cpuRatio: number; series: Rounds };
+  together: { ratio: number; cpuRatio: number; userRatio: number; series: Rounds };
   logBytesPerRequest: number;
 }
 
@@ -52,8 +54,12 @@ export interface Rounds {
   off: Series;
   cpuOn: Series;
   cpuOff: Series;
+  /** User-space CPU µs per request: logging and metrics run there, while the kernel's share (socket writes, waking up) is what swings most with the machine's load. */
+  userOn: Series;
+  userOff: Series;
   pairRatio: Series;
   pairCpuRatio: Series;
+  pairUserRatio: Series;
 }
 
 interface RoundFigures {
@@ -61,6 +67,8 @@ interface RoundFigures {
   off: number[];
   cpuOn: number[];
   cpuOff: number[];
+  userOn: number[];
+  userOff: number[];
 }
 
 const median = (values: number[]) => {
@@ -74,10 +82,13 @@ const rounds = (figures: RoundFigures): Rounds => ({
   off: series(figures.off),
   cpuOn: series(figures.cpuOn),
   cpuOff: series(figures.cpuOff),
+  userOn: series(figures.userOn),
+  userOff: series(figures.userOff),
   pairRatio: series(figures.on.map((value, i) => value / figures.off[i]!)),
   pairCpuRatio: series(figures.cpuOff.map((value, i) => value / figures.cpuOn[i]!)),
+  pairUserRatio: series(figures.userOff.map((value, i) => value / figures.userOn[i]!)),
 });
-const emptyFigures = (): RoundFigures => ({ on: [], off: [], cpuOn: [], cpuOff: [] });
+const emptyFigures = (): RoundFigures => ({ on: [], off: [], cpuOn: [], cpuOff: [], userOn: [], userOff: [] });
 
 /** "median (min–max)" of a series, with `digits` decimals. */
 export const formatSeries = ({ median, min, max }: Series, digits = 0) => `${median.toFixed(digits)} (${min.toFixed(digits)}–${max.toFixed(digits)})`;
@@ -111,20 +122,26 @@ export async function measureTelemetryOverhead(ports: [number, number], body: Bu
     const together = emptyFigures();
     const logBefore = statSync(on.logFile).size;
     let requestsOn = 0;
-    /** One wrk round: requests per second, and the app's CPU µs per request. */
+    /** One wrk round: requests per second, and the app's CPU µs per request (all, and user-space). */
     const round = (app: AppProcess) => {
       const before = cpuSnapshot(app.child.pid!);
       const { requestsPerSecond } = wrk(url(app), seconds);
-      return { requestsPerSecond, cpu: (cpuSince(app.child.pid!, before).all * 1000) / (requestsPerSecond * seconds) };
+      const used = cpuSince(app.child.pid!, before);
+      const requests = requestsPerSecond * seconds;
+      return { requestsPerSecond, cpu: (used.all * 1000) / requests, user: (used.user * 1000) / requests };
     };
     /** Both apps under wrk over the same seconds. */
     const roundTogether = async () => {
       const before = [cpuSnapshot(on.child.pid!), cpuSnapshot(off.child.pid!)] as const;
       const [withTelemetry, without] = await Promise.all([wrkAsync(url(on), seconds), wrkAsync(url(off), seconds)]);
+      const [usedOn, usedOff] = [cpuSince(on.child.pid!, before[0]), cpuSince(off.child.pid!, before[1])];
+      const [requestsWith, requestsWithout] = [withTelemetry.requestsPerSecond * seconds, without.requestsPerSecond * seconds];
       together.on.push(withTelemetry.requestsPerSecond);
       together.off.push(without.requestsPerSecond);
-      together.cpuOn.push((cpuSince(on.child.pid!, before[0]).all * 1000) / (withTelemetry.requestsPerSecond * seconds));
-      together.cpuOff.push((cpuSince(off.child.pid!, before[1]).all * 1000) / (without.requestsPerSecond * seconds));
+      together.cpuOn.push((usedOn.all * 1000) / requestsWith);
+      together.cpuOff.push((usedOff.all * 1000) / requestsWithout);
+      together.userOn.push((usedOn.user * 1000) / requestsWith);
+      together.userOff.push((usedOff.user * 1000) / requestsWithout);
       requestsOn += withTelemetry.requestsPerSecond * seconds;
     };
     for (let i = 0; i < roundCount; i++) {
@@ -138,9 +155,11 @@ export async function measureTelemetryOverhead(ports: [number, number], body: Bu
       }
       results.on.push(withTelemetry.requestsPerSecond);
       results.cpuOn.push(withTelemetry.cpu);
+      results.userOn.push(withTelemetry.user);
       requestsOn += withTelemetry.requestsPerSecond * seconds;
       results.off.push(without.requestsPerSecond);
       results.cpuOff.push(without.cpu);
+      results.userOff.push(without.user);
       await roundTogether();
     }
     const logBytesPerRequest = (statSync(on.logFile).size - logBefore) / requestsOn;
@@ -157,7 +176,8 @@ export async function measureTelemetryOverhead(ports: [number, number], body: Bu
       cpuOff,
       cpuRatio: cpuOff / cpuOn,
       series: all,
-      together: { ratio: both.on.median / both.off.median, cpuRatio: both.cpuOff.median / both.cpuOn.median, series: both },
+      userRatio: all.userOff.median / all.userOn.median,
+      together: { ratio: both.on.median / both.off.median, cpuRatio: both.cpuOff.median / both.cpuOn.median, userRatio: both.userOff.median / both.userOn.median, series: both },
       logBytesPerRequest,
     };
   } finally {
