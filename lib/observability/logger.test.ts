@@ -14,10 +14,10 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
- * Runs a process that logs `count` lines (pino's own, and hand-written ones through rawLineWriter,
- * alternating) to `to` and then ends as `ending` says; returns what it wrote there.
+ * Runs a process that logs `count` lines (pino's own with a `pad` field, and hand-written ones
+ * through rawLineWriter, alternating) to `to` and then ends as `ending` says; returns what it wrote there.
  */
-function logThenEnd(count: number, ending: string, to: "stdout" | "file"): string[] {
+function logThenEnd(count: number, ending: string, to: "stdout" | "file", pad = '""'): string[] {
   const file = path.join(dir, "log");
   const script = path.join(dir, "script.mts");
   writeFileSync(
@@ -28,7 +28,7 @@ const raw = rawLineWriter(logger)!;
 // The file opens asynchronously; a line logged at once waits in the batch either way.
 await new Promise((resolve) => setTimeout(resolve, 50));
 for (let i = 0; i < ${count}; i++) {
-  if (i % 2 === 0) logger.info({ i }, "pino");
+  if (i % 2 === 0) logger.info({ i, pad: ${pad} }, "pino");
   else raw(JSON.stringify({ i, msg: "raw" }) + "\\n");
 }
 ${ending}
@@ -59,5 +59,14 @@ describe("the logger's batched lines", () => {
   it("are written in order across several batches", () => {
     // ~30 bytes a line: a dozen batches of 32 KiB, the last one partial.
     expectAllInOrder(logThenEnd(12_345, "process.exit(0);", "file"), 12_345);
+  });
+
+  it("keep long lines and characters of several bytes whole", () => {
+    // Every 50th line is longer than a batch; the others carry 2- and 4-byte characters across batch boundaries.
+    const pad = '(i % 50 === 0 ? "é".repeat(40_000) : "é😀".repeat(i % 40))';
+    const lines = logThenEnd(2_000, "process.exit(0);", "file", pad);
+    expectAllInOrder(lines, 2_000);
+    const pads = lines.map((line) => JSON.parse(line) as { i: number; pad?: string }).filter((line) => line.pad !== undefined);
+    for (const { i, pad: value } of pads) expect(value).toBe(i % 50 === 0 ? "é".repeat(40_000) : "é😀".repeat(i % 40));
   });
 });
