@@ -2,22 +2,27 @@
  * The hit path's cost of logging and metrics alone (`npm run build` first): the 4 KiB hit GET with
  * an access line per request and metrics, against the same app with both off, in one run.
  *   npx tsx bench/telemetry.ts [--port=3386] (and the next one) [--rounds=10] [--seconds=3]
+ *     [--on=LOG_LEVEL=info,METRICS_ENABLED=false] (the "on" side's settings: one of the two alone, or
+ *     the "off" side's own for an A/A run, which shows the bench's own bias and noise)
  * bench/objects.ts prints the same row with the other object-path figures.
  */
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import { formatSeries, measureTelemetryOverhead } from "./support/telemetry-overhead";
+import { formatSeries, measureTelemetryOverhead, TELEMETRY_ON } from "./support/telemetry-overhead";
 
 const option = (name: string, fallback: number) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const port = option("port", 3386);
 const rounds = option("rounds", 10);
 const seconds = option("seconds", 3);
+const onArgument = process.argv.find((arg) => arg.startsWith("--on="))?.slice("--on=".length);
+const onEnv = onArgument ? Object.fromEntries(onArgument.split(",").map((pair) => pair.split("=", 2) as [string, string])) : TELEMETRY_ON;
 
 const load = () => os.loadavg().map((value) => value.toFixed(2)).join(", ");
 const loadAtStart = load();
 const startedAt = new Date().toISOString();
-const result = await measureTelemetryOverhead([port, port + 1], randomBytes(4096), rounds, seconds);
+const result = await measureTelemetryOverhead([port, port + 1], randomBytes(4096), rounds, seconds, onEnv);
 console.log(`${startedAt}: ${rounds} rounds of ${seconds} s: each one the two apps one after the other (the order swapped every round), then both at once.`);
+console.log(`"on": ${JSON.stringify(onEnv)}; "off": LOG_LEVEL=silent, METRICS_ENABLED=false.`);
 console.log(`Load average (1, 5, 15 min): ${loadAtStart} at the start, ${load()} at the end; ${os.cpus().length} CPUs.\n`);
 const met = (ratio: number) => (ratio >= 0.95 ? "met" : "**missed**");
 console.log("| figure | median (range) over the rounds | median ratio | each round's ratio, median (range) | target | |\n|---|---|---|---|---|---|");

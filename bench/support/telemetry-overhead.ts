@@ -107,8 +107,17 @@ async function servingSmallObject(port: number, env: Record<string, string>, bod
   return app;
 }
 
-export async function measureTelemetryOverhead(ports: [number, number], body: Buffer, roundCount = 10, seconds = 3): Promise<TelemetryOverhead> {
-  const on = await servingSmallObject(ports[0], { LOG_LEVEL: "info", METRICS_ENABLED: "true" }, body);
+/** The "on" side's settings; another set (e.g. the "off" one, for an A/A run that checks the bench itself) can be given. */
+export const TELEMETRY_ON = { LOG_LEVEL: "info", METRICS_ENABLED: "true" };
+
+export async function measureTelemetryOverhead(
+  ports: [number, number],
+  body: Buffer,
+  roundCount = 10,
+  seconds = 3,
+  onEnv: Record<string, string> = TELEMETRY_ON,
+): Promise<TelemetryOverhead> {
+  const on = await servingSmallObject(ports[0], onEnv, body);
   const off = await servingSmallObject(ports[1], { LOG_LEVEL: "silent", METRICS_ENABLED: "false" }, body).catch(async (error: unknown) => {
     await on.stop();
     throw error;
