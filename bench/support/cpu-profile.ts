@@ -97,17 +97,22 @@ export function summariseProfile(file: string, windows?: [number, number][]): Pr
   };
 }
 
-export function formatSummary(summary: ProfileSummary, runs: number, top = 20): string {
-  const per = (ms: number) => (ms / runs).toFixed(1);
+/**
+ * Self time per run: a miss in milliseconds, or (`unit` "request", for many short runs like the
+ * hit path's requests) a request in microseconds.
+ */
+export function formatSummary(summary: ProfileSummary, runs: number, top = 20, unit: "miss" | "request" = "miss"): string {
+  const [scale, ms] = unit === "miss" ? [1, "ms"] : [1000, "µs"];
+  const per = (value: number) => ((value * scale) / runs).toFixed(1);
   const lines = [
-    `Main thread, per miss (${runs} misses): ${per(summary.wallMs)} ms sampled, ${per(summary.busyMs)} ms busy.`,
+    `Main thread, per ${unit} (${runs.toFixed(0)} ${unit === "miss" ? "misses" : "requests"}): ${per(summary.wallMs)} ${ms} sampled, ${per(summary.busyMs)} ${ms} busy.`,
     "",
-    "| group | self ms per miss | share of busy |",
+    `| group | self ${ms} per ${unit} | share of busy |`,
     "|---|---|---|",
     ...summary.groups.filter((g) => g.group !== "idle").map((g) => `| ${g.group} | ${per(g.ms)} | ${((100 * g.ms) / summary.busyMs).toFixed(0)}% |`),
     `| (idle) | ${per(summary.groups.find((g) => g.group === "idle")?.ms ?? 0)} | |`,
     "",
-    `| top ${top} functions by self time | group | ms per miss |`,
+    `| top ${top} functions by self time | group | ${ms} per ${unit} |`,
     "|---|---|---|",
     ...summary.functions.slice(0, top).map((f) => `| \`${f.name}\` | ${f.group} | ${per(f.ms)} |`),
   ];

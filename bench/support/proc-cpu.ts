@@ -20,6 +20,8 @@ function threadTicks(pid: number, tid: number): number {
 export interface CpuSnapshot {
   main: number;
   all: number;
+  /** User time of all threads (`all` less the kernel's time: system calls, socket and file I/O). */
+  user: number;
 }
 
 export function cpuSnapshot(pid: number): CpuSnapshot {
@@ -27,12 +29,12 @@ export function cpuSnapshot(pid: number): CpuSnapshot {
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   // utime + stime of the process, plus its ended children's would be cutime/cstime: threads are included in utime/stime.
   const all = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  return { main: threadTicks(pid, pid) * TICK_MS, all };
+  return { main: threadTicks(pid, pid) * TICK_MS, all, user: Number(fields[11]) * TICK_MS };
 }
 
 export function cpuSince(pid: number, before: CpuSnapshot): CpuSnapshot {
   const now = cpuSnapshot(pid);
-  return { main: now.main - before.main, all: now.all - before.all };
+  return { main: now.main - before.main, all: now.all - before.all, user: now.user - before.user };
 }
 
 /** CPU ms so far of each thread, keyed by tid, with the thread's name (/proc/.../comm). */

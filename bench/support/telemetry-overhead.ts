@@ -1,31 +1,97 @@
 /**
  * What logging and metrics cost the hit path: the same production app twice, one with an access
  * line per request (LOG_LEVEL=info, stdout to a file) and metrics, one with neither
- * (LOG_LEVEL=silent, METRICS_ENABLED=false), serving the same 4 KiB object to wrk in alternating
- * rounds. Medians of `rounds` runs of each. Besides requests per second, the app's CPU time per
- * request (all its threads, from /proc): on a busy machine req/s swings with everyone else's
- * load, while CPU per request stays the cost of one request, so its ratio is the steadier figure.
+ * (LOG_LEVEL=silent, METRICS_ENABLED=false), serving the same 4 KiB object to wrk in rounds taken
+ * in pairs, the order within a pair swapped every round (on then off, off then on) so that neither
+ * side always runs first after a pause. Medians and ranges of `rounds` runs of each. Besides
+ * requests per second, the app's CPU time per request (all its threads, from /proc): on a busy
+ * machine req/s swings with everyone else's load, while CPU per request stays the cost of one
+ * request, so its ratio is the steadier figure. The ratio of each pair (two rounds next to each
+ * other in time, under about the same load) is reported too.
+ * Each round also runs both at once, a wrk on each over the same seconds (`together`): whatever
+ * the rest of the machine does then falls on both alike, which back-to-back rounds cannot promise
+ * on a machine whose load swings within seconds. The two apps share the CPUs there, so req/s is
+ * lower, and the req/s ratio is the CPU ratio seen from outside.
  */
 import { statSync } from "node:fs";
 import { signedFetch } from "@/lib/auth/signed-fetch";
 import { startApp, type AppProcess } from "./app-process";
 import { cpuSince, cpuSnapshot } from "./proc-cpu";
-import { wrk } from "./wrk";
+import { wrk, wrkAsync } from "./wrk";
+
+/** Every round's figure, in the order taken. */
+export interface Series {
+  median: number;
+  min: number;
+  max: number;
+  values: number[];
+}
 
 export interface TelemetryOverhead {
+  rounds: number;
+  seconds: number;
+  /** Medians of req/s. */
   on: number;
   off: number;
   /** on / off: 1.00 means logging and metrics cost nothing measurable. */
   ratio: number;
-  /** The app's CPU per request, in µs, with and without. */
+  /** The app's CPU per request, in µs, with and without (medians). */
   cpuOn: number;
   cpuOff: number;
   /** off / on CPU per request: the throughput ratio a CPU-bound hit path would see. */
   cpuRatio: number;
+  /** off / on user-space CPU per request. */
+  userRatio: number;
+  /** Per round: req/s and CPU µs per request of each side, and each pair's ratios. */
+  series: Rounds;
+  /** The same figures with both apps under wrk at the same time. */
+  together: { ratio: number; cpuRatio: number; userRatio: number; series: Rounds };
   logBytesPerRequest: number;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+export interface Rounds {
+  on: Series;
+  off: Series;
+  cpuOn: Series;
+  cpuOff: Series;
+  /** User-space CPU µs per request: logging and metrics run there, while the kernel's share (socket writes, waking up) is what swings most with the machine's load. */
+  userOn: Series;
+  userOff: Series;
+  pairRatio: Series;
+  pairCpuRatio: Series;
+  pairUserRatio: Series;
+}
+
+interface RoundFigures {
+  on: number[];
+  off: number[];
+  cpuOn: number[];
+  cpuOff: number[];
+  userOn: number[];
+  userOff: number[];
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const series = (values: number[]): Series => ({ median: median(values), min: Math.min(...values), max: Math.max(...values), values });
+const rounds = (figures: RoundFigures): Rounds => ({
+  on: series(figures.on),
+  off: series(figures.off),
+  cpuOn: series(figures.cpuOn),
+  cpuOff: series(figures.cpuOff),
+  userOn: series(figures.userOn),
+  userOff: series(figures.userOff),
+  pairRatio: series(figures.on.map((value, i) => value / figures.off[i]!)),
+  pairCpuRatio: series(figures.cpuOff.map((value, i) => value / figures.cpuOn[i]!)),
+  pairUserRatio: series(figures.userOff.map((value, i) => value / figures.userOn[i]!)),
+});
+const emptyFigures = (): RoundFigures => ({ on: [], off: [], cpuOn: [], cpuOff: [], userOn: [], userOff: [] });
+
+/** "median (min–max)" of a series, with `digits` decimals. */
+export const formatSeries = ({ median, min, max }: Series, digits = 0) => `${median.toFixed(digits)} (${min.toFixed(digits)}–${max.toFixed(digits)})`;
 
 async function servingSmallObject(port: number, env: Record<string, string>, body: Buffer): Promise<AppProcess> {
   const credentials = { accessKeyId: "benchroot01", secretKey: "bench-secret-key-0123456789" };
@@ -41,8 +107,17 @@ async function servingSmallObject(port: number, env: Record<string, string>, bod
   return app;
 }
 
-export async function measureTelemetryOverhead(ports: [number, number], body: Buffer, rounds = 5, seconds = 3): Promise<TelemetryOverhead> {
-  const on = await servingSmallObject(ports[0], { LOG_LEVEL: "info", METRICS_ENABLED: "true" }, body);
+/** The "on" side's settings; another set (e.g. the "off" one, for an A/A run that checks the bench itself) can be given. */
+export const TELEMETRY_ON = { LOG_LEVEL: "info", METRICS_ENABLED: "true" };
+
+export async function measureTelemetryOverhead(
+  ports: [number, number],
+  body: Buffer,
+  roundCount = 10,
+  seconds = 3,
+  onEnv: Record<string, string> = TELEMETRY_ON,
+): Promise<TelemetryOverhead> {
+  const on = await servingSmallObject(ports[0], onEnv, body);
   const off = await servingSmallObject(ports[1], { LOG_LEVEL: "silent", METRICS_ENABLED: "false" }, body).catch(async (error: unknown) => {
     await on.stop();
     throw error;
@@ -50,29 +125,70 @@ export async function measureTelemetryOverhead(ports: [number, number], body: Bu
   try {
     const url = (app: AppProcess) => `${app.baseUrl}/v1/telemetry/small.bin`;
     // Warm-up (JIT, caches), then alternating rounds so both see the same machine load.
-    wrk(url(on), 1);
-    wrk(url(off), 1);
-    const results = { on: [] as number[], off: [] as number[], cpuOn: [] as number[], cpuOff: [] as number[] };
+    wrk(url(on), 2);
+    wrk(url(off), 2);
+    const results = emptyFigures();
+    const together = emptyFigures();
     const logBefore = statSync(on.logFile).size;
     let requestsOn = 0;
-    /** One wrk round: requests per second, and the app's CPU µs per request. */
+    /** One wrk round: requests per second, and the app's CPU µs per request (all, and user-space). */
     const round = (app: AppProcess) => {
       const before = cpuSnapshot(app.child.pid!);
       const { requestsPerSecond } = wrk(url(app), seconds);
-      return { requestsPerSecond, cpu: (cpuSince(app.child.pid!, before).all * 1000) / (requestsPerSecond * seconds) };
+      const used = cpuSince(app.child.pid!, before);
+      const requests = requestsPerSecond * seconds;
+      return { requestsPerSecond, cpu: (used.all * 1000) / requests, user: (used.user * 1000) / requests };
     };
-    for (let i = 0; i < rounds; i++) {
-      const withTelemetry = round(on);
+    /** Both apps under wrk over the same seconds. */
+    const roundTogether = async () => {
+      const before = [cpuSnapshot(on.child.pid!), cpuSnapshot(off.child.pid!)] as const;
+      const [withTelemetry, without] = await Promise.all([wrkAsync(url(on), seconds), wrkAsync(url(off), seconds)]);
+      const [usedOn, usedOff] = [cpuSince(on.child.pid!, before[0]), cpuSince(off.child.pid!, before[1])];
+      const [requestsWith, requestsWithout] = [withTelemetry.requestsPerSecond * seconds, without.requestsPerSecond * seconds];
+      together.on.push(withTelemetry.requestsPerSecond);
+      together.off.push(without.requestsPerSecond);
+      together.cpuOn.push((usedOn.all * 1000) / requestsWith);
+      together.cpuOff.push((usedOff.all * 1000) / requestsWithout);
+      together.userOn.push((usedOn.user * 1000) / requestsWith);
+      together.userOff.push((usedOff.user * 1000) / requestsWithout);
+      requestsOn += withTelemetry.requestsPerSecond * seconds;
+    };
+    for (let i = 0; i < roundCount; i++) {
+      let withTelemetry, without;
+      if (i % 2 === 0) {
+        withTelemetry = round(on);
+        without = round(off);
+      } else {
+        without = round(off);
+        withTelemetry = round(on);
+      }
       results.on.push(withTelemetry.requestsPerSecond);
       results.cpuOn.push(withTelemetry.cpu);
+      results.userOn.push(withTelemetry.user);
       requestsOn += withTelemetry.requestsPerSecond * seconds;
-      const without = round(off);
       results.off.push(without.requestsPerSecond);
       results.cpuOff.push(without.cpu);
+      results.userOff.push(without.user);
+      await roundTogether();
     }
     const logBytesPerRequest = (statSync(on.logFile).size - logBefore) / requestsOn;
-    const [medianOn, medianOff, cpuOn, cpuOff] = [median(results.on), median(results.off), median(results.cpuOn), median(results.cpuOff)];
-    return { on: medianOn, off: medianOff, ratio: medianOn / medianOff, cpuOn, cpuOff, cpuRatio: cpuOff / cpuOn, logBytesPerRequest };
+    const all = rounds(results);
+    const both = rounds(together);
+    const [medianOn, medianOff, cpuOn, cpuOff] = [all.on.median, all.off.median, all.cpuOn.median, all.cpuOff.median];
+    return {
+      rounds: roundCount,
+      seconds,
+      on: medianOn,
+      off: medianOff,
+      ratio: medianOn / medianOff,
+      cpuOn,
+      cpuOff,
+      cpuRatio: cpuOff / cpuOn,
+      series: all,
+      userRatio: all.userOff.median / all.userOn.median,
+      together: { ratio: both.on.median / both.off.median, cpuRatio: both.cpuOff.median / both.cpuOn.median, userRatio: both.userOff.median / both.userOn.median, series: both },
+      logBytesPerRequest,
+    };
   } finally {
     await Promise.all([on.stop(), off.stop()]);
   }

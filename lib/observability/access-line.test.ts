@@ -43,8 +43,16 @@ describe("the access line", () => {
     ["no bucket, key or request id", { ...base, requestId: null, bucket: null, key: null, operation: "Unresolved" }],
     ["keys that need escaping", { ...base, key: 'a"b\\c\nd\u0001é😀\u2028', bucket: "b" }],
     ["a missing method and fractional numbers", { ...base, method: undefined, durationMs: 1234.5, bytes: 0 }],
+    ["a key with nothing to escape, not all ASCII", { ...base, key: "dir/é文件 \u2028\u007f~.bin" }],
+    ["a long key with a quote", { ...base, key: `${"k".repeat(120)}"` }],
   ])("is byte for byte the line pino writes: %s", (_name, fields) => {
     expect(formatAccessLine(fields, TIME, 4242)).toBe(pinoLine(fields));
+  });
+
+  it.each(["plain", "", "é\u2028", "a\"b", "a\\b", "\t", "\u001f", "😀", "\ud800", "x\udfff", "\u007f"])("writes %j in a string field as JSON.stringify does", (value) => {
+    for (const field of ["requestId", "protocol", "operation", "method", "bucket", "key"] as const) {
+      expect(formatAccessLine({ ...base, [field]: value }, TIME, 4242)).toContain(`"${field}":${JSON.stringify(value)},`);
+    }
   });
 
   it("goes to the logger's destination, batched with pino's own lines", async () => {

@@ -27,8 +27,14 @@ export interface AccessLineFields {
 const INFO = 30;
 const ERROR = 50;
 
-/** JSON for a value that is a string, or null (pino leaves undefined fields out; only method can be). */
-const jsonText = (value: string | null | undefined) => (value == null ? "null" : JSON.stringify(value));
+/** What JSON.stringify would escape in a string: quotes, backslashes, control characters, and surrogates (lone ones). */
+const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
+/**
+ * JSON for a value that is a string, or null (pino leaves undefined fields out; only method can be).
+ * Most values (names, request ids, ordinary keys) need no escaping: quoting them is JSON.stringify's
+ * answer at a fraction of its cost (~0.2 µs a call, six calls a line).
+ */
+const jsonText = (value: string | null | undefined) => (value == null ? "null" : NEEDS_ESCAPING.test(value) ? JSON.stringify(value) : `"${value}"`);
 /** JSON for a number: a non-finite one is null, as JSON.stringify writes it. */
 const jsonNumber = (value: number) => (Number.isFinite(value) ? String(value) : "null");
 

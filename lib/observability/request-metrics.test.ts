@@ -70,15 +70,20 @@ describe("request metrics", () => {
     expect(await ours.metrics()).toMatch(/bosmirror_http_request_duration_seconds_bucket\{le="\+Inf",protocol="bos",operation="GetObject"\} 4/);
   });
 
-  it("start again from zero when the registry is reset", async () => {
-    const ours = new Registry();
-    const metrics = new RequestMetrics(ours, BUCKETS);
-    metrics.record("bos", "GetObject", 200, 0.001);
+  it("start again from zero when the registry is reset, listing series in the order observed since", async () => {
+    const { ours, metrics, theirs } = pair();
+    for (const request of REQUESTS) {
+      metrics.record(...request);
+      theirs.record(...request);
+    }
     await ours.metrics();
     ours.resetMetrics();
-    metrics.record("bos", "GetObject", 200, 0.002);
-    const theirs = reference();
-    theirs.record("bos", "GetObject", 200, 0.002);
+    theirs.registry.resetMetrics();
+    // Observed again in reverse order: prom-client lists each series from its first observation after the reset.
+    for (const request of [...REQUESTS].reverse().slice(0, 4)) {
+      metrics.record(...request);
+      theirs.record(...request);
+    }
     expect(await ours.metrics()).toBe(await theirs.registry.metrics());
   });
 });

@@ -3,7 +3,9 @@
  * and `bosmirror_http_request_duration_seconds{protocol,operation}`, counted here and handed to
  * prom-client when scraped. prom-client's labelled children hash and validate their labels again
  * on every inc() and observe(), ~3 µs per request, over half of what issue 9 allows the hit path
- * for logging and metrics together; here a request is one Map lookup and a scan of 16 bounds.
+ * for logging and metrics together; here a request is three Map lookups by keys whose hash is
+ * already known (the protocol and operation names are constants, the status a small integer) and a
+ * scan of 16 bounds: no label string is built or hashed per request.
  * The exposition is prom-client's own (request-metrics.test.ts compares it with plain prom-client
  * metrics fed the same requests).
  */
@@ -17,6 +19,8 @@ interface DurationSeries {
   perBucket: number[];
   sum: number;
   count: number;
+  /** Whether the histogram lists it: from its first observation (again after a reset). */
+  listed: boolean;
 }
 
 type HistogramSnapshot = Awaited<ReturnType<Histogram["get"]>>;
@@ -26,7 +30,8 @@ type HistogramSnapshot = Awaited<ReturnType<Histogram["get"]>>;
  * which prom-client's registry reads through getForPromString) renders them as prom-client would.
  */
 class AggregatedHistogram extends Histogram<"protocol" | "operation"> {
-  private readonly series = new Map<string, DurationSeries>();
+  /** In the order first observed, as prom-client lists them. */
+  private readonly series: DurationSeries[] = [];
   private readonly bounds: readonly number[];
 
   constructor(
@@ -39,11 +44,15 @@ class AggregatedHistogram extends Histogram<"protocol" | "operation"> {
     this.bounds = [...buckets].sort((a, b) => a - b);
   }
 
-  record(id: string, labels: RequestLabels, seconds: number): void {
-    let series = this.series.get(id);
-    if (!series) {
-      series = { labels, perBucket: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0 };
-      this.series.set(id, series);
+  /** A series for one label set, made once by the caller, who keeps it. */
+  add(labels: RequestLabels): DurationSeries {
+    return { labels, perBucket: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0, listed: false };
+  }
+
+  record(series: DurationSeries, seconds: number): void {
+    if (!series.listed) {
+      series.listed = true;
+      this.series.push(series);
     }
     // prom-client counts a value in the first bucket whose bound is not below it (le is inclusive).
     let bucket = 0;
@@ -63,14 +72,22 @@ class AggregatedHistogram extends Histogram<"protocol" | "operation"> {
   }
 
   override reset(): void {
-    // prom-client's constructor calls reset() before this class's fields exist.
-    this.series?.clear();
+    // Callers keep their series: they start again from zero, and (as prom-client's do after a reset)
+    // are listed again from their next observation. prom-client's constructor calls reset() before
+    // this class's fields exist.
+    for (const series of this.series ?? []) {
+      series.perBucket.fill(0);
+      series.sum = 0;
+      series.count = 0;
+      series.listed = false;
+    }
+    if (this.series) this.series.length = 0;
     super.reset();
   }
 
   private snapshot(): HistogramSnapshot {
     const values: HistogramSnapshot["values"] = [];
-    for (const { labels, perBucket, sum, count } of this.series.values()) {
+    for (const { labels, perBucket, sum, count } of this.series) {
       let cumulative = 0;
       this.bounds.forEach((bound, i) => {
         cumulative += perBucket[i]!;
@@ -86,28 +103,76 @@ class AggregatedHistogram extends Histogram<"protocol" | "operation"> {
   }
 }
 
-export class RequestMetrics {
-  private readonly counts = new Map<string, { labels: RequestLabels & { status: string }; pending: number }>();
-  private readonly durations: AggregatedHistogram;
-  /** Interned label sets per protocol and operation (the operation names are a fixed set). */
-  private readonly labelSets = new Map<string, RequestLabels>();
+/** One protocol and operation: its durations, and its count per status. */
+interface OperationSeries {
+  labels: RequestLabels;
+  durations: DurationSeries;
+  byStatus: Map<number, StatusCount>;
+}
 
-  constructor(registry: Registry, buckets: number[]) {
-    const counts = this.counts;
-    new Counter({
+interface StatusCount {
+  labels: RequestLabels & { status: string };
+  /** Counted since the last scrape. */
+  pending: number;
+  /** Whether prom-client's counter has it: from its first count (again after a reset). */
+  listed: boolean;
+}
+
+/**
+ * prom-client's Counter, fed at each scrape with what was counted since the last one, in the order
+ * prom-client would have first seen each label set (since the last reset).
+ */
+class AggregatedCounter extends Counter<"protocol" | "operation" | "status"> {
+  private readonly listed: StatusCount[] = [];
+
+  constructor(registry: Registry) {
+    super({
       name: "bosmirror_http_requests_total",
       help: "HTTP requests answered, by protocol, named operation and status",
       labelNames: ["protocol", "operation", "status"],
       registers: [registry],
-      // Runs before every scrape: what was counted since the last one goes into prom-client's counter.
+      // Runs before every scrape, on this counter (prom-client types `this` as a plain Counter).
       collect() {
-        for (const entry of counts.values()) {
-          if (entry.pending === 0) continue;
-          this.inc(entry.labels, entry.pending);
-          entry.pending = 0;
-        }
+        (this as AggregatedCounter).handOver();
       },
     });
+  }
+
+  private handOver(): void {
+    for (const entry of this.listed) {
+      if (entry.pending === 0) continue;
+      this.inc(entry.labels, entry.pending);
+      entry.pending = 0;
+    }
+  }
+
+  count(entry: StatusCount): void {
+    if (!entry.listed) {
+      entry.listed = true;
+      this.listed.push(entry);
+    }
+    entry.pending += 1;
+  }
+
+  override reset(): void {
+    // Counts not yet handed over go too. prom-client's constructor calls reset() before this class's fields exist.
+    for (const entry of this.listed ?? []) {
+      entry.pending = 0;
+      entry.listed = false;
+    }
+    if (this.listed) this.listed.length = 0;
+    super.reset();
+  }
+}
+
+export class RequestMetrics {
+  /** By protocol, then operation. */
+  private readonly byProtocol = new Map<string, Map<string, OperationSeries>>();
+  private readonly counts: AggregatedCounter;
+  private readonly durations: AggregatedHistogram;
+
+  constructor(registry: Registry, buckets: number[]) {
+    this.counts = new AggregatedCounter(registry);
     this.durations = new AggregatedHistogram(
       "bosmirror_http_request_duration_seconds",
       "Time from a request's arrival to the end of its response, by protocol and named operation",
@@ -117,13 +182,16 @@ export class RequestMetrics {
   }
 
   record(protocol: string, operation: string, status: number, seconds: number): void {
-    const id = `${protocol} ${operation}`;
-    let labels = this.labelSets.get(id);
-    if (!labels) this.labelSets.set(id, (labels = { protocol, operation }));
-    const countId = `${id} ${status}`;
-    let count = this.counts.get(countId);
-    if (!count) this.counts.set(countId, (count = { labels: { ...labels, status: String(status) }, pending: 0 }));
-    count.pending += 1;
-    this.durations.record(id, labels, seconds);
+    let operations = this.byProtocol.get(protocol);
+    if (!operations) this.byProtocol.set(protocol, (operations = new Map()));
+    let series = operations.get(operation);
+    if (!series) {
+      const labels = { protocol, operation };
+      operations.set(operation, (series = { labels, durations: this.durations.add(labels), byStatus: new Map() }));
+    }
+    let count = series.byStatus.get(status);
+    if (!count) series.byStatus.set(status, (count = { labels: { ...series.labels, status: String(status) }, pending: 0, listed: false }));
+    this.counts.count(count);
+    this.durations.record(series.durations, seconds);
   }
 }
