@@ -60,8 +60,23 @@ interface Figures {
   ttlb: number[];
 }
 
+/**
+ * Sends an idempotent request again once when its reused keep-alive connection turns out closed: wrk
+ * runs synchronously here, so during a minute of hit rounds this process sees neither its idle
+ * connections' keep-alive timers nor the server closing them, and the next request may take one.
+ */
+async function idempotent(send: () => Promise<Response>): Promise<Response> {
+  try {
+    return await send();
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== "UND_ERR_SOCKET") throw error;
+    return send();
+  }
+}
+
 async function call(app: AppProcess, method: string, urlPath: string, body?: Uint8Array | string, headers: Record<string, string> = {}) {
-  const response = await signedFetch(credentials, `${app.baseUrl}${urlPath}`, { method, body: body as BodyInit | undefined, headers });
+  const send = () => signedFetch(credentials, `${app.baseUrl}${urlPath}`, { method, body: body as BodyInit | undefined, headers });
+  const response = method === "DELETE" ? await idempotent(send) : await send();
   await response.arrayBuffer();
   return response.status;
 }
@@ -85,7 +100,7 @@ async function forgetMirroredObject(target: Target) {
   const deadline = Date.now() + 30_000;
   for (const instance of target.instances) {
     // HEAD never goes back to origin: a 404 means this instance no longer has the object.
-    while ((await fetch(`${instance.baseUrl}/v1/bench/${MISS_KEY}`, { method: "HEAD" })).status !== 404) {
+    while ((await idempotent(() => fetch(`${instance.baseUrl}/v1/bench/${MISS_KEY}`, { method: "HEAD" }))).status !== 404) {
       if (Date.now() > deadline) throw new Error(`${instance.baseUrl} still has ${MISS_KEY} 30 s after its DELETE`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -164,6 +179,7 @@ const dataDir = (name: string) => {
 const apps: AppProcess[] = [];
 const balancers: NginxProcess[] = [];
 let origin: NginxProcess | undefined;
+let keepWork = false;
 try {
   origin = await startNginx(files, PORT, path.join(work, "origin"));
   const originHost = origin.url.replace("http://", "");
@@ -206,9 +222,14 @@ try {
   printTable(singleTargets, singleFigures);
   console.log("\nPostgreSQL + Ceph RGW behind nginx (round-robin upstream, keep-alive): one instance vs three, the other two idle in the first column:\n");
   printTable(fleetTargets, fleetFigures);
+} catch (error) {
+  // The instances' logs tell why one of them stopped answering: kept, with the rest of the run's files.
+  keepWork = true;
+  console.error(`bench failed; the apps' logs are in ${work}`);
+  throw error;
 } finally {
   await Promise.all([...apps.map((app) => app.stop()), ...balancers.map((balancer) => balancer.stop()), origin?.stop()]);
   await dropDatabase(postgresServer, database).catch(() => undefined);
   services.stop();
-  rmSync(work, { recursive: true, force: true });
+  if (!keepWork) rmSync(work, { recursive: true, force: true });
 }
