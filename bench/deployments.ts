@@ -5,11 +5,11 @@
  * against one instance behind the same nginx. PostgreSQL and Ceph are started here unless they are
  * up (scripts/start-postgres.sh, scripts/start-ceph.sh; PG_*, CEPH_* choose where) and stopped at the
  * end if they were started here. wrk for hit throughput (4 KiB and 1 MiB, anonymous GETs of a
- * public-read bucket, 1 thread, 32 connections), curl for 64 MiB back-to-origin misses from nginx
- * serving a file; rounds rotate the configurations' order; medians with their ranges. Prints two
- * tables; nothing here fails on a timing.
+ * public-read bucket, 1 thread, 32 connections; with the instances' CPU time per request from /proc),
+ * curl for 64 MiB back-to-origin misses from nginx serving a file; rounds rotate the configurations'
+ * order; medians with their ranges. Prints two tables; nothing here fails on a timing.
  *
- *   npm run build && npm run bench:deployments [-- --rounds=5 --misses=7 --port=4300]
+ *   npm run build && npm run bench:deployments [-- --rounds=5 --misses=5 --port=4300]
  *
  * Ports: the origin on --port, the apps and balancers on the next eight.
  */
@@ -24,11 +24,12 @@ import { createDatabase, dropDatabase, uniqueDatabaseName } from "@/tests/suppor
 import { startApp, type AppProcess } from "./support/app-process";
 import { startBackingServices } from "./support/backing-services";
 import { startNginx, startNginxBalancer, type NginxProcess } from "./support/nginx";
+import { cpuSince, cpuSnapshot } from "./support/proc-cpu";
 import { wrk } from "./support/wrk";
 
 const argument = (name: string, fallback: number) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const ROUNDS = argument("rounds", 5);
-const MISSES = argument("misses", 7);
+const MISSES = argument("misses", 5);
 const PORT = argument("port", 4300);
 const WRK_SECONDS = 3;
 const MiB = 1024 * 1024;
@@ -56,6 +57,9 @@ interface Target {
 interface Figures {
   small: number[];
   medium: number[];
+  /** CPU time of the instances (all their threads) per request, µs: steadier than rates on a busy machine. */
+  smallCpu: number[];
+  mediumCpu: number[];
   ttfb: number[];
   ttlb: number[];
 }
@@ -114,11 +118,19 @@ async function curlDownload(url: string): Promise<{ ttfb: number; ttlb: number }
   return { ttfb: starttransfer! * 1000, ttlb: total! * 1000 };
 }
 
+/** One wrk run, with the CPU time every instance behind the target spent meanwhile, per request. */
+function hitRound(target: Target, file: string) {
+  const before = target.instances.map((instance) => cpuSnapshot(instance.child.pid!));
+  const result = wrk(`${target.url}/v1/bench/${file}`, WRK_SECONDS);
+  const cpuMs = target.instances.reduce((sum, instance, i) => sum + cpuSince(instance.child.pid!, before[i]!).all, 0);
+  return { ...result, cpuMicrosPerRequest: (cpuMs * 1000) / result.requests };
+}
+
 /** Round r starts at the r-th target, so no configuration always runs first (or right after another). */
 const rotated = <T>(items: T[], round: number) => items.map((_, i) => items[(i + round) % items.length]!);
 
 async function measure(targets: Target[]): Promise<Map<string, Figures>> {
-  const figures = new Map(targets.map((target) => [target.name, { small: [], medium: [], ttfb: [], ttlb: [] } as Figures]));
+  const figures = new Map(targets.map((target) => [target.name, { small: [], medium: [], smallCpu: [], mediumCpu: [], ttfb: [], ttlb: [] } as Figures]));
   for (const target of targets) {
     // Warm-up: JIT, caches, and keep-alive connections of the balancer to every instance.
     wrk(`${target.url}/v1/bench/small.bin`, 1);
@@ -131,8 +143,13 @@ async function measure(targets: Target[]): Promise<Map<string, Figures>> {
   }
   for (let round = 0; round < ROUNDS; round++) {
     for (const target of rotated(targets, round)) {
-      figures.get(target.name)!.small.push(wrk(`${target.url}/v1/bench/small.bin`, WRK_SECONDS).requestsPerSecond);
-      figures.get(target.name)!.medium.push(wrk(`${target.url}/v1/bench/medium.bin`, WRK_SECONDS).bytesPerSecond);
+      const figuresOf = figures.get(target.name)!;
+      const small = hitRound(target, "small.bin");
+      figuresOf.small.push(small.requestsPerSecond);
+      figuresOf.smallCpu.push(small.cpuMicrosPerRequest);
+      const medium = hitRound(target, "medium.bin");
+      figuresOf.medium.push(medium.bytesPerSecond);
+      figuresOf.mediumCpu.push(medium.cpuMicrosPerRequest);
     }
   }
   for (let attempt = 0; attempt < MISSES; attempt++) {
@@ -164,7 +181,9 @@ function printTable(targets: Target[], figures: Map<string, Figures>) {
     console.log(`| ${label} | ${[...cells, ...ratios].join(" | ")} |`);
   };
   row("hit GET 4 KiB, req/s", (f) => f.small, (value) => value.toFixed(0));
+  row("hit GET 4 KiB, app CPU per request, µs", (f) => f.smallCpu, (value) => value.toFixed(0));
   row("hit GET 1 MiB, MB/s", (f) => f.medium, (value) => (value / 1e6).toFixed(0));
+  row("hit GET 1 MiB, app CPU per request, µs", (f) => f.mediumCpu, (value) => value.toFixed(0));
   row("miss 64 MiB, time to first byte, ms", (f) => f.ttfb, (value) => value.toFixed(0));
   row("miss 64 MiB, time to last byte, ms", (f) => f.ttlb, (value) => value.toFixed(0));
 }
