@@ -1,4 +1,8 @@
-/** Starts the production app (`tsx server.ts`, after `next build`) on a fresh data directory. */
+/**
+ * Starts the production app (`tsx server.ts`, after `next build`) on a fresh data directory, or on
+ * `extraEnv.DATA_DIR` when given (instances sharing one, as several instances share the master key):
+ * that directory is the caller's, left in place on stop.
+ */
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -16,14 +20,16 @@ export interface AppProcess {
 /**
  * `nodeArgs`: extra node options for the app, e.g. ["--cpu-prof", "--cpu-prof-dir=..."]. `appDir`: the
  * checkout to run (another build of the app, for before/after figures in one run); this one by default.
+ * `extraEnv.DATA_DIR`: a data directory shared by several instances (otherwise a fresh one).
  */
 export async function startApp(port: number, extraEnv: Record<string, string> = {}, nodeArgs: string[] = [], appDir?: string): Promise<AppProcess> {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-bench-"));
+  const ownDataDir = extraEnv.DATA_DIR === undefined;
+  const dataDir = extraEnv.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), "bos-mirror-bench-"));
   // A file, not a pipe nobody reads: a full pipe would stall the app's log writes.
-  const logFile = path.join(dataDir, "app.log");
+  const logFile = path.join(dataDir, ownDataDir ? "app.log" : `app-${port}.log`);
   const log = openSync(logFile, "a");
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, ...extraEnv },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), ...extraEnv, DATA_DIR: dataDir },
     stdio: ["ignore", log, "inherit"],
     cwd: appDir,
   });
@@ -44,11 +50,14 @@ export async function startApp(port: number, extraEnv: Record<string, string> = 
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  // Stopping removes the data directory too (a bench leaves GiBs of blobs behind otherwise).
+  // Stopping removes its own data directory too (a bench leaves GiBs of blobs behind otherwise).
   const stop = () =>
     new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once("exit", () => resolve());
       child.kill("SIGTERM");
-    }).then(() => rmSync(dataDir, { recursive: true, force: true }));
+    }).then(() => {
+      if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
+    });
   return { baseUrl, dataDir, child, logFile, stop };
 }

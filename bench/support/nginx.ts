@@ -1,7 +1,8 @@
 /**
  * nginx from Debian on loopback: the reference server and the benchmark's origin (`startNginx`),
  * and nginx as a back-to-origin mirror (`startNginxMirror`: try_files, else proxy_pass to the
- * origin with proxy_store), the reference for a mirror miss.
+ * origin with proxy_store), the reference for a mirror miss, and nginx as a round-robin load
+ * balancer in front of several instances (`startNginxBalancer`).
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -94,6 +95,33 @@ export function startNginxMirror(storeRoot: string, port: number, originUrl: str
       proxy_pass ${originUrl};
       proxy_store on;
       proxy_store_access user:rw group:r all:r;
+    }
+  }`,
+    "/",
+  );
+}
+
+/**
+ * nginx as a load balancer on loopback: round-robin over the instances on `upstreamPorts`, with
+ * keep-alive connections to them (as a production balancer keeps), unbuffered (a miss streams to the
+ * client as the instance sends it, rather than being spooled by nginx first).
+ */
+export function startNginxBalancer(upstreamPorts: number[], port: number, workDir: string): Promise<NginxProcess> {
+  return runNginx(
+    workDir,
+    port,
+    `  upstream instances {
+${upstreamPorts.map((upstream) => `    server 127.0.0.1:${upstream};`).join("\n")}
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:${port};
+    access_log off;
+    location / {
+      proxy_pass http://instances;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
     }
   }`,
     "/",

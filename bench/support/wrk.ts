@@ -5,6 +5,8 @@ import { promisify } from "node:util";
 const UNITS: Record<string, number> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 };
 
 export interface WrkResult {
+  /** Requests completed in the run. */
+  requests: number;
   requestsPerSecond: number;
   bytesPerSecond: number;
 }
@@ -12,10 +14,11 @@ export interface WrkResult {
 const args = (url: string, seconds: number, connections: number) => ["-t1", `-c${connections}`, `-d${seconds}s`, url];
 
 function parse(url: string, output: string): WrkResult {
+  const completed = output.match(/(\d+) requests in/);
   const requests = output.match(/Requests\/sec:\s+([\d.]+)/);
   const transfer = output.match(/Transfer\/sec:\s+([\d.]+)(B|KB|MB|GB)/);
-  if (!requests || !transfer || /Non-2xx/.test(output)) throw new Error(`wrk against ${url} failed:\n${output}`);
-  return { requestsPerSecond: Number(requests[1]), bytesPerSecond: Number(transfer[1]) * UNITS[transfer[2]!]! };
+  if (!completed || !requests || !transfer || /Non-2xx/.test(output)) throw new Error(`wrk against ${url} failed:\n${output}`);
+  return { requests: Number(completed[1]), requestsPerSecond: Number(requests[1]), bytesPerSecond: Number(transfer[1]) * UNITS[transfer[2]!]! };
 }
 
 export function wrk(url: string, seconds = 5, connections = 32): WrkResult {
