@@ -12,8 +12,32 @@
  * conditional on the acquisition's token, so a holder that lost its lease cannot touch the next one.
  */
 import { randomUUID } from "node:crypto";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { FetchLeaseState, FetchLeases as FetchLeasesPort, LeaseEnd } from "@/lib/origin/cluster-flight";
+
+type LeaseDb = Pick<Prisma.TransactionClient, "fetchLease">;
+
+/**
+ * A client writes or deletes keys: every pull of them in progress, on any instance, loses (its
+ * commit checks the mark with keepsFetchLease). Run before the delete looks for the row, or in the
+ * write's own transaction.
+ */
+export async function supersedeFetchLeases(db: LeaseDb, bucketId: number, keys: readonly string[]): Promise<void> {
+  await db.fetchLease.updateMany({ where: { bucketId, key: keys.length === 1 ? keys[0]! : { in: [...keys] }, outcome: null, superseded: false }, data: { superseded: true } });
+}
+
+/**
+ * In a pull's commit transaction: whether acquisition `token` still holds the key's lease and no
+ * client wrote or deleted the key since. A write, not a read, so that it orders with
+ * supersedeFetchLeases on the row: on PostgreSQL the row stays locked until this commit (a delete
+ * marking it waits, then finds the committed object and deletes it), and a mark committed after
+ * this transaction's snapshot makes it fail with a serialization error and run again (it then sees
+ * the mark); SQLite has one writer at a time.
+ */
+export async function keepsFetchLease(tx: LeaseDb, bucketId: number, key: string, token: string): Promise<boolean> {
+  const { count } = await tx.fetchLease.updateMany({ where: { bucketId, key, token, superseded: false }, data: { superseded: false } });
+  return count === 1;
+}
 
 const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code === "P2002";
 
@@ -26,7 +50,7 @@ export class PrismaFetchLeases implements FetchLeasesPort {
   async acquire(bucketId: number, key: string): Promise<{ token: string } | null> {
     const token = randomUUID();
     const now = new Date();
-    const lease = { owner: this.instance.id, token, expiresAt: new Date(now.getTime() + this.instance.leaseMs), outcome: null, reason: null };
+    const lease = { owner: this.instance.id, token, expiresAt: new Date(now.getTime() + this.instance.leaseMs), outcome: null, reason: null, superseded: false };
     try {
       await this.db().fetchLease.create({ data: { bucketId, key, ...lease } });
       return { token };

@@ -104,6 +104,28 @@ it("serves a PUT on one instance from the others, and a DELETE on one as 404 on 
   await waitFor(async () => (await get(b, "doc.txt")).status === 404, "instance B to answer 404");
 });
 
+it("lets a DELETE on one instance win over another instance's fetch of the still-missing key", async () => {
+  const [a, b] = instances as [ServerProcess, ServerProcess];
+  const key = "deleted-while-fetched.bin";
+  const body = randomBytes(512 * 1024);
+  const held = heldBody(body);
+  origin.on(`/${key}`, held.behaviour);
+  const fetching = get(a, key);
+  await waitFor(() => origin.requestsFor(`/${key}`).length === 1, "instance A to ask the origin");
+  // Nothing is stored yet, so the DELETE finds nothing (404); it still wins over the fetch under way.
+  expect((await signedFetch(`${b.url}/v1/fleet/${key}`, { method: "DELETE" })).status).toBe(404);
+  held.release();
+  // A's client gets the origin's bytes, as on one instance, but they are not stored.
+  const fetched = await fetching;
+  expect(fetched.status).toBe(200);
+  expect(md5(fetched.bytes)).toBe(md5(body));
+  await waitFor(async () => (await db().fetchLease.count({ where: { key } })) === 0, "instance A's fetch to give its lease up");
+  expect(await db().storedObject.count({ where: { key } })).toBe(0);
+  // The next GET is a miss again, on any instance.
+  origin.serve(`/${key}`, "fetched again");
+  expect((await get(b, key)).bytes.toString()).toBe("fetched again");
+});
+
 it("applies a rule changed on one instance on the others", async () => {
   const [a, b, c] = instances as [ServerProcess, ServerProcess, ServerProcess];
   origin.serve("/r/one.txt", "from the first origin");
