@@ -35,6 +35,8 @@ export const PATIENT_TIMEOUTS = { ...TEST_TIMEOUTS, headersTimeoutMs: WAIT_TIMEO
 export const TEST_MAX_OBJECT_SIZE = 8 * 1024 * 1024;
 /** Import jobs: changes from another process seen within 100 ms; origin listings in pages of 25 keys, so a few dozen keys cross pages. */
 export const TEST_IMPORT_RUNNER = { pollIntervalMs: 100, flushIntervalMs: 50, listPageKeys: 25 };
+/** Background jobs of instances that are gone are taken over within 100 ms. */
+export const TEST_JOB_RUNNER = { pollIntervalMs: 100 };
 
 export interface TestServerOptions extends HttpServerOptions {
   /** Stands in for DNS when the engine resolves origin host names. */
@@ -47,6 +49,8 @@ export interface TestServerOptions extends HttpServerOptions {
   activityFlushMs?: number;
   /** How long cached signing secrets and rules live (AppOptions.rowCacheTtlMs). */
   rowCacheTtlMs?: number;
+  /** "Empty bucket" in batches of this many keys (AppOptions.emptier), to watch a job in the middle. */
+  emptyBatch?: number;
 }
 
 /**
@@ -66,15 +70,20 @@ let sharedApp: App | undefined;
 export async function startObjectServer(
   objectHost?: string,
   limits: Partial<EngineLimits> = {},
-  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, rowCacheTtlMs, ...http }: TestServerOptions = {},
+  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, rowCacheTtlMs, emptyBatch, ...http }: TestServerOptions = {},
 ): Promise<TestObjectServer> {
   // The app's composition root, with short timeouts and a small size limit for fault tests. A
   // second server in the same file (another OBJECT_HOST) shares the first one's app.
   const reuse =
-    sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS && activityFlushMs === undefined && rowCacheTtlMs === undefined;
+    sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS && activityFlushMs === undefined && rowCacheTtlMs === undefined && emptyBatch === undefined;
   const app = reuse ? sharedApp! : createApp(
     { ...env(), maxObjectSize },
-    { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, activityFlushMs, rowCacheTtlMs, importRunner: TEST_IMPORT_RUNNER },
+    { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, activityFlushMs,
+      rowCacheTtlMs,
+      importRunner: TEST_IMPORT_RUNNER,
+      jobRunner: TEST_JOB_RUNNER,
+      ...(emptyBatch ? { emptier: { pageSize: emptyBatch, batchSize: emptyBatch } } : {}),
+    },
   );
   // The app's start order: clean up first, which is what makes room on a full disk.
   if (!reuse) {
@@ -82,6 +91,7 @@ export async function startObjectServer(
     await app.multipart.sweep(env().multipartUploadMaxAgeMs);
     await ensureRootAccessKey();
     await app.imports.start();
+    app.jobs.start();
   }
   sharedApp ??= app;
   const { engine } = app;
