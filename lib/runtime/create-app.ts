@@ -29,6 +29,7 @@ import { CachedObjectRepository } from "@/lib/objects/object-cache";
 import { PrismaObjectRepository } from "@/lib/objects/object-repository";
 import { ObjectService } from "@/lib/objects/object-service";
 import type { OriginLookup } from "@/lib/origin/checked-connect";
+import { AsyncFetches } from "@/lib/origin/async-fetches";
 import { ClusterFlights } from "@/lib/origin/cluster-flight";
 import { MirrorEngine, type EngineLimits } from "@/lib/origin/mirror-engine";
 import { OriginClient, type OriginTimeouts } from "@/lib/origin/origin-client";
@@ -138,6 +139,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     negativeCache: config.originProtection.negativeCache,
     ...options.engineLimits,
   });
+  const fetches = new AsyncFetches(engine, jobs, logger);
   const probe = new OriginProbe({
     client,
     objects,
@@ -181,6 +183,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     multipart,
     emptier,
     jobs,
+    fetches,
     engine,
     probe,
     probeLimiter,

@@ -15,6 +15,7 @@ import { env } from "@/lib/env";
 import { createApp } from "@/lib/runtime/create-app";
 import { createS3Api } from "@/lib/s3/s3-api";
 import type { App } from "@/lib/runtime/current-app";
+import { handleApiRequest } from "./api-server";
 import { signedFetch } from "./signed-fetch";
 import { WAIT_TIMEOUT_MS } from "./timeouts";
 
@@ -101,6 +102,8 @@ export async function startObjectServer(
   const metrics = createMetricsEndpoint(app.telemetry.metrics, app.config.metrics.token, app.telemetry);
   const server: Server = createHttpServer((req, res) => {
     if (metrics.handle(req, res)) return;
+    // The management routes tests/support/api-server.ts knows, so a test can ask this instance (a child process) to start a job.
+    if (req.url?.startsWith("/api/") && handleApiRequest(req, res)) return;
     if (s3.handle(req, res)) return;
     if (!api.handle(req, res)) res.writeHead(418).end("not an object API request");
   }, http);
