@@ -44,12 +44,13 @@ const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code
 export class PrismaFetchLeases implements FetchLeasesPort {
   constructor(
     private readonly db: () => PrismaClient,
-    private readonly instance: { readonly id: string; readonly leaseMs: number },
+    /** This instance: its id, its lease, and the database's clock every expiry is compared with. */
+    private readonly instance: { readonly id: string; readonly leaseMs: number; now(): Date },
   ) {}
 
   async acquire(bucketId: number, key: string): Promise<{ token: string } | null> {
     const token = randomUUID();
-    const now = new Date();
+    const now = this.instance.now();
     const lease = { owner: this.instance.id, token, expiresAt: new Date(now.getTime() + this.instance.leaseMs), outcome: null, reason: null, superseded: false };
     try {
       await this.db().fetchLease.create({ data: { bucketId, key, ...lease } });
@@ -68,7 +69,7 @@ export class PrismaFetchLeases implements FetchLeasesPort {
     const row = await this.db().fetchLease.findUnique({ where: { bucketId_key: { bucketId, key } } });
     if (!row) return null;
     const ended: LeaseEnd | null = row.outcome === "missing" || row.outcome === "failed" ? { outcome: row.outcome, reason: row.reason ?? "" } : null;
-    return { token: row.token, expired: row.expiresAt.getTime() <= Date.now(), ended };
+    return { token: row.token, expired: row.expiresAt.getTime() <= this.instance.now().getTime(), ended };
   }
 
   async release(bucketId: number, key: string, token: string, ended: LeaseEnd | null): Promise<void> {
@@ -78,6 +79,6 @@ export class PrismaFetchLeases implements FetchLeasesPort {
     }
     // Kept with its outcome, so that followers waiting on this acquisition answer as its clients did;
     // an ended lease is free for the next acquisition.
-    await this.db().fetchLease.updateMany({ where: { bucketId, key, token }, data: { outcome: ended.outcome, reason: ended.reason, expiresAt: new Date() } });
+    await this.db().fetchLease.updateMany({ where: { bucketId, key, token }, data: { outcome: ended.outcome, reason: ended.reason, expiresAt: this.instance.now() } });
   }
 }

@@ -9,6 +9,7 @@ import { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { CacheSync } from "@/lib/fleet/cache-sync";
 import { PrismaFetchLeases } from "@/lib/fleet/fetch-leases";
+import { databaseTimeReader } from "@/lib/fleet/database-clock";
 import { InstanceRegistry } from "@/lib/fleet/instance-registry";
 import { env, type AppEnv } from "@/lib/env";
 import { DEFAULT_IMPORT_RUNNER_OPTIONS, ImportRunner, type ImportRunnerOptions } from "@/lib/imports/import-runner";
@@ -107,6 +108,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const instance = new InstanceRegistry(() => db, {
     name: config.fleet.instanceName,
     leaseMs: config.fleet.leaseMs,
+    databaseTime: databaseTimeReader(() => db, config.database.provider),
     onBeatError: (error) => logger.error({ err: error, instance: instance.id }, "renewing this instance's lease failed; other instances take it for dead once it expires"),
   });
   const caches = createHotCaches(config.cacheBytes, options.rowCacheTtlMs);

@@ -245,6 +245,31 @@ it("completes an async FetchObject on another instance once the instance that ac
   instances[0] = await startServerProcess(FLEET_ENV);
 }, 2 * TEST_TIMEOUT_MS);
 
+it("compares leases by the database's clock: an instance whose clock runs a minute ahead takes no live instance's lease for expired", async () => {
+  const [a] = instances as [ServerProcess];
+  const skewed = await startServerProcess({ ...FLEET_ENV, TEST_CLOCK_SKEW_MS: "60000" });
+  try {
+    const body = randomBytes(512 * 1024);
+    const held = heldBody(body);
+    origin.on("/skew.bin", held.behaviour);
+    const leading = get(a, "skew.bin");
+    await waitFor(() => origin.requestsFor("/skew.bin").length === 1, "instance A to ask the origin");
+    // By its own clock A's lease ran out a minute ago; by the database's it is A's for a while yet.
+    const following = get(skewed, "skew.bin");
+    await waitFor(async () => (await waitingKeys(skewed)) === 1, "the skewed instance to wait on A's lease");
+    held.release();
+    const results = await Promise.all([leading, following]);
+    expect(results.map((result) => result.status)).toEqual([200, 200]);
+    expect(results.map((result) => md5(result.bytes))).toEqual([md5(body), md5(body)]);
+    expect(origin.requestsFor("/skew.bin")).toHaveLength(1);
+    // Its own lease is written in the database's time too: by its clock it would outlive it by a minute.
+    const row = await db().instance.findFirstOrThrow({ where: { pid: skewed.child.pid } });
+    expect(row.expiresAt.getTime()).toBeLessThan(Date.now() + 30_000);
+  } finally {
+    await skewed.kill();
+  }
+});
+
 it("completes a key on another instance after the instance leading its fetch is killed with -9, storing nothing partial", async () => {
   const [a, b, c] = instances as [ServerProcess, ServerProcess, ServerProcess];
   const body = randomBytes(2 * 1024 * 1024);

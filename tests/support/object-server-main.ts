@@ -7,8 +7,11 @@
  * written). TEST_ACTIVITY_FLUSH_MS stretches the activity recorder's interval, so a test can tell
  * a write at shutdown from a timed one; TEST_ROW_CACHE_TTL_MS stretches how long cached signing
  * secrets and rules live, so a test can tell the change log's invalidation from expiry;
- * TEST_EMPTY_BATCH empties buckets that many keys at a time, so a test can stop a job midway.
+ * TEST_EMPTY_BATCH empties buckets that many keys at a time, so a test can stop a job midway;
+ * TEST_CLOCK_SKEW_MS sets this process's clock off (tests/support/skewed-clock.ts).
  */
+// First: with TEST_CLOCK_SKEW_MS this process's clock is off, before any other module reads it.
+import "./skewed-clock";
 import { env } from "@/lib/env";
 import { startObjectServer } from "./object-server";
 
