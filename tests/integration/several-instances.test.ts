@@ -23,8 +23,16 @@ import { waitFor } from "../support/wait";
 /** A short lease, so that a killed leader's fetch is taken over quickly; caches catch up every 100 ms. */
 // Cached signing secrets and rules never expire here: another instance's change can only reach an
 // instance through the change log.
-// "Empty bucket" deletes ten keys at a time, so that a job can be caught in the middle.
-const FLEET_ENV = { INSTANCE_LEASE_MS: "2000", CACHE_SYNC_MS: "100", ORIGIN_BODY_IDLE_TIMEOUT_MS: "60000", TEST_ROW_CACHE_TTL_MS: "3600000", TEST_EMPTY_BATCH: "10" };
+// "Empty bucket" (the management API, served by each instance here) deletes ten keys at a time, so
+// that a job can be caught in the middle.
+const FLEET_ENV = {
+  INSTANCE_LEASE_MS: "2000",
+  CACHE_SYNC_MS: "100",
+  ORIGIN_BODY_IDLE_TIMEOUT_MS: "60000",
+  TEST_ROW_CACHE_TTL_MS: "3600000",
+  TEST_EMPTY_BATCH: "10",
+  TEST_MANAGEMENT_API: "1",
+};
 
 let origin: RecordingOrigin;
 let other: RecordingOrigin;
@@ -64,7 +72,8 @@ beforeAll(async () => {
   // One after the other: each start registers the instance and recovers before it listens.
   for (let i = 0; i < 3; i += 1) instances.push(await startServerProcess(FLEET_ENV));
   await bucketWithRules(instances[0]!.url, "fleet", [{ sourceUrl: `http://${origin.host}` }]);
-});
+  // Three server starts (migrations, recovery) on a busy machine.
+}, 3 * TEST_TIMEOUT_MS);
 
 afterAll(async () => {
   await Promise.all(instances.map((instance) => instance.kill()));

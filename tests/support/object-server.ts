@@ -2,7 +2,7 @@
  * The object APIs (S3 and BOS) on a real node:http server, in the test process, against the test
  * file's own database and data directory: the same handlers the app's server uses, without Next.
  */
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ensureRootAccessKey } from "@/lib/auth/access-key-service";
 import { createHttpServer, type HttpServerOptions } from "@/lib/http/create-http-server";
@@ -15,7 +15,6 @@ import { env } from "@/lib/env";
 import { createApp } from "@/lib/runtime/create-app";
 import { createS3Api } from "@/lib/s3/s3-api";
 import type { App } from "@/lib/runtime/current-app";
-import { handleApiRequest } from "./api-server";
 import { signedFetch } from "./signed-fetch";
 import { WAIT_TIMEOUT_MS } from "./timeouts";
 
@@ -52,6 +51,8 @@ export interface TestServerOptions extends HttpServerOptions {
   rowCacheTtlMs?: number;
   /** "Empty bucket" in batches of this many keys (AppOptions.emptier), to watch a job in the middle. */
   emptyBatch?: number;
+  /** Answers `/api/` requests it knows (tests/support/api-server.ts's handleApiRequest), so a test can ask this instance to start a job. */
+  management?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /**
@@ -71,7 +72,7 @@ let sharedApp: App | undefined;
 export async function startObjectServer(
   objectHost?: string,
   limits: Partial<EngineLimits> = {},
-  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, rowCacheTtlMs, emptyBatch, ...http }: TestServerOptions = {},
+  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, rowCacheTtlMs, emptyBatch, management, ...http }: TestServerOptions = {},
 ): Promise<TestObjectServer> {
   // The app's composition root, with short timeouts and a small size limit for fault tests. A
   // second server in the same file (another OBJECT_HOST) shares the first one's app.
@@ -102,8 +103,7 @@ export async function startObjectServer(
   const metrics = createMetricsEndpoint(app.telemetry.metrics, app.config.metrics.token, app.telemetry);
   const server: Server = createHttpServer((req, res) => {
     if (metrics.handle(req, res)) return;
-    // The management routes tests/support/api-server.ts knows, so a test can ask this instance (a child process) to start a job.
-    if (req.url?.startsWith("/api/") && handleApiRequest(req, res)) return;
+    if (management && req.url?.startsWith("/api/") && management(req, res)) return;
     if (s3.handle(req, res)) return;
     if (!api.handle(req, res)) res.writeHead(418).end("not an object API request");
   }, http);
