@@ -6,7 +6,9 @@
  * lock, so one applies and the others then find nothing pending.
  */
 import { execFile } from "node:child_process";
-import { mkdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, readdir } from "node:fs/promises";
+import Database from "better-sqlite3";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { promisify } from "node:util";
@@ -18,7 +20,10 @@ const run = promisify(execFile);
 export async function applyMigrations(projectDir: string = process.cwd()): Promise<void> {
   const { database, dataDir } = env();
   await mkdir(dataDir, { recursive: true });
-  if (database.provider === "sqlite") await mkdir(path.dirname(database.file), { recursive: true });
+  if (database.provider === "sqlite") {
+    await mkdir(path.dirname(database.file), { recursive: true });
+    if (await sqliteUpToDate(database.file, path.join(projectDir, "prisma", "migrations"))) return;
+  }
   const prismaCli = createRequire(path.join(projectDir, "package.json")).resolve("prisma/build/index.js");
   try {
     await run(process.execPath, [prismaCli, "migrate", "deploy"], {
@@ -27,7 +32,10 @@ export async function applyMigrations(projectDir: string = process.cwd()): Promi
     });
   } catch (error) {
     const output = error as { stdout?: string; stderr?: string };
-    throw new Error(`Database migration failed:\n${output.stdout ?? ""}${output.stderr ?? ""}`, { cause: error });
+    // Prisma reports SQLITE_BUSY as an unknown "SocketTimeout" variant.
+    const busy = database.provider === "sqlite" && /SocketTimeout|SQLITE_BUSY|database is locked/.test(`${output.stdout}${output.stderr}`);
+    const hint = busy ? "Another process has the SQLite database open (a running instance, npm run fsck): stop it while migrations are applied.\n" : "";
+    throw new Error(`Database migration failed:\n${hint}${output.stdout ?? ""}${output.stderr ?? ""}`, { cause: error });
   }
   await checkDatabase(database);
 }
@@ -50,5 +58,27 @@ export async function checkDatabase(database: DatabaseConfig): Promise<void> {
     }
   } finally {
     await db.$disconnect();
+  }
+}
+
+/**
+ * Whether every migration in `directory` is applied to the SQLite file already. `migrate deploy`
+ * is then skipped: Prisma's schema engine opens SQLite with locking_mode=EXCLUSIVE, which in WAL
+ * mode (lib/db/sqlite-adapter.ts) cannot even read while another connection has the file open
+ * (SQLITE_BUSY), so it would fail whenever another instance runs, or `npm run fsck` runs beside
+ * the app. A pending migration still needs the file to itself: as before, it is applied at start.
+ */
+async function sqliteUpToDate(file: string, directory: string): Promise<boolean> {
+  if (!existsSync(file)) return false;
+  const migrations = (await readdir(directory, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const table = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+    if (!table) return false;
+    const rows = sqlite.prepare("SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL").all() as { name: string }[];
+    const applied = new Set(rows.map((row) => row.name));
+    return migrations.every((name) => applied.has(name));
+  } finally {
+    sqlite.close();
   }
 }

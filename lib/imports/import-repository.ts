@@ -10,6 +10,14 @@ import type { ImportJobView, ImportSourceView, ImportState, ItemOutcome } from "
 
 /** Keys inserted per statement (2 parameters each, far below SQLite's and PostgreSQL's limits). */
 const INSERT_BATCH = 500;
+/**
+ * Item ids per UPDATE when outcomes are recorded. Prisma refuses a statement with more than 999
+ * parameters on SQLite (P2029, "The query parameter limit supported by your database is
+ * exceeded"), and an outcome batch can be larger: outcomes gather while a write is under way, and
+ * a failed write's outcomes go back in front of the next. Unsplit, such a batch failed on every
+ * attempt: the job stopped recording outcomes for good while its keys stayed claimed.
+ */
+const UPDATE_BATCH = 500;
 
 /**
  * Inserts keys as pending items of a job, skipping keys the job has (its unique jobId+key); returns
@@ -252,15 +260,20 @@ export class ImportRepository {
       counts[COUNTER[result.outcome]] += 1;
       bytes += result.bytes;
     }
-    // One statement per distinct (outcome, reason), not per item: most of a batch shares both.
+    // One statement per distinct (outcome, reason) and UPDATE_BATCH items, not per item: most of a batch shares both.
     const groups = new Map<string, { outcome: ItemOutcome; reason: string | null; ids: number[] }>();
     for (const result of results) {
       const group = JSON.stringify([result.outcome, result.reason]);
       const found = groups.get(group) ?? groups.set(group, { outcome: result.outcome, reason: result.reason, ids: [] }).get(group)!;
       found.ids.push(result.id);
     }
+    const updates = [...groups.values()].flatMap(({ outcome, reason, ids }) =>
+      Array.from({ length: Math.ceil(ids.length / UPDATE_BATCH) }, (_, index) =>
+        this.db().importItem.updateMany({ where: { id: { in: ids.slice(index * UPDATE_BATCH, (index + 1) * UPDATE_BATCH) } }, data: { state: outcome, reason } }),
+      ),
+    );
     await this.db().$transaction([
-      ...[...groups.values()].map(({ outcome, reason, ids }) => this.db().importItem.updateMany({ where: { id: { in: ids } }, data: { state: outcome, reason } })),
+      ...updates,
       this.db().importJob.update({
         where: { id: jobId },
         data: {

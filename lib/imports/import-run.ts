@@ -9,6 +9,7 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { OriginFailure } from "@/lib/domain/errors";
 import type { StoredMirrorRule } from "@/lib/mirroring/rule-schema";
+import { findMatchingRule } from "@/lib/mirroring/rule-set";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { PullOptions, PullOutcome } from "@/lib/origin/mirror-engine";
 import { sourceOf, type ClaimedItem, type ImportJobRow, type ImportRepository, type ItemResult } from "./import-repository";
@@ -20,9 +21,10 @@ import { OutcomeRecorder } from "./outcome-recorder";
 /** Keys claimed at a time: small enough that a stop leaves few claimed, large enough to keep reads rare. */
 const CLAIM_BATCH = 256;
 /**
- * Keys started between two turns of the event loop. A key that needs no origin request (stored,
- * no rule) settles in promise callbacks only (better-sqlite3 answers synchronously), so without
- * these turns a run of such keys would starve every timer and socket of the process.
+ * Keys started between two turns of the event loop. A pull that ends without an origin request
+ * (the key was stored meanwhile) settles in promise callbacks only (better-sqlite3 answers
+ * synchronously), so without these turns a run of such keys would starve every timer and socket
+ * of the process. (Keys known to need none are settled a batch at a time: settleWithoutOrigin.)
  */
 const KEYS_PER_TURN = 8;
 /**
@@ -47,6 +49,9 @@ export interface ImportRunDeps {
 function describe(error: Error): string {
   return error instanceof OriginFailure ? error.detail : error.message;
 }
+
+const ALREADY_STORED: PullOutcome = { outcome: "skipped", reason: "already stored" };
+const NO_RULE: PullOutcome = { outcome: "noRule" };
 
 export function resultOf(id: number, pulled: PullOutcome): ItemResult {
   switch (pulled.outcome) {
@@ -118,15 +123,21 @@ export class ImportRun {
           finished = true;
           break;
         }
+        afterId = batch.at(-1)!.id;
+        if (recorder.unwritten >= MAX_UNWRITTEN) await recorder.flush();
         unstarted = batch.map((item) => item.id);
-        for (const item of batch) {
-          afterId = item.id;
+        const { settled, toPull } = await this.settleWithoutOrigin(batch, startedAt);
+        recorder.addAll(settled);
+        // A batch settled here took database queries only, which settle in promise callbacks.
+        await nextTurn();
+        unstarted = toPull.map((item) => item.id);
+        for (const item of toPull) {
           while (inFlight.size >= job.concurrency) await Promise.race(inFlight);
           if (recorder.unwritten >= MAX_UNWRITTEN) await recorder.flush();
           if (!(await this.waitForThrottle(throttle))) break;
           unstarted.shift();
           if (item.id % KEYS_PER_TURN === 0) await nextTurn();
-          const work = this.process(item, startedAt).then((result) => {
+          const work = this.process(item).then((result) => {
             throttle.chargeBytes(result.bytes);
             recorder.add(result);
           });
@@ -188,15 +199,31 @@ export class ImportRun {
     }
   }
 
-  private async process(item: ClaimedItem, startedAt: Date): Promise<ItemResult> {
-    const { objects, pull } = this.deps;
+  /**
+   * The claimed keys whose outcome needs no origin request, found for the whole batch in one
+   * query: keys the bucket holds (unless the job overwrites), and keys no rule of the bucket
+   * matches. The engine's pull would answer them the same (skipped "already stored", noRule), at
+   * a few queries each. A key claimed by a run that died before recording it, and stored by a
+   * pull since the job started, was stored by that run's pull (or a GET's it shared): pulled.
+   */
+  private async settleWithoutOrigin(batch: ClaimedItem[], startedAt: Date): Promise<{ settled: ItemResult[]; toPull: ClaimedItem[] }> {
     const job = this.job;
-    if (item.interrupted && !job.overwrite) {
-      // Claimed by a run that died before recording it: if it was stored by a pull since the job
-      // started, that pull was this job's (or a GET's it shared).
-      const stored = await objects.find(job.bucketId, item.key);
-      if (stored && stored.sourceUrl !== null && stored.lastModified >= startedAt) return { id: item.id, outcome: "pulled", reason: null, bytes: stored.size };
+    const stored = job.overwrite ? new Map() : await this.deps.objects.findKeys(job.bucketId, batch.map((item) => item.key));
+    const rules = await this.deps.rulesFor(job.bucketId);
+    const settled: ItemResult[] = [];
+    const toPull: ClaimedItem[] = [];
+    for (const item of batch) {
+      const object = stored.get(item.key);
+      if (object && item.interrupted && object.sourceUrl !== null && object.lastModified >= startedAt) settled.push({ id: item.id, outcome: "pulled", reason: null, bytes: object.size });
+      else if (object) settled.push(resultOf(item.id, ALREADY_STORED));
+      else if (!findMatchingRule(rules, item.key)) settled.push(resultOf(item.id, NO_RULE));
+      else toPull.push(item);
     }
-    return resultOf(item.id, await pull({ id: job.bucketId, name: this.bucketName }, item.key, { overwrite: job.overwrite, source: "import" }));
+    return { settled, toPull };
+  }
+
+  private async process(item: ClaimedItem): Promise<ItemResult> {
+    const job = this.job;
+    return resultOf(item.id, await this.deps.pull({ id: job.bucketId, name: this.bucketName }, item.key, { overwrite: job.overwrite, source: "import" }));
   }
 }

@@ -31,8 +31,15 @@ export class OutcomeRecorder {
   }
 
   add(result: ItemResult): void {
-    this.buffer.push(result);
-    if (this.buffer.length % FLUSH_ITEMS === 0) this.flushInBackground();
+    this.addAll([result]);
+  }
+
+  /** Several outcomes at once (a claimed batch's keys that needed no origin): one write for them all. */
+  addAll(results: readonly ItemResult[]): void {
+    if (results.length === 0) return;
+    const before = this.buffer.length;
+    this.buffer.push(...results);
+    if (Math.floor(this.buffer.length / FLUSH_ITEMS) > Math.floor(before / FLUSH_ITEMS)) this.flushInBackground();
     else this.timer ??= setTimeout(() => this.flushInBackground(), this.flushIntervalMs);
   }
 

@@ -6,7 +6,7 @@
  */
 import type { LruCache } from "./lru";
 import type { ObjectRecord } from "./object-meta";
-import type { JournaledBlob, ListOptions, ListPage, NewObjectRow, ObjectRepository, SaveOptions } from "./object-repository";
+import type { JournaledBlob, ListOptions, ListPage, NewObjectRow, ObjectRepository, SaveOptions, StoredKey } from "./object-repository";
 import type { PendingBlob } from "./write-journal";
 
 export const objectCacheKey = (bucketId: number, key: string) => `${bucketId}\0${key}`;
@@ -36,6 +36,11 @@ export class CachedObjectRepository implements ObjectRepository {
     const record = await this.inner.find(bucketId, key);
     if (this.writes === writesBefore) this.cache.set(objectCacheKey(bucketId, key), record);
     return record;
+  }
+
+  /** Always the database's answer: it serves decisions (an import's) that another instance's write must not escape. */
+  findKeys(bucketId: number, keys: readonly string[]): Promise<Map<string, StoredKey>> {
+    return this.inner.findKeys(bucketId, keys);
   }
 
   beginBlob(blob: PendingBlob): Promise<number> {

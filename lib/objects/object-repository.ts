@@ -68,8 +68,13 @@ export interface SaveOptions {
   claim?: SaveClaim;
 }
 
+/** What an import asks of a stored key (lib/imports/import-run.ts): was it there, and was it mirrored since the job started? */
+export type StoredKey = Pick<ObjectRecord, "size" | "sourceUrl" | "lastModified">;
+
 export interface ObjectRepository {
   find(bucketId: number, key: string): Promise<ObjectRecord | null>;
+  /** Which of `keys` the bucket holds, read from the database in one query (never from a cache). */
+  findKeys(bucketId: number, keys: readonly string[]): Promise<Map<string, StoredKey>>;
   /** As `find`, never answered from a cache (object-cache.ts). */
   findFresh(bucketId: number, key: string): Promise<ObjectRecord | null>;
   /** Records a new blob in the write journal before it becomes visible; returns the entry. */
@@ -152,6 +157,15 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
 
   findFresh(bucketId: number, key: string): Promise<ObjectRecord | null> {
     return this.find(bucketId, key);
+  }
+
+  async findKeys(bucketId: number, keys: readonly string[]): Promise<Map<string, StoredKey>> {
+    if (keys.length === 0) return new Map();
+    const rows = await this.db().storedObject.findMany({
+      where: { bucketId, key: { in: [...keys] } },
+      select: { key: true, size: true, sourceUrl: true, lastModified: true },
+    });
+    return new Map(rows.map((row) => [row.key, { size: Number(row.size), sourceUrl: row.sourceUrl, lastModified: row.lastModified }]));
   }
 
   beginBlob(blob: PendingBlob): Promise<number> {

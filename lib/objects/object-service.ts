@@ -16,7 +16,7 @@ import { BlobIngest, type IngestExpectation, type IngestOptions } from "./ingest
 import type { LruCache } from "./lru";
 import { MissWatches, type MissWatch } from "./miss-watch";
 import type { BlobSpan, ObjectRecord } from "./object-meta";
-import type { JournaledBlob, ListOptions, ListPage, ObjectRepository, SaveClaim } from "./object-repository";
+import type { JournaledBlob, ListOptions, ListPage, ObjectRepository, SaveClaim, StoredKey } from "./object-repository";
 import { openSegments } from "./segment-stream";
 
 /** Objects up to this size are kept in memory after their first read. */
@@ -76,6 +76,11 @@ export class ObjectService {
   /** The row as the database has it now, bypassing (and refreshing) the cache: another instance may have written it. */
   findFresh(bucketId: number, key: string): Promise<ObjectRecord | null> {
     return this.deps.repository.findFresh(bucketId, key);
+  }
+
+  /** Which of `keys` the bucket holds, in one database query (an import's claimed batch). */
+  findKeys(bucketId: number, keys: readonly string[]): Promise<Map<string, StoredKey>> {
+    return this.deps.repository.findKeys(bucketId, keys);
   }
 
   /** Bytes `start` to `end` (inclusive): from memory for small objects, else streamed. */
