@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   if (aborted > 0) logger.info({ aborted, maxAgeHours: config.multipartUploadMaxAgeMs / 3_600_000 }, "multipart uploads past their maximum age aborted");
   // After recovery: import jobs that were running when the process stopped go on from their checkpoint.
   await services.imports.start();
+  // And "Empty bucket" runs and accepted async fetches of instances that are gone (this process's previous life's included).
+  services.jobs.start();
   const generated = await ensureRootAccessKey();
   if (generated) {
     console.log(

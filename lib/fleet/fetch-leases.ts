@@ -12,21 +12,46 @@
  * conditional on the acquisition's token, so a holder that lost its lease cannot touch the next one.
  */
 import { randomUUID } from "node:crypto";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { FetchLeaseState, FetchLeases as FetchLeasesPort, LeaseEnd } from "@/lib/origin/cluster-flight";
+
+type LeaseDb = Pick<Prisma.TransactionClient, "fetchLease">;
+
+/**
+ * A client writes or deletes keys: every pull of them in progress, on any instance, loses (its
+ * commit checks the mark with keepsFetchLease). Run before the delete looks for the row, or in the
+ * write's own transaction.
+ */
+export async function supersedeFetchLeases(db: LeaseDb, bucketId: number, keys: readonly string[]): Promise<void> {
+  await db.fetchLease.updateMany({ where: { bucketId, key: keys.length === 1 ? keys[0]! : { in: [...keys] }, outcome: null, superseded: false }, data: { superseded: true } });
+}
+
+/**
+ * In a pull's commit transaction: whether acquisition `token` still holds the key's lease and no
+ * client wrote or deleted the key since. A write, not a read, so that it orders with
+ * supersedeFetchLeases on the row: on PostgreSQL the row stays locked until this commit (a delete
+ * marking it waits, then finds the committed object and deletes it), and a mark committed after
+ * this transaction's snapshot makes it fail with a serialization error and run again (it then sees
+ * the mark); SQLite has one writer at a time.
+ */
+export async function keepsFetchLease(tx: LeaseDb, bucketId: number, key: string, token: string): Promise<boolean> {
+  const { count } = await tx.fetchLease.updateMany({ where: { bucketId, key, token, superseded: false }, data: { superseded: false } });
+  return count === 1;
+}
 
 const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code === "P2002";
 
 export class PrismaFetchLeases implements FetchLeasesPort {
   constructor(
     private readonly db: () => PrismaClient,
-    private readonly instance: { readonly id: string; readonly leaseMs: number },
+    /** This instance: its id, its lease, and the database's clock every expiry is compared with. */
+    private readonly instance: { readonly id: string; readonly leaseMs: number; now(): Date },
   ) {}
 
   async acquire(bucketId: number, key: string): Promise<{ token: string } | null> {
     const token = randomUUID();
-    const now = new Date();
-    const lease = { owner: this.instance.id, token, expiresAt: new Date(now.getTime() + this.instance.leaseMs), outcome: null, reason: null };
+    const now = this.instance.now();
+    const lease = { owner: this.instance.id, token, expiresAt: new Date(now.getTime() + this.instance.leaseMs), outcome: null, reason: null, superseded: false };
     try {
       await this.db().fetchLease.create({ data: { bucketId, key, ...lease } });
       return { token };
@@ -44,7 +69,7 @@ export class PrismaFetchLeases implements FetchLeasesPort {
     const row = await this.db().fetchLease.findUnique({ where: { bucketId_key: { bucketId, key } } });
     if (!row) return null;
     const ended: LeaseEnd | null = row.outcome === "missing" || row.outcome === "failed" ? { outcome: row.outcome, reason: row.reason ?? "" } : null;
-    return { token: row.token, expired: row.expiresAt.getTime() <= Date.now(), ended };
+    return { token: row.token, expired: row.expiresAt.getTime() <= this.instance.now().getTime(), ended };
   }
 
   async release(bucketId: number, key: string, token: string, ended: LeaseEnd | null): Promise<void> {
@@ -54,6 +79,6 @@ export class PrismaFetchLeases implements FetchLeasesPort {
     }
     // Kept with its outcome, so that followers waiting on this acquisition answer as its clients did;
     // an ended lease is free for the next acquisition.
-    await this.db().fetchLease.updateMany({ where: { bucketId, key, token }, data: { outcome: ended.outcome, reason: ended.reason, expiresAt: new Date() } });
+    await this.db().fetchLease.updateMany({ where: { bucketId, key, token }, data: { outcome: ended.outcome, reason: ended.reason, expiresAt: this.instance.now() } });
   }
 }

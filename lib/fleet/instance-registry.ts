@@ -6,12 +6,13 @@
  *
  * The id is new at every start (the configured name, or the host name, plus the process id and a
  * random suffix), so a restarted instance never mistakes what its previous life left for live work.
- * Expiry compares the writer's clock with the reader's: instances' clocks must agree to well under
- * the lease (NTP does; the default lease is 15 s).
+ * Every expiry is written and compared in the database's time (database-clock.ts), never one host's
+ * against another's: the offset to it is measured again at every heartbeat.
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import { DatabaseClock, type DatabaseTimeReader } from "./database-clock";
 
 export interface InstanceOptions {
   /** INSTANCE_NAME; the host name when unset. */
@@ -20,6 +21,8 @@ export interface InstanceOptions {
   leaseMs: number;
   /** Told when a beat fails (the database is unreachable): the instance may be taken for dead. */
   onBeatError: (error: unknown) => void;
+  /** The database's clock (database-clock.ts); absent: this host's clock (tools, tests with one instance). */
+  databaseTime?: DatabaseTimeReader;
 }
 
 /** Rows of instances dead this long are deleted (what they left was cleaned up long before). */
@@ -39,6 +42,8 @@ function processExists(pid: number): boolean {
 
 export class InstanceRegistry {
   readonly id: string;
+  /** The clock every lease's expiry is written and compared with. */
+  readonly clock: DatabaseClock;
   private timer: NodeJS.Timeout | null = null;
   private registering: Promise<void> | null = null;
   private beating: Promise<void> | null = null;
@@ -49,6 +54,12 @@ export class InstanceRegistry {
   ) {
     const label = (options.name ?? hostname().replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 48)) || "instance";
     this.id = `${label}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    this.clock = new DatabaseClock(options.databaseTime ?? (async () => Date.now()));
+  }
+
+  /** The database's time now (what every lease expiry is compared with). */
+  now(): Date {
+    return this.clock.now();
   }
 
   get leaseMs(): number {
@@ -64,7 +75,8 @@ export class InstanceRegistry {
   }
 
   private async start(): Promise<void> {
-    const now = new Date();
+    await this.clock.sync();
+    const now = this.now();
     const expiresAt = new Date(now.getTime() + this.options.leaseMs);
     await this.db().instance.create({ data: { id: this.id, host: hostname(), pid: process.pid, startedAt: now, heartbeatAt: now, expiresAt } });
     this.timer = setInterval(() => {
@@ -82,7 +94,8 @@ export class InstanceRegistry {
    * lease taken by another instance has another owner now), and this instance goes on.
    */
   async beat(): Promise<void> {
-    const now = new Date();
+    await this.clock.sync();
+    const now = this.now();
     const expiresAt = new Date(now.getTime() + this.options.leaseMs);
     const { count } = await this.db().instance.updateMany({ where: { id: this.id }, data: { heartbeatAt: now, expiresAt } });
     if (count === 0) {
@@ -102,12 +115,12 @@ export class InstanceRegistry {
    */
   async liveIds(): Promise<Set<string>> {
     await this.register();
-    const rows = await this.db().instance.findMany({ where: { expiresAt: { gt: new Date() } }, select: { id: true, host: true, pid: true } });
+    const rows = await this.db().instance.findMany({ where: { expiresAt: { gt: this.now() } }, select: { id: true, host: true, pid: true } });
     const live = new Set([this.id]);
     for (const row of rows) {
       if (row.id !== this.id && row.host === hostname() && !processExists(row.pid)) {
         // Its fetch leases are free now too, rather than once they expire.
-        await this.db().fetchLease.updateMany({ where: { owner: row.id, outcome: null }, data: { expiresAt: new Date() } });
+        await this.db().fetchLease.updateMany({ where: { owner: row.id, outcome: null }, data: { expiresAt: this.now() } });
         await this.db().instance.deleteMany({ where: { id: row.id } });
         continue;
       }

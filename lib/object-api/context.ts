@@ -4,6 +4,7 @@ import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import type { RequestTelemetry } from "@/lib/http/request-telemetry";
 import type { MultipartService } from "@/lib/objects/multipart-service";
 import type { ObjectService } from "@/lib/objects/object-service";
+import type { AsyncFetches } from "@/lib/origin/async-fetches";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
 import type { RequestTarget } from "./request-target";
 
@@ -12,6 +13,8 @@ export interface ObjectApiDeps {
   objects: ObjectService;
   multipart: MultipartService;
   engine: MirrorEngine;
+  /** FetchObject's async mode: accepted fetches, kept as jobs. */
+  fetches: AsyncFetches;
 }
 
 /** What the dispatcher needs besides: where each request is logged and counted. */

@@ -5,14 +5,12 @@
  * SSRF-guarded client, verification and commit as a mirror pull, replacing a stored object (a
  * client's write during the fetch still wins). Answers `{ code, message, requestId, jobId }` as BOS
  * does; `jobId` is empty in sync mode. A sync fetch past the origin's queue (ORIGIN_MAX_QUEUED) gets
- * 503 SlowDown with Retry-After. An async fetch waits for its turn and is not persisted: a restart
- * forgets it; its outcome is logged and counted like every pull.
+ * 503 SlowDown with Retry-After. An async fetch is recorded as a job before the answer (lib/origin/
+ * async-fetches.ts), waits for its turn, and survives a restart or the loss of its instance; its
+ * outcome is logged and counted like every pull.
  */
-import { randomBytes } from "node:crypto";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { isStorageClassAllowed } from "@/lib/buckets/storage-class";
-import { OriginFailure } from "@/lib/domain/errors";
-import { currentApp } from "@/lib/runtime/current-app";
 import type { PullOutcome } from "@/lib/origin/mirror-engine";
 import { BosError, sendJson } from "./bos-error";
 import type { ObjectApiContext } from "./context";
@@ -68,24 +66,12 @@ export async function fetchObject(ctx: ObjectApiContext, bucket: BucketRecord): 
   }
   // FetchObject has no body (Content-Length: 0); whatever was sent is read and dropped.
   ctx.req.resume();
-  // A synchronous fetch past the origin's queue is told to come back (503 SlowDown), as a GET miss is.
-  const queue = mode === "sync" ? "refuse-when-full" : "wait";
-  const pull = ctx.engine.pull(bucket, key, { overwrite: true, source: "fetch", url: { href, storageClass }, queue });
   if (mode === "async") {
-    const jobId = `fo-${randomBytes(16).toString("hex")}`;
-    void pull.then((outcome) => {
-      const failure = failureOf(outcome);
-      // The engine logs the outcome with its reason; this line ties it to the request and its jobId.
-      if (failure) {
-        currentApp().telemetry.logger.debug(
-          { requestId: ctx.requestId, jobId, bucket: bucket.name, key, reason: failure instanceof OriginFailure ? failure.detail : failure.message },
-          "async FetchObject failed",
-        );
-      }
-    });
+    const jobId = await ctx.fetches.accept(bucket, { key, url: href, storageClass, requestId: ctx.requestId });
     return sendJson(ctx.res, 200, { code: "success", message: "success", requestId: ctx.requestId, jobId });
   }
-  const outcome = await pull;
+  // A synchronous fetch past the origin's queue is told to come back (503 SlowDown), as a GET miss is.
+  const outcome = await ctx.engine.pull(bucket, key, { overwrite: true, source: "fetch", url: { href, storageClass }, queue: "refuse-when-full" });
   const failure = failureOf(outcome);
   if (failure) throw failure;
   if (outcome.outcome === "pulled") ctx.res.setHeader("etag", `"${outcome.object.etag}"`);

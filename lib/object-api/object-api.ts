@@ -16,7 +16,7 @@ import type { ObjectApiContext, ObjectApiDeps, ObjectApiServices } from "./conte
 import { resolveOperation, type Access } from "./operations";
 import { requestTarget } from "./request-target";
 
-const pick = ({ objects, multipart, engine }: ObjectApiDeps): ObjectApiDeps => ({ objects, multipart, engine });
+const pick = ({ objects, multipart, engine, fetches }: ObjectApiDeps): ObjectApiDeps => ({ objects, multipart, engine, fetches });
 
 /**
  * Anonymous requests may only read public-read buckets. A missing bucket answers exactly as a

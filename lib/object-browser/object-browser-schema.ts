@@ -113,7 +113,7 @@ export interface UploadedObject {
 }
 
 /** An "Empty bucket" job as the console polls it: the emptier's job, without the bucket, times as ISO text. */
-export type EmptyJobView = Omit<EmptyJob, "bucketId" | "bucket" | "startedAt" | "finishedAt"> & { startedAt: string; finishedAt: string | null };
+export type EmptyJobView = Omit<EmptyJob, "bucketId" | "startedAt" | "finishedAt"> & { startedAt: string; finishedAt: string | null };
 
 /** The folders above `prefix`, for breadcrumbs: "a/b/" gives [["a", "a/"], ["b", "a/b/"]]. */
 export function folderTrail(prefix: string): { name: string; prefix: string }[] {

@@ -122,22 +122,14 @@ function toJobView(job: EmptyJob): EmptyJobView {
 /** Starts emptying the bucket (or finds the job already at it); the start and the outcome are audited. */
 export async function startEmptying(bucketName: string, audit: AuditContext): Promise<{ job: EmptyJobView; started: boolean }> {
   const bucket = await requireBucket(bucketName);
-  const { job, started } = await currentApp().emptier.start(bucket, {
-    onStarted: (begun) => recordAudit(db(), audit, { action: "bucket.empty", bucket: bucket.name, target: begun.id, before: { objects: begun.total } }),
-    onFinished: (finished) =>
-      recordAudit(db(), audit, {
-        action: "bucket.emptied",
-        bucket: bucket.name,
-        target: finished.id,
-        after: { state: finished.state, deleted: finished.deleted, failed: finished.failed, remaining: finished.remaining, error: finished.error },
-      }),
-  });
+  // Audited when it starts and when it ends, on whichever instance it ends (lib/runtime/create-app.ts).
+  const { job, started } = await currentApp().emptier.start(bucket, { bucket: bucket.name, actor: audit.actor, requestId: audit.requestId });
   return { job: toJobView(job), started };
 }
 
-/** The bucket's running emptying job, or the last one since the server started; null if none. */
+/** The bucket's running emptying job, or the last one (on any instance); null if none. */
 export async function emptyingStatus(bucketName: string): Promise<EmptyJobView | null> {
   const bucket = await requireBucket(bucketName);
-  const job = currentApp().emptier.current(bucket.id);
+  const job = await currentApp().emptier.current(bucket.id);
   return job ? toJobView(job) : null;
 }

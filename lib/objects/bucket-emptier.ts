@@ -1,15 +1,22 @@
 /**
- * "Empty bucket": deletes every object of a bucket through the object service, as a job that runs
- * on the server while the console polls its progress. One job per bucket at a time; starting one
- * while another runs returns the running job. Jobs live in this process: a restart ends a running
- * job (what it deleted stays deleted), and starting it again carries on with what is left.
+ * "Empty bucket": deletes every object of a bucket through the object service, as a background job
+ * (lib/jobs/) that the console polls. The job is a database row, so its progress reads the same
+ * from every instance, and it does not end with the instance running it: the instance that accepts
+ * it runs it, and when that instance stops or dies another (or the next start) takes it over and
+ * goes on from its checkpoint. One job per bucket at a time across instances; starting one while
+ * another runs returns the running job.
  *
  * The walk goes forward through the listing by marker, so a key that cannot be deleted is counted
- * once and passed, never retried forever. Objects written while the job runs may be behind the
- * marker: the job counts what is left when it ends and says so (`remaining`), and the bucket can
- * only be deleted once nothing is left, which deleteBucket checks in its own transaction.
+ * once and passed, never retried forever; the marker is the checkpoint, saved once a page is done.
+ * A job taken over after a crash lists that page again: what was deleted is gone and is not counted
+ * again (so `deleted` can fall short by what the last batch deleted before the crash). Objects
+ * written while the job runs may be behind the marker: the job counts what is left when it ends and
+ * says so (`remaining`), and the bucket can only be deleted once nothing is left, which
+ * deleteBucket checks in its own transaction.
  */
 import { randomUUID } from "node:crypto";
+import { JobLost, type BackgroundJobRow, type JobEnd } from "@/lib/jobs/job-repository";
+import type { JobContext, JobHandler, JobRunner } from "@/lib/jobs/job-runner";
 import type { ObjectService } from "./object-service";
 
 export type EmptyJobState = "running" | "completed" | "failed";
@@ -17,7 +24,6 @@ export type EmptyJobState = "running" | "completed" | "failed";
 export interface EmptyJob {
   id: string;
   bucketId: number;
-  bucket: string;
   state: EmptyJobState;
   startedAt: Date;
   finishedAt: Date | null;
@@ -32,9 +38,18 @@ export interface EmptyJob {
   error: string | null;
 }
 
+/** Who asked, kept with the job for the audit log: the job may end on another instance. */
+export interface EmptyJobInput {
+  bucket: string;
+  actor: string;
+  requestId: string;
+}
+
 export interface EmptyJobHooks {
-  onStarted: (job: EmptyJob) => Promise<void>;
-  onFinished: (job: EmptyJob) => Promise<void>;
+  /** Before the first delete (a failure there ends the job as failed before it deletes anything). */
+  onStarted: (job: EmptyJob, input: EmptyJobInput) => Promise<void>;
+  /** Once the job ended, on whichever instance ended it. */
+  onFinished: (job: EmptyJob, input: EmptyJobInput) => Promise<void>;
 }
 
 export interface EmptierOptions {
@@ -44,102 +59,98 @@ export interface EmptierOptions {
   batchSize: number;
 }
 
-const DEFAULTS: EmptierOptions = { pageSize: 1000, batchSize: 250 };
+export const DEFAULT_EMPTIER_OPTIONS: EmptierOptions = { pageSize: 1000, batchSize: 250 };
 
-export class BucketEmptier {
-  private readonly jobs = new Map<number, EmptyJob>();
-  private readonly running = new Set<Promise<void>>();
-  private closed = false;
+const KIND = "empty-bucket";
+
+export function toEmptyJob(row: BackgroundJobRow): EmptyJob {
+  return {
+    id: row.id,
+    bucketId: row.bucketId,
+    state: row.state as EmptyJobState,
+    startedAt: row.createdAt,
+    finishedAt: row.finishedAt,
+    total: row.total,
+    deleted: row.done,
+    failed: row.failed,
+    remaining: row.remaining,
+    error: row.error,
+  };
+}
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export class BucketEmptier implements JobHandler {
   private readonly options: EmptierOptions;
 
   constructor(
     private readonly objects: ObjectService,
+    private readonly jobs: JobRunner,
+    private readonly hooks: EmptyJobHooks,
     options: Partial<EmptierOptions> = {},
   ) {
-    this.options = { ...DEFAULTS, ...options };
+    this.options = { ...DEFAULT_EMPTIER_OPTIONS, ...options };
+    jobs.handle(KIND, this);
   }
 
-  /** The bucket's running job, or the last one that ran in this process. */
-  current(bucketId: number): EmptyJob | null {
-    return this.jobs.get(bucketId) ?? null;
+  /** The bucket's running job, or the last one that ran (on any instance); null if none. */
+  async current(bucketId: number): Promise<EmptyJob | null> {
+    const row = await this.jobs.repository.latest(bucketId, KIND);
+    return row ? toEmptyJob(row) : null;
   }
 
-  /**
-   * Starts emptying the bucket, or returns the job already running for it (`started: false`).
-   * `onStarted` runs before the first delete (a failure there cancels the job); `onFinished` once
-   * the job ends, whatever the outcome (the caller records both).
-   */
-  async start(bucket: { id: number; name: string }, hooks: EmptyJobHooks): Promise<{ job: EmptyJob; started: boolean }> {
-    const existing = this.jobs.get(bucket.id);
-    if (existing?.state === "running") return { job: existing, started: false };
-    if (this.closed) throw new Error("The server is shutting down.");
-    const job: EmptyJob = {
-      id: randomUUID(),
-      bucketId: bucket.id,
-      bucket: bucket.name,
-      state: "running",
-      startedAt: new Date(),
-      finishedAt: null,
-      total: 0,
-      deleted: 0,
-      failed: 0,
-      remaining: null,
-      error: null,
-    };
-    // Registered before the first await, so a second start in the same tick finds it.
-    this.jobs.set(bucket.id, job);
+  /** Starts emptying the bucket on this instance, or returns the job already running for it, wherever it runs (`started: false`). */
+  async start(bucket: { id: number; name: string }, input: EmptyJobInput): Promise<{ job: EmptyJob; started: boolean }> {
+    const total = await this.objects.count(bucket.id);
+    const { job, created } = await this.jobs.repository.createExclusive({ id: randomUUID(), kind: KIND, bucketId: bucket.id, owner: this.jobs.instanceId, input, total });
+    if (!created) return { job: toEmptyJob(job), started: false };
     try {
-      job.total = await this.objects.count(bucket.id);
-      await hooks.onStarted(job);
+      await this.hooks.onStarted(toEmptyJob(job), input);
     } catch (error) {
-      this.jobs.delete(bucket.id);
+      await this.jobs.repository.finish(job.id, this.jobs.instanceId, { state: "failed", error: reasonOf(error), remaining: total });
       throw error;
     }
-    const run = this.run(job)
-      .catch((error: unknown) => {
-        job.state = "failed";
-        job.error = error instanceof Error ? error.message : String(error);
-      })
-      .then(async () => {
-        job.remaining = await this.objects.count(bucket.id).catch(() => null);
-        if (job.state === "running") job.state = "completed";
-        job.finishedAt = new Date();
-        await hooks.onFinished(job).catch((error: unknown) => console.error(`empty bucket ${bucket.name}: recording the outcome failed`, error));
-      })
-      .finally(() => this.running.delete(run));
-    this.running.add(run);
-    return { job, started: true };
+    this.jobs.launch(job);
+    return { job: toEmptyJob(job), started: true };
   }
 
-  /** Stops running jobs after their current page and waits for them (server shutdown, tests). */
-  async close(): Promise<void> {
-    this.closed = true;
-    await Promise.all([...this.running]);
-  }
-
-  private async run(job: EmptyJob): Promise<void> {
-    let marker = "";
-    for (;;) {
-      if (this.closed) throw new Error("The server shut down before the bucket was empty; start emptying again to delete the rest.");
-      const page = await this.objects.list(job.bucketId, { prefix: "", delimiter: "", marker, maxKeys: this.options.pageSize });
-      const keys = page.objects.map((object) => object.key);
-      await this.deleteAll(job, keys);
-      if (!page.isTruncated || keys.length === 0) return;
-      marker = keys[keys.length - 1]!;
+  async run(row: BackgroundJobRow, context: JobContext): Promise<JobEnd | null> {
+    let marker = row.checkpoint ?? "";
+    let end: JobEnd = { state: "completed" };
+    try {
+      for (;;) {
+        if (context.stopping) return null;
+        const page = await this.objects.list(row.bucketId, { prefix: "", delimiter: "", marker, maxKeys: this.options.pageSize });
+        const keys = page.objects.map((object) => object.key);
+        await this.deleteAll(row, keys, context);
+        if (!page.isTruncated || keys.length === 0) break;
+        marker = keys[keys.length - 1]!;
+        await context.progress({ checkpoint: marker });
+      }
+    } catch (error) {
+      if (error instanceof JobLost) throw error;
+      end = { state: "failed", error: reasonOf(error) };
     }
+    return { ...end, remaining: await this.objects.count(row.bucketId).catch(() => null) };
   }
 
-  /** Deletes `keys` in batches (a few database writes each), counting as it goes. */
-  private async deleteAll(job: EmptyJob, keys: string[]): Promise<void> {
+  async ended(row: BackgroundJobRow): Promise<void> {
+    await this.hooks.onFinished(toEmptyJob(row), JSON.parse(row.input) as EmptyJobInput);
+  }
+
+  /** Deletes `keys` in batches (a few database writes each), recording the count after each. */
+  private async deleteAll(row: BackgroundJobRow, keys: string[], context: JobContext): Promise<void> {
     for (let i = 0; i < keys.length; i += this.options.batchSize) {
       const batch = keys.slice(i, i + this.options.batchSize);
+      let deleted: string[];
       try {
         // Keys someone else deleted meanwhile are not counted: the bucket is as empty either way.
-        job.deleted += (await this.objects.deleteKeys(job.bucketId, batch)).length;
+        deleted = await this.objects.deleteKeys(row.bucketId, batch);
       } catch (error) {
-        job.failed += batch.length;
-        job.error ??= error instanceof Error ? error.message : String(error);
+        await context.progress({ failed: batch.length, error: reasonOf(error) });
+        continue;
       }
+      await context.progress({ done: deleted.length });
     }
   }
 }

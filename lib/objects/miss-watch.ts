@@ -5,13 +5,19 @@
  */
 export interface MissWatch {
   readonly superseded: boolean;
+  /**
+   * The key's fetch lease the miss is fetched under (lib/fleet/fetch-leases.ts), when it has one:
+   * a client's write or delete on another instance marks that lease, and the commit checks the mark
+   * in its transaction, so the same rule holds across instances.
+   */
+  readonly leaseToken: string | null;
   release(): void;
 }
 
 export class MissWatches {
   private readonly byKey = new Map<string, Set<{ superseded: boolean }>>();
 
-  watch(bucketId: number, key: string): MissWatch {
+  watch(bucketId: number, key: string, leaseToken: string | null = null): MissWatch {
     const id = `${bucketId}\0${key}`;
     const state = { superseded: false };
     const set = this.byKey.get(id) ?? new Set();
@@ -21,6 +27,7 @@ export class MissWatches {
       get superseded() {
         return state.superseded;
       },
+      leaseToken,
       release: () => {
         set.delete(state);
         if (set.size === 0 && this.byKey.get(id) === set) this.byKey.delete(id);

@@ -6,6 +6,7 @@
  * the object service's business.
  */
 import { recordCacheChanges } from "@/lib/fleet/cache-changes";
+import { keepsFetchLease, supersedeFetchLeases } from "@/lib/fleet/fetch-leases";
 import type { Prisma, PrismaClient, StoredObject } from "@/lib/generated/prisma/client";
 import type { CheckedJournal, CheckedRows } from "./consistency-check";
 import { prefixSuccessor } from "./key-order";
@@ -56,6 +57,12 @@ export interface SaveOptions {
   /** The journal entry of the new blob, settled by the save; none when the blobs are rows' already. */
   pending?: number | null;
   onlyIfAbsent?: () => boolean;
+  /**
+   * With `onlyIfAbsent` (a back-to-origin commit): the key's fetch lease it was fetched under; the
+   * save stores only while that lease is still its own and no client wrote or deleted the key on
+   * any instance since (keepsFetchLease). Null: a fetch outside the lease table (tests, tools).
+   */
+  leaseToken?: string | null;
   /** With `onlyIfAbsent`: an existing row does not stop the save, only `onlyIfAbsent()` decides (an import's overwrite). */
   replaceExisting?: boolean;
   claim?: SaveClaim;
@@ -169,7 +176,7 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
     return this.journal.end(pending);
   }
 
-  async save(object: NewObjectRow, { pending = null, onlyIfAbsent, claim, replaceExisting = false }: SaveOptions): Promise<{ record: ObjectRecord; replaced: JournaledBlob[] } | null> {
+  async save(object: NewObjectRow, { pending = null, onlyIfAbsent, leaseToken = null, claim, replaceExisting = false }: SaveOptions): Promise<{ record: ObjectRecord; replaced: JournaledBlob[] } | null> {
     const segments = object.segments && object.segments.length > 1 ? object.segments : null;
     if (segments && segments[0]!.blobName !== object.blobName) throw new Error("an object's first segment must be its blobName");
     const data = {
@@ -189,6 +196,10 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
     // dropped and whether a mirror commit may go ahead (onlyIfAbsent); a concurrent commit of the
     // key must not slip in between, or its blob would be orphaned, or a client's write overwritten.
     return serializable(this.db(), async (tx) => {
+      // A client's write wins over every pull of the key in progress, on any instance; a pull's
+      // commit stores only while its lease says no client wrote or deleted the key meanwhile.
+      if (!onlyIfAbsent) await supersedeFetchLeases(tx, object.bucketId, [object.key]);
+      else if (leaseToken !== null && !(await keepsFetchLease(tx, object.bucketId, object.key, leaseToken))) return null;
       const previous = await tx.storedObject.findUnique({ where, select: { id: true, blobName: true, blobCount: true } });
       if (onlyIfAbsent && ((previous && !replaceExisting) || !onlyIfAbsent())) return null;
       const claimed = claim ? await claim(tx) : [];
@@ -222,6 +233,9 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
    * gone, start-up keeps blobs a row points at. The row's segments go with it (ON DELETE CASCADE).
    */
   async delete(bucketId: number, key: string): Promise<JournaledBlob[] | null> {
+    // First, so that a pull of the key on any instance either commits before this looks for the
+    // row (and the row is deleted) or finds the mark and stores nothing (fetch-leases.ts).
+    await supersedeFetchLeases(this.db(), bucketId, [key]);
     for (;;) {
       const row = await this.db().storedObject.findFirst({ where: { bucketId, key }, select: { id: true, blobName: true, blobCount: true } });
       if (!row) return null;
@@ -242,6 +256,8 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
   /** No interactive transaction, for the reason given at delete(); see deleteKeys in the interface for why this is safe. */
   async deleteKeys(bucketId: number, keys: string[]): Promise<{ deleted: string[]; blobs: JournaledBlob[] }> {
     if (keys.length === 0) return { deleted: [], blobs: [] };
+    // As in delete(): pulls of these keys in progress on any instance store nothing after this.
+    await supersedeFetchLeases(this.db(), bucketId, keys);
     const rows = await this.db().storedObject.findMany({ where: { bucketId, key: { in: keys } }, select: { id: true, key: true, blobName: true, blobCount: true } });
     if (rows.length === 0) return { deleted: [], blobs: [] };
     // Objects stored as several blobs: every segment goes (they cascade with the row).

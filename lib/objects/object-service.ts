@@ -129,9 +129,12 @@ export class ObjectService {
     }
   }
 
-  /** Registers a miss of `key`: any client write or delete of it from now on wins over the fetch. */
-  watchMiss(bucketId: number, key: string): MissWatch {
-    return this.misses.watch(bucketId, key);
+  /**
+   * Registers a miss of `key`: any client write or delete of it from now on wins over the fetch,
+   * on this instance, and on every instance when the fetch holds the key's lease `leaseToken`.
+   */
+  watchMiss(bucketId: number, key: string, leaseToken: string | null = null): MissWatch {
+    return this.misses.watch(bucketId, key, leaseToken);
   }
 
   /**
@@ -153,7 +156,7 @@ export class ObjectService {
       await ingest.writer.commit();
       saved = await repository.save(
         { ...attributes, checksums: attributes.checksums ?? {}, size, etag: md5, blobName },
-        { pending: blob.pending, onlyIfAbsent: miss && (() => !miss.superseded), replaceExisting: replace },
+        { pending: blob.pending, onlyIfAbsent: miss && (() => !miss.superseded), leaseToken: miss?.leaseToken ?? null, replaceExisting: replace },
       );
     } catch (error) {
       // No row points at the blob: remove it now rather than leave it until a restart.

@@ -46,8 +46,12 @@ export type Led = { kind: "flight"; flight: MirrorFetch } | { kind: "stored"; ob
 export interface LeadOptions {
   /** This instance's running flight of the key, joined without asking the database. */
   running: () => MirrorFetch | undefined;
-  /** Starts this instance's flight, once it holds the lease (may throw: nothing to fetch). */
-  start: () => MirrorFetch;
+  /**
+   * Starts this instance's flight once it holds the lease, under acquisition `leaseToken` (its
+   * commit checks that no client wrote or deleted the key meanwhile, on any instance). May throw:
+   * nothing to fetch.
+   */
+  start: (leaseToken: string) => MirrorFetch;
   /** A stored object ends it (a GET miss); false for a pull that overwrites. */
   skipIfStored: boolean;
 }
@@ -126,7 +130,7 @@ export class ClusterFlights {
         await this.leases.release(bucketId, key, token, null);
         return { kind: "stored", object: stored };
       }
-      flight = options.start();
+      flight = options.start(token);
     } catch (error) {
       await this.leases.release(bucketId, key, token, null).catch(this.onReleaseError);
       throw error;

@@ -169,7 +169,7 @@ export class MirrorEngine {
     this.refuseIfRemembered(bucket, key, rule, this.plan(rule, key, request), "get");
     const led = await this.deps.cluster.lead(bucket, key, {
       running: () => this.running(bucket.id, key),
-      start: () => this.fetch(bucket, key, rule, request, "get"),
+      start: (lease) => this.fetch(bucket, key, rule, request, "get", false, lease),
       skipIfStored: true,
     });
     return led.kind === "stored" ? led : { kind: "fetch", flight: led.flight, storageClass: rule.storageClass };
@@ -203,7 +203,7 @@ export class MirrorEngine {
    * NoSuchKey when the origin's 404 is remembered: GET misses and background fetches consult the
    * negative cache, import jobs and FetchObject (`source` "import", "fetch") always ask the origin.
    */
-  fetch(bucket: BucketRef, key: string, rule: StoredMirrorRule, request: MissRequest, source: MirrorOutcomeSource, replace = false): MirrorFetch {
+  fetch(bucket: BucketRef, key: string, rule: StoredMirrorRule, request: MissRequest, source: MirrorOutcomeSource, replace = false, leaseToken: string | null = null): MirrorFetch {
     const flightKey = `${bucket.id}\0${key}`;
     const running = this.flights.get(flightKey);
     if (running && !running.settled) return running;
@@ -222,6 +222,7 @@ export class MirrorEngine {
       bodyTimeoutMs: this.limits.bodyTimeoutMs,
       targets: plan.targets.map((target) => this.target(target, headers, party, policy)),
       replace,
+      leaseToken,
     });
     this.flights.set(flightKey, flight);
     this.reportWhenDone(bucket, key, rule, source, flight);
@@ -288,7 +289,9 @@ export class MirrorEngine {
       // A live GET may have started a flight while this looked things up: join it instead.
       const started = this.flights.get(flightKey);
       if (started && !started.settled) continue;
-      const start = rule ? () => this.fetch(bucket, key, rule, { rawQuery: "", headers: {} }, options.source, options.overwrite) : () => this.fetchUrl(bucket, key, options);
+      const start = rule
+        ? (lease: string) => this.fetch(bucket, key, rule, { rawQuery: "", headers: {} }, options.source, options.overwrite, lease)
+        : (lease: string) => this.fetchUrl(bucket, key, options, lease);
       // FetchObject names its own source: it never joins the rule's flight.
       const joinable = () => (options.url ? undefined : this.running(bucket.id, key));
       return this.deps.cluster.lead(bucket, key, { running: joinable, start, skipIfStored: !options.overwrite });
@@ -296,11 +299,11 @@ export class MirrorEngine {
   }
 
   /** FetchObject's flight from the URL it names. */
-  private fetchUrl(bucket: BucketRef, key: string, options: PullOptions): MirrorFetch {
+  private fetchUrl(bucket: BucketRef, key: string, options: PullOptions, leaseToken: string): MirrorFetch {
     const flightKey = `${bucket.id}\0${key}`;
     const { href, storageClass } = options.url!;
     const target = this.target({ kind: "url", url: href }, new Map(), `${options.source}:${bucket.id}`, options.queue ?? "wait");
-    const flight = new MirrorFetch(this.objects, { bucketId: bucket.id, key, storageClass, bodyTimeoutMs: this.limits.bodyTimeoutMs, targets: [target], replace: options.overwrite });
+    const flight = new MirrorFetch(this.objects, { bucketId: bucket.id, key, storageClass, bodyTimeoutMs: this.limits.bodyTimeoutMs, targets: [target], replace: options.overwrite, leaseToken });
     this.flights.set(flightKey, flight);
     this.reportWhenDone(bucket, key, null, options.source, flight);
     void flight.done
@@ -326,7 +329,7 @@ export class MirrorEngine {
       // It may have been stored (or be fetching for a live GET, here or on another instance) since the miss.
       if (await this.objects.find(bucket.id, key)) return;
       try {
-        const led = await this.deps.cluster.lead(bucket, key, { running: () => this.running(bucket.id, key), start: () => this.fetch(bucket, key, rule, request, "background"), skipIfStored: true });
+        const led = await this.deps.cluster.lead(bucket, key, { running: () => this.running(bucket.id, key), start: (lease) => this.fetch(bucket, key, rule, request, "background", false, lease), skipIfStored: true });
         if (led.kind === "flight") await led.flight.done;
       } catch (error) {
         onError(error as Error);

@@ -60,6 +60,8 @@ export interface MirrorFetchInput {
   targets: MirrorFetchTarget[];
   /** Replace a stored version (an import with `overwrite`, FetchObject); a client's write during the fetch still wins. */
   replace?: boolean;
+  /** The key's fetch lease this fetch holds (cluster-flight.ts); null outside the lease table (tests). */
+  leaseToken?: string | null;
 }
 
 export class MirrorFetch {
@@ -95,7 +97,7 @@ export class MirrorFetch {
     private readonly objects: ObjectService,
     private readonly input: MirrorFetchInput,
   ) {
-    this.watch = objects.watchMiss(input.bucketId, input.key);
+    this.watch = objects.watchMiss(input.bucketId, input.key, input.leaseToken ?? null);
     this.head = new Promise((resolve, reject) => {
       this.resolveHead = resolve;
       this.rejectHead = reject;

@@ -4,10 +4,12 @@
  * the test servers call it; no constructor below reads the environment.
  */
 import { createPrismaClient, type DatabaseWaits } from "@/lib/db/create-client";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { CacheSync } from "@/lib/fleet/cache-sync";
 import { PrismaFetchLeases } from "@/lib/fleet/fetch-leases";
+import { databaseTimeReader } from "@/lib/fleet/database-clock";
 import { InstanceRegistry } from "@/lib/fleet/instance-registry";
 import { env, type AppEnv } from "@/lib/env";
 import { DEFAULT_IMPORT_RUNNER_OPTIONS, ImportRunner, type ImportRunnerOptions } from "@/lib/imports/import-runner";
@@ -18,13 +20,17 @@ import { fanOut, outcomeLog } from "@/lib/observability/outcome-log";
 import { registerOriginGauges } from "@/lib/observability/origin-gauges";
 import { registerImportGauges } from "@/lib/observability/import-gauges";
 import { registerFleetGauges } from "@/lib/observability/fleet-gauges";
-import { BucketEmptier } from "@/lib/objects/bucket-emptier";
+import { recordAudit } from "@/lib/audit/audit-log";
+import { JobRepository } from "@/lib/jobs/job-repository";
+import { DEFAULT_JOB_RUNNER_OPTIONS, JobRunner, type JobRunnerOptions } from "@/lib/jobs/job-runner";
+import { BucketEmptier, type EmptierOptions, type EmptyJobHooks } from "@/lib/objects/bucket-emptier";
 import { createHotCaches } from "@/lib/objects/hot-cache";
 import { MultipartService } from "@/lib/objects/multipart-service";
 import { CachedObjectRepository } from "@/lib/objects/object-cache";
 import { PrismaObjectRepository } from "@/lib/objects/object-repository";
 import { ObjectService } from "@/lib/objects/object-service";
 import type { OriginLookup } from "@/lib/origin/checked-connect";
+import { AsyncFetches } from "@/lib/origin/async-fetches";
 import { ClusterFlights } from "@/lib/origin/cluster-flight";
 import { MirrorEngine, type EngineLimits } from "@/lib/origin/mirror-engine";
 import { OriginClient, type OriginTimeouts } from "@/lib/origin/origin-client";
@@ -47,6 +53,10 @@ export interface AppOptions {
   probeLimits?: ProbeLimits;
   /** Tests poll for jobs changed by another process more often. */
   importRunner?: Partial<ImportRunnerOptions>;
+  /** Tests poll for background jobs to take over more often. */
+  jobRunner?: Partial<JobRunnerOptions>;
+  /** Tests empty buckets in small batches, to watch a job in the middle. */
+  emptier?: Partial<EmptierOptions>;
   /** Development (`npm run dev`): human-readable log lines. */
   prettyLogs?: boolean;
   /** Instead of a logger on stdout at LOG_LEVEL (tests). */
@@ -70,6 +80,18 @@ const ACTIVITY_FLUSH_MS = 1_000;
 /** "Check the origin now" waits this long at most for each address (the console is waiting). */
 const ORIGIN_PROBE_TIMEOUT_MS = 10_000;
 
+/** "Empty bucket" jobs are audited when they start and when they end, wherever they end. */
+const emptyJobAudit = (db: PrismaClient): EmptyJobHooks => ({
+  onStarted: (job, input) => recordAudit(db, input, { action: "bucket.empty", bucket: input.bucket, target: job.id, before: { objects: job.total } }),
+  onFinished: (job, input) =>
+    recordAudit(db, input, {
+      action: "bucket.emptied",
+      bucket: input.bucket,
+      target: job.id,
+      after: { state: job.state, deleted: job.deleted, failed: job.failed, remaining: job.remaining, error: job.error },
+    }),
+});
+
 /** How often a miss waiting for another instance's fetch looks whether it was stored. */
 const FOLLOW_POLL_MS = 50;
 
@@ -91,6 +113,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const instance = new InstanceRegistry(() => db, {
     name: config.fleet.instanceName,
     leaseMs: config.fleet.leaseMs,
+    databaseTime: databaseTimeReader(() => db, config.database.provider),
     onBeatError: (error) => logger.error({ err: error, instance: instance.id }, "renewing this instance's lease failed; other instances take it for dead once it expires"),
   });
   const caches = createHotCaches(config.cacheBytes, options.rowCacheTtlMs);
@@ -98,7 +121,8 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const blobs = options.wrapBlobStore ? options.wrapBlobStore(store) : store;
   const repository = new CachedObjectRepository(new PrismaObjectRepository(() => db, instance.id), caches.objects);
   const objects = new ObjectService({ repository, blobs, owner: instance, contentCache: caches.content, maxObjectSize: config.maxObjectSize });
-  const emptier = new BucketEmptier(objects);
+  const jobs = new JobRunner({ db: new JobRepository(() => db), instance, logger }, { ...DEFAULT_JOB_RUNNER_OPTIONS, ...options.jobRunner });
+  const emptier = new BucketEmptier(objects, jobs, emptyJobAudit(db), options.emptier);
   const multipart = new MultipartService({ db: () => db, objects, blobs, journal: repository, maxObjectSize: config.maxObjectSize, minPartSize: options.minPartSize });
   const sweep = setInterval(() => {
     multipart.sweep(config.multipartUploadMaxAgeMs).then(
@@ -123,6 +147,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     negativeCache: config.originProtection.negativeCache,
     ...options.engineLimits,
   });
+  const fetches = new AsyncFetches(engine, jobs, logger);
   const probe = new OriginProbe({
     client,
     objects,
@@ -165,6 +190,8 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     objects,
     multipart,
     emptier,
+    jobs,
+    fetches,
     engine,
     probe,
     probeLimiter,
@@ -177,7 +204,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
       // Import runs and emptying jobs stop first: they record what is under way and still need the
       // database. Then the engine (its last outcomes reach the recorder), what the recorder holds,
       // the database, the blob store's connections, and the log's last lines.
-      return (closing ??= Promise.all([imports.close(), emptier.close()])
+      return (closing ??= Promise.all([imports.close(), jobs.close()])
         .then(() => engine.close())
         .then(() => activity.close())
         .then(() => Promise.all([cacheSync.close(), instance.close()]))

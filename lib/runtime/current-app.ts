@@ -9,6 +9,8 @@ import type { InstanceRegistry } from "@/lib/fleet/instance-registry";
 import type { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import type { AppEnv } from "@/lib/env";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { JobRunner } from "@/lib/jobs/job-runner";
+import type { AsyncFetches } from "@/lib/origin/async-fetches";
 import type { BucketEmptier } from "@/lib/objects/bucket-emptier";
 import type { ImportRunner } from "@/lib/imports/import-runner";
 import type { HotCaches } from "@/lib/objects/hot-cache";
@@ -28,6 +30,10 @@ export interface App {
   multipart: MultipartService;
   /** "Empty bucket" jobs, polled by the console. */
   emptier: BucketEmptier;
+  /** Background jobs ("Empty bucket", async FetchObject), owned by an instance and taken over when it is gone (lib/jobs/). */
+  jobs: JobRunner;
+  /** FetchObject's async mode, on the job runner. */
+  fetches: AsyncFetches;
   engine: MirrorEngine;
   /** "Check the origin now" (the console), with its rate limit. */
   probe: OriginProbe;

@@ -18,6 +18,9 @@ import * as accessKeyRoute from "@/app/api/access-keys/[accessKeyId]/route";
 import * as accessKeysRoute from "@/app/api/access-keys/route";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { InstanceRegistry } from "@/lib/fleet/instance-registry";
+import { JobRepository } from "@/lib/jobs/job-repository";
+import { JobRunner } from "@/lib/jobs/job-runner";
 import { BucketEmptier, type EmptyJob } from "@/lib/objects/bucket-emptier";
 import { currentApp } from "@/lib/runtime/current-app";
 import { RecordingOrigin } from "../support/recording-origin";
@@ -353,7 +356,7 @@ describe("access", () => {
     ];
     for (const response of refused) expect(response.status).toBe(403);
     expect((await list("guarded")).body.objects.map((o: { key: string }) => o.key)).toEqual(["k"]);
-    expect(currentApp().emptier.current((await db().bucket.findFirstOrThrow({ where: { name: "guarded" } })).id)).toBeNull();
+    expect(await currentApp().emptier.current((await db().bucket.findFirstOrThrow({ where: { name: "guarded" } })).id)).toBeNull();
   });
 });
 
@@ -471,13 +474,19 @@ describe("empty bucket", () => {
       }
       return objects.deleteKeys(bucketId, keys);
     };
-    const emptier = new BucketEmptier(racing, { pageSize: 1, batchSize: 1 });
-    const finished = new Promise<EmptyJob>((resolve) => {
-      void emptier.start(bucket, { onStarted: async () => undefined, onFinished: async (job) => resolve(job) });
-    });
+    // A runner of its own, as another instance (the app's runner leaves a live instance's job alone).
+    const app = currentApp();
+    const instance = new InstanceRegistry(() => db(), { name: "racing", leaseMs: 60_000, onBeatError: () => undefined });
+    await instance.register();
+    const jobs = new JobRunner({ db: new JobRepository(() => db()), instance, logger: app.telemetry.logger });
+    let resolveFinished!: (job: EmptyJob) => void;
+    const finished = new Promise<EmptyJob>((resolve) => (resolveFinished = resolve));
+    const emptier = new BucketEmptier(racing, jobs, { onStarted: async () => undefined, onFinished: async (job) => resolveFinished(job) }, { pageSize: 1, batchSize: 1 });
+    await emptier.start(bucket, { bucket: bucket.name, actor: "tester", requestId: "racing" });
     expect(await finished).toMatchObject({ state: "completed", total: 3, deleted: 3, failed: 0, remaining: 1 });
     expect((await list("emptyrace")).body.objects.map((o: { key: string }) => o.key)).toEqual(["a0"]);
     expect((await callRoute(bucketRoute.DELETE, { params: { bucket: "emptyrace" } })).body.code).toBe("BucketNotEmpty");
-    await emptier.close();
+    await jobs.close();
+    await instance.close();
   });
 });

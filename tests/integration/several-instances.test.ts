@@ -13,16 +13,26 @@ import { signedFetch as signWith } from "@/lib/auth/signed-fetch";
 import { db } from "@/lib/db/client";
 import { RecordingOrigin } from "../support/recording-origin";
 import { bucketWithRules } from "../support/object-server";
-import { callRoute } from "../support/route-client";
+import { callRoute, testSessionToken } from "../support/route-client";
 import { startServerProcess, type ServerProcess } from "../support/server-process";
 import { signedFetch } from "../support/signed-fetch";
 import { storedBlobs, unfinishedWrites, usesS3BlobStore } from "../support/stored-blobs";
+import { TEST_TIMEOUT_MS } from "../support/timeouts";
 import { waitFor } from "../support/wait";
 
 /** A short lease, so that a killed leader's fetch is taken over quickly; caches catch up every 100 ms. */
 // Cached signing secrets and rules never expire here: another instance's change can only reach an
 // instance through the change log.
-const FLEET_ENV = { INSTANCE_LEASE_MS: "2000", CACHE_SYNC_MS: "100", ORIGIN_BODY_IDLE_TIMEOUT_MS: "60000", TEST_ROW_CACHE_TTL_MS: "3600000" };
+// "Empty bucket" (the management API, served by each instance here) deletes ten keys at a time, so
+// that a job can be caught in the middle.
+const FLEET_ENV = {
+  INSTANCE_LEASE_MS: "2000",
+  CACHE_SYNC_MS: "100",
+  ORIGIN_BODY_IDLE_TIMEOUT_MS: "60000",
+  TEST_ROW_CACHE_TTL_MS: "3600000",
+  TEST_EMPTY_BATCH: "10",
+  TEST_MANAGEMENT_API: "1",
+};
 
 let origin: RecordingOrigin;
 let other: RecordingOrigin;
@@ -62,7 +72,8 @@ beforeAll(async () => {
   // One after the other: each start registers the instance and recovers before it listens.
   for (let i = 0; i < 3; i += 1) instances.push(await startServerProcess(FLEET_ENV));
   await bucketWithRules(instances[0]!.url, "fleet", [{ sourceUrl: `http://${origin.host}` }]);
-});
+  // Three server starts (migrations, recovery) on a busy machine.
+}, 3 * TEST_TIMEOUT_MS);
 
 afterAll(async () => {
   await Promise.all(instances.map((instance) => instance.kill()));
@@ -104,6 +115,28 @@ it("serves a PUT on one instance from the others, and a DELETE on one as 404 on 
   await waitFor(async () => (await get(b, "doc.txt")).status === 404, "instance B to answer 404");
 });
 
+it("lets a DELETE on one instance win over another instance's fetch of the still-missing key", async () => {
+  const [a, b] = instances as [ServerProcess, ServerProcess];
+  const key = "deleted-while-fetched.bin";
+  const body = randomBytes(512 * 1024);
+  const held = heldBody(body);
+  origin.on(`/${key}`, held.behaviour);
+  const fetching = get(a, key);
+  await waitFor(() => origin.requestsFor(`/${key}`).length === 1, "instance A to ask the origin");
+  // Nothing is stored yet, so the DELETE finds nothing (404); it still wins over the fetch under way.
+  expect((await signedFetch(`${b.url}/v1/fleet/${key}`, { method: "DELETE" })).status).toBe(404);
+  held.release();
+  // A's client gets the origin's bytes, as on one instance, but they are not stored.
+  const fetched = await fetching;
+  expect(fetched.status).toBe(200);
+  expect(md5(fetched.bytes)).toBe(md5(body));
+  await waitFor(async () => (await db().fetchLease.count({ where: { key } })) === 0, "instance A's fetch to give its lease up");
+  expect(await db().storedObject.count({ where: { key } })).toBe(0);
+  // The next GET is a miss again, on any instance.
+  origin.serve(`/${key}`, "fetched again");
+  expect((await get(b, key)).bytes.toString()).toBe("fetched again");
+});
+
 it("applies a rule changed on one instance on the others", async () => {
   const [a, b, c] = instances as [ServerProcess, ServerProcess, ServerProcess];
   origin.serve("/r/one.txt", "from the first origin");
@@ -143,6 +176,107 @@ it("refuses an access key on every instance once it is disabled or deleted anywh
   await waitFor(async () => (await signWith(key, `${b.url}/v1/`)).status === 200, "instance B to accept the key again");
   expect((await callRoute(accessKeyRoute.DELETE, { method: "DELETE", params: { accessKeyId: key.accessKeyId } })).status).toBe(204);
   await waitFor(async () => (await signWith(key, `${b.url}/v1/`)).status === 403, "instance B to refuse the deleted key");
+});
+
+/** The console's "Empty bucket" call on one instance (signed in: sessions are in the shared database). */
+async function emptyBucket(instance: ServerProcess, bucket: string, method: "GET" | "POST") {
+  const response = await fetch(`${instance.url}/api/buckets/${bucket}/objects/empty`, {
+    method,
+    headers: { cookie: `bos_session=${await testSessionToken()}`, origin: instance.url },
+  });
+  return { status: response.status, job: ((await response.json()) as { job: { id: string; state: string; total: number; deleted: number; failed: number; remaining: number | null } }).job };
+}
+
+it("shows an \"Empty bucket\" job's progress on every instance, and finishes it on another once its instance is killed with -9", async () => {
+  const [a, b, c] = instances as [ServerProcess, ServerProcess, ServerProcess];
+  await bucketWithRules(a.url, "emptied");
+  const keys = Array.from({ length: 150 }, (_, i) => `k/${String(i).padStart(3, "0")}`);
+  for (let i = 0; i < keys.length; i += 20) {
+    await Promise.all(keys.slice(i, i + 20).map((key) => signedFetch(`${instances[i % 3]!.url}/v1/emptied/${key}`, { method: "PUT", body: key })));
+  }
+  const started = await emptyBucket(a, "emptied", "POST");
+  expect(started.status).toBe(202);
+  const id = started.job.id;
+  // Another instance reads its progress (the job's row), and starting it there again finds the running job.
+  await waitFor(async () => (await emptyBucket(b, "emptied", "GET")).job.deleted > 0, "instance B to see the job's progress");
+  const again = await emptyBucket(c, "emptied", "POST");
+  expect(again.status).toBe(200);
+  expect(again.job.id).toBe(id);
+
+  await a.kill();
+  const atKill = await db().backgroundJob.findUniqueOrThrow({ where: { id } });
+  // Still A's, in the middle: fifteen batches take far longer than this.
+  expect(atKill.state).toBe("running");
+  expect(atKill.done).toBeLessThan(keys.length);
+  let job = started.job;
+  await waitFor(async () => (job = (await emptyBucket(c, "emptied", "GET")).job).state !== "running", "another instance to finish the job");
+  expect(job).toMatchObject({ id, state: "completed", total: keys.length, failed: 0, remaining: 0 });
+  // Keys whose delete A did not live to record (one batch at most) are gone but not counted.
+  expect(job.deleted).toBeGreaterThanOrEqual(keys.length - 10);
+  const row = await db().backgroundJob.findUniqueOrThrow({ where: { id } });
+  expect(row.ownerInstance).not.toBe(atKill.ownerInstance);
+  expect(await db().storedObject.count({ where: { bucket: { name: "emptied" } } })).toBe(0);
+  const audit = await db().auditEvent.findMany({ where: { bucket: "emptied", target: id }, orderBy: { id: "asc" } });
+  expect(audit.map((event) => event.action)).toEqual(["bucket.empty", "bucket.emptied"]);
+  instances[0] = await startServerProcess(FLEET_ENV);
+  // 150 uploads, 15 batches of deletes, and a server start.
+}, 3 * TEST_TIMEOUT_MS);
+
+it("completes an async FetchObject on another instance once the instance that accepted it is killed with -9", async () => {
+  const [a, b] = instances as [ServerProcess, ServerProcess];
+  const body = randomBytes(1024 * 1024);
+  let first = true;
+  origin.on("/async-source.bin", (_req, res) => {
+    res.writeHead(200, { "content-length": body.length });
+    if (!first) return void res.end(body);
+    first = false;
+    res.write(body.subarray(0, 256 * 1024)); // and never the rest: its fetcher dies
+  });
+  const accepted = await signedFetch(`${a.url}/v1/fleet/async.bin?fetch`, {
+    method: "POST",
+    headers: { "x-bce-fetch-source": `http://${origin.host}/async-source.bin`, "x-bce-fetch-mode": "async" },
+  });
+  expect(accepted.status).toBe(200);
+  const { jobId } = (await accepted.json()) as { jobId: string };
+  await waitFor(() => origin.requestsFor("/async-source.bin").length === 1, "instance A to start the fetch");
+  const atKill = await db().backgroundJob.findUniqueOrThrow({ where: { id: jobId } });
+  expect(atKill).toMatchObject({ kind: "fetch-object", state: "running" });
+
+  await a.kill();
+  await waitFor(async () => (await db().backgroundJob.findUniqueOrThrow({ where: { id: jobId } })).state !== "running", "another instance to complete the fetch");
+  const row = await db().backgroundJob.findUniqueOrThrow({ where: { id: jobId } });
+  expect(row).toMatchObject({ state: "completed", error: null });
+  expect(row.ownerInstance).not.toBe(atKill.ownerInstance);
+  expect(origin.requestsFor("/async-source.bin")).toHaveLength(2);
+  const fetched = await get(b, "async.bin");
+  expect(fetched.status).toBe(200);
+  expect(md5(fetched.bytes)).toBe(md5(body));
+  instances[0] = await startServerProcess(FLEET_ENV);
+}, 2 * TEST_TIMEOUT_MS);
+
+it("compares leases by the database's clock: an instance whose clock runs a minute ahead takes no live instance's lease for expired", async () => {
+  const [a] = instances as [ServerProcess];
+  const skewed = await startServerProcess({ ...FLEET_ENV, TEST_CLOCK_SKEW_MS: "60000" });
+  try {
+    const body = randomBytes(512 * 1024);
+    const held = heldBody(body);
+    origin.on("/skew.bin", held.behaviour);
+    const leading = get(a, "skew.bin");
+    await waitFor(() => origin.requestsFor("/skew.bin").length === 1, "instance A to ask the origin");
+    // By its own clock A's lease ran out a minute ago; by the database's it is A's for a while yet.
+    const following = get(skewed, "skew.bin");
+    await waitFor(async () => (await waitingKeys(skewed)) === 1, "the skewed instance to wait on A's lease");
+    held.release();
+    const results = await Promise.all([leading, following]);
+    expect(results.map((result) => result.status)).toEqual([200, 200]);
+    expect(results.map((result) => md5(result.bytes))).toEqual([md5(body), md5(body)]);
+    expect(origin.requestsFor("/skew.bin")).toHaveLength(1);
+    // Its own lease is written in the database's time too: by its clock it would outlive it by a minute.
+    const row = await db().instance.findFirstOrThrow({ where: { pid: skewed.child.pid } });
+    expect(row.expiresAt.getTime()).toBeLessThan(Date.now() + 30_000);
+  } finally {
+    await skewed.kill();
+  }
 });
 
 it("completes a key on another instance after the instance leading its fetch is killed with -9, storing nothing partial", async () => {

@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import * as loginRoute from "@/app/api/auth/login/route";
 import * as sessionRoute from "@/app/api/auth/session/route";
 import * as objectContentRoute from "@/app/api/buckets/[bucket]/objects/content/route";
+import * as emptyBucketRoute from "@/app/api/buckets/[bucket]/objects/empty/route";
 import * as bucketsRoute from "@/app/api/buckets/route";
 import { parseTrustProxy } from "@/lib/http/client-address";
 import { createHttpServer } from "@/lib/http/create-http-server";
@@ -28,6 +29,7 @@ const ROUTES: [RegExp, Partial<Record<string, Handler>>][] = [
   [/^\/api\/auth\/session$/, sessionRoute],
   [/^\/api\/buckets$/, bucketsRoute],
   [/^\/api\/buckets\/(?<bucket>[^/]+)\/objects\/content$/, objectContentRoute],
+  [/^\/api\/buckets\/(?<bucket>[^/]+)\/objects\/empty$/, emptyBucketRoute],
 ];
 
 function route(method: string, path: string): { handler: Handler; params: Record<string, string> } | null {
@@ -70,21 +72,30 @@ async function send(response: Response, res: ServerResponse): Promise<void> {
 
 export type ExtraRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
 
+/**
+ * Answers a request for one of ROUTES through the front door (false when none matches): the
+ * object API's test server in a child process hands its `/api/` requests here too.
+ */
+export function handleApiRequest(req: IncomingMessage, res: ServerResponse, trust = parseTrustProxy("")): boolean {
+  const found = route(req.method ?? "GET", (req.url ?? "/").split("?")[0]!);
+  if (!found) return false;
+  if (!admitToNext(req, res, { trustProxy: trust, maxObjectSize: currentApp().config.maxObjectSize })) return true;
+  const host = req.headers.host ?? "localhost";
+  found.handler(toRequest(req, host), { params: Promise.resolve(found.params) })
+    .then((response) => send(response, res))
+    .catch((error: unknown) => {
+      console.error(error);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  return true;
+}
+
 /** Listens on 127.0.0.1 (a client may connect from 127.0.0.2, a second address) with TRUST_PROXY `trustProxy`. */
 export async function startApiServer({ trustProxy = "", extra }: { trustProxy?: string; extra?: ExtraRoute } = {}): Promise<TestApiServer> {
   const trust = parseTrustProxy(trustProxy);
   const server: Server = createHttpServer((req, res) => {
     if (extra?.(req, res)) return;
-    if (!admitToNext(req, res, { trustProxy: trust, maxObjectSize: currentApp().config.maxObjectSize })) return;
-    const found = route(req.method ?? "GET", (req.url ?? "/").split("?")[0]!);
-    if (!found) return void res.writeHead(404).end();
-    const host = req.headers.host ?? "localhost";
-    found.handler(toRequest(req, host), { params: Promise.resolve(found.params) })
-      .then((response) => send(response, res))
-      .catch((error: unknown) => {
-        console.error(error);
-        if (!res.headersSent) res.writeHead(500).end();
-      });
+    if (!handleApiRequest(req, res, trust)) res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

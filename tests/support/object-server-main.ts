@@ -6,8 +6,13 @@
  * SIGTERM shuts it down as server.ts does (the app is closed, so what it holds in memory is
  * written). TEST_ACTIVITY_FLUSH_MS stretches the activity recorder's interval, so a test can tell
  * a write at shutdown from a timed one; TEST_ROW_CACHE_TTL_MS stretches how long cached signing
- * secrets and rules live, so a test can tell the change log's invalidation from expiry.
+ * secrets and rules live, so a test can tell the change log's invalidation from expiry;
+ * TEST_EMPTY_BATCH empties buckets that many keys at a time, so a test can stop a job midway;
+ * TEST_CLOCK_SKEW_MS sets this process's clock off (tests/support/skewed-clock.ts); TEST_MANAGEMENT_API=1
+ * also answers the management routes tests/support/api-server.ts knows.
  */
+// First: with TEST_CLOCK_SKEW_MS this process's clock is off, before any other module reads it.
+import "./skewed-clock";
 import { env } from "@/lib/env";
 import { startObjectServer } from "./object-server";
 
@@ -17,10 +22,13 @@ import { startObjectServer } from "./object-server";
 const { maxConcurrency, maxQueued, breaker, negativeCache } = env().originProtection;
 const flush = process.env.TEST_ACTIVITY_FLUSH_MS;
 const rowTtl = process.env.TEST_ROW_CACHE_TTL_MS;
+const emptyBatch = process.env.TEST_EMPTY_BATCH;
+// The management routes tests/support/api-server.ts knows, only when asked (they take a while to load).
+const management = process.env.TEST_MANAGEMENT_API === "1" ? (await import("./api-server")).handleApiRequest : undefined;
 const server = await startObjectServer(
   undefined,
   { originConcurrency: maxConcurrency, originQueue: maxQueued, breaker, negativeCache },
-  { originTimeouts: env().origin, ...(flush ? { activityFlushMs: Number(flush) } : {}), ...(rowTtl ? { rowCacheTtlMs: Number(rowTtl) } : {}) },
+  { originTimeouts: env().origin, ...(flush ? { activityFlushMs: Number(flush) } : {}), ...(rowTtl ? { rowCacheTtlMs: Number(rowTtl) } : {}), ...(emptyBatch ? { emptyBatch: Number(emptyBatch) } : {}), management },
 );
 process.once("SIGTERM", () => {
   void server

@@ -2,7 +2,7 @@
  * The object APIs (S3 and BOS) on a real node:http server, in the test process, against the test
  * file's own database and data directory: the same handlers the app's server uses, without Next.
  */
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ensureRootAccessKey } from "@/lib/auth/access-key-service";
 import { createHttpServer, type HttpServerOptions } from "@/lib/http/create-http-server";
@@ -36,6 +36,8 @@ export const PATIENT_TIMEOUTS = { ...TEST_TIMEOUTS, headersTimeoutMs: WAIT_TIMEO
 export const TEST_MAX_OBJECT_SIZE = 8 * 1024 * 1024;
 /** Import jobs: changes from another process seen within 100 ms; origin listings in pages of 25 keys, so a few dozen keys cross pages. */
 export const TEST_IMPORT_RUNNER = { pollIntervalMs: 100, flushIntervalMs: 50, listPageKeys: 25 };
+/** Background jobs of instances that are gone are taken over within 100 ms. */
+export const TEST_JOB_RUNNER = { pollIntervalMs: 100 };
 
 export interface TestServerOptions extends HttpServerOptions {
   /** Stands in for DNS when the engine resolves origin host names. */
@@ -52,6 +54,10 @@ export interface TestServerOptions extends HttpServerOptions {
   databaseWaits?: DatabaseWaits;
   /** AppOptions.wrapBlobStore: faults between the object service and the store. */
   wrapBlobStore?: AppOptions["wrapBlobStore"];
+  /** "Empty bucket" in batches of this many keys (AppOptions.emptier), to watch a job in the middle. */
+  emptyBatch?: number;
+  /** Answers `/api/` requests it knows (tests/support/api-server.ts's handleApiRequest), so a test can ask this instance to start a job. */
+  management?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /**
@@ -71,15 +77,22 @@ let sharedApp: App | undefined;
 export async function startObjectServer(
   objectHost?: string,
   limits: Partial<EngineLimits> = {},
-  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, rowCacheTtlMs, databaseWaits, wrapBlobStore, ...http }: TestServerOptions = {},
+  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, rowCacheTtlMs, databaseWaits, wrapBlobStore, emptyBatch, management, ...http }: TestServerOptions = {},
 ): Promise<TestObjectServer> {
   // The app's composition root, with short timeouts and a small size limit for fault tests. A
   // second server in the same file (another OBJECT_HOST) shares the first one's app.
   const reuse =
-    sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS && activityFlushMs === undefined && rowCacheTtlMs === undefined && databaseWaits === undefined && !wrapBlobStore;
+    sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS && activityFlushMs === undefined && rowCacheTtlMs === undefined && databaseWaits === undefined && !wrapBlobStore && emptyBatch === undefined;
   const app = reuse ? sharedApp! : createApp(
     { ...env(), maxObjectSize },
-    { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, activityFlushMs, rowCacheTtlMs, databaseWaits, importRunner: TEST_IMPORT_RUNNER, wrapBlobStore },
+    { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, activityFlushMs,
+      rowCacheTtlMs,
+      databaseWaits,
+      wrapBlobStore,
+      importRunner: TEST_IMPORT_RUNNER,
+      jobRunner: TEST_JOB_RUNNER,
+      ...(emptyBatch ? { emptier: { pageSize: emptyBatch, batchSize: emptyBatch } } : {}),
+    },
   );
   // The app's start order: clean up first, which is what makes room on a full disk.
   if (!reuse) {
@@ -87,6 +100,7 @@ export async function startObjectServer(
     await app.multipart.sweep(env().multipartUploadMaxAgeMs);
     await ensureRootAccessKey();
     await app.imports.start();
+    app.jobs.start();
   }
   sharedApp ??= app;
   const { engine } = app;
@@ -96,6 +110,7 @@ export async function startObjectServer(
   const metrics = createMetricsEndpoint(app.telemetry.metrics, app.config.metrics.token, app.telemetry);
   const server: Server = createHttpServer((req, res) => {
     if (metrics.handle(req, res)) return;
+    if (management && req.url?.startsWith("/api/") && management(req, res)) return;
     if (s3.handle(req, res)) return;
     if (!api.handle(req, res)) res.writeHead(418).end("not an object API request");
   }, http);

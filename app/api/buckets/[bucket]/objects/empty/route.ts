@@ -3,7 +3,7 @@ import { emptyingStatus, startEmptying } from "@/lib/object-browser/object-brows
 
 type Params = { bucket: string };
 
-/** The bucket's emptying job (running, or the last one since the server started), or null. */
+/** The bucket's emptying job (running, or the last one, on any instance), or null. */
 export const GET = apiRoute<Params>(async (_request, { bucket }) => json({ job: await emptyingStatus(bucket) }));
 
 /** Starts deleting every object of the bucket (202), or answers the job already running (200). */
