@@ -19,14 +19,8 @@ export async function getObject(ctx: ObjectApiContext, bucket: BucketRecord): Pr
   const key = requireKey(ctx.target.key);
   const object = await ctx.objects.find(bucket.id, key);
   if (object) return serveObject(ctx, object);
-  // Back-to-origin runs only for GET of a missing object, never for HEAD. A HEAD right after a
-  // miss's client had the whole body waits for that object's commit (it follows the last byte).
-  if (ctx.req.method !== "GET") {
-    const committing = ctx.engine.committing(bucket.id, key);
-    const current = committing && ((await committing) ?? (await ctx.objects.find(bucket.id, key)));
-    if (current) return serveObject(ctx, current);
-    throw new NoSuchKey(bucket.name, key);
-  }
+  // Back-to-origin runs only for GET of a missing object, never for HEAD.
+  if (ctx.req.method !== "GET") throw new NoSuchKey(bucket.name, key);
   return backToOrigin(ctx, bucket, key);
 }
 

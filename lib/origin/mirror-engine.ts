@@ -175,16 +175,6 @@ export class MirrorEngine {
     return led.kind === "stored" ? led : { kind: "fetch", flight: led.flight, storageClass: rule.storageClass };
   }
 
-  /**
-   * The stored object this instance's fetch of the key is committing now, if its body already went
-   * out whole and verified (MirrorFetch releases the last byte before the commit): a HEAD that comes
-   * right after a client had the whole body waits for it instead of answering 404. Null otherwise.
-   */
-  committing(bucketId: number, key: string): Promise<ObjectRecord | null> | null {
-    const flight = this.running(bucketId, key);
-    return flight?.bodyVerified ? flight.done.catch(() => null) : null;
-  }
-
   /** This instance's unsettled flight of the key, if any. */
   private running(bucketId: number, key: string): MirrorFetch | undefined {
     const flight = this.flights.get(`${bucketId}\0${key}`);

@@ -5,12 +5,9 @@
  * client, so the work per 64 KiB socket read is paid per batch instead. Any number of clients stream it: a
  * client that keeps up takes chunks from a bounded in-memory window of the most recent ones, a
  * client that falls behind reads what is already written (so a slow client never slows the
- * origin, and memory stays bounded). No reader gets the last byte before the body is complete and
- * its length and MD5 are verified, so a broken or corrupt fetch reaches every client as a broken
- * response, and nothing is stored. The commit (the bytes made durable, then the row) follows once
- * the tail is released: a client waits for what it needs (verified bytes), not for fsyncs. Until
- * the commit is over the flight stays running, so a GET of the key that starts meanwhile joins
- * it and gets the same verified bytes, and a HEAD or a ranged GET waits for the stored object.
+ * origin, and memory stays bounded). The object is committed only when the body is complete and
+ * verified, and no reader gets the last byte before the commit, so a failed fetch reaches every
+ * client as a broken response and nothing is stored.
  */
 import type { Readable } from "node:stream";
 import { BadDigest, EntityTooLarge, IncompleteBody, OriginBusy, OriginFailure, OriginNotFound, OriginUnavailable } from "@/lib/domain/errors";
@@ -83,7 +80,7 @@ export class MirrorFetch {
   /** Received chunks from offset `windowStart` on; trimmed from the front once written. */
   private window: { start: number; data: Buffer }[] = [];
   private windowStart = 0;
-  /** True once the body is complete and its length and MD5 verified: readers may take the last byte. */
+  /** True once the object is committed (or a newer client write made the commit moot). */
   private verified = false;
   private failure: Error | null = null;
   private readers = 0;
@@ -203,13 +200,10 @@ export class MirrorFetch {
     } finally {
       clearTimeout(deadline);
     }
-    // Verified: the last byte goes out now, and the commit (fsync, rename, row) follows. A GET or
-    // HEAD that starts meanwhile finds this flight still running (it settles after the commit)
-    // and gets the same bytes, or waits for the stored object. A failed commit (a full disk)
-    // stores nothing: readers still streaming get a broken response, the next GET fetches again.
-    this.verified = true;
-    this.notify();
-    return this.objects.commit(
+    // Committed before the last byte is released: a client that has the whole object can rely on
+    // a HEAD, GET or LIST that starts afterwards seeing it, and a failed commit (a full disk)
+    // reaches every client as a broken response rather than a 200 that was never stored.
+    const stored = await this.objects.commit(
       ingest,
       {
         bucketId: this.input.bucketId,
@@ -222,6 +216,9 @@ export class MirrorFetch {
       this.watch,
       { replace: this.input.replace },
     );
+    this.verified = true;
+    this.notify();
+    return stored;
   }
 
   /** What went wrong while the body arrived, in the origin's terms. */
@@ -237,11 +234,6 @@ export class MirrorFetch {
     // A storage failure (a full disk) is ours, not the origin's: keep it as it is.
     if (code !== undefined && !code.startsWith("UND_ERR") && code !== "ECONNRESET" && code !== "ERR_STREAM_PREMATURE_CLOSE") return error as Error;
     return new OriginFailure("incomplete", `${from} broke off after ${this.received} bytes: ${(error as Error).message}`);
-  }
-
-  /** True once the body went out whole and verified, while (until `done` settles) it is being committed. */
-  get bodyVerified(): boolean {
-    return this.verified;
   }
 
   /** Bytes received from the origin so far. */
@@ -322,8 +314,8 @@ export class MirrorFetch {
       let offset = 0;
       for (;;) {
         if (this.failure) throw this.failure;
-        // The last byte waits for the verification: with a declared length, a client holding every
-        // byte would take the response as complete even if the length or MD5 check then failed.
+        // The last byte waits for the commit: with a declared length, a client holding every byte
+        // would take the response as complete even if the check or the commit then failed.
         const available = this.verified ? this.received : this.received - 1;
         if (offset < available) {
           const end = Math.min(available, offset + CLIENT_BATCH_BYTES);

@@ -79,7 +79,11 @@ export type ExtraRoute = (req: IncomingMessage, res: ServerResponse) => boolean;
 export function handleApiRequest(req: IncomingMessage, res: ServerResponse, trust = parseTrustProxy("")): boolean {
   const found = route(req.method ?? "GET", (req.url ?? "/").split("?")[0]!);
   if (!found) return false;
-  if (!admitToNext(req, res, { trustProxy: trust, maxObjectSize: currentApp().config.maxObjectSize })) return true;
+  if (admitToNext(req, res, { trustProxy: trust, maxObjectSize: currentApp().config.maxObjectSize })) answer(found, req, res);
+  return true;
+}
+
+function answer(found: { handler: Handler; params: Record<string, string> }, req: IncomingMessage, res: ServerResponse): void {
   const host = req.headers.host ?? "localhost";
   found.handler(toRequest(req, host), { params: Promise.resolve(found.params) })
     .then((response) => send(response, res))
@@ -87,7 +91,6 @@ export function handleApiRequest(req: IncomingMessage, res: ServerResponse, trus
       console.error(error);
       if (!res.headersSent) res.writeHead(500).end();
     });
-  return true;
 }
 
 /** Listens on 127.0.0.1 (a client may connect from 127.0.0.2, a second address) with TRUST_PROXY `trustProxy`. */
@@ -95,7 +98,12 @@ export async function startApiServer({ trustProxy = "", extra }: { trustProxy?: 
   const trust = parseTrustProxy(trustProxy);
   const server: Server = createHttpServer((req, res) => {
     if (extra?.(req, res)) return;
-    if (!handleApiRequest(req, res, trust)) res.writeHead(404).end();
+    // The front door first, as in the app: a malformed path or an oversized body is refused (400,
+    // 413) before any route is looked for.
+    if (!admitToNext(req, res, { trustProxy: trust, maxObjectSize: currentApp().config.maxObjectSize })) return;
+    const found = route(req.method ?? "GET", (req.url ?? "/").split("?")[0]!);
+    if (found) answer(found, req, res);
+    else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
