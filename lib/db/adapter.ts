@@ -17,10 +17,14 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
  */
 export const POSTGRES_POOL_SIZE = 20;
 
-/** `lockWaitMs`: how long a SQLite statement waits for another process's write lock (the adapter's default 5 s). */
+/**
+ * `lockWaitMs`: how long a statement waits for a lock another connection holds before it fails as
+ * busy (lib/db/database-busy.ts): SQLite's busy timeout (the adapter's default 5 s), PostgreSQL's
+ * `lock_timeout` (none unless given: the migration CLI waits as long as it takes).
+ */
 export function databaseAdapter(database: DatabaseConfig, { lockWaitMs }: { lockWaitMs?: number } = {}): SqlDriverAdapterFactory {
   if (database.provider === "sqlite") return sqliteAdapter({ url: database.url, busyTimeoutMs: lockWaitMs });
-  const inner = new PrismaPg({ connectionString: database.url, max: POSTGRES_POOL_SIZE });
+  const inner = new PrismaPg({ connectionString: database.url, max: POSTGRES_POOL_SIZE, ...(lockWaitMs === undefined ? {} : { lock_timeout: lockWaitMs }) });
   return { provider: inner.provider, adapterName: inner.adapterName, connect: async () => releaseAfterFailedCommit(await inner.connect()) };
 }
 

@@ -17,9 +17,12 @@ import { databaseAdapter } from "./adapter";
  * 5 s, were exceeded on a loaded 2-core machine by transactions that were only queued: SQLite runs
  * one transaction at a time, and under load PostgreSQL's BEGIN waited too. Longer waits turn those
  * into slower answers instead of failures; a transaction here never waits for anything but the
- * database, so the run limit only ends one that is starved of CPU. On SQLite a statement waits
- * `lockWaitMs` for another process's write lock (several instances on one file; SQLITE_BUSY past
- * it). That wait blocks this process's event loop (better-sqlite3 is synchronous), so it stays short.
+ * database, so the run limit only ends one that is starved of CPU. A statement waits `lockWaitMs`
+ * for a lock another connection holds: on SQLite another process's write lock (several instances
+ * on one file; SQLITE_BUSY past it; the wait blocks this process's event loop, better-sqlite3 being
+ * synchronous, so it stays short), on PostgreSQL any row or table lock (`lock_timeout`; 55P03 past
+ * it). Without it a statement blocked on PostgreSQL held its request, and the transaction's
+ * connection, for as long as the lock was held.
  */
 export interface DatabaseWaits {
   transactionWaitMs: number;

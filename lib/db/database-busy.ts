@@ -11,10 +11,11 @@
  * - Prisma's P2024, no pool connection within the pool's timeout, and P1008, an operation timed out.
  * - SQLite's SQLITE_BUSY (result code 5): another process held the write lock for longer than the
  *   busy timeout (several instances on one SQLite file).
- * - PostgreSQL's too_many_connections (SQLSTATE 53300).
+ * - PostgreSQL's too_many_connections (SQLSTATE 53300), and lock_not_available (55P03): a statement
+ *   waited past `lock_timeout` for a lock another transaction holds.
  */
 const SQLITE_BUSY = 5;
-const POSTGRES_TOO_MANY_CONNECTIONS = "53300";
+const POSTGRES_BUSY = new Set(["53300", "55P03"]);
 const TRANSACTION_TIMED_OUT = /unable to start a transaction in the given time|expired transaction/i;
 
 function isBusyHere(value: Record<string, unknown>): boolean {
@@ -26,7 +27,9 @@ function isBusyHere(value: Record<string, unknown>): boolean {
   // @prisma/driver-adapter-utils: { kind: "sqlite", extendedCode } (the low byte is the result
   // code); @prisma/adapter-pg: { kind: "postgres", code: SQLSTATE } for codes it does not map.
   if (value.kind === "sqlite" && typeof value.extendedCode === "number") return (value.extendedCode & 0xff) === SQLITE_BUSY;
-  return value.kind === "postgres" && value.code === POSTGRES_TOO_MANY_CONNECTIONS;
+  // @prisma/adapter-pg names too_many_connections; lock_not_available (lock_timeout) comes as its SQLSTATE.
+  if (value.kind === "TooManyConnections") return true;
+  return value.kind === "postgres" && typeof value.code === "string" && POSTGRES_BUSY.has(value.code);
 }
 
 export function isDatabaseBusy(error: unknown): boolean {

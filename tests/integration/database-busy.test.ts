@@ -6,8 +6,8 @@
  *
  * Another client holds the tables the writes need: on SQLite the write lock (BEGIN IMMEDIATE), so
  * the app's write waits out its (shortened) lock wait and gets SQLITE_BUSY; on PostgreSQL a table lock
- * on the objects and buckets, so the app's transaction runs past its (shortened) time limit and
- * Prisma gives it up (P2028).
+ * on the objects and buckets, so the app's statement waits out its (shortened) lock_timeout and gets
+ * lock_not_available.
  */
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
