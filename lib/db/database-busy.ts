@@ -14,6 +14,7 @@
  * - PostgreSQL's too_many_connections (SQLSTATE 53300), and lock_not_available (55P03): a statement
  *   waited past `lock_timeout` for a lock another transaction holds.
  */
+import { someCause } from "@/lib/domain/error-causes";
 const SQLITE_BUSY = 5;
 const POSTGRES_BUSY = new Set(["53300", "55P03"]);
 const TRANSACTION_TIMED_OUT = /unable to start a transaction in the given time|expired transaction/i;
@@ -33,15 +34,5 @@ function isBusyHere(value: Record<string, unknown>): boolean {
 }
 
 export function isDatabaseBusy(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  const pending: unknown[] = [error];
-  while (pending.length > 0) {
-    const value = pending.pop();
-    if (typeof value !== "object" || value === null || seen.has(value) || seen.size > 16) continue;
-    seen.add(value);
-    const record = value as Record<string, unknown>;
-    if (isBusyHere(record)) return true;
-    pending.push(record.cause, record.meta, record.driverAdapterError);
-  }
-  return false;
+  return someCause(error, isBusyHere);
 }

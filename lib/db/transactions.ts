@@ -11,6 +11,7 @@
  *
  * Each caller states the invariant it needs this for.
  */
+import { someCause } from "@/lib/domain/error-causes";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 
 /**
@@ -40,15 +41,11 @@ const RETRYABLE_SQLSTATES = new Set(["40001", "40P01"]);
 
 /** Prisma's P2034, or the driver's SQLSTATE 40001/40P01 anywhere in the error's causes. */
 export function isSerializationFailure(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  const visit = (value: unknown): boolean => {
-    if (typeof value !== "object" || value === null || seen.has(value)) return false;
-    seen.add(value);
-    const record = value as Record<string, unknown>;
-    if (record.code === "P2034") return true;
-    if (typeof record.originalCode === "string" && RETRYABLE_SQLSTATES.has(record.originalCode)) return true;
-    if (typeof record.code === "string" && RETRYABLE_SQLSTATES.has(record.code)) return true;
-    return visit(record.cause) || visit(record.meta) || visit(record.driverAdapterError);
-  };
-  return visit(error);
+  return someCause(
+    error,
+    (record) =>
+      record.code === "P2034" ||
+      (typeof record.originalCode === "string" && RETRYABLE_SQLSTATES.has(record.originalCode)) ||
+      (typeof record.code === "string" && RETRYABLE_SQLSTATES.has(record.code)),
+  );
 }

@@ -5,6 +5,7 @@
  * S3-compatible blob store that is out of space (507) or over its quota (radosgw's 403
  * QuotaExceeded). Both protocols answer it with 507 and a code, not a bare 500.
  */
+import { someCause } from "@/lib/domain/error-causes";
 const FILE_SYSTEM_FULL = new Set(["ENOSPC", "EDQUOT"]);
 const SQLITE_FULL = 13;
 const POSTGRES_DISK_FULL = "53100";
@@ -25,15 +26,5 @@ function isFullHere(value: Record<string, unknown>): boolean {
 }
 
 export function isStorageFull(error: unknown): boolean {
-  const seen = new Set<unknown>();
-  const pending: unknown[] = [error];
-  while (pending.length > 0) {
-    const value = pending.pop();
-    if (typeof value !== "object" || value === null || seen.has(value) || seen.size > 16) continue;
-    seen.add(value);
-    const record = value as Record<string, unknown>;
-    if (isFullHere(record) || isS3StoreFull(record)) return true;
-    pending.push(record.cause, record.meta, record.driverAdapterError);
-  }
-  return false;
+  return someCause(error, (value) => isFullHere(value) || isS3StoreFull(value));
 }
