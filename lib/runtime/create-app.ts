@@ -15,6 +15,7 @@ import { env, type AppEnv } from "@/lib/env";
 import { DEFAULT_IMPORT_RUNNER_OPTIONS, ImportRunner, type ImportRunnerOptions } from "@/lib/imports/import-runner";
 import { listRulesForBucketId } from "@/lib/mirroring/rule-service";
 import { createLogger, type Logger } from "@/lib/observability/logger";
+import { RepeatedFailureLog } from "@/lib/observability/repeated-failure-log";
 import { AppMetrics } from "@/lib/observability/metrics";
 import { fanOut, outcomeLog } from "@/lib/observability/outcome-log";
 import { registerOriginGauges } from "@/lib/observability/origin-gauges";
@@ -197,7 +198,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     probeLimiter,
     imports,
     activity,
-    telemetry: { logger, metrics },
+    telemetry: { logger, metrics, repeatedFailures: new RepeatedFailureLog(logger) },
     fleet: { instance, cacheSync },
     close: () => {
       clearInterval(sweep);

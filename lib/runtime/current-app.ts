@@ -18,6 +18,7 @@ import type { MultipartService } from "@/lib/objects/multipart-service";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { Logger } from "@/lib/observability/logger";
 import type { AppMetrics } from "@/lib/observability/metrics";
+import type { RepeatedFailureLog } from "@/lib/observability/repeated-failure-log";
 import type { MirrorEngine } from "@/lib/origin/mirror-engine";
 import type { OriginProbe } from "@/lib/origin/origin-probe";
 import type { ProbeLimiter } from "@/lib/origin/probe-limiter";
@@ -43,7 +44,7 @@ export interface App {
   /** Back-to-origin outcomes, counted and kept (lib/activity/). */
   activity: ActivityRecorder;
   /** The structured log, and the metrics (null when METRICS_ENABLED=false): every protocol's requests. */
-  telemetry: { logger: Logger; metrics: AppMetrics | null };
+  telemetry: { logger: Logger; metrics: AppMetrics | null; repeatedFailures: RepeatedFailureLog };
   /**
    * This instance among those sharing the database: its identity and lease (registered by start-up
    * recovery), and the change log that keeps its caches coherent with the others' writes.

@@ -18,11 +18,14 @@ export function knownFailure(error: unknown): DomainError | null {
 /**
  * The domain error a protocol answers for `error`, logged with the request id (the operator needs
  * the original: a full disk is an error to act on, a busy database a warning of overload), or null
- * when `error` is not one of these (the protocol then answers 500 and logs it).
+ * when `error` is not one of these (the protocol then answers 500 and logs it). Both last for many
+ * requests at once, so each is logged in full once per window with a count of the rest
+ * (repeated-failure-log.ts).
  */
 export function answerableFailure(error: unknown, requestId: string): DomainError | null {
   const known = knownFailure(error);
-  if (known instanceof StorageFull) currentApp().telemetry.logger.error({ requestId, err: error }, "storage full");
-  else if (known) currentApp().telemetry.logger.warn({ requestId, err: error }, "database busy: answered 503");
+  const { repeatedFailures } = currentApp().telemetry;
+  if (known instanceof StorageFull) repeatedFailures.log("error", "storage-full", { requestId, err: error }, "storage full");
+  else if (known) repeatedFailures.log("warn", "database-busy", { requestId, err: error }, "database busy: answered 503");
   return known;
 }
