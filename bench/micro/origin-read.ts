@@ -2,6 +2,10 @@
  * Micro-bench: reading a 64 MiB body from nginx on loopback with undici, as the mirror fetch does,
  * in several ways, and with node:http (its native llhttp parser) for comparison. Prints wall time, this process's CPU time (nginx is another process) and the
  * number of chunks the consumer saw. Variants take turns, round after round, each after a full GC.
+ * Two lower bounds close the table: a bare socket with `onread` (Node reads into memory it is given:
+ * no Buffer allocated per read) into one reused 16 MiB ring, and the same with each read copied out
+ * of a reused 256 KiB buffer. They parse only a Content-Length head: not a client, the cost of
+ * moving the bytes without allocating (what an origin reader that owned its buffers could reach).
  *   node --expose-gc --import tsx bench/micro/origin-read.ts
  */
 import { randomBytes } from "node:crypto";
@@ -9,6 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import http from "node:http";
+import net from "node:net";
 import { performance } from "node:perf_hooks";
 import { Agent, request } from "undici";
 import { readBatches } from "@/lib/origin/read-batches";
@@ -58,6 +63,61 @@ variants.push(
   ["node:http, 'data' events", NODE_HTTP, onData],
   ["node:http, readBatches ≤ 1 MiB", NODE_HTTP, batched(MiB)],
 );
+/** Bare-socket lower bounds (see the top): not a Consumer of an undici body, so marked apart. */
+const RAW_RING = -2;
+const RAW_COPY = -3;
+variants.push(["bare socket, onread straight into a reused 16 MiB ring (lower bound)", RAW_RING, forAwait], ["bare socket, onread, copied into the ring (lower bound)", RAW_COPY, forAwait]);
+const ring = Buffer.allocUnsafe(16 * MiB);
+const readBuffer = Buffer.allocUnsafe(256 * 1024);
+const READ = 256 * 1024;
+
+/** GET over a bare socket; resolves with the number of reads once Content-Length body bytes arrived. */
+function rawGet(direct: boolean): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    let head = "";
+    let bodyLength = -1;
+    let received = 0;
+    let reads = 0;
+    let at = 0;
+    const nextRegion = () => {
+      if (at + READ > ring.length) at = 0;
+      return ring.subarray(at, at + READ);
+    };
+    const socket = net.connect({
+      host: target.hostname,
+      port: Number(target.port),
+      onread: {
+        buffer: direct ? nextRegion : readBuffer,
+        callback(nread: number, buffer: Buffer) {
+          reads++;
+          let from = 0;
+          if (bodyLength < 0) {
+            head += buffer.toString("latin1", 0, nread);
+            const end = head.indexOf("\r\n\r\n");
+            if (end < 0) return true;
+            bodyLength = Number(/content-length: *(\d+)/i.exec(head.slice(0, end))?.[1] ?? NaN);
+            from = nread - (head.length - end - 4);
+          }
+          if (direct) at += nread;
+          else {
+            if (at + nread - from > ring.length) at = 0;
+            at += buffer.copy(ring, at, from, nread);
+          }
+          received += nread - from;
+          if (received >= bodyLength) {
+            socket.destroy();
+            resolve(reads);
+          }
+          return true;
+        },
+      },
+    } as net.NetConnectOpts);
+    socket.on("connect", () => socket.write(`GET ${target.pathname} HTTP/1.1\r\nHost: ${target.host}\r\nConnection: close\r\n\r\n`));
+    socket.on("error", reject);
+  });
+}
+
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
 function nodeHttpGet(): Promise<http.IncomingMessage> {
@@ -68,6 +128,11 @@ async function once(highWaterMark: number | undefined, consume: Consumer) {
   gc();
   const cpuStart = process.cpuUsage();
   const start = performance.now();
+  if (highWaterMark === RAW_RING || highWaterMark === RAW_COPY) {
+    const reads = await rawGet(highWaterMark === RAW_RING);
+    const used = process.cpuUsage(cpuStart);
+    return { wall: performance.now() - start, cpu: (used.user + used.system) / 1000, chunks: reads };
+  }
   const body = highWaterMark === NODE_HTTP ? await nodeHttpGet() : (await request(url, { dispatcher: agent, highWaterMark })).body;
   const chunks = await consume(body);
   const used = process.cpuUsage(cpuStart);
