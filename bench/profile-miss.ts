@@ -5,10 +5,12 @@
  *   npx tsx bench/profile-miss.ts [--runs=5] [--keep] [--no-profile] [--port=3385] [--app-dir=DIR]   (after `npm run build`; nginx installed)
  * --app-dir: profile another checkout of the app (built, with its node_modules), e.g. the code before a change.
  * --no-profile: timings and CPU use only, without the profiler's overhead (~30% of a miss's CPU).
+ * --trace-gc: the app runs with V8's --trace-gc; prints how many scavenges and mark-compacts the
+ * measured misses caused (a mark-compact walks the whole heap, ~80 MB with Next loaded).
  */
 import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -24,6 +26,7 @@ const port = Number(process.argv.find((arg) => arg.startsWith("--port="))?.slice
 const appDir = process.argv.find((arg) => arg.startsWith("--app-dir="))?.slice(10);
 const keep = process.argv.includes("--keep");
 const profiling = !process.argv.includes("--no-profile");
+const traceGc = process.argv.includes("--trace-gc");
 const MiB = 1024 * 1024;
 const work = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-profile-"));
 const files = path.join(work, "files");
@@ -39,7 +42,7 @@ const credentials = { accessKeyId: "benchroot01", secretKey: "bench-secret-key-0
 const app = await startApp(
   port,
   { ORIGIN_ALLOWLIST: "127.0.0.1", ROOT_ACCESS_KEY: credentials.accessKeyId, ROOT_SECRET_KEY: credentials.secretKey },
-  profiling ? ["--cpu-prof", `--cpu-prof-dir=${profiles}`, "--cpu-prof-interval=250"] : [],
+  [...(profiling ? ["--cpu-prof", `--cpu-prof-dir=${profiles}`, "--cpu-prof-interval=250"] : []), ...(traceGc ? ["--trace-gc"] : [])],
   appDir,
 ).catch(async (error: unknown) => {
   await nginx.stop();
@@ -56,6 +59,9 @@ const windows: [number, number][] = [];
 const times: number[] = [];
 const cpu: CpuSnapshot[] = [];
 const byThread = new Map<string, number>();
+/** With --trace-gc: the log's length when the measured misses began (GC lines go to stdout, the log). */
+let logAtFirstMiss = 0;
+let gcLines: string[] = [];
 try {
   await call("PUT", "/v1/prof");
   await call("PUT", "/v1/prof?acl", undefined, { "x-bce-acl": "public-read" });
@@ -64,6 +70,7 @@ try {
   for (let i = 0; i <= runs; i++) {
     await call("DELETE", "/v1/prof/mirror/big64.bin");
     execFileSync("sync"); // nothing dirty left from the last miss: each one pays for its own writes
+    if (i === 1) logAtFirstMiss = statSync(app.logFile).size;
     const from = nowUs();
     const cpuBefore = cpuSnapshot(app.child.pid!);
     const threadsBefore = threadCpu(app.child.pid!);
@@ -82,6 +89,7 @@ try {
     }
     for (let j = 0; j < 400 && (await call("HEAD", "/v1/prof/mirror/big64.bin")) !== 200; j++) await new Promise((r) => setTimeout(r, 25));
   }
+  if (traceGc) gcLines = readFileSync(app.logFile).subarray(logAtFirstMiss).toString("utf8").split("\n");
 } finally {
   await app.stop();
   await nginx.stop();
@@ -92,6 +100,10 @@ console.log(
   `App CPU per miss (from /proc, holds up on a busy machine): main thread ${mean(cpu.map((c) => c.main)).toFixed(0)} ms, all threads ${mean(cpu.map((c) => c.all)).toFixed(0)} ms` +
     ` (${[...byThread].filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]).map(([name, ms]) => `${name} ${(ms / runs).toFixed(0)}`).join(", ")}).\n`,
 );
+if (traceGc) {
+  const count = (kind: string) => gcLines.filter((line) => line.includes(`: ${kind} `)).length;
+  console.log(`Garbage collections during the ${runs} measured misses (--trace-gc): ${count("Scavenge")} scavenges, ${count("Mark-Compact")} mark-compacts.\n`);
+}
 if (profiling) {
   // The main thread's profile is the largest (workers write their own, smaller ones).
   const written = readdirSync(profiles).map((name) => path.join(profiles, name));

@@ -23,8 +23,17 @@ export { OriginNotFound };
 const READ_CHUNK = 1024 * 1024;
 /** Most bytes a client is handed in one batch (one corked write to its socket). */
 const CLIENT_BATCH_BYTES = 2 * 1024 * 1024;
-/** Recent chunks kept in memory for clients that keep up; older ones are read back from storage. */
-const WINDOW_BYTES = 16 * 1024 * 1024;
+/**
+ * Recent chunks kept in memory for clients that keep up; older ones are read back from storage.
+ * Small on purpose: every origin chunk is a fresh 64 KiB Buffer, V8 scavenges young buffers each
+ * time ~32 MB of them pile up, and chunks still held at a second scavenge are promoted, where they
+ * count towards a mark-compact of the whole heap. With 16 MiB held, 8 misses of 64 MiB paid 11
+ * mark-compacts and 579 ms of CPU each (all threads); with 2 MiB, none and 396 ms
+ * (`npx tsx bench/profile-miss.ts --no-profile --trace-gc`), and a miss took 0.66-0.80 of the time
+ * (bench/objects.ts --misses-only --baseline, the two alternating in one run). The ingest's own
+ * limit (MAX_UNWRITTEN_BYTES) still decides how far the disk may lag.
+ */
+const WINDOW_BYTES = 2 * 1024 * 1024;
 
 /** An origin's answer with a body to store: a 200 from a URL, or another bucket's object. */
 export interface OriginSource {
