@@ -6,14 +6,9 @@
  */
 import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
+import { ResponseClosed, waitForDrain } from "@/lib/streams/writable";
 
-/** The response went away (client hung up, socket error) before the body was written. */
-export class ResponseClosed extends Error {
-  constructor(cause?: Error) {
-    super("the response was closed before the body was written", { cause });
-    this.name = "ResponseClosed";
-  }
-}
+export { ResponseClosed };
 
 /** Writes one batch corked; true when the writable wants more now, false when it asked to wait for 'drain'. */
 export function writeBatch(out: Writable, batch: readonly Uint8Array[]): boolean {
@@ -23,24 +18,6 @@ export function writeBatch(out: Writable, batch: readonly Uint8Array[]): boolean
   for (const chunk of batch) more = out.write(chunk);
   out.uncork();
   return more;
-}
-
-function waitForDrain(out: Writable): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (error?: Error) => {
-      out.off("drain", onDrain);
-      out.off("close", onClose);
-      out.off("error", onError);
-      if (error) reject(error);
-      else resolve();
-    };
-    const onDrain = () => done();
-    const onClose = () => done(new ResponseClosed());
-    const onError = (error: Error) => done(new ResponseClosed(error));
-    out.on("drain", onDrain);
-    out.on("close", onClose);
-    out.on("error", onError);
-  });
 }
 
 /**

@@ -4,7 +4,6 @@
  * streamed. The protocol has already written its own headers and answered conditionals.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { pipeline } from "node:stream/promises";
 import { InvalidRange } from "@/lib/domain/errors";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
 import type { ObjectService } from "@/lib/objects/object-service";
@@ -47,11 +46,16 @@ export async function sendStoredObject(
     res.end();
     return;
   }
-  const content = await objects.read(object, start, end);
-  res.writeHead(status, headers);
-  if (Buffer.isBuffer(content)) {
-    res.end(content);
-    return;
+  let answered = false;
+  try {
+    await objects.send(object, start, end, res, () => {
+      answered = true;
+      res.writeHead(status, headers);
+    });
+  } catch (error) {
+    // Before the headers (the blob could not be opened): the protocol answers with an error.
+    if (!answered) throw error;
+    // After: the client went away, or the bytes could not be read; a broken transfer, never a short 200.
+    res.destroy();
   }
-  await pipeline(content, res).catch(() => res.destroy());
 }

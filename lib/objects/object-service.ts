@@ -8,7 +8,7 @@
  * the replaced blob. At any crash point no row points at a missing or partial blob, and every blob
  * no row points at is named in the journal, which `recover` resolves at start (write-journal.ts).
  */
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 import { EntityTooLarge } from "@/lib/domain/errors";
 import type { BlobStore, WriterOptions } from "@/lib/storage/blob-store";
 import { isStorageFull } from "@/lib/storage/storage-full";
@@ -17,7 +17,7 @@ import type { LruCache } from "./lru";
 import { MissWatches, type MissWatch } from "./miss-watch";
 import type { BlobSpan, ObjectRecord } from "./object-meta";
 import type { JournaledBlob, ListOptions, ListPage, ObjectRepository, SaveClaim, StoredKey } from "./object-repository";
-import { openSegments } from "./segment-stream";
+import { openSegments, sendSegments } from "./segment-stream";
 
 /** Objects up to this size are kept in memory after their first read. */
 export const SMALL_OBJECT_BYTES = 256 * 1024;
@@ -93,6 +93,25 @@ export class ObjectService {
       this.deps.contentCache.set(object.blobName, bytes);
     }
     return start === 0 && end === bytes.length - 1 ? bytes : bytes.subarray(start, end + 1);
+  }
+
+  /**
+   * Writes bytes `start` to `end` (inclusive) of `object` to `out`, and ends it: a small
+   * object from memory, a large one by the store (sendRange, with reused buffers), blob after blob
+   * for one stored as several. `ready` (the response's headers) is called once the bytes can be
+   * read: a failure before it leaves `out` untouched, one after it is the caller's broken transfer.
+   */
+  async send(object: ObjectRecord, start: number, end: number, out: Writable, ready: () => void): Promise<void> {
+    if (object.segments) await sendSegments(this.deps.blobs, object.segments, start, end, out, ready);
+    else if (object.size > SMALL_OBJECT_BYTES) await this.deps.blobs.sendRange(object.blobName, start, end, out, ready);
+    else {
+      const bytes = (await this.read(object, start, end)) as Buffer;
+      ready();
+      // Headers and body in one write: the path of most hits.
+      out.end(bytes);
+      return;
+    }
+    out.end();
   }
 
   /** A whole object as a stream (bucket origins read each other this way). */

@@ -3,7 +3,7 @@
  * parts): a byte range of the concatenation, read blob after blob, each only over the bytes it
  * holds. Nothing is buffered beyond what each blob's own stream reads ahead.
  */
-import { Readable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
 import type { BlobStore } from "@/lib/storage/blob-store";
 import type { BlobSpan } from "./object-meta";
 
@@ -21,4 +21,31 @@ export function openSegments(blobs: Pick<BlobStore, "openRange">, segments: read
     }
   }
   return Readable.from(bytes(), { objectMode: false });
+}
+
+/**
+ * Writes bytes `start` to `end` (inclusive) of the blobs `segments`, concatenated, to `out`, blob
+ * after blob (BlobStore.sendRange); `ready` once the first blob is open.
+ */
+export async function sendSegments(
+  blobs: Pick<BlobStore, "sendRange">,
+  segments: readonly BlobSpan[],
+  start: number,
+  end: number,
+  out: Writable,
+  ready: () => void = () => undefined,
+): Promise<void> {
+  let offset = 0;
+  let first = true;
+  for (const segment of segments) {
+    const from = Math.max(start, offset);
+    const last = Math.min(end, offset + segment.size - 1);
+    if (from <= last) {
+      // Only the first blob's opening comes before the response's headers.
+      await blobs.sendRange(segment.blobName, from - offset, last - offset, out, first ? ready : undefined);
+      first = false;
+    }
+    offset += segment.size;
+    if (offset > end) return;
+  }
 }

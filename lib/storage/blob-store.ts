@@ -6,7 +6,7 @@
  * Implementations: `DiskBlobStore` (files under DATA_DIR) and `S3BlobStore` (an S3-compatible
  * bucket, such as Ceph's radosgw).
  */
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
 
 export interface BlobWriter {
   /** The name the blob is visible under once committed (chosen when the write began). */
@@ -60,6 +60,17 @@ export interface BlobStore {
   createWriter(name: string, options?: WriterOptions): Promise<BlobWriter>;
   /** Bytes `start` to `end` (inclusive) of a committed blob. */
   openRange(name: string, start: number, end: number): Readable;
+  /**
+   * Writes bytes `start` to `end` (inclusive) of a committed blob to `out`, with its backpressure,
+   * and resolves once `out` has taken the last of them (the caller ends it). Rejects with
+   * ResponseClosed (lib/streams/writable.ts) when `out` goes away first, and with the store's error
+   * when the blob cannot be read (or ends early); `out` is then left for the caller to destroy, so
+   * the client sees a broken transfer, never a short complete one.
+   * Serving a client this way lets the store reuse its read buffers. `ready` is called once the
+   * blob is open, before anything is written: a failure before it (no such blob) leaves `out`
+   * untouched, so the caller can still answer with an error instead of a broken transfer.
+   */
+  sendRange(name: string, start: number, end: number, out: Writable, ready?: () => void): Promise<void>;
   /** A whole (small) committed blob. */
   readAll(name: string): Promise<Buffer>;
   /** Removes a committed blob; a missing one is not an error. */

@@ -5,10 +5,12 @@
  * the fsync before the rename only waits for the tail.
  */
 import { createReadStream } from "node:fs";
-import { mkdir, readFile, readdir, rename, stat, unlink } from "node:fs/promises";
+import { mkdir, open, readFile, readdir, rename, stat, unlink } from "node:fs/promises";
 import path from "node:path";
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
+import { ResponseClosed, waitForDrain } from "@/lib/streams/writable";
 import { assertBlobNamePrefix, newBlobName } from "./blob-name";
+import { ReadBuffers } from "./read-buffers";
 import type { BlobStore, BlobWriter, UnfinishedWrite } from "./blob-store";
 import { SpaceReserve } from "./space-reserve";
 import { TempDir, type TempFile } from "./temp-dir";
@@ -61,6 +63,7 @@ class DiskBlobWriter implements BlobWriter {
 
 export class DiskBlobStore implements BlobStore {
   private readonly blobDir: string;
+  private readonly readBuffers = new ReadBuffers();
   private readonly temps: TempDir;
   private readonly reserve: SpaceReserve;
 
@@ -91,6 +94,45 @@ export class DiskBlobStore implements BlobStore {
 
   openRange(name: string, start: number, end: number): Readable {
     return createReadStream(this.blobPath(name), { start, end, highWaterMark: Math.min(end - start + 1, 1024 * 1024) });
+  }
+
+  /**
+   * Reads into reused buffers (read-buffers.ts), the next one while the socket drains the last;
+   * each goes back once its write has completed.
+   */
+  async sendRange(name: string, start: number, end: number, out: Writable, ready: () => void = () => undefined): Promise<void> {
+    const file = await open(this.blobPath(name), "r");
+    ready();
+    const read = async (position: number): Promise<{ buffer: Buffer; length: number }> => {
+      const buffer = this.readBuffers.take();
+      try {
+        const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, end - position + 1), position);
+        if (bytesRead === 0) throw new Error(`blob ${name} ends at ${position}, before byte ${end}`);
+        return { buffer, length: bytesRead };
+      } catch (error) {
+        this.readBuffers.give(buffer);
+        throw error;
+      }
+    };
+    let next: Promise<{ buffer: Buffer; length: number }> | null = read(start);
+    try {
+      for (let position = start; position <= end; ) {
+        const { buffer, length } = await next!;
+        next = null;
+        if (out.destroyed || out.writableEnded) {
+          this.readBuffers.give(buffer);
+          throw new ResponseClosed();
+        }
+        position += length;
+        const more = out.write(buffer.subarray(0, length), () => this.readBuffers.give(buffer));
+        if (position <= end) next = read(position);
+        if (!more) await waitForDrain(out);
+      }
+    } finally {
+      // A read started before `out` went away: its buffer comes back, its failure does not matter.
+      if (next) await next.then(({ buffer }) => this.readBuffers.give(buffer), () => undefined);
+      await file.close();
+    }
   }
 
   readAll(name: string): Promise<Buffer> {

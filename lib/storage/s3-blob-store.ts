@@ -14,7 +14,8 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import path from "node:path";
-import { Readable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
+import { writeAll } from "@/lib/streams/writable";
 import {
   AbortMultipartUploadCommand,
   CreateBucketCommand,
@@ -146,6 +147,11 @@ export class S3BlobStore implements BlobStore {
       }
     }
     return Readable.from(chunks(), { objectMode: false });
+  }
+
+  /** The ranged GET's body as it arrives (its buffers are the HTTP client's, not reused here). */
+  sendRange(name: string, start: number, end: number, out: Writable, ready?: () => void): Promise<void> {
+    return writeAll(out, this.openRange(name, start, end), ready);
   }
 
   async readAll(name: string): Promise<Buffer> {

@@ -2,11 +2,12 @@
  * What the object service relies on from a BlobStore, checked on the configured one (the disk in
  * the `integration` project, Ceph's radosgw in `integration-s3`): a write is invisible until its
  * commit, ranges read back exactly (across the S3 store's part boundaries too), readers can read
- * behind a live write, a discarded write leaves nothing, and a write left by a crash is listed as
- * unfinished and removed.
+ * behind a live write, a discarded write leaves nothing, a write left by a crash is listed as
+ * unfinished and removed, and a range sent to a slow writable arrives exactly, whatever the store
+ * does with its read buffers.
  */
 import { createHash, randomBytes } from "node:crypto";
-import type { Readable } from "node:stream";
+import { Writable, type Readable } from "node:stream";
 import { afterAll, expect, it } from "vitest";
 import { env } from "@/lib/env";
 import { BLOB_NAME_PREFIXES } from "@/lib/objects/consistency-check";
@@ -49,6 +50,75 @@ it("makes a streamed write visible only at its commit, and reads any range of it
   await store.remove(writer.name);
   expect(await store.has(writer.name)).toBe(false);
   await store.remove(writer.name); // a missing blob is not an error
+});
+
+/**
+ * A writable that keeps each chunk it is given (the view itself, as a socket's queue does) for a
+ * while before taking a copy and completing the write: a store that reused a buffer before the
+ * write's callback would have overwritten bytes not yet "sent".
+ */
+function slowSink(holdMs: number, highWaterMark = 16 * 1024) {
+  const received: Buffer[] = [];
+  const sink = new Writable({
+    highWaterMark,
+    write(chunk: Buffer, _encoding, callback) {
+      setTimeout(() => {
+        received.push(Buffer.from(chunk));
+        callback();
+      }, holdMs);
+    },
+  });
+  return { sink, received: () => Buffer.concat(received) };
+}
+
+async function committed(key: string, body: Buffer): Promise<string> {
+  const writer = await store.createWriter(newBlobName(1, key), { sizeHint: body.length });
+  for (let offset = 0; offset < body.length; offset += MiB) await writer.append([body.subarray(offset, offset + MiB)]);
+  await writer.commit();
+  await writer.close();
+  return writer.name;
+}
+
+it("sends any range to a slow writable exactly, with its backpressure, calling `ready` before the first byte", async () => {
+  const body = randomBytes(3 * MiB + 4321);
+  const name = await committed("send", body);
+  for (const [start, end] of [
+    [0, body.length - 1],
+    [256 * 1024 - 7, 2 * MiB + 9], // across read buffers
+    [body.length - 1, body.length - 1],
+  ] as const) {
+    const { sink, received } = slowSink(2);
+    let readyBeforeBytes: boolean | null = null;
+    await store.sendRange(name, start, end, sink, () => (readyBeforeBytes = received().length === 0 && sink.writableLength === 0));
+    await new Promise<void>((resolve) => sink.end(resolve));
+    expect(readyBeforeBytes).toBe(true);
+    expect(received().equals(body.subarray(start, end + 1))).toBe(true);
+  }
+  await store.remove(name);
+});
+
+it("sends a range to several slow writables at once without mixing their bytes", async () => {
+  const bodies = [randomBytes(2 * MiB + 1), randomBytes(2 * MiB + 2), randomBytes(2 * MiB + 3)];
+  const names = await Promise.all(bodies.map((body, i) => committed(`send-many-${i}`, body)));
+  const sinks = bodies.map((_, i) => slowSink(1 + i));
+  await Promise.all(names.map((name, i) => store.sendRange(name, 0, bodies[i]!.length - 1, sinks[i]!.sink)));
+  await Promise.all(sinks.map(({ sink }) => new Promise<void>((resolve) => sink.end(resolve))));
+  sinks.forEach(({ received }, i) => expect(md5(received())).toBe(md5(bodies[i]!)));
+  await Promise.all(names.map((name) => store.remove(name)));
+});
+
+it("refuses to send a blob that does not exist before `ready`, and stops when the writable goes away", async () => {
+  let ready = false;
+  const { sink } = slowSink(1);
+  await expect(store.sendRange(newBlobName(1, "never-written"), 0, 10, sink, () => (ready = true))).rejects.toThrow();
+  expect(ready).toBe(false);
+
+  const name = await committed("send-gone", randomBytes(2 * MiB));
+  const gone = slowSink(5);
+  const sending = store.sendRange(name, 0, 2 * MiB - 1, gone.sink);
+  setTimeout(() => gone.sink.destroy(), 20);
+  await expect(sending).rejects.toThrow(/closed/);
+  await store.remove(name);
 });
 
 it("stores an empty blob and a small one", async () => {
