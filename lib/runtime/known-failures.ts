@@ -24,8 +24,9 @@ export function knownFailure(error: unknown): DomainError | null {
  */
 export function answerableFailure(error: unknown, requestId: string): DomainError | null {
   const known = knownFailure(error);
+  if (!known) return null;
   const { repeatedFailures } = currentApp().telemetry;
   if (known instanceof StorageFull) repeatedFailures.log("error", "storage-full", { requestId, err: error }, "storage full");
-  else if (known) repeatedFailures.log("warn", "database-busy", { requestId, err: error }, "database busy: answered 503");
+  else repeatedFailures.log("warn", "database-busy", { requestId, err: error }, "database busy: answered 503");
   return known;
 }

@@ -113,11 +113,15 @@ it("refuses to send a blob that does not exist before `ready`, and stops when th
   await expect(store.sendRange(newBlobName(1, "never-written"), 0, 10, sink, () => (ready = true))).rejects.toThrow();
   expect(ready).toBe(false);
 
-  const name = await committed("send-gone", randomBytes(2 * MiB));
-  const gone = slowSink(5);
-  const sending = store.sendRange(name, 0, 2 * MiB - 1, gone.sink);
-  setTimeout(() => gone.sink.destroy(), 20);
-  await expect(sending).rejects.toThrow(/closed/);
+  // A writable that takes its first chunk and never finishes writing it, then goes away.
+  const name = await committed("send-gone", randomBytes(4 * MiB));
+  const gone = new Writable({
+    highWaterMark: 1024,
+    write() {
+      setImmediate(() => gone.destroy());
+    },
+  });
+  await expect(store.sendRange(name, 0, 4 * MiB - 1, gone)).rejects.toThrow(/closed/);
   await store.remove(name);
 });
 
