@@ -12,11 +12,9 @@ import { setObjectResponseHeaders } from "@/lib/http/object-response-headers";
 import { observeRequest } from "@/lib/http/request-telemetry";
 import { authenticate, type Identity } from "./authenticate";
 import { BosError, sendBosError, toBosError } from "./bos-error";
-import type { ObjectApiContext, ObjectApiDeps, ObjectApiServices } from "./context";
+import type { ObjectApiContext, ObjectApiServices } from "./context";
 import { resolveOperation, type Access } from "./operations";
 import { requestTarget } from "./request-target";
-
-const pick = ({ objects, multipart, engine, fetches }: ObjectApiDeps): ObjectApiDeps => ({ objects, multipart, engine, fetches });
 
 /**
  * Anonymous requests may only read public-read buckets. A missing bucket answers exactly as a
@@ -52,7 +50,20 @@ export function createObjectApi(deps: ObjectApiServices, objectHost: string | un
       seen.key = target.key;
       res.setHeader("x-bce-request-id", requestId);
       setObjectResponseHeaders(res);
-      const ctx: ObjectApiContext = { ...pick(deps), req, res, requestId, target, bucket: null, audit: { actor: "anonymous", requestId } };
+      // One object literal, every field named: a spread of the services here cost ~12 µs per request
+      // in V8's slow paths (perf: Runtime_DefineNamedOwnIC_Miss under this function), a 4 KiB hit's 7%.
+      const ctx: ObjectApiContext = {
+        objects: deps.objects,
+        multipart: deps.multipart,
+        engine: deps.engine,
+        fetches: deps.fetches,
+        req,
+        res,
+        requestId,
+        target,
+        bucket: null,
+        audit: { actor: "anonymous", requestId },
+      };
       Promise.resolve()
         .then(async () => {
           const operation = resolveOperation(req.method ?? "GET", target);
