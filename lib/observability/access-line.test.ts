@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { accessLog, formatAccessLine, type AccessLineFields } from "./access-line";
+import { accessLog, epochMs, formatAccessLine, type AccessLineFields } from "./access-line";
 import { createLogger } from "./logger";
 
 const TIME = 1_764_220_000_123;
@@ -52,6 +52,27 @@ describe("the access line", () => {
   it.each(["plain", "", "é\u2028", "a\"b", "a\\b", "\t", "\u001f", "😀", "\ud800", "x\udfff", "\u007f"])("writes %j in a string field as JSON.stringify does", (value) => {
     for (const field of ["requestId", "protocol", "operation", "method", "bucket", "key"] as const) {
       expect(formatAccessLine({ ...base, [field]: value }, TIME, 4242)).toContain(`"${field}":${JSON.stringify(value)},`);
+    }
+  });
+
+  it("writes numbers as JSON.stringify does (durations from their tenths, a time shared by the lines of a millisecond)", () => {
+    const durations = [0, -0, 0.1, 0.3, 0.7, 1, 9.9, 10, 12.3, 999.9, 1234.5, 86_400_000.1, 107_374_182.3, 107_374_182.4, 2 ** 40 + 0.5, 0.05, 2.25, 1 / 3, -1.5, -0.4, 1e21, Number.NaN, Infinity, -Infinity];
+    for (let tenths = 0; tenths < 20_000; tenths += 7) durations.push(Math.round(tenths) / 10);
+    for (const durationMs of durations) {
+      expect(formatAccessLine({ ...base, durationMs }, TIME, 4242)).toContain(`"durationMs":${JSON.stringify(durationMs) ?? "null"},`);
+    }
+    for (const time of [TIME, TIME, TIME + 1, 0, 12, Number.NaN]) expect(formatAccessLine(base, time, 4242)).toContain(`"time":${JSON.stringify(time)},`);
+  });
+
+  it("dates a line with the wall clock, read from the monotonic one", () => {
+    for (let i = 0; i < 5; i++) {
+      const before = Date.now();
+      const time = epochMs();
+      const after = Date.now();
+      // At most a millisecond early (Date.now() is read once a second and the monotonic clock added).
+      expect(time).toBeGreaterThanOrEqual(before - 1);
+      expect(time).toBeLessThanOrEqual(after);
+      expect(Number.isInteger(time)).toBe(true);
     }
   });
 
