@@ -27,19 +27,25 @@ export interface ObservedRequest {
 /** The operation of a request that never reached one (an unparseable target, a refused method). */
 export const UNRESOLVED_OPERATION = "Unresolved";
 
-/** Each logger's access-line writer, made once. */
+/** Each logger's access-line writer, made once; the last one asked for at hand (the app has one logger). */
 const accessLogs = new WeakMap<Logger, AccessLog>();
+let lastLogger: Logger | null = null;
+let lastAccessLog: AccessLog | null = null;
 function accessLogOf(logger: Logger): AccessLog {
+  if (logger === lastLogger) return lastAccessLog!;
   let log = accessLogs.get(logger);
   if (!log) accessLogs.set(logger, (log = accessLog(logger)));
+  lastLogger = logger;
+  lastAccessLog = log;
   return log;
 }
 
 /**
- * What each connection had written when its last logged response ended (or when its first logged
- * request came): a response's bytes are what the connection wrote since, as responses on one
- * connection end one after the other. socket.bytesWritten copies the socket's write queue to count
- * it (~0.3 µs in the app's profile); read so, it is read once a response instead of twice.
+ * What each connection had written when its last logged response ended: a response's bytes are
+ * what the connection wrote since (since it opened, for the first), as responses on one connection
+ * end one after the other (an interim "100 Continue" counts with its response). socket.bytesWritten
+ * copies the socket's write queue to count it (~0.3 µs in the app's profile); read so, it is read
+ * once a response instead of twice.
  */
 const writtenBySocket = new WeakMap<Socket, number>();
 
@@ -57,7 +63,6 @@ export function observeRequest(
   const writeLine = logging ? accessLogOf(logger) : null;
   const started = performance.now();
   const socket = req.socket;
-  if (writeLine && !writtenBySocket.has(socket)) writtenBySocket.set(socket, socket.bytesWritten);
   const seen: ObservedRequest = { operation, bucket: null, key: null };
   // "close" comes once per response: `on` spares once()'s wrapper and removal on every request.
   res.on("close", () => {

@@ -61,7 +61,7 @@ describe("the access line", () => {
     for (const durationMs of durations) {
       expect(formatAccessLine({ ...base, durationMs }, TIME, 4242)).toContain(`"durationMs":${JSON.stringify(durationMs) ?? "null"},`);
     }
-    for (const time of [TIME, TIME, TIME + 1, 0, 12, Number.NaN]) expect(formatAccessLine(base, time, 4242)).toContain(`"time":${JSON.stringify(time)},`);
+    for (const time of [TIME, TIME, TIME + 1, TIME + 877, TIME + 1000, TIME - 123, TIME - 124, 1000, 1001, 1999, 2000, 999, 0, 12, 1.5e12 + 0.5, -5, Number.NaN, TIME]) expect(formatAccessLine(base, time, 4242)).toContain(`"time":${JSON.stringify(time)},`);
   });
 
   it("dates a line with the wall clock, read from the monotonic one", () => {

@@ -53,17 +53,32 @@ function nameText(value: string): string {
 }
 
 /**
- * The time's JSON, shared by the lines of one millisecond: epoch milliseconds are not small
- * integers to V8, and formatting one as a double costs ~0.3 µs.
+ * The time's JSON: epoch milliseconds are not small integers to V8, and formatting one as a double
+ * costs ~0.3 µs. Made instead from the second's text (made once a second) and the millisecond's
+ * three digits, and shared by the lines of one millisecond.
  */
+const MILLISECONDS = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, "0"));
 let lastTime = Number.NaN;
 let lastTimeText = "";
+let lastSecond = Number.NaN;
+let lastSecondText = "";
 function timeText(time: number): string {
-  if (time !== lastTime) {
-    lastTime = time;
-    lastTimeText = jsonNumber(time);
+  if (time === lastTime) return lastTimeText;
+  const ms = time % 1000;
+  const second = (time - ms) / 1000;
+  let text: string;
+  if (Number.isInteger(time) && time >= 1000 && time <= Number.MAX_SAFE_INTEGER) {
+    if (second !== lastSecond) {
+      lastSecond = second;
+      lastSecondText = String(second);
+    }
+    text = lastSecondText + MILLISECONDS[ms]!;
+  } else {
+    text = jsonNumber(time);
   }
-  return lastTimeText;
+  lastTime = time;
+  lastTimeText = text;
+  return text;
 }
 
 /**
