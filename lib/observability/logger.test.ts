@@ -29,7 +29,7 @@ const raw = rawLineWriter(logger)!;
 await new Promise((resolve) => setTimeout(resolve, 50));
 for (let i = 0; i < ${count}; i++) {
   if (i % 2 === 0) logger.info({ i, pad: ${pad} }, "pino");
-  else raw.write(JSON.stringify({ i, msg: "raw" }) + "\\n");
+  else raw(JSON.stringify({ i, msg: "raw" }) + "\\n");
 }
 ${ending}
 `,

@@ -18,19 +18,6 @@ const BATCH_BYTES = 32 * 1024;
 const BUFFER_BYTES = 48 * 1024;
 const BATCH_MAX_WAIT_MS = 250;
 
-/** A logger's batch of lines, for lines made by hand (access-line.ts). */
-export interface RawLines {
-  /** A complete JSON line, newline included. */
-  write(line: string): void;
-  /**
-   * Room for a line of at most `maxBytes` bytes: where it starts in `buffer` (encode it there, then
-   * `commit` where it ends), or -1 when no batch holds a line that long (write it as a string).
-   */
-  reserve(maxBytes: number): number;
-  readonly buffer: Buffer;
-  commit(end: number): void;
-}
-
 export interface LoggerOptions {
   level: LogLevel;
   /** Human-readable lines (development only: pino-pretty is a development dependency). */
@@ -43,48 +30,36 @@ export interface LoggerOptions {
 type Destination = ReturnType<typeof pino.destination> & { readonly destroyed: boolean; readonly fd: number };
 
 /**
- * Lines encoded into a Buffer as they come and handed to the destination as one buffer per
- * BATCH_BYTES, a new buffer taking its place: pino's lines as strings (encoded while still in the
- * CPU's cache, and garbage at once), the access line encoded in place by access-line.ts
- * (`reserve`, then `commit`), with no string at all. Gathering the lines as one string instead (a
- * concatenation per line, the batch turned into bytes once) was cheap in isolation (~0.6 µs a line
- * in bench/micro/request-telemetry.ts) but not in the app: the batch's rope of some 3,000 pieces,
- * scattered over megabytes of the request path's garbage, cost 1–1.5 µs a line to flatten
+ * Lines encoded into a Buffer as they come (each fresh line's string is flattened and encoded while
+ * it is still in the CPU's cache, and is garbage at once) and handed to the destination as one
+ * buffer per BATCH_BYTES, a new buffer taking its place. Gathering the lines as one string instead
+ * (a concatenation per line, the batch turned into bytes once) was cheap in isolation (~0.6 µs a
+ * line in bench/micro/request-telemetry.ts) but not in the app: the batch's rope of some 3,000
+ * pieces, scattered over megabytes of the request path's garbage, cost 1–1.5 µs a line to flatten
  * (String::WriteToFlat in `perf` of the running app). Handing each line over on its own cost a
  * Buffer and SonicBoom's bookkeeping for every line.
  */
-class LineBatch implements RawLines {
-  /** The batch being filled (unused while empty: a logger that never logs has one it never touches). */
-  buffer: Buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+class LineBatch {
+  /** Made when a line comes, after a hand-over (a logger that never logs holds none). */
+  private buffer: Buffer | null = null;
   private used = 0;
-  /** Whether lines have come since the timer last looked. */
-  written = false;
 
   constructor(private readonly destination: Destination) {}
 
   write(line: string): void {
     // UTF-16 units take at most 3 bytes each in UTF-8 (a surrogate pair, two units, takes 4).
-    const start = this.reserve(3 * line.length);
-    if (start < 0) {
-      // Longer than a batch: handed over on its own, after the lines before it.
-      this.destination.write(Buffer.from(line, "utf8") as unknown as string);
-      return;
-    }
-    this.commit(start + this.buffer.write(line, start));
-  }
-
-  reserve(maxBytes: number): number {
-    this.written = true;
-    if (this.used + maxBytes > this.buffer.length) {
+    const most = 3 * line.length;
+    if (this.buffer === null || this.used + most > this.buffer.length) {
       this.handOver();
-      if (maxBytes > this.buffer.length) return -1;
+      if (most > BUFFER_BYTES) {
+        // Longer than a batch: handed over on its own, after the lines before it.
+        this.destination.write(Buffer.from(line, "utf8") as unknown as string);
+        return;
+      }
+      this.buffer ??= Buffer.allocUnsafe(BUFFER_BYTES);
     }
-    return this.used;
-  }
-
-  commit(end: number): void {
-    this.used = end;
-    if (end >= BATCH_BYTES) this.handOver();
+    this.used += this.buffer.write(line, this.used);
+    if (this.used >= BATCH_BYTES) this.handOver();
   }
 
   /** Whether lines have come in since the last flush. */
@@ -106,10 +81,10 @@ class LineBatch implements RawLines {
   }
 
   private handOver(): void {
-    if (this.used === 0) return;
+    if (this.buffer === null || this.used === 0) return;
     // The destination keeps the bytes until written: the next lines go into a new buffer.
     const bytes = this.buffer.subarray(0, this.used);
-    this.buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+    this.buffer = null;
     this.used = 0;
     // In buffer mode SonicBoom takes Buffers; its declared type says string.
     this.destination.write(bytes as unknown as string);
@@ -130,15 +105,15 @@ process.on("exit", () => {
   for (const batch of liveBatches) batch.flushSync();
 });
 
-/** Loggers built here on a plain destination, and their batches. */
-const lineWriters = new WeakMap<Logger, RawLines>();
+/** Loggers built here on a plain destination, and how to write a ready-made JSON line to it. */
+const lineWriters = new WeakMap<Logger, (line: string) => void>();
 
 /**
- * For lines formatted by hand on the hit path (access-line.ts): the logger's batch, to write
- * complete JSON lines to (newline included), in order with pino's own; null for a logger not built
- * by createLogger, or one that pretty-prints.
+ * For lines formatted by hand on the hit path (access-line.ts): a function that writes a complete
+ * JSON line (newline included) to the logger's destination, batched like pino's own lines; null
+ * for a logger not built by createLogger, or one that pretty-prints.
  */
-export function rawLineWriter(logger: Logger): RawLines | null {
+export function rawLineWriter(logger: Logger): ((line: string) => void) | null {
   return lineWriters.get(logger) ?? null;
 }
 
@@ -154,18 +129,23 @@ export function createLogger({ level, pretty = false, to = 1 }: LoggerOptions): 
   const batch = new LineBatch(destination);
   liveBatches.add(batch);
   destination.on("close", () => liveBatches.delete(batch));
+  let written = false;
   const timer = setInterval(() => {
-    if (!batch.written) return;
-    batch.written = false;
+    if (!written) return;
+    written = false;
     batch.flush();
   }, BATCH_MAX_WAIT_MS);
   timer.unref();
+  const writeLine = (line: string) => {
+    written = true;
+    batch.write(line);
+  };
   const stream = {
-    write: (line: string) => batch.write(line),
+    write: writeLine,
     flush: (done?: (error?: Error) => void) => batch.flush(done),
     flushSync: () => batch.flushSync(),
   };
   const logger = pino(options, stream);
-  lineWriters.set(logger, batch);
+  lineWriters.set(logger, writeLine);
   return logger;
 }
