@@ -64,6 +64,22 @@ describe("the access line", () => {
     for (const time of [TIME, TIME, TIME + 1, TIME + 877, TIME + 1000, TIME - 123, TIME - 124, 1000, 1001, 1999, 2000, 999, 0, 12, 1.5e12 + 0.5, -5, Number.NaN, TIME]) expect(formatAccessLine(base, time, 4242)).toContain(`"time":${JSON.stringify(time)},`);
   });
 
+  it("writes keys longer than a batch whole, in order", async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "access-line-"));
+    const file = path.join(dir, "log");
+    const logger = createLogger({ level: "info", to: file });
+    const write = accessLog(logger);
+    const keys = ["a", "é".repeat(20_000), 'q"'.repeat(9_000), "b", "c".repeat(60_000), "d"];
+    for (const key of keys) write({ ...base, key });
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    const lines = readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    rmSync(dir, { recursive: true, force: true });
+    expect(lines.map((line) => line.key)).toEqual(keys);
+  });
+
   it("dates a line with the wall clock, read from the monotonic one", () => {
     for (let i = 0; i < 5; i++) {
       const before = Date.now();
