@@ -24,8 +24,6 @@ export interface AccessLineFields {
   aborted?: true;
 }
 
-/** pino's numeric levels. */
-
 /** What JSON.stringify would escape in a string: quotes, backslashes, control characters, and surrogates (lone ones). */
 const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
 /**

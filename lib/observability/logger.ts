@@ -1,8 +1,8 @@
 /**
  * The app's structured log (pino): JSON lines on stdout, one per request and one per back-to-origin
  * outcome, plus operational events. The hit path pays for a line, so lines are written in batches:
- * they gather in memory (as UTF-8) up to 32 KiB (or a quarter second, whichever comes first) and go out in one
- * write, off the request; shutdown and process exit write what is left. Development (`npm run dev`)
+ * they gather in memory (as UTF-8) up to 32 KiB (or a quarter second, whichever comes first) and go
+ * out in one write, off the request; shutdown and process exit write what is left. Development (`npm run dev`)
  * pretty-prints through pino-pretty in a worker thread instead.
  */
 import pino, { type Logger } from "pino";
