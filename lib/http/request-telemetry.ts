@@ -26,11 +26,16 @@ export interface ObservedRequest {
 /** The operation of a request that never reached one (an unparseable target, a refused method). */
 export const UNRESOLVED_OPERATION = "Unresolved";
 
-/** Each logger's access-line writer, made once. */
+/** Each logger's access-line writer, made once; the last one asked for at hand (the app has one logger). */
 const accessLogs = new WeakMap<Logger, AccessLog>();
+let lastLogger: Logger | null = null;
+let lastAccessLog: AccessLog | null = null;
 function accessLogOf(logger: Logger): AccessLog {
+  if (logger === lastLogger) return lastAccessLog!;
   let log = accessLogs.get(logger);
   if (!log) accessLogs.set(logger, (log = accessLog(logger)));
+  lastLogger = logger;
+  lastAccessLog = log;
   return log;
 }
 
@@ -52,7 +57,8 @@ export function observeRequest(
   const seen: ObservedRequest = { operation, bucket: null, key: null };
   // "close" comes once per response: `on` spares once()'s wrapper and removal on every request.
   res.on("close", () => {
-    const seconds = (performance.now() - started) / 1000;
+    const ended = performance.now();
+    const seconds = (ended - started) / 1000;
     // A response cut off before its end (a broken mirror, a client gone) is logged as such.
     const completed = res.writableFinished;
     metrics?.recordRequest(protocol, seen.operation, res.statusCode, seconds);
@@ -69,7 +75,7 @@ export function observeRequest(
       durationMs: Math.round(seconds * 10_000) / 10,
     };
     if (!completed) fields.aborted = true;
-    writeLine(fields);
+    writeLine(fields, ended);
   });
   return seen;
 }

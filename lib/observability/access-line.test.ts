@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { accessLog, formatAccessLine, type AccessLineFields } from "./access-line";
+import { accessLog, epochMs, formatAccessLine, type AccessLineFields } from "./access-line";
 import { createLogger } from "./logger";
 
 const TIME = 1_764_220_000_123;
@@ -52,6 +52,43 @@ describe("the access line", () => {
   it.each(["plain", "", "é\u2028", "a\"b", "a\\b", "\t", "\u001f", "😀", "\ud800", "x\udfff", "\u007f"])("writes %j in a string field as JSON.stringify does", (value) => {
     for (const field of ["requestId", "protocol", "operation", "method", "bucket", "key"] as const) {
       expect(formatAccessLine({ ...base, [field]: value }, TIME, 4242)).toContain(`"${field}":${JSON.stringify(value)},`);
+    }
+  });
+
+  it("writes numbers as JSON.stringify does (durations from their tenths, a time shared by the lines of a millisecond)", () => {
+    const durations = [0, -0, 0.1, 0.3, 0.7, 1, 9.9, 10, 12.3, 999.9, 1234.5, 86_400_000.1, 107_374_182.3, 107_374_182.4, 2 ** 40 + 0.5, 0.05, 2.25, 1 / 3, -1.5, -0.4, 1e21, Number.NaN, Infinity, -Infinity];
+    for (let tenths = 0; tenths < 20_000; tenths += 7) durations.push(Math.round(tenths) / 10);
+    for (const durationMs of durations) {
+      expect(formatAccessLine({ ...base, durationMs }, TIME, 4242)).toContain(`"durationMs":${JSON.stringify(durationMs) ?? "null"},`);
+    }
+    for (const time of [TIME, TIME, TIME + 1, TIME + 877, TIME + 1000, TIME - 123, TIME - 124, 1000, 1001, 1999, 2000, 999, 0, 12, 1.5e12 + 0.5, -5, Number.NaN, TIME]) expect(formatAccessLine(base, time, 4242)).toContain(`"time":${JSON.stringify(time)},`);
+  });
+
+  it("writes keys longer than a batch whole, in order", async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
+    const os = await import("node:os");
+    const path = await import("node:path");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "access-line-"));
+    const file = path.join(dir, "log");
+    const logger = createLogger({ level: "info", to: file });
+    const write = accessLog(logger);
+    const keys = ["a", "é".repeat(20_000), 'q"'.repeat(9_000), "b", "c".repeat(60_000), "d"];
+    for (const key of keys) write({ ...base, key });
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    const lines = readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    rmSync(dir, { recursive: true, force: true });
+    expect(lines.map((line) => line.key)).toEqual(keys);
+  });
+
+  it("dates a line with the wall clock, read from the monotonic one", () => {
+    for (let i = 0; i < 5; i++) {
+      const before = Date.now();
+      const time = epochMs();
+      const after = Date.now();
+      // At most a millisecond early (Date.now() is read once a second and the monotonic clock added).
+      expect(time).toBeGreaterThanOrEqual(before - 1);
+      expect(time).toBeLessThanOrEqual(after);
+      expect(Number.isInteger(time)).toBe(true);
     }
   });
 
