@@ -102,7 +102,6 @@ export class DiskBlobStore implements BlobStore {
    */
   async sendRange(name: string, start: number, end: number, out: Writable, ready: () => void = () => undefined): Promise<void> {
     const file = await open(this.blobPath(name), "r");
-    ready();
     const read = async (position: number): Promise<{ buffer: Buffer; length: number }> => {
       const buffer = this.readBuffers.take();
       try {
@@ -114,8 +113,10 @@ export class DiskBlobStore implements BlobStore {
         throw error;
       }
     };
-    let next: Promise<{ buffer: Buffer; length: number }> | null = read(start);
+    let next: Promise<{ buffer: Buffer; length: number }> | null = null;
     try {
+      ready();
+      if (start <= end) next = read(start);
       for (let position = start; position <= end; ) {
         const { buffer, length } = await next!;
         next = null;
