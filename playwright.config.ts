@@ -40,7 +40,9 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `rm -rf ${dataDir} && tsx server.ts`,
+    // Its log (JSON lines, and start-up errors) goes to a file kept after the run, next to the data
+    // directory: the server's side of a failed spec (a 5xx, a busy database) is read there.
+    command: `rm -rf ${dataDir} && tsx server.ts > ${dataDir}-server.log 2>&1`,
     url: `http://127.0.0.1:${port}/buckets`,
     // Matches ADMIN in e2e/fixtures.ts.
     // ORIGIN_ALLOWLIST: specs run their origins on loopback (e2e/origin.ts among them).
