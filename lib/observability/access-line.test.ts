@@ -1,8 +1,25 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import { accessLog, epochMs, formatAccessLine, type AccessLineFields } from "./access-line";
-import { createLogger } from "./logger";
+import { createLogger, type Logger } from "./logger";
+
+/** Runs `log` with a logger writing to a fresh file, and returns the file's lines once flushed. */
+async function linesLoggedBy(log: (logger: Logger) => void): Promise<Record<string, unknown>[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "access-line-"));
+  try {
+    const file = path.join(dir, "log");
+    const logger = createLogger({ level: "info", to: file });
+    log(logger);
+    await new Promise<void>((resolve) => logger.flush(() => resolve()));
+    return readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const TIME = 1_764_220_000_123;
 
@@ -65,18 +82,11 @@ describe("the access line", () => {
   });
 
   it("writes keys longer than a batch whole, in order", async () => {
-    const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
-    const os = await import("node:os");
-    const path = await import("node:path");
-    const dir = mkdtempSync(path.join(os.tmpdir(), "access-line-"));
-    const file = path.join(dir, "log");
-    const logger = createLogger({ level: "info", to: file });
-    const write = accessLog(logger);
     const keys = ["a", "é".repeat(20_000), 'q"'.repeat(9_000), "b", "c".repeat(60_000), "d"];
-    for (const key of keys) write({ ...base, key });
-    await new Promise<void>((resolve) => logger.flush(() => resolve()));
-    const lines = readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
-    rmSync(dir, { recursive: true, force: true });
+    const lines = await linesLoggedBy((logger) => {
+      const write = accessLog(logger);
+      for (const key of keys) write({ ...base, key });
+    });
     expect(lines.map((line) => line.key)).toEqual(keys);
   });
 
@@ -93,17 +103,10 @@ describe("the access line", () => {
   });
 
   it("goes to the logger's destination, batched with pino's own lines", async () => {
-    const { mkdtempSync, readFileSync, rmSync } = await import("node:fs");
-    const os = await import("node:os");
-    const path = await import("node:path");
-    const dir = mkdtempSync(path.join(os.tmpdir(), "access-line-"));
-    const file = path.join(dir, "log");
-    const logger = createLogger({ level: "info", to: file });
-    logger.info({ event: "other" }, "before");
-    accessLog(logger)(base);
-    await new Promise<void>((resolve) => logger.flush(() => resolve()));
-    const lines = readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
-    rmSync(dir, { recursive: true, force: true });
+    const lines = await linesLoggedBy((logger) => {
+      logger.info({ event: "other" }, "before");
+      accessLog(logger)(base);
+    });
     expect(lines.map((line) => line.msg)).toEqual(["before", "request"]);
     expect(lines[1]).toMatchObject({ level: 30, pid: process.pid, event: "request", key: "small.bin", status: 200 });
     expect(Math.abs((lines[1]!.time as number) - Date.now())).toBeLessThan(60_000);

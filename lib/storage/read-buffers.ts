@@ -23,8 +23,6 @@ const MAX_IDLE = 64;
 
 export class ReadBuffers {
   private readonly idle: Buffer[] = [];
-  /** Buffers allocated so far (a test's view of reuse). */
-  allocated = 0;
 
   constructor(
     readonly size = READ_BUFFER_BYTES,
@@ -34,7 +32,6 @@ export class ReadBuffers {
   take(): Buffer {
     const buffer = this.idle.pop();
     if (buffer) return buffer;
-    this.allocated += 1;
     return Buffer.allocUnsafeSlow(this.size);
   }
 

@@ -12,6 +12,7 @@ import type { BlobStore, BlobWriter } from "@/lib/storage/blob-store";
 import { RecordingOrigin } from "../support/recording-origin";
 import { PATIENT_TIMEOUTS, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { signedFetch } from "../support/signed-fetch";
+import { withOverrides } from "../support/with-overrides";
 import { unfinishedWrites } from "../support/stored-blobs";
 import { waitFor } from "../support/wait";
 
@@ -30,17 +31,6 @@ let waitingCommits = 0;
 
 function holdCommits() {
   held = new Promise((resolve) => (release = resolve));
-}
-
-/** Forwards everything to `target`, except the members given in `overrides`. */
-function withOverrides<T extends object>(target: T, overrides: Partial<T>): T {
-  return new Proxy(target, {
-    get(object, property) {
-      if (property in overrides) return overrides[property as keyof T];
-      const value: unknown = Reflect.get(object, property, object);
-      return typeof value === "function" ? value.bind(object) : value;
-    },
-  });
 }
 
 function heldWriter(writer: BlobWriter): BlobWriter {

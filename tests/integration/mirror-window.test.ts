@@ -7,11 +7,12 @@ import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
-import type { BlobStore, BlobWriter } from "@/lib/storage/blob-store";
+import type { BlobStore } from "@/lib/storage/blob-store";
 import { RecordingOrigin } from "../support/recording-origin";
 import { PATIENT_TIMEOUTS, TEST_MAX_OBJECT_SIZE, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { signedFetch } from "../support/signed-fetch";
 import { waitFor } from "../support/wait";
+import { withOverrides } from "../support/with-overrides";
 
 let server: TestObjectServer;
 let origin: RecordingOrigin;
@@ -21,28 +22,16 @@ let readBehindBytes = 0;
 
 /** Counts what readers behind the window read from the writer; forwards everything else. */
 const countingStore = (store: BlobStore): BlobStore =>
-  new Proxy(store, {
-    get(target, property) {
-      if (property === "createWriter") {
-        return async (...args: Parameters<BlobStore["createWriter"]>) => {
-          const writer = await target.createWriter(...args);
-          return new Proxy(writer, {
-            get(inner, name) {
-              if (name === "read") {
-                return async (offset: number, length: number) => {
-                  const bytes = await inner.read(offset, length);
-                  readBehindBytes += bytes.length;
-                  return bytes;
-                };
-              }
-              const value: unknown = Reflect.get(inner, name, inner);
-              return typeof value === "function" ? value.bind(inner) : value;
-            },
-          }) as BlobWriter;
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
+  withOverrides(store, {
+    createWriter: async (name, options) => {
+      const writer = await store.createWriter(name, options);
+      return withOverrides(writer, {
+        read: async (offset, length) => {
+          const bytes = await writer.read(offset, length);
+          readBehindBytes += bytes.length;
+          return bytes;
+        },
+      });
     },
   });
 
