@@ -4,6 +4,7 @@
  *   npx tsx bench/profile-hit.ts [--protocol=bos|s3|anonymous] [--size=4096] [--seconds=10]
  *     [--quiet] (LOG_LEVEL=silent, METRICS_ENABLED=false) [--no-profile] [--port=3384]
  *     [--compare] (the app with logging and metrics, then without: what the first costs, per function)
+ *     [--app-dir=DIR] (another checkout of the app, built, with its node_modules: before/after figures)
  * Prints req/s, the app's CPU per request (all threads, and per thread name: the log's batched writes
  * run on libuv's pool, the collector on V8's), and the top functions by self time per request, counted
  * only while wrk measured (bench/support/cpu-profile.ts). Run `npm run build` first.
@@ -27,6 +28,7 @@ const seconds = Number(option("seconds", "10"));
 const port = Number(option("port", "3384"));
 const profiling = !process.argv.includes("--no-profile");
 const compare = process.argv.includes("--compare");
+const appDir = process.argv.find((arg) => arg.startsWith("--app-dir="))?.slice("--app-dir=".length);
 const credentials = { accessKeyId: "benchroot01", secretKey: "bench-secret-key-0123456789" };
 /** Microseconds on the monotonic clock, the one V8's profiler stamps its samples with. */
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -46,6 +48,7 @@ async function profileHit(quiet: boolean): Promise<HitRun> {
     port,
     { ROOT_ACCESS_KEY: credentials.accessKeyId, ROOT_SECRET_KEY: credentials.secretKey, ...(quiet ? { LOG_LEVEL: "silent", METRICS_ENABLED: "false" } : { LOG_LEVEL: "info" }) },
     profiling ? ["--cpu-prof", `--cpu-prof-dir=${profiles}`] : [],
+    appDir,
   );
   const host = new URL(app.baseUrl).host;
   const call = async (method: string, urlPath: string, body?: Buffer, headers: Record<string, string> = {}) => {

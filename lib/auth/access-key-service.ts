@@ -1,4 +1,5 @@
 /** Access keys (AK/SK): created with a secret shown once, listed, disabled, deleted. Server only. */
+import type { MaybePromise } from "@/lib/maybe-promise";
 import { serializable } from "@/lib/db/transactions";
 import { randomBytes } from "node:crypto";
 import { SYSTEM_AUDIT, recordAudit, type AuditContext } from "@/lib/audit/audit-log";
@@ -88,11 +89,18 @@ export async function deleteAccessKey(accessKeyId: string, audit: AuditContext):
   await changeAccessKey(accessKeyId, audit, "delete");
 }
 
-/** The secret of an enabled key, for verifying a signature; null when unknown or disabled. */
-export async function findSigningSecret(accessKeyId: string): Promise<SigningSecret | null> {
-  const cache = signingSecrets();
-  const cached = cache.get(accessKeyId);
+/**
+ * The secret of an enabled key, for verifying a signature; null when unknown or disabled. The
+ * cached answer itself when there is one (the hit path: lib/maybe-promise.ts), else a promise.
+ */
+export function findSigningSecret(accessKeyId: string): MaybePromise<SigningSecret | null> {
+  const cached = signingSecrets().get(accessKeyId);
   if (cached !== undefined) return cached;
+  return loadSigningSecret(accessKeyId);
+}
+
+async function loadSigningSecret(accessKeyId: string): Promise<SigningSecret | null> {
+  const cache = signingSecrets();
   const generation = cache.generation;
   const row = await db().accessKey.findFirst({ where: { accessKeyId } });
   const found = row ? { secretKey: unseal(row.secretSealed), enabled: row.enabled } : null;

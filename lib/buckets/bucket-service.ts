@@ -1,4 +1,5 @@
 /** Buckets: the rows behind the console's bucket list and the rule pages. Server only. */
+import type { MaybePromise } from "@/lib/maybe-promise";
 import { serializable } from "@/lib/db/transactions";
 import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import { db } from "@/lib/db/client";
@@ -107,11 +108,16 @@ export async function deleteBucket(name: string, audit: AuditContext): Promise<v
 }
 
 /** The bucket row, or null: the object API's lookup, without counts. */
-export async function findBucketRecord(name: string): Promise<BucketRecord | null> {
+/** The cached record itself when there is one (the hit path: lib/maybe-promise.ts), else a promise. */
+export function findBucketRecord(name: string): MaybePromise<BucketRecord | null> {
   if (bucketNameProblem(name)) return null;
-  const cache = bucketCache();
-  const cached = cache.get(name);
+  const cached = bucketCache().get(name);
   if (cached !== undefined) return cached;
+  return loadBucketRecord(name);
+}
+
+async function loadBucketRecord(name: string): Promise<BucketRecord | null> {
+  const cache = bucketCache();
   // findFirst, not findUnique: Prisma batches concurrent findUnique calls into one query, which
   // fails past SQLite's parameter limit under load (P2029).
   const row = (await db().bucket.findFirst({ where: { name } })) as BucketRecord | null;

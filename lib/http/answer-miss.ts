@@ -5,6 +5,7 @@
  * and the response headers of its own. A HEAD that a protocol sends here (S3's HeadObject does,
  * BOS's HEAD does not) is answered like a ranged GET: once the object is stored, from the object.
  */
+import type { MaybePromise } from "@/lib/maybe-promise";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { NoSuchKey, OriginFailure, OriginNotFound } from "@/lib/domain/errors";
@@ -26,7 +27,7 @@ export interface MissContext {
 }
 
 export interface MissProtocol {
-  serveStored(object: ObjectRecord): Promise<void>;
+  serveStored(object: ObjectRecord): MaybePromise<void>;
   /** Headers of a streamed mirror response besides the origin's stored ones (storage class, overrides). */
   streamHeaders(storageClass: string): OutgoingHttpHeaders;
 }

@@ -3,6 +3,7 @@
  * through InvalidRange), Content-Length, nothing for HEAD, small objects from memory, large ones
  * streamed. The protocol has already written its own headers and answered conditionals.
  */
+import { andCatch, type MaybePromise } from "@/lib/maybe-promise";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { InvalidRange } from "@/lib/domain/errors";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
@@ -26,14 +27,17 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return { start, end: Math.min(last, size - 1) };
 }
 
-/** Answers with `headers` (completed with the range's) and the object's bytes, or just the headers for HEAD. */
-export async function sendStoredObject(
+/**
+ * Answers with `headers` (completed with the range's) and the object's bytes, or just the headers
+ * for HEAD. At once when the bytes are in memory (lib/maybe-promise.ts).
+ */
+export function sendStoredObject(
   req: IncomingMessage,
   res: ServerResponse,
   objects: ObjectService,
   object: ObjectRecord,
   headers: OutgoingHttpHeaders,
-): Promise<void> {
+): MaybePromise<void> {
   const range = parseRange(req.headers.range, object.size);
   if (range === "unsatisfiable") throw new InvalidRange(req.headers.range ?? "", object.size);
   const { start, end } = range ?? { start: 0, end: object.size - 1 };
@@ -47,15 +51,17 @@ export async function sendStoredObject(
     return;
   }
   let answered = false;
-  try {
-    await objects.send(object, start, end, res, () => {
-      answered = true;
-      res.writeHead(status, headers);
-    });
-  } catch (error) {
-    // Before the headers (the blob could not be opened): the protocol answers with an error.
-    if (!answered) throw error;
-    // After: the client went away, or the bytes could not be read; a broken transfer, never a short 200.
-    res.destroy();
-  }
+  return andCatch(
+    () =>
+      objects.send(object, start, end, res, () => {
+        answered = true;
+        res.writeHead(status, headers);
+      }),
+    (error) => {
+      // Before the headers (the blob could not be opened): the protocol answers with an error.
+      if (!answered) throw error;
+      // After: the client went away, or the bytes could not be read; a broken transfer, never a short 200.
+      res.destroy();
+    },
+  );
 }

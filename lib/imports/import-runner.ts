@@ -10,6 +10,7 @@
  * API (pause, resume, cancel, retry) reach a run at the next tick: at once in this process
  * (`wake()`), within the poll interval from another.
  */
+import type { MaybePromise } from "@/lib/maybe-promise";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Logger } from "@/lib/observability/logger";
 import { unseal } from "@/lib/auth/secret-box";
@@ -26,7 +27,7 @@ export interface ImportRunnerDeps {
   engine: Pick<MirrorEngine, "pull">;
   objects: ObjectService;
   client: OriginClient;
-  findBucket: (name: string) => Promise<{ id: number } | null>;
+  findBucket: (name: string) => MaybePromise<{ id: number } | null>;
   logger: Logger;
   /** This instance among those sharing the database (lib/fleet/instance-registry.ts). */
   instance: { readonly id: string; liveIds(): Promise<Set<string>> };

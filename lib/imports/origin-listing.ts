@@ -4,6 +4,7 @@
  * Listed keys are taken as the bucket's keys: right only for rules that keep the key as the origin
  * path; listing-key-mapping.ts refuses a listing that a key-rewriting rule could apply to.
  */
+import type { MaybePromise } from "@/lib/maybe-promise";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { OriginClient } from "@/lib/origin/origin-client";
 import type { ImportSourceView } from "./import-schema";
@@ -16,7 +17,7 @@ export type OriginLister = (cursor: string | null) => Promise<ListedPage>;
 
 export interface ListingDeps {
   objects: ObjectService;
-  findBucket: (name: string) => Promise<{ id: number } | null>;
+  findBucket: (name: string) => MaybePromise<{ id: number } | null>;
   client: OriginClient;
 }
 

@@ -4,6 +4,7 @@
  * signature which does not verify, or which does not cover the Host header, is refused outright,
  * never treated as anonymous.
  */
+import { andThen, type MaybePromise } from "@/lib/maybe-promise";
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { findSigningSecret } from "@/lib/auth/access-key-service";
@@ -41,7 +42,8 @@ export function requestAuthorization(req: IncomingMessage, query: URLSearchParam
   return parameter?.startsWith("bce-auth-v1/") ? parameter : null;
 }
 
-export async function authenticate(req: IncomingMessage, rawPath: string, rawQuery: string, query: URLSearchParams): Promise<Identity> {
+/** At once for an anonymous request or a cached key (lib/maybe-promise.ts); a promise when the key is looked up. */
+export function authenticate(req: IncomingMessage, rawPath: string, rawQuery: string, query: URLSearchParams): MaybePromise<Identity> {
   const authorization = requestAuthorization(req, query);
   if (authorization === null) {
     if (req.headers.authorization) throw new BosError("AccessDenied", "Only bce-auth-v1 authorization is supported.");
@@ -66,12 +68,13 @@ export async function authenticate(req: IncomingMessage, rawPath: string, rawQue
   if (!canonicalHeaders(req.headers, parsed.signedHeaders).names.includes("host")) {
     throw new BosError("AccessDenied", "The signature must cover the host header: list host among the signed headers.");
   }
-  const key = await findSigningSecret(parsed.accessKeyId);
-  if (!key || !key.enabled) throw new BosError("InvalidAccessKeyId", `The access key ${parsed.accessKeyId} does not exist or is disabled.`);
-  const request = { method: req.method ?? "GET", rawPath, query: queryPairs(rawQuery), headers: req.headers };
-  const expected = Buffer.from(computeSignature(key.secretKey, parsed.prefix, request, parsed.signedHeaders).signature, "hex");
-  if (!timingSafeEqual(expected, Buffer.from(parsed.signature, "hex"))) {
-    throw new BosError("SignatureDoesNotMatch", "The request signature does not match. Check the secret key and the signing method.");
-  }
-  return { kind: "access-key", accessKeyId: parsed.accessKeyId };
+  return andThen(findSigningSecret(parsed.accessKeyId), (key): Identity => {
+    if (!key || !key.enabled) throw new BosError("InvalidAccessKeyId", `The access key ${parsed.accessKeyId} does not exist or is disabled.`);
+    const request = { method: req.method ?? "GET", rawPath, query: queryPairs(rawQuery), headers: req.headers };
+    const expected = Buffer.from(computeSignature(key.secretKey, parsed.prefix, request, parsed.signedHeaders).signature, "hex");
+    if (!timingSafeEqual(expected, Buffer.from(parsed.signature, "hex"))) {
+      throw new BosError("SignatureDoesNotMatch", "The request signature does not match. Check the secret key and the signing method.");
+    }
+    return { kind: "access-key", accessKeyId: parsed.accessKeyId };
+  });
 }

@@ -3,6 +3,7 @@
  * slow for bulk data: shared notes/toolchain.md). Every response carries x-bce-request-id.
  * Signed requests may do anything; anonymous ones may only read objects of public-read buckets.
  */
+import { andCatch, andThen } from "@/lib/maybe-promise";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
@@ -64,20 +65,26 @@ export function createObjectApi(deps: ObjectApiServices, objectHost: string | un
         bucket: null,
         audit: { actor: "anonymous", requestId },
       };
-      Promise.resolve()
-        .then(async () => {
+      // Synchronous as far as the caches answer (a hit of a cached small object makes no promise at
+      // all: lib/maybe-promise.ts); any failure, thrown or rejected, becomes the BOS error answer.
+      void andCatch(
+        () => {
           const operation = resolveOperation(req.method ?? "GET", target);
           seen.operation = operation.name;
-          const identity = await authenticate(req, target.rawPath, target.rawQuery, target.query);
-          // The bucket is looked up once, here; a missing one answers anonymous clients as a private one.
-          ctx.bucket = target.bucket === null ? null : await findBucketRecord(target.bucket);
-          authorize(identity, operation.access, ctx.bucket);
-          if (identity.kind === "access-key") ctx.audit = { actor: `key:${identity.accessKeyId}`, requestId };
-          if ("byName" in operation.run) return operation.run.byName(ctx, target.bucket ?? "");
-          if (!ctx.bucket) throw new NoSuchBucket(target.bucket ?? "");
-          return operation.run(ctx, ctx.bucket);
-        })
-        .catch((error: unknown) => sendBosError(res, toBosError(error, requestId), requestId));
+          return andThen(authenticate(req, target.rawPath, target.rawQuery, target.query), (identity) =>
+            // The bucket is looked up once, here; a missing one answers anonymous clients as a private one.
+            andThen(target.bucket === null ? null : findBucketRecord(target.bucket), (bucket) => {
+              ctx.bucket = bucket;
+              authorize(identity, operation.access, bucket);
+              if (identity.kind === "access-key") ctx.audit = { actor: `key:${identity.accessKeyId}`, requestId };
+              if ("byName" in operation.run) return operation.run.byName(ctx, target.bucket ?? "");
+              if (!bucket) throw new NoSuchBucket(target.bucket ?? "");
+              return operation.run(ctx, bucket);
+            }),
+          );
+        },
+        (error: unknown) => sendBosError(res, toBosError(error, requestId), requestId),
+      );
       return true;
     },
   };

@@ -1,4 +1,5 @@
 /** GetObject, HeadObject, PutObject and DeleteObject; a GET that finds nothing goes back to origin. */
+import { andThen, type MaybePromise } from "@/lib/maybe-promise";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { isStorageClassAllowed } from "@/lib/buckets/storage-class";
 import { InvalidObjectName, NoSuchKey } from "@/lib/domain/errors";
@@ -15,13 +16,15 @@ export function requireKey(key: string | null): string {
   return key!;
 }
 
-export async function getObject(ctx: ObjectApiContext, bucket: BucketRecord): Promise<void> {
+/** At once for a cached row and bytes (lib/maybe-promise.ts). */
+export function getObject(ctx: ObjectApiContext, bucket: BucketRecord): MaybePromise<void> {
   const key = requireKey(ctx.target.key);
-  const object = await ctx.objects.find(bucket.id, key);
-  if (object) return serveObject(ctx, object);
-  // Back-to-origin runs only for GET of a missing object, never for HEAD.
-  if (ctx.req.method !== "GET") throw new NoSuchKey(bucket.name, key);
-  return backToOrigin(ctx, bucket, key);
+  return andThen(ctx.objects.find(bucket.id, key), (object) => {
+    if (object) return serveObject(ctx, object);
+    // Back-to-origin runs only for GET of a missing object, never for HEAD.
+    if (ctx.req.method !== "GET") throw new NoSuchKey(bucket.name, key);
+    return backToOrigin(ctx, bucket, key);
+  });
 }
 
 function backToOrigin(ctx: ObjectApiContext, bucket: BucketRecord, key: string): Promise<void> {

@@ -3,6 +3,7 @@
  * it, and its handler. The dispatcher (object-api.ts) resolves the operation, then the bucket once;
  * logging and metrics hang on the operation's name.
  */
+import type { MaybePromise } from "@/lib/maybe-promise";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { getAcl, putAcl } from "./acl-handlers";
 import { BosError } from "./bos-error";
@@ -49,7 +50,7 @@ interface OperationSpec {
   subresource?: string;
   access: Access;
   /** Runs on an existing bucket (the dispatcher answers NoSuchBucket otherwise), or on a name. */
-  run: ((ctx: ObjectApiContext, bucket: BucketRecord) => Promise<void>) | { byName: (ctx: ObjectApiContext, name: string) => Promise<void> };
+  run: ((ctx: ObjectApiContext, bucket: BucketRecord) => MaybePromise<void>) | { byName: (ctx: ObjectApiContext, name: string) => Promise<void> };
 }
 
 export type Operation = OperationSpec;

@@ -1,4 +1,5 @@
 /** Answers GET/HEAD for a stored object: conditional requests (304), one byte range (206/416). */
+import type { MaybePromise } from "@/lib/maybe-promise";
 import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import { sendStoredObject } from "@/lib/http/stored-object-body";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
@@ -40,7 +41,7 @@ function notModified(req: IncomingMessage, object: ObjectRecord): boolean {
   return !Number.isNaN(since) && Math.floor(object.lastModified.getTime() / 1000) * 1000 <= since;
 }
 
-export async function serveObject(ctx: ObjectApiContext, object: ObjectRecord): Promise<void> {
+export function serveObject(ctx: ObjectApiContext, object: ObjectRecord): MaybePromise<void> {
   const { req, res } = ctx;
   const headers = objectHeaders(object);
   if (notModified(req, object)) {
@@ -48,5 +49,5 @@ export async function serveObject(ctx: ObjectApiContext, object: ObjectRecord): 
     res.end();
     return;
   }
-  await sendStoredObject(req, res, ctx.objects, object, headers);
+  return sendStoredObject(req, res, ctx.objects, object, headers);
 }

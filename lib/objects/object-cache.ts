@@ -4,6 +4,7 @@
  * wrapper, so the cache follows them at once; other instances' writes reach it through the change
  * log (lib/fleet/cache-sync.ts, `forget`), within CACHE_SYNC_MS.
  */
+import type { MaybePromise } from "@/lib/maybe-promise";
 import type { LruCache } from "./lru";
 import type { ObjectRecord } from "./object-meta";
 import type { JournaledBlob, ListOptions, ListPage, NewObjectRow, ObjectRepository, SaveOptions, StoredKey } from "./object-repository";
@@ -21,10 +22,15 @@ export class CachedObjectRepository implements ObjectRepository {
     private readonly cache: LruCache<string, ObjectRecord | null>,
   ) {}
 
-  async find(bucketId: number, key: string): Promise<ObjectRecord | null> {
+  /** The cached row itself when there is one (no promise: see maybe-promise.ts). */
+  find(bucketId: number, key: string): MaybePromise<ObjectRecord | null> {
     const id = objectCacheKey(bucketId, key);
     const cached = this.cache.get(id);
     if (cached !== undefined) return cached;
+    return this.load(id, bucketId, key);
+  }
+
+  private async load(id: string, bucketId: number, key: string): Promise<ObjectRecord | null> {
     const writesBefore = this.writes;
     const record = await this.inner.find(bucketId, key);
     if (this.writes === writesBefore) this.cache.set(id, record);

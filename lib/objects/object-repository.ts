@@ -5,6 +5,7 @@
  * `CachedObjectRepository` (object-cache.ts) wraps it with the hot cache. No bytes here: blobs are
  * the object service's business.
  */
+import type { MaybePromise } from "@/lib/maybe-promise";
 import { recordCacheChanges } from "@/lib/fleet/cache-changes";
 import { keepsFetchLease, supersedeFetchLeases } from "@/lib/fleet/fetch-leases";
 import type { Prisma, PrismaClient, StoredObject } from "@/lib/generated/prisma/client";
@@ -72,7 +73,8 @@ export interface SaveOptions {
 export type StoredKey = Pick<ObjectRecord, "size" | "sourceUrl" | "lastModified">;
 
 export interface ObjectRepository {
-  find(bucketId: number, key: string): Promise<ObjectRecord | null>;
+  /** A cache in front answers with the row itself (lib/maybe-promise.ts); the database with a promise. */
+  find(bucketId: number, key: string): MaybePromise<ObjectRecord | null>;
   /** Which of `keys` the bucket holds, read from the database in one query (never from a cache). */
   findKeys(bucketId: number, keys: readonly string[]): Promise<Map<string, StoredKey>>;
   /** As `find`, never answered from a cache (object-cache.ts). */

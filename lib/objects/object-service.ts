@@ -8,6 +8,7 @@
  * the replaced blob. At any crash point no row points at a missing or partial blob, and every blob
  * no row points at is named in the journal, which `recover` resolves at start (write-journal.ts).
  */
+import { andThen, type MaybePromise } from "@/lib/maybe-promise";
 import type { Readable, Writable } from "node:stream";
 import { EntityTooLarge } from "@/lib/domain/errors";
 import type { BlobStore, WriterOptions } from "@/lib/storage/blob-store";
@@ -60,6 +61,8 @@ export interface ObjectServiceDeps {
   maxObjectSize: number;
 }
 
+const rangeOf = (bytes: Buffer, start: number, end: number) => (start === 0 && end === bytes.length - 1 ? bytes : bytes.subarray(start, end + 1));
+
 export class ObjectService {
   private readonly misses = new MissWatches();
 
@@ -69,7 +72,8 @@ export class ObjectService {
     return this.deps.maxObjectSize;
   }
 
-  find(bucketId: number, key: string): Promise<ObjectRecord | null> {
+  /** The row itself when the cache has it (the hit path: lib/maybe-promise.ts), else a promise. */
+  find(bucketId: number, key: string): MaybePromise<ObjectRecord | null> {
     return this.deps.repository.find(bucketId, key);
   }
 
@@ -87,12 +91,17 @@ export class ObjectService {
   async read(object: ObjectRecord, start: number, end: number): Promise<Buffer | Readable> {
     if (object.segments) return openSegments(this.deps.blobs, object.segments, start, end);
     if (object.size > SMALL_OBJECT_BYTES) return this.deps.blobs.openRange(object.blobName, start, end);
-    let bytes = this.deps.contentCache.get(object.blobName);
-    if (!bytes) {
-      bytes = await this.deps.blobs.readAll(object.blobName);
+    return this.smallBytes(object, start, end);
+  }
+
+  /** A small object's bytes `start` to `end`, from the content cache (at once) or its blob. */
+  private smallBytes(object: ObjectRecord, start: number, end: number): MaybePromise<Buffer> {
+    const cached = this.deps.contentCache.get(object.blobName);
+    if (cached) return rangeOf(cached, start, end);
+    return this.deps.blobs.readAll(object.blobName).then((bytes) => {
       this.deps.contentCache.set(object.blobName, bytes);
-    }
-    return start === 0 && end === bytes.length - 1 ? bytes : bytes.subarray(start, end + 1);
+      return rangeOf(bytes, start, end);
+    });
   }
 
   /**
@@ -101,17 +110,15 @@ export class ObjectService {
    * for one stored as several. `ready` (the response's headers) is called once the bytes can be
    * read: a failure before it leaves `out` untouched, one after it is the caller's broken transfer.
    */
-  async send(object: ObjectRecord, start: number, end: number, out: Writable, ready: () => void): Promise<void> {
-    if (object.segments) await sendSegments(this.deps.blobs, object.segments, start, end, out, ready);
-    else if (object.size > SMALL_OBJECT_BYTES) await this.deps.blobs.sendRange(object.blobName, start, end, out, ready);
-    else {
-      const bytes = (await this.read(object, start, end)) as Buffer;
+  send(object: ObjectRecord, start: number, end: number, out: Writable, ready: () => void): MaybePromise<void> {
+    const ended = () => void out.end();
+    if (object.segments) return sendSegments(this.deps.blobs, object.segments, start, end, out, ready).then(ended);
+    if (object.size > SMALL_OBJECT_BYTES) return this.deps.blobs.sendRange(object.blobName, start, end, out, ready).then(ended);
+    // Headers and body in one write, with no promise when the bytes are cached: the path of most hits.
+    return andThen(this.smallBytes(object, start, end), (bytes) => {
       ready();
-      // Headers and body in one write: the path of most hits.
       out.end(bytes);
-      return;
-    }
-    out.end();
+    });
   }
 
   /** A whole object as a stream (bucket origins read each other this way). */

@@ -3,6 +3,7 @@
  * shared by every request that misses the same key while it runs (single-flight), and by the
  * background fetch of redirect mode.
  */
+import type { MaybePromise } from "@/lib/maybe-promise";
 import type { IncomingHttpHeaders } from "node:http";
 import { MirrorLoop, NoSuchKey, OriginNotFound, OriginUnavailable, UnsafeOriginPath } from "@/lib/domain/errors";
 import { findMatchingRule } from "@/lib/mirroring/rule-set";
@@ -106,7 +107,7 @@ export interface EngineDeps {
   client: OriginClient;
   objects: ObjectService;
   /** Bucket origins (`bos://name`) are buckets of this deployment. */
-  findBucket: (name: string) => Promise<{ id: number } | null>;
+  findBucket: (name: string) => MaybePromise<{ id: number } | null>;
   /** The bucket's rules, in order (the engine applies the one that matches). */
   rulesFor: (bucketId: number) => Promise<StoredMirrorRule[]>;
   /** Hears of every back-to-origin outcome (activity counts, metrics, logs). */

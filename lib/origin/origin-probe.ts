@@ -4,6 +4,7 @@
  * for one byte (`Range: bytes=0-0`), and reports status, size, type and time. A bucket origin is
  * looked up in the object service, as the engine reads it. Nothing is stored.
  */
+import type { MaybePromise } from "@/lib/maybe-promise";
 import { computeOriginAddress, formatOriginTarget, type OriginTarget } from "@/lib/mirroring/origin-address";
 import { buildOriginHeaders } from "@/lib/mirroring/origin-headers";
 import type { MirrorRule } from "@/lib/mirroring/rule-schema";
@@ -48,7 +49,7 @@ export interface ProbeReport {
 export interface OriginProbeDeps {
   client: OriginClient;
   objects: ObjectService;
-  findBucket: (name: string) => Promise<{ id: number } | null>;
+  findBucket: (name: string) => MaybePromise<{ id: number } | null>;
   /** Each address gets this long for its answer's headers (a probe is interactive). */
   timeoutMs: number;
   /**

@@ -2,6 +2,7 @@
  * PutObject, GetObject, HeadObject, DeleteObject, CopyObject and DeleteObjects over the object
  * service. A GetObject that finds nothing goes back to origin exactly as a BOS GET does.
  */
+import { andThen, type MaybePromise } from "@/lib/maybe-promise";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { isStorageClassAllowed } from "@/lib/buckets/storage-class";
@@ -34,14 +35,16 @@ export function storageClassFor(ctx: S3Context, bucket: BucketRecord): string {
   return header;
 }
 
-export async function getObject(ctx: S3Context, bucket: BucketRecord): Promise<void> {
+/** At once for a cached row and bytes (lib/maybe-promise.ts). */
+export function getObject(ctx: S3Context, bucket: BucketRecord): MaybePromise<void> {
   const key = requireKey(ctx.target.key);
-  const object = await ctx.objects.find(bucket.id, key);
-  if (object) return serveS3Object(ctx, object);
-  // GetObject and HeadObject of a missing key both go back to origin: S3 clients HEAD before they
-  // download (aws s3 cp, rclone, s3cmd, boto3's download_file), so a HEAD that answered 404 would
-  // hide every key a rule covers from them (README, "S3-compatible API").
-  return backToOrigin(ctx, bucket, key);
+  return andThen(ctx.objects.find(bucket.id, key), (object) => {
+    if (object) return serveS3Object(ctx, object);
+    // GetObject and HeadObject of a missing key both go back to origin: S3 clients HEAD before they
+    // download (aws s3 cp, rclone, s3cmd, boto3's download_file), so a HEAD that answered 404 would
+    // hide every key a rule covers from them (README, "S3-compatible API").
+    return backToOrigin(ctx, bucket, key);
+  });
 }
 
 export async function putObject(ctx: S3Context, bucket: BucketRecord): Promise<void> {

@@ -3,6 +3,7 @@
  * request each one answers, who may run it, and its handler. The dispatcher (s3-api.ts) resolves
  * the operation, then the bucket once. A request no operation answers is NotImplemented (501).
  */
+import type { MaybePromise } from "@/lib/maybe-promise";
 import type { IncomingHttpHeaders } from "node:http";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import {
@@ -72,7 +73,7 @@ export interface S3Operation {
   when?: (request: RequestShape) => boolean;
   access: S3Access;
   /** Runs on an existing bucket (the dispatcher answers NoSuchBucket otherwise), or on a name. */
-  run: ((ctx: S3Context, bucket: BucketRecord) => Promise<void>) | { byName: (ctx: S3Context, name: string) => Promise<void> };
+  run: ((ctx: S3Context, bucket: BucketRecord) => MaybePromise<void>) | { byName: (ctx: S3Context, name: string) => Promise<void> };
 }
 
 const OPERATIONS: S3Operation[] = [

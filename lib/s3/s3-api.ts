@@ -6,6 +6,7 @@
  * response carries x-amz-request-id and the object API's nosniff and sandbox headers; every error
  * is an S3 XML document.
  */
+import { andCatch, andThen, type MaybePromise } from "@/lib/maybe-promise";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { findSigningSecret } from "@/lib/auth/access-key-service";
@@ -50,12 +51,11 @@ function isUnsignedS3Request(req: IncomingMessage): boolean {
   return isAnonymousS3(req, path, query);
 }
 
-async function lookupSecret(accessKeyId: string): Promise<string | null> {
-  const key = await findSigningSecret(accessKeyId);
-  return key && key.enabled ? key.secretKey : null;
+function lookupSecret(accessKeyId: string): MaybePromise<string | null> {
+  return andThen(findSigningSecret(accessKeyId), (key) => (key && key.enabled ? key.secretKey : null));
 }
 
-async function authenticate(req: IncomingMessage, target: S3Target, region: string, sigV4: boolean): Promise<S3Identity | null> {
+function authenticate(req: IncomingMessage, target: S3Target, region: string, sigV4: boolean): MaybePromise<S3Identity | null> {
   if (sigV4) {
     const request = { method: req.method ?? "GET", rawPath: target.rawPath, rawQuery: target.rawQuery, headers: req.headers, rawHeaders: req.rawHeaders };
     return verifySigV4(request, lookupSecret, { region });
@@ -93,37 +93,43 @@ export function createS3Api(deps: S3ApiDeps, settings: S3Settings): S3Api {
       setObjectResponseHeaders(res);
       const seen = observeRequest(telemetry, req, res, "s3", requestId);
       let resource = splitUrl(req.url ?? "/").path;
-      Promise.resolve()
-        .then(async () => {
+      // Synchronous as far as the caches answer (lib/maybe-promise.ts); any failure, thrown or
+      // rejected, becomes the S3 error answer.
+      void andCatch(
+        () => {
           const target = s3Target(req, settings.objectHost);
           resource = target.resource;
           seen.bucket = target.bucket;
           seen.key = target.key;
-          const identity = await authenticate(req, target, settings.region, sigV4);
-          const operation = resolveS3Operation(req.method ?? "GET", target, req.headers);
-          seen.operation = operation.name;
-          const ctx: S3Context = {
-            objects,
-            multipart,
-            engine,
-            telemetry,
-            req,
-            res,
-            requestId,
-            region: settings.region,
-            target,
-            bucket: null,
-            identity,
-            audit: identity ? { actor: `key:${identity.accessKeyId}`, requestId } : { actor: "anonymous", requestId },
-          };
-          // The bucket is looked up once, here; a missing one answers anonymous clients as a private one.
-          ctx.bucket = target.bucket === null ? null : await findBucketRecord(target.bucket);
-          authorize(identity, operation.access, ctx.bucket);
-          if ("byName" in operation.run) return operation.run.byName(ctx, target.bucket ?? "");
-          if (!ctx.bucket) throw new NoSuchBucket(target.bucket ?? "");
-          return operation.run(ctx, ctx.bucket);
-        })
-        .catch((error: unknown) => sendS3Error(res, toS3Error(error, requestId), requestId, resource));
+          return andThen(authenticate(req, target, settings.region, sigV4), (identity) => {
+            const operation = resolveS3Operation(req.method ?? "GET", target, req.headers);
+            seen.operation = operation.name;
+            const ctx: S3Context = {
+              objects,
+              multipart,
+              engine,
+              telemetry,
+              req,
+              res,
+              requestId,
+              region: settings.region,
+              target,
+              bucket: null,
+              identity,
+              audit: identity ? { actor: `key:${identity.accessKeyId}`, requestId } : { actor: "anonymous", requestId },
+            };
+            // The bucket is looked up once, here; a missing one answers anonymous clients as a private one.
+            return andThen(target.bucket === null ? null : findBucketRecord(target.bucket), (bucket) => {
+              ctx.bucket = bucket;
+              authorize(identity, operation.access, bucket);
+              if ("byName" in operation.run) return operation.run.byName(ctx, target.bucket ?? "");
+              if (!bucket) throw new NoSuchBucket(target.bucket ?? "");
+              return operation.run(ctx, bucket);
+            });
+          });
+        },
+        (error: unknown) => sendS3Error(res, toS3Error(error, requestId), requestId, resource),
+      );
       return true;
     },
   };

@@ -4,6 +4,7 @@
  * range (206 / 416, parsed as BOS parses it), and the response-content-* overrides of signed
  * requests.
  */
+import type { MaybePromise } from "@/lib/maybe-promise";
 import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import { parseRange, sendStoredObject } from "@/lib/http/stored-object-body";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
@@ -91,7 +92,7 @@ export function responseOverrides(ctx: S3Context): Record<string, string> {
   return overrides;
 }
 
-export async function serveS3Object(ctx: S3Context, object: ObjectRecord): Promise<void> {
+export function serveS3Object(ctx: S3Context, object: ObjectRecord): MaybePromise<void> {
   const { req, res } = ctx;
   const overrides = responseOverrides(ctx);
   const headers = s3ObjectHeaders(object);
@@ -105,5 +106,5 @@ export async function serveS3Object(ctx: S3Context, object: ObjectRecord): Promi
   Object.assign(headers, overrides);
   // The whole object's checksums, when asked for, and only with the whole object (not a range).
   if (wantsChecksums(req.headers) && parseRange(req.headers.range, object.size) === null) Object.assign(headers, checksumHeaders(object.checksums));
-  await sendStoredObject(req, res, ctx.objects, object, headers);
+  return sendStoredObject(req, res, ctx.objects, object, headers);
 }

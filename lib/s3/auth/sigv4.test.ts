@@ -4,7 +4,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { describe, expect, it } from "vitest";
 import { EMPTY_SHA256, uriEncode } from "./canonical";
 import { presignUrl, signRequest } from "./sign";
-import { S3AuthError, awsSignatureKind, isSigV4, verifySigV4, type S3SignedRequest } from "./sigv4";
+import { S3AuthError, awsSignatureKind, isSigV4, verifySigV4 as verifyAtOnce, type S3SignedRequest } from "./sigv4";
 
 /** The example credentials and time of the S3 documentation's SigV4 examples. */
 const DOC_KEY = "AKIAIOSFODNN7EXAMPLE";
@@ -14,6 +14,13 @@ const DOC_HOST = "examplebucket.s3.amazonaws.com";
 
 const secrets: Record<string, string> = { [DOC_KEY]: DOC_SECRET, AKTEST: "test-secret" };
 const lookup = async (accessKeyId: string) => secrets[accessKeyId] ?? null;
+
+/**
+ * verifySigV4 throws at once what it can refuse before the key's secret is looked up, and answers
+ * at once when the lookup does (a cached key: the hit path). Most tests read every outcome as a
+ * promise, as the S3 dispatcher's caller sees it; "at once" has its own test below.
+ */
+const verifySigV4 = async (...args: Parameters<typeof verifyAtOnce>) => verifyAtOnce(...args);
 
 function docRequest(method: string, target: string, headers: IncomingHttpHeaders): S3SignedRequest {
   const mark = target.indexOf("?");
@@ -51,6 +58,18 @@ describe("the S3 documentation's examples", () => {
       "x-amz-date": "20130524T000000Z",
       authorization: docAuthorization("host;range;x-amz-content-sha256;x-amz-date", "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"),
     });
+
+  it("answers at once, with no promise, when the secret's lookup does (a cached key)", () => {
+    const cachedLookup = (accessKeyId: string) => secrets[accessKeyId] ?? null;
+    const identity = verifyAtOnce(getObject(), cachedLookup, { region: "us-east-1", now: DOC_TIME });
+    expect(identity).not.toBeInstanceOf(Promise);
+    expect(identity).toMatchObject({ accessKeyId: DOC_KEY, via: "header" });
+    // A refusal after the lookup is thrown, not returned as a rejected promise.
+    const wrong = (accessKeyId: string) => (accessKeyId === DOC_KEY ? "another secret" : null);
+    expect(() => verifyAtOnce(getObject(), wrong, { region: "us-east-1", now: DOC_TIME })).toThrow(S3AuthError);
+    // An asynchronous lookup gives a promise.
+    expect(verifyAtOnce(getObject(), lookup, { region: "us-east-1", now: DOC_TIME })).toBeInstanceOf(Promise);
+  });
 
   it("GET Object with a range", async () => {
     const identity = await verifySigV4(getObject(), lookup, { region: "us-east-1", now: DOC_TIME });

@@ -15,6 +15,7 @@
  * payload.ts does that while the body streams. Session tokens are refused: this service has
  * long-term access keys only.
  */
+import { andThen, type MaybePromise } from "@/lib/maybe-promise";
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import {
@@ -459,13 +460,15 @@ function cachedSigningKey(secret: string, scopeDate: string, region: string): Bu
 /**
  * Verifies a SigV4-signed S3 request and says who signed it and how its body is to be checked.
  * `lookupSecret` returns the secret of an enabled access key, or null (unknown or disabled).
- * Throws S3AuthError; the request is then refused, never treated as anonymous.
+ * Throws S3AuthError (at once, or as the promise's rejection when the secret was looked up); the
+ * request is then refused, never treated as anonymous. At once when `lookupSecret` answers from
+ * its cache (lib/maybe-promise.ts).
  */
-export async function verifySigV4(
+export function verifySigV4(
   req: S3SignedRequest,
-  lookupSecret: (accessKeyId: string) => Promise<string | null>,
+  lookupSecret: (accessKeyId: string) => MaybePromise<string | null>,
   options: { region: string; now?: Date },
-): Promise<S3Identity> {
+): MaybePromise<S3Identity> {
   const now = options.now ?? new Date();
   const authorization = headerValues("authorization", req.headers, req.rawHeaders);
   const query = queryParameters(req.rawQuery);
@@ -493,45 +496,46 @@ export async function verifySigV4(
   }
   const payload = payloadOf(parsed, req, parsed.via === "presigned" ? query : null);
 
-  const secret = await lookupSecret(parsed.accessKeyId);
-  if (secret === null) {
-    throw new S3AuthError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", { AWSAccessKeyId: parsed.accessKeyId });
-  }
+  return andThen(lookupSecret(parsed.accessKeyId), (secret) => {
+    if (secret === null) {
+      throw new S3AuthError("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", { AWSAccessKeyId: parsed.accessKeyId });
+    }
 
-  const scope = credentialScope(parsed.scopeDate, parsed.region);
-  const canonical = canonicalRequest({
-    method: req.method,
-    rawPath: req.rawPath,
-    rawQuery: req.rawQuery,
-    queryPairs: query.pairs,
-    headers: req.headers,
-    rawHeaders: req.rawHeaders,
-    signedHeaders: parsed.signedHeaders,
-    payloadHash: payload.hash,
-    omitQuery: parsed.via === "presigned" ? "X-Amz-Signature" : undefined,
-  });
-  const toSign = stringToSign(parsed.amzDate, scope, canonical);
-  const signingKey = cachedSigningKey(secret, parsed.scopeDate, parsed.region);
-  const expected = signHex(signingKey, toSign);
-  if (!timingSafeEqual(Buffer.from(expected, "hex"), Buffer.from(parsed.signature, "hex"))) {
-    throw new S3AuthError(
-      "SignatureDoesNotMatch",
-      "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
-      { AWSAccessKeyId: parsed.accessKeyId, StringToSign: toSign, SignatureProvided: parsed.signature, CanonicalRequest: canonical },
-    );
-  }
+    const scope = credentialScope(parsed.scopeDate, parsed.region);
+    const canonical = canonicalRequest({
+      method: req.method,
+      rawPath: req.rawPath,
+      rawQuery: req.rawQuery,
+      queryPairs: query.pairs,
+      headers: req.headers,
+      rawHeaders: req.rawHeaders,
+      signedHeaders: parsed.signedHeaders,
+      payloadHash: payload.hash,
+      omitQuery: parsed.via === "presigned" ? "X-Amz-Signature" : undefined,
+    });
+    const toSign = stringToSign(parsed.amzDate, scope, canonical);
+    const signingKey = cachedSigningKey(secret, parsed.scopeDate, parsed.region);
+    const expected = signHex(signingKey, toSign);
+    if (!timingSafeEqual(Buffer.from(expected, "hex"), Buffer.from(parsed.signature, "hex"))) {
+      throw new S3AuthError(
+        "SignatureDoesNotMatch",
+        "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+        { AWSAccessKeyId: parsed.accessKeyId, StringToSign: toSign, SignatureProvided: parsed.signature, CanonicalRequest: canonical },
+      );
+    }
 
-  const identity: Omit<S3Identity, "chunkSigning"> = {
-    accessKeyId: parsed.accessKeyId,
-    payload: payload.mode,
-    via: parsed.via,
-    signedAt: parsed.signedAt,
-    ...(expiresAt ? { expiresAt } : {}),
-    signedHeaders: parsed.signedHeaders,
-  };
-  Object.defineProperty(identity, "chunkSigning", {
-    value: { signingKey, amzDate: parsed.amzDate, scope, seedSignature: parsed.signature } satisfies ChunkSigningContext,
-    enumerable: false,
+    const identity: Omit<S3Identity, "chunkSigning"> = {
+      accessKeyId: parsed.accessKeyId,
+      payload: payload.mode,
+      via: parsed.via,
+      signedAt: parsed.signedAt,
+      ...(expiresAt ? { expiresAt } : {}),
+      signedHeaders: parsed.signedHeaders,
+    };
+    Object.defineProperty(identity, "chunkSigning", {
+      value: { signingKey, amzDate: parsed.amzDate, scope, seedSignature: parsed.signature } satisfies ChunkSigningContext,
+      enumerable: false,
+    });
+    return identity as S3Identity;
   });
-  return identity as S3Identity;
 }
