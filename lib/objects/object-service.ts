@@ -111,9 +111,8 @@ export class ObjectService {
    * read: a failure before it leaves `out` untouched, one after it is the caller's broken transfer.
    */
   send(object: ObjectRecord, start: number, end: number, out: Writable, ready: () => void): MaybePromise<void> {
-    const ended = () => void out.end();
-    if (object.segments) return sendSegments(this.deps.blobs, object.segments, start, end, out, ready).then(ended);
-    if (object.size > SMALL_OBJECT_BYTES) return this.deps.blobs.sendRange(object.blobName, start, end, out, ready).then(ended);
+    if (object.segments) return sendSegments(this.deps.blobs, object.segments, start, end, out, ready).then(() => void out.end());
+    if (object.size > SMALL_OBJECT_BYTES) return this.deps.blobs.sendRange(object.blobName, start, end, out, ready).then(() => void out.end());
     // Headers and body in one write, with no promise when the bytes are cached: the path of most hits.
     return andThen(this.smallBytes(object, start, end), (bytes) => {
       ready();
