@@ -55,7 +55,7 @@ export function authenticate(req: IncomingMessage, rawPath: string, rawQuery: st
     throw new BosError("AccessDenied", `A signature's expiration must be 1 to ${MAX_EXPIRATION_SECONDS} seconds.`);
   }
   const now = Date.now();
-  const signedAt = parsed.timestamp.getTime();
+  const signedAt = parsed.signedAtMs;
   if (now > signedAt + parsed.expirationSeconds * 1000) {
     throw new BosError("RequestExpired", `The signature expired at ${new Date(signedAt + parsed.expirationSeconds * 1000).toISOString()}.`);
   }
