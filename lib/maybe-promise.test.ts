@@ -32,9 +32,26 @@ describe("andThen", () => {
     expect(ran).toBe(false);
   });
 
-  it("treats a thenable that is not a native promise as a value", () => {
-    const thenable = { then: () => undefined };
-    expect(andThen(thenable, (value) => value)).toBe(thenable);
+  it("waits for a thenable that is not a native promise (a Prisma query as it is)", async () => {
+    let resolveLater: (value: number) => void = () => undefined;
+    const thenable: PromiseLike<number> = {
+      then: (onFulfilled, onRejected) => new Promise<number>((resolve) => (resolveLater = resolve)).then(onFulfilled, onRejected),
+    };
+    const seen: number[] = [];
+    const result = andThen(thenable, (value) => {
+      seen.push(value);
+      return value + 1;
+    });
+    expect(seen).toEqual([]);
+    resolveLater(41);
+    expect(await result).toBe(42);
+    expect(seen).toEqual([41]);
+  });
+
+  it("takes null, strings and records without a then method as values", () => {
+    expect(andThen(null, (value) => value)).toBeNull();
+    expect(andThen("secret", (value) => value.length)).toBe(6);
+    expect(andThen({ size: 3 }, (value) => value.size)).toBe(3);
   });
 });
 

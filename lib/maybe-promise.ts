@@ -5,13 +5,19 @@
  * allocation, a microtask and, once any AsyncLocalStorage is in use (Next's are, in this process),
  * async hooks on creation and on each turn. A 4 KiB hit made 22 promises; they were ~15% of its CPU.
  *
- * Only native promises count as "later": the slow paths are `async` functions, which return them.
+ * "Later" is any thenable, not only a native promise: a Prisma query returned as it is (a
+ * PrismaPromise) must be waited for, never taken for the row. So no value passed here may have a
+ * `then` method of its own (records and buffers do not).
  */
-export type MaybePromise<T> = T | Promise<T>;
+export type MaybePromise<T> = T | PromiseLike<T>;
+
+export function isThenable<T>(value: MaybePromise<T>): value is PromiseLike<T> {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
+}
 
 /** `next(value)`: at once when `value` is here, once it resolves otherwise. */
 export function andThen<T, R>(value: MaybePromise<T>, next: (value: T) => MaybePromise<R>): MaybePromise<R> {
-  return value instanceof Promise ? value.then(next) : next(value);
+  return isThenable(value) ? value.then(next) : next(value);
 }
 
 /**
@@ -26,5 +32,5 @@ export function andCatch<T>(work: () => MaybePromise<T>, fail: (error: unknown) 
   } catch (error) {
     return fail(error);
   }
-  return result instanceof Promise ? result.catch(fail) : result;
+  return isThenable(result) ? result.then(undefined, fail) : result;
 }

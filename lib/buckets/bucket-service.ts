@@ -107,8 +107,10 @@ export async function deleteBucket(name: string, audit: AuditContext): Promise<v
   bucketCache().delete(name);
 }
 
-/** The bucket row, or null: the object API's lookup, without counts. */
-/** The cached record itself when there is one (the hit path: lib/maybe-promise.ts), else a promise. */
+/**
+ * The bucket row, or null: the object API's lookup, without counts. The cached record itself when
+ * there is one (the hit path: lib/maybe-promise.ts), else a promise.
+ */
 export function findBucketRecord(name: string): MaybePromise<BucketRecord | null> {
   if (bucketNameProblem(name)) return null;
   const cached = bucketCache().get(name);

@@ -54,8 +54,8 @@ export function sendStoredObject(
   return andCatch(
     () =>
       objects.send(object, start, end, res, () => {
-        answered = true;
         res.writeHead(status, headers);
+        answered = true;
       }),
     (error) => {
       // Before the headers (the blob could not be opened): the protocol answers with an error.

@@ -10,7 +10,7 @@ import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { NoSuchBucket } from "@/lib/domain/errors";
 import { setObjectResponseHeaders } from "@/lib/http/object-response-headers";
-import { observeRequest } from "@/lib/http/request-telemetry";
+import { observeRequest, type ObservedRequest } from "@/lib/http/request-telemetry";
 import { authenticate, type Identity } from "./authenticate";
 import { BosError, sendBosError, toBosError } from "./bos-error";
 import type { ObjectApiContext, ObjectApiServices } from "./context";
@@ -25,6 +25,33 @@ function authorize(identity: Identity, access: Access, bucket: BucketRecord | nu
   if (identity.kind === "access-key") return;
   if (access === "read" && bucket?.acl === "public-read") return;
   throw new BosError("AccessDenied", "This request needs a bce-auth-v1 signature (or a presigned URL).");
+}
+
+/**
+ * Runs the request's operation: synchronously as far as the caches answer (a hit of a cached small
+ * object makes no promise at all: lib/maybe-promise.ts); any failure, thrown or rejected, becomes
+ * the BOS error answer.
+ */
+function dispatch(ctx: ObjectApiContext, seen: ObservedRequest): void {
+  const { req, res, target, requestId } = ctx;
+  void andCatch(
+    () => {
+      const operation = resolveOperation(req.method ?? "GET", target);
+      seen.operation = operation.name;
+      return andThen(authenticate(req, target.rawPath, target.rawQuery, target.query), (identity) =>
+        // The bucket is looked up once, here; a missing one answers anonymous clients as a private one.
+        andThen(target.bucket === null ? null : findBucketRecord(target.bucket), (bucket) => {
+          ctx.bucket = bucket;
+          authorize(identity, operation.access, bucket);
+          if (identity.kind === "access-key") ctx.audit = { actor: `key:${identity.accessKeyId}`, requestId };
+          if ("byName" in operation.run) return operation.run.byName(ctx, target.bucket ?? "");
+          if (!bucket) throw new NoSuchBucket(target.bucket ?? "");
+          return operation.run(ctx, bucket);
+        }),
+      );
+    },
+    (error: unknown) => sendBosError(res, toBosError(error, requestId), requestId),
+  );
 }
 
 export interface ObjectApi {
@@ -65,26 +92,7 @@ export function createObjectApi(deps: ObjectApiServices, objectHost: string | un
         bucket: null,
         audit: { actor: "anonymous", requestId },
       };
-      // Synchronous as far as the caches answer (a hit of a cached small object makes no promise at
-      // all: lib/maybe-promise.ts); any failure, thrown or rejected, becomes the BOS error answer.
-      void andCatch(
-        () => {
-          const operation = resolveOperation(req.method ?? "GET", target);
-          seen.operation = operation.name;
-          return andThen(authenticate(req, target.rawPath, target.rawQuery, target.query), (identity) =>
-            // The bucket is looked up once, here; a missing one answers anonymous clients as a private one.
-            andThen(target.bucket === null ? null : findBucketRecord(target.bucket), (bucket) => {
-              ctx.bucket = bucket;
-              authorize(identity, operation.access, bucket);
-              if (identity.kind === "access-key") ctx.audit = { actor: `key:${identity.accessKeyId}`, requestId };
-              if ("byName" in operation.run) return operation.run.byName(ctx, target.bucket ?? "");
-              if (!bucket) throw new NoSuchBucket(target.bucket ?? "");
-              return operation.run(ctx, bucket);
-            }),
-          );
-        },
-        (error: unknown) => sendBosError(res, toBosError(error, requestId), requestId),
-      );
+      dispatch(ctx, seen);
       return true;
     },
   };

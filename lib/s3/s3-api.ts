@@ -14,7 +14,7 @@ import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { NoSuchBucket } from "@/lib/domain/errors";
 import { setObjectResponseHeaders } from "@/lib/http/object-response-headers";
-import { observeRequest } from "@/lib/http/request-telemetry";
+import { observeRequest, type ObservedRequest } from "@/lib/http/request-telemetry";
 import { isSigV4, verifySigV4, type S3Identity } from "./auth/sigv4";
 import type { S3ApiDeps, S3Context, S3Settings } from "./context";
 import { resolveS3Operation, type S3Access } from "./operations";
@@ -76,13 +76,69 @@ function authorize(identity: S3Identity | null, access: S3Access, bucket: Bucket
   throw new S3Error("AccessDenied", "This request needs an AWS Signature Version 4 signature (or a presigned URL).");
 }
 
+/** One S3 request on its way to its operation. */
+interface S3Request {
+  deps: S3ApiDeps;
+  settings: S3Settings;
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  /** Whether it carries SigV4 (decided once, by handle). */
+  sigV4: boolean;
+  seen: ObservedRequest;
+}
+
+/**
+ * Runs the request's operation: synchronously as far as the caches answer (lib/maybe-promise.ts);
+ * any failure, thrown or rejected, becomes the S3 error answer.
+ */
+function dispatch({ deps, settings, req, res, requestId, sigV4, seen }: S3Request): void {
+  const { objects, multipart, engine, telemetry } = deps;
+  let resource = splitUrl(req.url ?? "/").path;
+  void andCatch(
+    () => {
+      const target = s3Target(req, settings.objectHost);
+      resource = target.resource;
+      seen.bucket = target.bucket;
+      seen.key = target.key;
+      return andThen(authenticate(req, target, settings.region, sigV4), (identity) => {
+        const operation = resolveS3Operation(req.method ?? "GET", target, req.headers);
+        seen.operation = operation.name;
+        const ctx: S3Context = {
+          objects,
+          multipart,
+          engine,
+          telemetry,
+          req,
+          res,
+          requestId,
+          region: settings.region,
+          target,
+          bucket: null,
+          identity,
+          audit: identity ? { actor: `key:${identity.accessKeyId}`, requestId } : { actor: "anonymous", requestId },
+        };
+        // The bucket is looked up once, here; a missing one answers anonymous clients as a private one.
+        return andThen(target.bucket === null ? null : findBucketRecord(target.bucket), (bucket) => {
+          ctx.bucket = bucket;
+          authorize(identity, operation.access, bucket);
+          if ("byName" in operation.run) return operation.run.byName(ctx, target.bucket ?? "");
+          if (!bucket) throw new NoSuchBucket(target.bucket ?? "");
+          return operation.run(ctx, bucket);
+        });
+      });
+    },
+    (error: unknown) => sendS3Error(res, toS3Error(error, requestId), requestId, resource),
+  );
+}
+
 export interface S3Api {
   /** Answers the request and returns true, or returns false when it is not an S3 request. */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
 export function createS3Api(deps: S3ApiDeps, settings: S3Settings): S3Api {
-  const { objects, multipart, engine, telemetry } = deps;
+  const { telemetry } = deps;
   return {
     handle(req, res) {
       // Decided once: whether the request is S3 at all, and whether it carries SigV4.
@@ -92,44 +148,7 @@ export function createS3Api(deps: S3ApiDeps, settings: S3Settings): S3Api {
       res.setHeader("x-amz-request-id", requestId);
       setObjectResponseHeaders(res);
       const seen = observeRequest(telemetry, req, res, "s3", requestId);
-      let resource = splitUrl(req.url ?? "/").path;
-      // Synchronous as far as the caches answer (lib/maybe-promise.ts); any failure, thrown or
-      // rejected, becomes the S3 error answer.
-      void andCatch(
-        () => {
-          const target = s3Target(req, settings.objectHost);
-          resource = target.resource;
-          seen.bucket = target.bucket;
-          seen.key = target.key;
-          return andThen(authenticate(req, target, settings.region, sigV4), (identity) => {
-            const operation = resolveS3Operation(req.method ?? "GET", target, req.headers);
-            seen.operation = operation.name;
-            const ctx: S3Context = {
-              objects,
-              multipart,
-              engine,
-              telemetry,
-              req,
-              res,
-              requestId,
-              region: settings.region,
-              target,
-              bucket: null,
-              identity,
-              audit: identity ? { actor: `key:${identity.accessKeyId}`, requestId } : { actor: "anonymous", requestId },
-            };
-            // The bucket is looked up once, here; a missing one answers anonymous clients as a private one.
-            return andThen(target.bucket === null ? null : findBucketRecord(target.bucket), (bucket) => {
-              ctx.bucket = bucket;
-              authorize(identity, operation.access, bucket);
-              if ("byName" in operation.run) return operation.run.byName(ctx, target.bucket ?? "");
-              if (!bucket) throw new NoSuchBucket(target.bucket ?? "");
-              return operation.run(ctx, bucket);
-            });
-          });
-        },
-        (error: unknown) => sendS3Error(res, toS3Error(error, requestId), requestId, resource),
-      );
+      dispatch({ deps, settings, req, res, requestId, sigV4, seen });
       return true;
     },
   };

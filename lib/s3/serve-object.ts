@@ -81,6 +81,9 @@ export function evaluatePreconditions(
   return "ok";
 }
 
+/** What Node (and HTTP) accepts in a header value; anything else would fail the response after its status was chosen. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
 /** The response-content-* overrides of the request; refused for anonymous requests, as S3 does. */
 export function responseOverrides(ctx: S3Context): Record<string, string> {
   const overrides: Record<string, string> = {};
@@ -88,7 +91,12 @@ export function responseOverrides(ctx: S3Context): Record<string, string> {
     const value = ctx.target.query.get(parameter);
     if (value === null) continue;
     if (!ctx.identity) throw new S3Error("InvalidRequest", "Request specific response headers cannot be used for anonymous GET requests.");
-    if (/[\r\n]/.test(value)) throw new S3Error("InvalidArgument", `${parameter} must not contain line breaks.`);
+    if (!HEADER_VALUE.test(value)) {
+      throw new S3Error(
+        "InvalidArgument",
+        `${parameter} must be text a response header can carry (tabs, printable ASCII, Latin-1; no line breaks). Encode other characters, e.g. filename*=UTF-8''%E7%8C%AB.txt.`,
+      );
+    }
     overrides[header] = value;
   }
   return overrides;

@@ -11,7 +11,7 @@ import { Agent, request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signRequest } from "@/lib/auth/bce-signature";
 import { env } from "@/lib/env";
-import { presignUrl } from "@/lib/s3/auth/sign";
+import { presignUrl, signRequest as signS3 } from "@/lib/s3/auth/sign";
 import { startObjectServer, type TestObjectServer } from "../support/object-server";
 import { TEST_CREDENTIALS, signedFetch } from "../support/signed-fetch";
 
@@ -122,6 +122,36 @@ describe("a hit of a cached small object makes no promise", () => {
     });
     expect(gets.every((a) => a.status === 200 && a.bytes.equals(body))).toBe(true);
     expect(ranges.every((a) => a.status === 206 && a.bytes.equals(body.subarray(100, 200)))).toBe(true);
+    expect(heads.every((a) => a.status === 200 && a.bytes.length === 0)).toBe(true);
+    expect(promises).toBe(0);
+  });
+
+  it("BOS GET by a presigned URL (the signature in the query)", async () => {
+    const rawPath = "/v1/hits/small.bin";
+    const url = () => `${rawPath}?authorization=${encodeURIComponent(signRequest(TEST_CREDENTIALS, { method: "GET", rawPath, query: [], headers: { host: host() } }, { signedHeaders: ["host"] }))}`;
+    await requests(2, url);
+    let answers: Answer[] = [];
+    const promises = await promisesBeneathDispatchers(async () => {
+      answers = await requests(rounds, url);
+    });
+    expect(answers.every((a) => a.status === 200 && a.bytes.equals(body))).toBe(true);
+    expect(promises).toBe(0);
+  });
+
+  it("S3 GET, range and HEAD signed in the Authorization header", async () => {
+    const signed = (method: string, extra: Record<string, string> = {}) => () =>
+      signS3({ method, rawPath: "/hits/small.bin", headers: { host: host(), ...extra } }, TEST_CREDENTIALS, { region: env().s3Region }).headers;
+    await requests(2, () => "/hits/small.bin", signed("GET"));
+    let gets: Answer[] = [];
+    let ranges: Answer[] = [];
+    let heads: Answer[] = [];
+    const promises = await promisesBeneathDispatchers(async () => {
+      gets = await requests(rounds, () => "/hits/small.bin", signed("GET"));
+      ranges = await requests(rounds, () => "/hits/small.bin", signed("GET", { range: "bytes=0-99" }));
+      heads = await requests(rounds, () => "/hits/small.bin", signed("HEAD"), "HEAD");
+    });
+    expect(gets.every((a) => a.status === 200 && a.bytes.equals(body))).toBe(true);
+    expect(ranges.every((a) => a.status === 206 && a.bytes.equals(body.subarray(0, 100)))).toBe(true);
     expect(heads.every((a) => a.status === 200 && a.bytes.length === 0)).toBe(true);
     expect(promises).toBe(0);
   });

@@ -181,6 +181,19 @@ describe("objects", () => {
     expect(overridden.ContentType).toBe("application/x-test");
     expect(overridden.ContentDisposition).toBe('attachment; filename="u.txt"');
     await text(overridden.Body);
+    // A value no header can carry (a line break, or a character past Latin-1) is refused with a
+    // 400 before anything is sent, not a connection cut after the status line was chosen.
+    for (const disposition of ['attachment; filename="\u732b.txt"', "inline\r\nx-injected: 1"]) {
+      expect(await failure(s3.send(new GetObjectCommand({ Bucket: "sdk-objects", Key: "upload.txt", ResponseContentDisposition: disposition })))).toEqual({
+        name: "InvalidArgument",
+        status: 400,
+      });
+    }
+    const encoded = await s3.send(
+      new GetObjectCommand({ Bucket: "sdk-objects", Key: "upload.txt", ResponseContentDisposition: "attachment; filename*=UTF-8''%E7%8C%AB.txt" }),
+    );
+    expect(encoded.ContentDisposition).toBe("attachment; filename*=UTF-8''%E7%8C%AB.txt");
+    await text(encoded.Body);
   });
 
   it("answers NoSuchKey for a missing key, and deletes idempotently", async () => {
