@@ -7,6 +7,9 @@
  * --no-profile: timings and CPU use only, without the profiler's overhead (~30% of a miss's CPU).
  * --trace-gc: the app runs with V8's --trace-gc; prints how many scavenges and mark-compacts the
  * measured misses caused (a mark-compact walks the whole heap, ~80 MB with Next loaded).
+ * --warm-hits=SECONDS: before the misses, wrk (1 thread, 32 connections) on a 4 KiB and a 1 MiB
+ * object of the same app for that long each, as bench/objects.ts's hit rounds do before its misses
+ * (its misses are slower than --misses-only's: does serving hits first slow them down?).
  */
 import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -18,6 +21,7 @@ import { signedFetch } from "@/lib/auth/signed-fetch";
 import { startApp } from "./support/app-process";
 import { formatSummary, summariseProfile } from "./support/cpu-profile";
 import { startNginx } from "./support/nginx";
+import { wrk } from "./support/wrk";
 import { cpuByThreadName, cpuSince, cpuSnapshot, threadCpu, type CpuSnapshot } from "./support/proc-cpu";
 
 const runs = Number(process.argv.find((arg) => arg.startsWith("--runs="))?.slice(7) ?? 5);
@@ -27,6 +31,7 @@ const appDir = process.argv.find((arg) => arg.startsWith("--app-dir="))?.slice(1
 const keep = process.argv.includes("--keep");
 const profiling = !process.argv.includes("--no-profile");
 const traceGc = process.argv.includes("--trace-gc");
+const warmHitSeconds = Number(process.argv.find((arg) => arg.startsWith("--warm-hits="))?.slice("--warm-hits=".length) ?? 0);
 const MiB = 1024 * 1024;
 const work = mkdtempSync(path.join(os.tmpdir(), "bos-mirror-profile-"));
 const files = path.join(work, "files");
@@ -67,6 +72,14 @@ try {
   await call("PUT", "/v1/prof?acl", undefined, { "x-bce-acl": "public-read" });
   const rules = { bucketMirroringConfiguration: [{ resource: "mirror*", sourceUrl: nginx.url.replace("http://", ""), version: "v2", prefixReplace: "quiet" }] };
   if ((await call("PUT", "/v1/prof?mirroring", JSON.stringify(rules))) !== 200) throw new Error("could not set the rule");
+  if (warmHitSeconds > 0) {
+    for (const [name, size] of [["small", 4096], ["medium", MiB]] as const) {
+      const response = await signedFetch(credentials, `${app.baseUrl}/v1/prof/hits/${name}.bin`, { method: "PUT", body: randomBytes(size) });
+      if (response.status !== 200) throw new Error(`could not store ${name}.bin: ${response.status}`);
+      const { requestsPerSecond } = wrk(`${app.baseUrl}/v1/prof/hits/${name}.bin`, warmHitSeconds);
+      console.log(`warm-up: ${name}.bin (${size} B) hits at ${requestsPerSecond.toFixed(0)} req/s for ${warmHitSeconds} s`);
+    }
+  }
   for (let i = 0; i <= runs; i++) {
     await call("DELETE", "/v1/prof/mirror/big64.bin");
     execFileSync("sync"); // nothing dirty left from the last miss: each one pays for its own writes
