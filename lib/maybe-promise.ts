@@ -11,7 +11,7 @@
  */
 export type MaybePromise<T> = T | PromiseLike<T>;
 
-export function isThenable<T>(value: MaybePromise<T>): value is PromiseLike<T> {
+function isThenable<T>(value: MaybePromise<T>): value is PromiseLike<T> {
   return typeof (value as { then?: unknown } | null | undefined)?.then === "function";
 }
 

@@ -1,5 +1,4 @@
 /** Access keys (AK/SK): created with a secret shown once, listed, disabled, deleted. Server only. */
-import type { MaybePromise } from "@/lib/maybe-promise";
 import { serializable } from "@/lib/db/transactions";
 import { randomBytes } from "node:crypto";
 import { SYSTEM_AUDIT, recordAudit, type AuditContext } from "@/lib/audit/audit-log";
@@ -8,6 +7,7 @@ import { NoSuchAccessKey } from "@/lib/domain/errors";
 import { recordCacheChanges } from "@/lib/fleet/cache-changes";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
+import type { MaybePromise } from "@/lib/maybe-promise";
 import { currentApp } from "@/lib/runtime/current-app";
 import { seal, unseal } from "./secret-box";
 

@@ -1,11 +1,11 @@
 /** Buckets: the rows behind the console's bucket list and the rule pages. Server only. */
-import type { MaybePromise } from "@/lib/maybe-promise";
 import { serializable } from "@/lib/db/transactions";
 import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import { db } from "@/lib/db/client";
 import { recordCacheChanges } from "@/lib/fleet/cache-changes";
 import { BucketAlreadyExists, BucketInUse, BucketNotEmpty, NoSuchBucket } from "@/lib/domain/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import type { MaybePromise } from "@/lib/maybe-promise";
 import { parseOriginJson } from "@/lib/mirroring/rule-record";
 import { WriteJournal } from "@/lib/objects/write-journal";
 import { currentApp } from "@/lib/runtime/current-app";

@@ -5,10 +5,10 @@
  * and the response headers of its own. A HEAD that a protocol sends here (S3's HeadObject does,
  * BOS's HEAD does not) is answered like a ranged GET: once the object is stored, from the object.
  */
-import type { MaybePromise } from "@/lib/maybe-promise";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { NoSuchKey, OriginFailure, OriginNotFound } from "@/lib/domain/errors";
+import type { MaybePromise } from "@/lib/maybe-promise";
 import { encodeOriginPath, type OriginTarget } from "@/lib/mirroring/origin-address";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
 import type { ObjectService } from "@/lib/objects/object-service";

@@ -3,9 +3,9 @@
  * through InvalidRange), Content-Length, nothing for HEAD, small objects from memory, large ones
  * streamed. The protocol has already written its own headers and answered conditionals.
  */
-import { andCatch, type MaybePromise } from "@/lib/maybe-promise";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { InvalidRange } from "@/lib/domain/errors";
+import { andCatch, type MaybePromise } from "@/lib/maybe-promise";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
 import type { ObjectService } from "@/lib/objects/object-service";
 

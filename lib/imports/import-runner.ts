@@ -10,8 +10,8 @@
  * API (pause, resume, cancel, retry) reach a run at the next tick: at once in this process
  * (`wake()`), within the poll interval from another.
  */
-import type { MaybePromise } from "@/lib/maybe-promise";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { MaybePromise } from "@/lib/maybe-promise";
 import type { Logger } from "@/lib/observability/logger";
 import { unseal } from "@/lib/auth/secret-box";
 import { listRulesForBucketId } from "@/lib/mirroring/rule-service";

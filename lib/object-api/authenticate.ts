@@ -4,11 +4,11 @@
  * signature which does not verify, or which does not cover the Host header, is refused outright,
  * never treated as anonymous.
  */
-import { andThen, type MaybePromise } from "@/lib/maybe-promise";
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { findSigningSecret } from "@/lib/auth/access-key-service";
 import { canonicalHeaders, computeSignature, parseAuthorization } from "@/lib/auth/bce-signature";
+import { andThen, type MaybePromise } from "@/lib/maybe-promise";
 import { BosError } from "./bos-error";
 
 export type Identity = { kind: "access-key"; accessKeyId: string } | { kind: "anonymous" };

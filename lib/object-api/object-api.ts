@@ -3,7 +3,6 @@
  * slow for bulk data: shared notes/toolchain.md). Every response carries x-bce-request-id.
  * Signed requests may do anything; anonymous ones may only read objects of public-read buckets.
  */
-import { andCatch, andThen } from "@/lib/maybe-promise";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
@@ -11,6 +10,7 @@ import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { NoSuchBucket } from "@/lib/domain/errors";
 import { setObjectResponseHeaders } from "@/lib/http/object-response-headers";
 import { observeRequest, type ObservedRequest } from "@/lib/http/request-telemetry";
+import { andCatch, andThen } from "@/lib/maybe-promise";
 import { authenticate, type Identity } from "./authenticate";
 import { BosError, sendBosError, toBosError } from "./bos-error";
 import type { ObjectApiContext, ObjectApiServices } from "./context";

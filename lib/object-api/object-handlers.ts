@@ -1,9 +1,9 @@
 /** GetObject, HeadObject, PutObject and DeleteObject; a GET that finds nothing goes back to origin. */
-import { andThen, type MaybePromise } from "@/lib/maybe-promise";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { isStorageClassAllowed } from "@/lib/buckets/storage-class";
 import { InvalidObjectName, NoSuchKey } from "@/lib/domain/errors";
 import { answerMiss } from "@/lib/http/answer-miss";
+import { andThen, type MaybePromise } from "@/lib/maybe-promise";
 import { objectKeyProblem } from "@/lib/objects/object-key";
 import { contentMd5Hex, pickStoredHeaders, pickUserMeta } from "@/lib/objects/object-meta";
 import { BosError } from "./bos-error";

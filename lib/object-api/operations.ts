@@ -3,8 +3,8 @@
  * it, and its handler. The dispatcher (object-api.ts) resolves the operation, then the bucket once;
  * logging and metrics hang on the operation's name.
  */
-import type { MaybePromise } from "@/lib/maybe-promise";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
+import type { MaybePromise } from "@/lib/maybe-promise";
 import { getAcl, putAcl } from "./acl-handlers";
 import { BosError } from "./bos-error";
 import { createBucketHandler, deleteBucketHandler, headBucketHandler, listBucketsHandler, listObjectsHandler } from "./bucket-handlers";

@@ -1,7 +1,7 @@
 /** Answers GET/HEAD for a stored object: conditional requests (304), one byte range (206/416). */
-import type { MaybePromise } from "@/lib/maybe-promise";
 import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import { sendStoredObject } from "@/lib/http/stored-object-body";
+import type { MaybePromise } from "@/lib/maybe-promise";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
 import type { ObjectApiContext } from "./context";
 

@@ -5,10 +5,10 @@
  * `CachedObjectRepository` (object-cache.ts) wraps it with the hot cache. No bytes here: blobs are
  * the object service's business.
  */
-import type { MaybePromise } from "@/lib/maybe-promise";
 import { recordCacheChanges } from "@/lib/fleet/cache-changes";
 import { keepsFetchLease, supersedeFetchLeases } from "@/lib/fleet/fetch-leases";
 import type { Prisma, PrismaClient, StoredObject } from "@/lib/generated/prisma/client";
+import type { MaybePromise } from "@/lib/maybe-promise";
 import type { CheckedJournal, CheckedRows } from "./consistency-check";
 import { prefixSuccessor } from "./key-order";
 import { listPage, type EntryPage, type ListOptions, type ListReader } from "./list-page";

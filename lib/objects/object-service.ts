@@ -8,9 +8,9 @@
  * the replaced blob. At any crash point no row points at a missing or partial blob, and every blob
  * no row points at is named in the journal, which `recover` resolves at start (write-journal.ts).
  */
-import { andThen, type MaybePromise } from "@/lib/maybe-promise";
 import type { Readable, Writable } from "node:stream";
 import { EntityTooLarge } from "@/lib/domain/errors";
+import { andThen, type MaybePromise } from "@/lib/maybe-promise";
 import type { BlobStore, WriterOptions } from "@/lib/storage/blob-store";
 import { isStorageFull } from "@/lib/storage/storage-full";
 import { BlobIngest, type IngestExpectation, type IngestOptions } from "./ingest";

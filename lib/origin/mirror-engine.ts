@@ -3,9 +3,9 @@
  * shared by every request that misses the same key while it runs (single-flight), and by the
  * background fetch of redirect mode.
  */
-import type { MaybePromise } from "@/lib/maybe-promise";
 import type { IncomingHttpHeaders } from "node:http";
 import { MirrorLoop, NoSuchKey, OriginNotFound, OriginUnavailable, UnsafeOriginPath } from "@/lib/domain/errors";
+import type { MaybePromise } from "@/lib/maybe-promise";
 import { findMatchingRule } from "@/lib/mirroring/rule-set";
 import { contentMd5Hex, contentMd5Of, pickStoredHeaders, type ObjectRecord } from "@/lib/objects/object-meta";
 import type { ObjectService } from "@/lib/objects/object-service";

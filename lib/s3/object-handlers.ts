@@ -2,11 +2,11 @@
  * PutObject, GetObject, HeadObject, DeleteObject, CopyObject and DeleteObjects over the object
  * service. A GetObject that finds nothing goes back to origin exactly as a BOS GET does.
  */
-import { andThen, type MaybePromise } from "@/lib/maybe-promise";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { isStorageClassAllowed } from "@/lib/buckets/storage-class";
 import { InvalidObjectName, NoSuchBucket, NoSuchKey } from "@/lib/domain/errors";
+import { andThen, type MaybePromise } from "@/lib/maybe-promise";
 import { objectKeyProblem } from "@/lib/objects/object-key";
 import { contentMd5Of, type ObjectRecord } from "@/lib/objects/object-meta";
 import { backToOrigin } from "./back-to-origin";

@@ -3,9 +3,9 @@
  * request each one answers, who may run it, and its handler. The dispatcher (s3-api.ts) resolves
  * the operation, then the bucket once. A request no operation answers is NotImplemented (501).
  */
-import type { MaybePromise } from "@/lib/maybe-promise";
 import type { IncomingHttpHeaders } from "node:http";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
+import type { MaybePromise } from "@/lib/maybe-promise";
 import {
   createBucketHandler,
   deleteBucketHandler,

@@ -6,7 +6,6 @@
  * response carries x-amz-request-id and the object API's nosniff and sandbox headers; every error
  * is an S3 XML document.
  */
-import { andCatch, andThen, type MaybePromise } from "@/lib/maybe-promise";
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { findSigningSecret } from "@/lib/auth/access-key-service";
@@ -15,6 +14,7 @@ import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { NoSuchBucket } from "@/lib/domain/errors";
 import { setObjectResponseHeaders } from "@/lib/http/object-response-headers";
 import { observeRequest, type ObservedRequest } from "@/lib/http/request-telemetry";
+import { andCatch, andThen, type MaybePromise } from "@/lib/maybe-promise";
 import { isSigV4, verifySigV4, type S3Identity } from "./auth/sigv4";
 import type { S3ApiDeps, S3Context, S3Settings } from "./context";
 import { resolveS3Operation, type S3Access } from "./operations";

@@ -4,9 +4,9 @@
  * range (206 / 416, parsed as BOS parses it), and the response-content-* overrides of signed
  * requests.
  */
-import type { MaybePromise } from "@/lib/maybe-promise";
 import type { IncomingMessage, OutgoingHttpHeaders } from "node:http";
 import { parseRange, sendStoredObject } from "@/lib/http/stored-object-body";
+import type { MaybePromise } from "@/lib/maybe-promise";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
 import type { S3Context } from "./context";
 import { userMetaToS3 } from "./metadata";

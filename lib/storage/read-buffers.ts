@@ -17,7 +17,9 @@ export const READ_BUFFER_BYTES = 1024 * 1024;
  * while it reads ahead of a slow socket). Beyond that, buffers are allocated and dropped as before.
  * With 16, wrk's 32 connections of 1 MiB hits churned buffers all the time, and the garbage made
  * the mirror misses that followed pay mark-compacts again (`--trace-gc`: 7 in 6 misses after 10 s
- * of such hits; none with 64).
+ * of such hits; none with 64). Not the whole story: after 4 KiB and 1 MiB hits in turn
+ * (`bench/profile-miss.ts --warm-hits=10`) misses still paid 5–6 mark-compacts in 5 with 64 kept,
+ * and 3–5 with 4 or 16, against 0–1 without the hits before them.
  */
 const MAX_IDLE = 64;
 

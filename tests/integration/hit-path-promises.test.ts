@@ -93,78 +93,65 @@ async function countPromises(work: () => Promise<unknown>): Promise<number> {
 const host = () => new URL(server.url).host;
 const rounds = 20;
 
+/** Headers that sign a request of `method` (with `extra` among them, and signed too). */
+type Signer = (method: string, extra?: Record<string, string>) => () => Record<string, string>;
+
+/** Two GETs fill the caches; then `rounds` counted GETs each answer 200 with the object, and no promise is made. */
+async function expectHitsWithoutPromises(path: () => string, headers?: () => Record<string, string>): Promise<void> {
+  await requests(2, path, headers);
+  let answers: Answer[] = [];
+  const promises = await promisesBeneathDispatchers(async () => {
+    answers = await requests(rounds, path, headers);
+  });
+  expect(answers.map((a) => a.status)).toEqual(Array(rounds).fill(200));
+  expect(answers.every((a) => a.bytes.equals(body))).toBe(true);
+  expect(promises).toBe(0);
+}
+
+/** As expectHitsWithoutPromises, for signed GETs, GETs of bytes `first`-`last` (206) and HEADs, all counted together. */
+async function expectGetRangeHeadWithoutPromises(path: string, signed: Signer, [first, last]: [number, number]): Promise<void> {
+  await requests(2, () => path, signed("GET"));
+  let gets: Answer[] = [];
+  let ranges: Answer[] = [];
+  let heads: Answer[] = [];
+  const promises = await promisesBeneathDispatchers(async () => {
+    gets = await requests(rounds, () => path, signed("GET"));
+    ranges = await requests(rounds, () => path, signed("GET", { range: `bytes=${first}-${last}` }));
+    heads = await requests(rounds, () => path, signed("HEAD"), "HEAD");
+  });
+  expect(gets.every((a) => a.status === 200 && a.bytes.equals(body))).toBe(true);
+  expect(ranges.every((a) => a.status === 206 && a.bytes.equals(body.subarray(first, last + 1)))).toBe(true);
+  expect(heads.every((a) => a.status === 200 && a.bytes.length === 0)).toBe(true);
+  expect(promises).toBe(0);
+}
+
 describe("a hit of a cached small object makes no promise", () => {
   it("anonymous BOS GET of a public-read object", async () => {
-    await requests(2, () => "/v1/hits/small.bin");
-    let answers: Answer[] = [];
-    const promises = await promisesBeneathDispatchers(async () => {
-      answers = await requests(rounds, () => "/v1/hits/small.bin");
-    });
-    expect(answers.map((a) => a.status)).toEqual(Array(rounds).fill(200));
-    expect(answers.every((a) => a.bytes.equals(body))).toBe(true);
-    expect(promises).toBe(0);
+    await expectHitsWithoutPromises(() => "/v1/hits/small.bin");
   });
 
   it("signed BOS GET, a range and a HEAD", async () => {
     const rawPath = "/v1/hits/small.bin";
-    const signed = (method: string, extra: Record<string, string> = {}) => () => ({
+    const signed: Signer = (method, extra = {}) => () => ({
       ...extra,
       authorization: signRequest(TEST_CREDENTIALS, { method, rawPath, query: [], headers: { host: host() } }),
     });
-    await requests(2, () => rawPath, signed("GET"));
-    let gets: Answer[] = [];
-    let ranges: Answer[] = [];
-    let heads: Answer[] = [];
-    const promises = await promisesBeneathDispatchers(async () => {
-      gets = await requests(rounds, () => rawPath, signed("GET"));
-      ranges = await requests(rounds, () => rawPath, signed("GET", { range: "bytes=100-199" }));
-      heads = await requests(rounds, () => rawPath, signed("HEAD"), "HEAD");
-    });
-    expect(gets.every((a) => a.status === 200 && a.bytes.equals(body))).toBe(true);
-    expect(ranges.every((a) => a.status === 206 && a.bytes.equals(body.subarray(100, 200)))).toBe(true);
-    expect(heads.every((a) => a.status === 200 && a.bytes.length === 0)).toBe(true);
-    expect(promises).toBe(0);
+    await expectGetRangeHeadWithoutPromises(rawPath, signed, [100, 199]);
   });
 
   it("BOS GET by a presigned URL (the signature in the query)", async () => {
     const rawPath = "/v1/hits/small.bin";
-    const url = () => `${rawPath}?authorization=${encodeURIComponent(signRequest(TEST_CREDENTIALS, { method: "GET", rawPath, query: [], headers: { host: host() } }, { signedHeaders: ["host"] }))}`;
-    await requests(2, url);
-    let answers: Answer[] = [];
-    const promises = await promisesBeneathDispatchers(async () => {
-      answers = await requests(rounds, url);
-    });
-    expect(answers.every((a) => a.status === 200 && a.bytes.equals(body))).toBe(true);
-    expect(promises).toBe(0);
+    await expectHitsWithoutPromises(() => `${rawPath}?authorization=${encodeURIComponent(signRequest(TEST_CREDENTIALS, { method: "GET", rawPath, query: [], headers: { host: host() } }, { signedHeaders: ["host"] }))}`);
   });
 
   it("S3 GET, range and HEAD signed in the Authorization header", async () => {
-    const signed = (method: string, extra: Record<string, string> = {}) => () =>
+    const signed: Signer = (method, extra = {}) => () =>
       signS3({ method, rawPath: "/hits/small.bin", headers: { host: host(), ...extra } }, TEST_CREDENTIALS, { region: env().s3Region }).headers;
-    await requests(2, () => "/hits/small.bin", signed("GET"));
-    let gets: Answer[] = [];
-    let ranges: Answer[] = [];
-    let heads: Answer[] = [];
-    const promises = await promisesBeneathDispatchers(async () => {
-      gets = await requests(rounds, () => "/hits/small.bin", signed("GET"));
-      ranges = await requests(rounds, () => "/hits/small.bin", signed("GET", { range: "bytes=0-99" }));
-      heads = await requests(rounds, () => "/hits/small.bin", signed("HEAD"), "HEAD");
-    });
-    expect(gets.every((a) => a.status === 200 && a.bytes.equals(body))).toBe(true);
-    expect(ranges.every((a) => a.status === 206 && a.bytes.equals(body.subarray(0, 100)))).toBe(true);
-    expect(heads.every((a) => a.status === 200 && a.bytes.length === 0)).toBe(true);
-    expect(promises).toBe(0);
+    await expectGetRangeHeadWithoutPromises("/hits/small.bin", signed, [0, 99]);
   });
 
   it("S3 GET by a presigned URL", async () => {
-    const url = () => presignUrl({ method: "GET", rawPath: "/hits/small.bin", headers: { host: host() } }, TEST_CREDENTIALS, { region: env().s3Region, expiresSeconds: 600 });
-    await requests(2, url);
-    let answers: Answer[] = [];
-    const promises = await promisesBeneathDispatchers(async () => {
-      answers = await requests(rounds, url);
-    });
-    expect(answers.every((a) => a.status === 200 && a.bytes.equals(body))).toBe(true);
-    expect(promises).toBe(0);
+    await expectHitsWithoutPromises(() => presignUrl({ method: "GET", rawPath: "/hits/small.bin", headers: { host: host() } }, TEST_CREDENTIALS, { region: env().s3Region, expiresSeconds: 600 }));
   });
 
   it("still answers errors thrown at once, and a miss goes on asynchronously", async () => {

@@ -15,9 +15,9 @@
  * payload.ts does that while the body streams. Session tokens are refused: this service has
  * long-term access keys only.
  */
-import { andThen, type MaybePromise } from "@/lib/maybe-promise";
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
+import { andThen, type MaybePromise } from "@/lib/maybe-promise";
 import {
   ALGORITHM,
   STREAMING_SIGNED_PAYLOAD,
