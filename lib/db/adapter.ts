@@ -22,8 +22,16 @@ export const POSTGRES_POOL_SIZE = 20;
  * busy (lib/db/database-busy.ts): SQLite's busy timeout (the adapter's default 5 s), PostgreSQL's
  * `lock_timeout` (none unless given: the migration CLI waits as long as it takes).
  */
+/**
+ * Tables whose last writes a power loss may take back. FetchLease rows (lib/fleet/fetch-leases.ts)
+ * describe pulls in progress, which a power loss ends anyway: a lease taken back is a pull that is
+ * no longer running. Taking one is on a mirror miss's way to its first byte, and its commit's
+ * fsync was 4–8 ms of it (README, "Object path").
+ */
+const SQLITE_UNSYNCED_TABLES = ["FetchLease"];
+
 export function databaseAdapter(database: DatabaseConfig, { lockWaitMs }: { lockWaitMs?: number } = {}): SqlDriverAdapterFactory {
-  if (database.provider === "sqlite") return sqliteAdapter({ url: database.url, busyTimeoutMs: lockWaitMs });
+  if (database.provider === "sqlite") return sqliteAdapter({ url: database.url, busyTimeoutMs: lockWaitMs, unsyncedTables: SQLITE_UNSYNCED_TABLES });
   const inner = new PrismaPg({ connectionString: database.url, max: POSTGRES_POOL_SIZE, ...(lockWaitMs === undefined ? {} : { lock_timeout: lockWaitMs }) });
   return { provider: inner.provider, adapterName: inner.adapterName, connect: async () => releaseAfterFailedCommit(await inner.connect()) };
 }

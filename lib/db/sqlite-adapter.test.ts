@@ -16,7 +16,7 @@ import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { EXPECT_TIMEOUT_MS } from "@/tests/support/timeouts";
-import { sqliteAdapter } from "./sqlite-adapter";
+import { sqliteAdapter, writesTo } from "./sqlite-adapter";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "sqlite-adapter-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -187,5 +187,116 @@ describe("the SQLite adapter's grouped writes on a full database", () => {
     await db.$queryRawUnsafe(`PRAGMA max_page_count = ${Number(pages) + 1000}`);
     expect(await within(db.$executeRawUnsafe("INSERT INTO t VALUES ('after')"))).toEqual({ value: 1 });
     await db.$disconnect();
+  });
+});
+
+describe("the SQLite adapter's unsynced tables", () => {
+  /** The adapter's connection, and every statement it prepares from now on (pragmas included), in order. */
+  async function openRecorded(file: string, unsyncedTables = ["lease"]) {
+    const factory = sqliteAdapter({ url: `file:${file}`, unsyncedTables });
+    const statements: string[] = [];
+    let connection!: InstanceType<typeof Database>;
+    const db = new PrismaClient({
+      adapter: {
+        ...factory,
+        connect: async () => {
+          const adapter = await factory.connect();
+          connection = (adapter as unknown as { client: InstanceType<typeof Database> }).client;
+          const prepare = connection.prepare.bind(connection);
+          connection.prepare = ((sql: string, ...rest: unknown[]) => {
+            statements.push(sql);
+            return (prepare as (...args: unknown[]) => unknown)(sql, ...rest);
+          }) as typeof connection.prepare;
+          const pragma = connection.pragma.bind(connection);
+          connection.pragma = ((source: string, options?: { simple?: boolean }) => {
+            statements.push(`PRAGMA ${source}`);
+            return pragma(source, options);
+          }) as typeof connection.pragma;
+          return adapter;
+        },
+      },
+    });
+    await db.$executeRawUnsafe("CREATE TABLE lease (k TEXT PRIMARY KEY)");
+    await db.$executeRawUnsafe("CREATE TABLE object (k TEXT PRIMARY KEY)");
+    statements.length = 0;
+    return { db, statements, synchronous: () => Number(connection.prepare("PRAGMA synchronous").pluck().get()) };
+  }
+  const NORMAL = "PRAGMA synchronous = NORMAL";
+  const FULL = "PRAGMA synchronous = FULL";
+
+  it("commits a write to one of them alone without waiting for the disk, and syncs again after it", async () => {
+    const file = path.join(dir, "unsynced.db");
+    const { db, statements, synchronous } = await openRecorded(file);
+    expect(await within(db.$executeRawUnsafe("INSERT INTO lease VALUES ('a')"))).toEqual({ value: 1 });
+    expect(statements).toEqual([NORMAL, "INSERT INTO lease VALUES ('a')", FULL]);
+    expect(synchronous()).toBe(2);
+    // Another connection (another instance on the same file) sees it at once.
+    const other = new Database(file);
+    expect(other.prepare("SELECT k FROM lease").all()).toEqual([{ k: "a" }]);
+    other.close();
+
+    // Every other write syncs as before, and so do reads.
+    statements.length = 0;
+    await db.$executeRawUnsafe("INSERT INTO object VALUES ('a')");
+    await db.$executeRawUnsafe("UPDATE lease SET k = 'b' WHERE k = 'a'");
+    await db.$executeRawUnsafe("DELETE FROM lease");
+    await db.$queryRawUnsafe("SELECT * FROM lease");
+    expect(statements).toEqual(["INSERT INTO object VALUES ('a')", NORMAL, "UPDATE lease SET k = 'b' WHERE k = 'a'", FULL, NORMAL, "DELETE FROM lease", FULL, "SELECT * FROM lease"]);
+    expect(synchronous()).toBe(2);
+    await db.$disconnect();
+  });
+
+  it("syncs a write to one of them that shares its commit with another write, and never changes the setting during a transaction", async () => {
+    const { db, statements, synchronous } = await openRecorded(path.join(dir, "unsynced-grouped.db"));
+    // Two writes in the same turn share a commit: it must sync for the object's sake.
+    expect(await within(Promise.all([db.$executeRawUnsafe("INSERT INTO lease VALUES ('a')"), db.$executeRawUnsafe("INSERT INTO object VALUES ('a')")]))).toEqual({ value: [1, 1] });
+    expect(statements).not.toContain(NORMAL);
+
+    // A lease written while a transaction is open runs after the transaction's COMMIT, which syncs
+    // (SQLite refuses the pragma inside a transaction, and the setting is never changed during one).
+    statements.length = 0;
+    let lease: Promise<number> | undefined;
+    await db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("INSERT INTO object VALUES ('b')");
+      lease = db.$executeRawUnsafe("INSERT INTO lease VALUES ('b')");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    expect(await within(lease!)).toEqual({ value: 1 });
+    const commit = statements.indexOf("COMMIT");
+    expect(commit).toBeGreaterThan(statements.indexOf("INSERT INTO object VALUES ('b')"));
+    expect(statements.slice(0, commit)).not.toContain(NORMAL);
+    expect(statements.indexOf("INSERT INTO lease VALUES ('b')")).toBeGreaterThan(commit);
+    expect(synchronous()).toBe(2);
+
+    // A failing write to one of them fails alone, and leaves the connection syncing.
+    statements.length = 0;
+    const failed = await within(db.$executeRawUnsafe("INSERT INTO lease VALUES ('a')"));
+    expect(failed).toMatchObject({ error: { code: "P2010" } });
+    expect(statements).toEqual([NORMAL, "INSERT INTO lease VALUES ('a')", FULL]);
+    expect(synchronous()).toBe(2);
+    await db.$disconnect();
+  });
+
+  it("recognises Prisma's writes to the table and nothing else", () => {
+    const leases = writesTo(["FetchLease"])!;
+    // As Prisma writes them (lib/fleet/fetch-leases.ts's acquire, release and takeover).
+    for (const sql of [
+      "INSERT INTO `main`.`FetchLease` (`bucketId`, `key`, `owner`, `token`, `expiresAt`, `outcome`, `reason`, `superseded`) VALUES (?,?,?,?,?,?,?,?) RETURNING `bucketId` AS `bucketId`",
+      "UPDATE `main`.`FetchLease` SET `superseded` = ? WHERE (`main`.`FetchLease`.`bucketId` = ? AND `main`.`FetchLease`.`key` = ?)",
+      "DELETE FROM `main`.`FetchLease` WHERE (`main`.`FetchLease`.`bucketId` = ? AND `main`.`FetchLease`.`key` = ? AND `main`.`FetchLease`.`token` = ?)",
+      'insert into "FetchLease" values (1)',
+      "  UPDATE FetchLease SET x = 1",
+    ]) {
+      expect(leases.test(sql), sql).toBe(true);
+    }
+    for (const sql of [
+      "INSERT INTO `main`.`FetchLeaseArchive` (`bucketId`) VALUES (?)",
+      "INSERT INTO `main`.`Object` (`bucketId`) SELECT `bucketId` FROM `main`.`FetchLease`",
+      "UPDATE `main`.`Object` SET `x` = (SELECT 1 FROM `main`.`FetchLease`)",
+      "SELECT * FROM `main`.`FetchLease`",
+    ]) {
+      expect(leases.test(sql), sql).toBe(false);
+    }
+    expect(writesTo([])).toBeNull();
   });
 });

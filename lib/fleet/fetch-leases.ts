@@ -10,6 +10,10 @@
  * on the row it locks (read committed), SQLite runs one writer at a time, so of two instances
  * taking one expired lease exactly one sees count 1. Releasing and recording an outcome are
  * conditional on the acquisition's token, so a holder that lost its lease cannot touch the next one.
+ *
+ * Durability: a lease describes a pull in progress, which a power loss ends anyway, so on SQLite a
+ * lease's own writes commit without waiting for the disk (lib/db/adapter.ts, SQLITE_UNSYNCED_TABLES).
+ * Marks made in a client's write or a commit's transaction are synced with that transaction.
  */
 import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
