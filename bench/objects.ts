@@ -7,7 +7,8 @@
  * start and the end is printed with the table. `--misses-only` measures the 64 MiB misses alone.
  * `--runs=N`: alternating rounds of 64 MiB misses (default 7). `--port=N` (default 3380): the ports used are N to N+6. `--baseline=DIR`: another checkout of the
  * app (built, with its node_modules), whose misses are measured in the same alternation, for a
- * before/after comparison in one run.
+ * before/after comparison in one run, with one more figure: the first byte of a miss that starts
+ * while another is being written (80 ms into it), each side in turn.
  */
 import { randomBytes } from "node:crypto";
 import { execFile, execFileSync } from "node:child_process";
@@ -35,6 +36,7 @@ mkdirSync(files);
 writeFileSync(path.join(files, "small.bin"), randomBytes(4096));
 writeFileSync(path.join(files, "medium.bin"), randomBytes(MiB));
 writeFileSync(path.join(files, "big64.bin"), randomBytes(64 * MiB));
+writeFileSync(path.join(files, "big64b.bin"), randomBytes(64 * MiB));
 writeFileSync(path.join(files, "huge1g.bin"), "");
 truncateSync(path.join(files, "huge1g.bin"), 1024 * MiB);
 
@@ -113,6 +115,22 @@ async function untilStored(urlPath: string, base = app.baseUrl) {
   for (let i = 0; i < 400 && (await call("HEAD", urlPath, undefined, {}, base)) !== 200; i++) await new Promise((r) => setTimeout(r, 25));
 }
 
+/**
+ * The time to first byte of a 64 MiB miss that starts while another one is being received and
+ * written (80 ms into it): what a miss waits for when the disk is busy with the other's bytes
+ * (a commit's fsync on ext4 may wait for them).
+ */
+async function overlappedMissTtfb(base: string): Promise<number> {
+  for (const key of ["big64.bin", "big64b.bin"]) await call("DELETE", `/v1/bench/mirror/${key}`, undefined, {}, base);
+  execFileSync("sync");
+  const first = curlDownload(api("/v1/bench/mirror/big64.bin", base));
+  await new Promise((resolve) => setTimeout(resolve, 80));
+  const second = await curlDownload(api("/v1/bench/mirror/big64b.bin", base));
+  await first;
+  for (const key of ["big64.bin", "big64b.bin"]) await untilStored(`/v1/bench/mirror/${key}`, base);
+  return second.ttfb;
+}
+
 try {
   await call("PUT", "/v1/bench");
   await call("PUT", "/v1/bench?acl", undefined, { "x-bce-acl": "public-read" });
@@ -164,6 +182,8 @@ try {
   const nginxMirrored: { ttfb: number; ttlb: number }[] = [];
   const mirrored: { ttfb: number; ttlb: number }[] = [];
   const baselineMirrored: { ttfb: number; ttlb: number }[] = [];
+  /** With a baseline: overlappedMissTtfb of each, in turns. */
+  const overlapped: { ours: number[]; baseline: number[] } = { ours: [], baseline: [] };
   // Each download starts with nothing dirty in the page cache (`sync`): nginx's proxy_store does not
   // fsync, and its 64 MiB left dirty would otherwise be flushed by the next fsync anyone makes on
   // this filesystem (ext4 commits ordered data with its journal), i.e. by our commit.
@@ -185,6 +205,12 @@ try {
       execFileSync("sync");
       baselineMirrored.push(await curlDownload(api("/v1/bench/mirror/big64.bin", baselineApp.baseUrl)));
       await untilStored("/v1/bench/mirror/big64.bin", baselineApp.baseUrl);
+      // Each side first every other run.
+      const sides = [
+        ["ours", app.baseUrl],
+        ["baseline", baselineApp.baseUrl],
+      ] as const;
+      for (const [side, base] of run % 2 === 0 ? sides : [...sides].reverse()) overlapped[side].push(await overlappedMissTtfb(base));
     }
   }
 
@@ -255,6 +281,13 @@ try {
             "baseline's mirror miss 64 MiB, time to last byte, baseline / nginx proxy_store miss",
             `${ms(summary(baselineMirrored).ttlb)} / ${ms(n.ttlb)} (baseline ${spread(baselineMirrored)} ms; ours / baseline ${ratio(m.ttlb, summary(baselineMirrored).ttlb)}, run by run ${pairedRatios(mirrored, baselineMirrored)})`,
             ratio(summary(baselineMirrored).ttlb, n.ttlb),
+            "(information)",
+            "",
+          ],
+          [
+            "mirror miss 64 MiB started 80 ms into another one, time to first byte, ours / baseline",
+            `${ms(median(overlapped.ours))} / ${ms(median(overlapped.baseline))} (ours ${overlapped.ours.map((t) => t.toFixed(1)).join(", ")}; baseline ${overlapped.baseline.map((t) => t.toFixed(1)).join(", ")})`,
+            ratio(median(overlapped.ours), median(overlapped.baseline)),
             "(information)",
             "",
           ],
