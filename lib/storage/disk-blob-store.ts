@@ -1,8 +1,11 @@
 /**
  * Object bytes on disk under DATA_DIR. A write goes to tmp/ (same filesystem), is fsynced, then
- * renamed into blobs/{first two hex digits}/. Names come from blob-name.ts, never from the key.
- * While a large write is under way its data is synced in the background (writeback-sync.ts), so
- * the fsync before the rename only waits for the tail.
+ * renamed into blobs/{first two hex digits}/, and that directory is fsynced: only then is the new
+ * name on the disk (POSIX says so; ext4 and XFS also commit it with the next fsync of any file, such
+ * as the database's commit that follows, but other filesystems need the directory's own), so a
+ * power loss after the database recorded the object cannot leave its row pointing at no blob.
+ * Names come from blob-name.ts, never from the key. While a large write is under way its data is
+ * synced in the background (writeback-sync.ts), so the fsync before the rename only waits for the tail.
  */
 import { createReadStream } from "node:fs";
 import { mkdir, open, readFile, readdir, rename, stat, unlink } from "node:fs/promises";
@@ -16,6 +19,24 @@ import { SpaceReserve } from "./space-reserve";
 import { TempDir, type TempFile } from "./temp-dir";
 import { WritebackSync } from "./writeback-sync";
 
+/** Makes the entries of directory `dir` (a name renamed or made in it) durable. */
+export type SyncDirectory = (dir: string) => Promise<void>;
+
+export const fsyncDirectory: SyncDirectory = async (dir) => {
+  const handle = await open(dir, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+};
+
+/** mkdir -p, then the entry of the first directory it made (if any) made durable in its parent. */
+async function makeDirectory(dir: string, syncDirectory: SyncDirectory): Promise<void> {
+  const made = await mkdir(dir, { recursive: true });
+  if (made !== undefined) await syncDirectory(path.dirname(made));
+}
+
 class DiskBlobWriter implements BlobWriter {
   private committed = false;
   private closed = false;
@@ -25,6 +46,7 @@ class DiskBlobWriter implements BlobWriter {
     readonly name: string,
     private readonly target: string,
     private readonly file: TempFile,
+    private readonly syncDirectory: SyncDirectory,
   ) {
     this.writeback = new WritebackSync(file);
   }
@@ -43,9 +65,12 @@ class DiskBlobWriter implements BlobWriter {
 
   async commit(): Promise<void> {
     await this.writeback.finish();
-    await mkdir(path.dirname(this.target), { recursive: true });
+    const dir = path.dirname(this.target);
+    await makeDirectory(dir, this.syncDirectory);
     await rename(this.file.path, this.target);
     this.committed = true;
+    // Committed either way: a failure here is the caller's (no row is recorded, and the write journal's entry removes the blob).
+    await this.syncDirectory(dir);
   }
 
   async discard(): Promise<void> {
@@ -67,15 +92,22 @@ export class DiskBlobStore implements BlobStore {
   private readonly temps: TempDir;
   private readonly reserve: SpaceReserve;
 
-  /** `instanceId`: whose temporary files this store's writes are (temp-dir.ts). */
-  constructor(dataDir: string, instanceId: string | null = null) {
+  /**
+   * `instanceId`: whose temporary files this store's writes are (temp-dir.ts). `syncDirectory`:
+   * how a directory's entries are made durable (tests record the calls).
+   */
+  constructor(
+    dataDir: string,
+    instanceId: string | null = null,
+    private readonly syncDirectory: SyncDirectory = fsyncDirectory,
+  ) {
     this.blobDir = path.join(dataDir, "blobs");
     this.temps = new TempDir(path.join(dataDir, "tmp"), instanceId);
     this.reserve = new SpaceReserve(dataDir);
   }
 
   async init(live?: ReadonlySet<string>): Promise<{ unfinished: number }> {
-    await mkdir(this.blobDir, { recursive: true });
+    await makeDirectory(this.blobDir, this.syncDirectory);
     return { unfinished: await this.temps.init(live) };
   }
 
@@ -89,7 +121,7 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async createWriter(name: string): Promise<BlobWriter> {
-    return new DiskBlobWriter(name, this.blobPath(name), await this.temps.create());
+    return new DiskBlobWriter(name, this.blobPath(name), await this.temps.create(), this.syncDirectory);
   }
 
   openRange(name: string, start: number, end: number): Readable {
