@@ -45,6 +45,11 @@ interface Run {
 
 export class JobRunner {
   private readonly runs = new Map<string, Run>();
+  /**
+   * Jobs whose run here ended since the running tick read the running jobs: that list may still
+   * show them running (read before their end was recorded), and they must not run again.
+   */
+  private readonly endedSinceRead = new Set<string>();
   private readonly handlers = new Map<JobKind, JobHandler>();
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
@@ -84,13 +89,14 @@ export class JobRunner {
 
   private async tick(): Promise<void> {
     const me = this.deps.instance.id;
+    this.endedSinceRead.clear();
     const jobs = await this.deps.db.running();
     const owners = new Map(jobs.map((job) => [job.id, job.ownerInstance]));
     // A run stops when its job ended or went on elsewhere (this instance was taken for dead).
     for (const [id, run] of this.runs) if (owners.get(id) !== me) run.stopping = true;
     let live: Set<string> | null = null;
     for (const job of jobs) {
-      if (this.closed || this.runs.has(job.id)) continue;
+      if (this.closed || this.runs.has(job.id) || this.endedSinceRead.has(job.id)) continue;
       if (job.ownerInstance !== me) {
         live ??= await this.deps.instance.liveIds();
         if (job.ownerInstance !== null && live.has(job.ownerInstance)) continue;
@@ -113,7 +119,10 @@ export class JobRunner {
       },
       progress: (progress) => this.deps.db.progress(job.id, owner, progress),
     };
-    run.done = this.execute(job, handler, context, owner).finally(() => this.runs.delete(job.id));
+    run.done = this.execute(job, handler, context, owner).finally(() => {
+      this.runs.delete(job.id);
+      this.endedSinceRead.add(job.id);
+    });
     this.runs.set(job.id, run);
   }
 
