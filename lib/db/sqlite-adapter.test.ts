@@ -191,24 +191,34 @@ describe("the SQLite adapter's grouped writes on a full database", () => {
 });
 
 describe("the SQLite adapter's unsynced tables", () => {
-  /** The adapter's connection, and every statement it prepares from now on (pragmas included), in order. */
+  /**
+   * The adapter's connection, and every statement it prepares from now on (pragmas included), in
+   * order; `failRestores` makes that many of the next `synchronous = FULL` pragmas fail.
+   */
   async function openRecorded(file: string, unsyncedTables = ["lease"]) {
     const factory = sqliteAdapter({ url: `file:${file}`, unsyncedTables });
     const statements: string[] = [];
-    let connection!: InstanceType<typeof Database>;
+    const knobs = { failRestores: 0 };
+    let prepareUnrecorded!: (sql: string) => { pluck(): { get(): unknown } };
     const db = new PrismaClient({
       adapter: {
         ...factory,
         connect: async () => {
           const adapter = await factory.connect();
-          connection = (adapter as unknown as { client: InstanceType<typeof Database> }).client;
+          const connection = (adapter as unknown as { client: InstanceType<typeof Database> }).client;
           const prepare = connection.prepare.bind(connection);
+          prepareUnrecorded = prepare as unknown as typeof prepareUnrecorded;
           connection.prepare = ((sql: string, ...rest: unknown[]) => {
             statements.push(sql);
             return (prepare as (...args: unknown[]) => unknown)(sql, ...rest);
           }) as typeof connection.prepare;
           const pragma = connection.pragma.bind(connection);
           connection.pragma = ((source: string, options?: { simple?: boolean }) => {
+            if (source === "synchronous = FULL" && knobs.failRestores > 0) {
+              knobs.failRestores -= 1;
+              statements.push(`PRAGMA ${source} (failed)`);
+              throw Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
+            }
             statements.push(`PRAGMA ${source}`);
             return pragma(source, options);
           }) as typeof connection.pragma;
@@ -219,7 +229,8 @@ describe("the SQLite adapter's unsynced tables", () => {
     await db.$executeRawUnsafe("CREATE TABLE lease (k TEXT PRIMARY KEY)");
     await db.$executeRawUnsafe("CREATE TABLE object (k TEXT PRIMARY KEY)");
     statements.length = 0;
-    return { db, statements, synchronous: () => Number(connection.prepare("PRAGMA synchronous").pluck().get()) };
+    // Read through the adapter's own prepare (unrecorded): after a failed restore it restores first, as any statement.
+    return { db, statements, knobs, synchronous: () => Number(prepareUnrecorded("PRAGMA synchronous").pluck().get()) };
   }
   const NORMAL = "PRAGMA synchronous = NORMAL";
   const FULL = "PRAGMA synchronous = FULL";
@@ -259,7 +270,9 @@ describe("the SQLite adapter's unsynced tables", () => {
     await db.$transaction(async (tx) => {
       await tx.$executeRawUnsafe("INSERT INTO object VALUES ('b')");
       lease = db.$executeRawUnsafe("INSERT INTO lease VALUES ('b')");
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // Turns of the event loop (not time): its group's flush, a setImmediate once Prisma has handed
+      // the statement over, comes up while the transaction is still open, and waits for it.
+      for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
     });
     expect(await within(lease!)).toEqual({ value: 1 });
     const commit = statements.indexOf("COMMIT");
@@ -277,9 +290,36 @@ describe("the SQLite adapter's unsynced tables", () => {
     await db.$disconnect();
   });
 
+  it("keeps a write whose restore of FULL failed, and restores FULL before the next statement, or fails that statement", async () => {
+    const { db, statements, knobs, synchronous } = await openRecorded(path.join(dir, "unsynced-restore.db"));
+    knobs.failRestores = 1;
+    // The write committed: its caller hears so, whatever became of the setting afterwards.
+    expect(await within(db.$executeRawUnsafe("INSERT INTO lease VALUES ('a')"))).toEqual({ value: 1 });
+    expect(statements).toEqual([NORMAL, "INSERT INTO lease VALUES ('a')", `${FULL} (failed)`]);
+    // The next statement, whatever it is, restores FULL before it is prepared (the recorder sees the
+    // statement handed to prepare first, and the pragma inside that call).
+    statements.length = 0;
+    expect(await within(db.$executeRawUnsafe("INSERT INTO object VALUES ('a')"))).toEqual({ value: 1 });
+    expect(statements).toEqual(["INSERT INTO object VALUES ('a')", FULL]);
+    expect(synchronous()).toBe(2);
+
+    // If FULL cannot come back, the next write fails rather than commit without an fsync.
+    knobs.failRestores = 2;
+    await db.$executeRawUnsafe("INSERT INTO lease VALUES ('b')");
+    statements.length = 0;
+    expect(await within(db.$executeRawUnsafe("INSERT INTO object VALUES ('b')"))).toMatchObject({ error: expect.anything() });
+    expect(statements).toEqual(["INSERT INTO object VALUES ('b')", `${FULL} (failed)`]);
+    expect(await within(db.$executeRawUnsafe("INSERT INTO object VALUES ('c')"))).toEqual({ value: 1 });
+    expect(await db.$queryRawUnsafe("SELECT k FROM object ORDER BY k")).toEqual([{ k: "a" }, { k: "c" }]);
+    expect(synchronous()).toBe(2);
+    await db.$disconnect();
+  });
+
   it("recognises Prisma's writes to the table and nothing else", () => {
     const leases = writesTo(["FetchLease"])!;
-    // As Prisma writes them (lib/fleet/fetch-leases.ts's acquire, release and takeover).
+    // As Prisma writes them (lib/fleet/fetch-leases.ts). Only the INSERT (acquire) and the DELETE
+    // (release) run alone: Prisma sends an updateMany inside BEGIN … COMMIT, which syncs
+    // (tests/integration/fetch-lease-sync.test.ts).
     for (const sql of [
       "INSERT INTO `main`.`FetchLease` (`bucketId`, `key`, `owner`, `token`, `expiresAt`, `outcome`, `reason`, `superseded`) VALUES (?,?,?,?,?,?,?,?) RETURNING `bucketId` AS `bucketId`",
       "UPDATE `main`.`FetchLease` SET `superseded` = ? WHERE (`main`.`FetchLease`.`bucketId` = ? AND `main`.`FetchLease`.`key` = ?)",

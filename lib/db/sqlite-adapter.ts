@@ -118,10 +118,12 @@ export function sqliteAdapter({ url, busyTimeoutMs, journalMode = "wal", unsynce
     adapterName: inner.adapterName,
     connect: async () => {
       const adapter = await inner.connect();
-      setJournalMode((adapter as unknown as { client: Connection }).client, journalMode);
-      beginImmediately(adapter);
       const connection = (adapter as unknown as { client: Connection }).client;
-      return groupWrites(keepQueriesOutOfTransactions(recoverFailedCommits(adapter)), connection, unsynced);
+      setJournalMode(connection, journalMode);
+      // Before beginImmediately, which keeps its own copy of `prepare`.
+      const runUnsynced = unsynced ? unsyncedRunner(connection) : null;
+      beginImmediately(adapter);
+      return groupWrites(keepQueriesOutOfTransactions(recoverFailedCommits(adapter)), connection, unsynced && runUnsynced ? { statements: unsynced, run: runUnsynced } : null);
     },
   };
 }
@@ -183,27 +185,51 @@ export function writesTo(tables: readonly string[]): RegExp | null {
   return new RegExp(`^\\s*(?:INSERT\\s+(?:OR\\s+\\w+\\s+)?INTO|REPLACE\\s+INTO|UPDATE(?:\\s+OR\\s+\\w+)?|DELETE\\s+FROM)\\s+(?:[\`"]?main[\`"]?\\.)?[\`"]?(?:${names})[\`"]?(?:[\\s(]|$)`, "i");
 }
 
+/** Runs one statement alone in its commit without waiting for the disk (see unsyncedRunner). */
+type RunUnsynced = <T>(run: () => Promise<T>) => Promise<T>;
+
 /**
  * One statement alone in its commit, run with `synchronous=NORMAL`: in WAL mode its commit is
- * appended to the log without an fsync (~4–8 ms on this kind of VM), and reaches the disk with the
- * next commit that syncs (the log is written in order, so a power loss takes back only the last
- * unsynced commits, never one before a synced commit). Other connections see it at once, as any
- * commit; a crash of the process alone loses nothing (the bytes are in the kernel's cache).
+ * appended to the log without an fsync, and reaches the disk with the next commit that syncs (the
+ * log is written in order, so a power loss takes back only the last unsynced commits, never one
+ * before a synced commit). Other connections see it at once, as any commit; a crash of the process
+ * alone loses nothing (the bytes are in the kernel's cache).
  * SQLite refuses the pragma inside a transaction, and the statement must run before the setting
  * is restored: `run` is called with `synchronous=NORMAL` only when no transaction is open, and the
  * setting is back to FULL when `run` returns. The adapter performs a statement synchronously when
  * no transaction holds the connection (keepQueriesOutOfTransactions, BetterSQLite3Queryable's
  * performIO); one that has to wait for a transaction runs later, synced like any other.
+ * Should FULL fail to come back (the pragma reads the schema: SQLITE_BUSY, IOERR), the statement's
+ * own outcome stands (it committed), and the next statement prepared on the connection restores
+ * FULL first, or fails: every statement is prepared through `connection.prepare`, BEGIN IMMEDIATE
+ * included (installed before beginImmediately takes its copy), so none commits at NORMAL unasked.
  */
-function runUnsynced<T>(connection: Connection, run: () => Promise<T>): Promise<T> {
-  if (connection.inTransaction) return run();
-  connection.pragma("synchronous = NORMAL", { simple: true });
-  try {
-    return run();
-  } finally {
+function unsyncedRunner(connection: Connection): RunUnsynced {
+  let restorePending = false;
+  const restore = () => {
     connection.pragma("synchronous = FULL", { simple: true });
-  }
+    restorePending = false;
+  };
+  const prepare = connection.prepare.bind(connection);
+  connection.prepare = (sql: string) => {
+    if (restorePending) restore();
+    return prepare(sql);
+  };
+  return (run) => {
+    if (connection.inTransaction || restorePending) return run();
+    connection.pragma("synchronous = NORMAL", { simple: true });
+    try {
+      return run();
+    } finally {
+      try {
+        restore();
+      } catch {
+        restorePending = true;
+      }
+    }
+  };
 }
+
 const statement = (sql: string): SqlQuery => ({ sql, args: [], argTypes: [] });
 
 interface QueuedWrite {
@@ -225,7 +251,7 @@ interface QueuedWrite {
  * group was stored and every write of it fails with that error. A write alone in its turn runs as
  * before, without a transaction.
  */
-function groupWrites(adapter: SqlDriverAdapter, connection: Connection, unsynced: RegExp | null): SqlDriverAdapter {
+function groupWrites(adapter: SqlDriverAdapter, connection: Connection, unsynced: { statements: RegExp; run: RunUnsynced } | null): SqlDriverAdapter {
   const runAlone = { queryRaw: adapter.queryRaw.bind(adapter), executeRaw: adapter.executeRaw.bind(adapter) };
   let queued: QueuedWrite[] = [];
 
@@ -237,7 +263,7 @@ function groupWrites(adapter: SqlDriverAdapter, connection: Connection, unsynced
       const run = (): Promise<unknown> => runAlone[write.run](write.query);
       let outcome: Promise<unknown>;
       try {
-        outcome = unsynced?.test(write.query.sql) ? runUnsynced(connection, run) : run();
+        outcome = unsynced?.statements.test(write.query.sql) ? unsynced.run(run) : run();
       } catch (error) {
         outcome = Promise.reject(error);
       }

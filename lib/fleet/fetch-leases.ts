@@ -12,8 +12,9 @@
  * conditional on the acquisition's token, so a holder that lost its lease cannot touch the next one.
  *
  * Durability: a lease describes a pull in progress, which a power loss ends anyway, so on SQLite a
- * lease's own writes commit without waiting for the disk (lib/db/adapter.ts, SQLITE_UNSYNCED_TABLES).
- * Marks made in a client's write or a commit's transaction are synced with that transaction.
+ * lease write alone in its commit does not wait for the disk (lib/db/adapter.ts,
+ * SQLITE_UNSYNCED_TABLES): taking a free lease (create) and giving one up (deleteMany). Prisma runs
+ * an updateMany inside a transaction, which syncs: takeovers, outcomes, supersede marks.
  */
 import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
