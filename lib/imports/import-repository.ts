@@ -212,9 +212,17 @@ export class ImportRepository {
     return count === 1;
   }
 
-  /** A run starts: the clock for the rate starts, and the first start is recorded. */
-  async runStarted(job: ImportJob, now: Date): Promise<void> {
-    await this.db().importJob.update({ where: { id: job.id }, data: { runningSince: now, startedAt: job.startedAt ?? now } });
+  /**
+   * A run starts: the clock for the rate starts, and the first start is recorded. False (nothing
+   * written) when the job is no longer running with `owner` as its instance: the runner read it
+   * before a pause, a cancel, its end or a takeover was recorded, and the run must do nothing.
+   */
+  async runStarted(job: ImportJob, now: Date, owner: string | null): Promise<boolean> {
+    const { count } = await this.db().importJob.updateMany({
+      where: { id: job.id, state: "running", draft: false, ownerInstance: owner },
+      data: { runningSince: now, startedAt: job.startedAt ?? now },
+    });
+    return count === 1;
   }
 
   /** A run ends: its running time is added up; `finalState` ends the job if it is still running. */

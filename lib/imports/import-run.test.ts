@@ -28,13 +28,13 @@ const job = {
 /** Only keys under "mirrored/" have a rule. */
 const rules = [{ id: 1, enabled: true, conditionPrefix: "mirrored/", conditionSuffix: "" }] as unknown as StoredMirrorRule[];
 
-function fakes(items: ClaimedItem[], stored: Map<string, StoredKey>) {
+function fakes(items: ClaimedItem[], stored: Map<string, StoredKey>, { stillRunning = true } = {}) {
   const recorded: ItemResult[] = [];
   const pulled: string[] = [];
   const lookups: string[][] = [];
   let claimed = false;
   const repository = {
-    runStarted: async () => undefined,
+    runStarted: async () => stillRunning,
     claim: async () => (claimed ? [] : ((claimed = true), items)),
     release: async () => undefined,
     record: async (_jobId: number, results: ItemResult[]) => void recorded.push(...results),
@@ -52,7 +52,7 @@ function fakes(items: ClaimedItem[], stored: Map<string, StoredKey>) {
     return { outcome: "pulled", object: { size: 10 } as never };
   };
   const run = new ImportRun(job, "bucket", { repository, objects, pull, lister: null, rulesFor: async () => rules, flushIntervalMs: 1, log: () => undefined });
-  return { run, recorded, pulled, lookups };
+  return { run, recorded, pulled, lookups, claimedAny: () => claimed };
 }
 
 describe("ImportRun", () => {
@@ -85,5 +85,13 @@ describe("ImportRun", () => {
       { id: 5, outcome: "skipped", reason: "already stored", bytes: 0 },
       { id: 6, outcome: "pulled", reason: null, bytes: 10 },
     ]);
+  });
+
+  it("does nothing for a job that is no longer running here when the run starts (read before a pause, an end or a takeover)", async () => {
+    const { run, recorded, pulled, claimedAny } = fakes([{ id: 1, key: "mirrored/new", interrupted: false }], new Map(), { stillRunning: false });
+    await run.done;
+    expect(claimedAny()).toBe(false);
+    expect(pulled).toEqual([]);
+    expect(recorded).toEqual([]);
   });
 });

@@ -96,7 +96,8 @@ export class ImportRun {
     const { repository } = this.deps;
     const job = this.job;
     const startedAt = job.startedAt ?? new Date();
-    await repository.runStarted(job, new Date());
+    // Launched from a list read before the job was paused, cancelled, ended or taken over: nothing to do.
+    if (!(await repository.runStarted(job, new Date(), job.ownerInstance))) return;
     const recorder = new OutcomeRecorder(repository, job.id, this.deps.flushIntervalMs, (error) =>
       this.deps.log(`import job ${job.id}: writing outcomes failed, they are kept and written again: ${error.message}`),
     );

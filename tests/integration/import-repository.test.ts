@@ -46,3 +46,29 @@ it("records a batch of 3,000 outcomes (past SQLite's 999 parameters) in one call
   const states = await prisma.importItem.groupBy({ by: ["state"], where: { jobId: job.id }, _count: { _all: true } });
   expect(Object.fromEntries(states.map((row) => [row.state, row._count._all]))).toEqual({ pulled: 1000, noRule: 2000 });
 });
+
+it("starts a run only for a job still running with that instance as its owner, and writes nothing otherwise", async () => {
+  const job = await repository.create({
+    bucketId,
+    state: "running",
+    draft: false,
+    source: { type: "keys" },
+    secretSealed: null,
+    listed: true,
+    concurrency: 1,
+    overwrite: false,
+    requestsPerSecond: null,
+    bytesPerSecond: null,
+  });
+  await prisma.importJob.update({ where: { id: job.id }, data: { ownerInstance: "instance-a" } });
+  const now = new Date("2026-11-27T12:00:00Z");
+  // Another instance took it over since it was read: not ours to run.
+  expect(await repository.runStarted(job, now, "instance-b")).toBe(false);
+  expect(await repository.findById(job.id)).toMatchObject({ runningSince: null, startedAt: null });
+  expect(await repository.runStarted(job, now, "instance-a")).toBe(true);
+  expect(await repository.findById(job.id)).toMatchObject({ runningSince: now, startedAt: now });
+  // Paused (or cancelled, or ended) since it was read.
+  await prisma.importJob.update({ where: { id: job.id }, data: { state: "paused", runningSince: null } });
+  expect(await repository.runStarted(job, new Date(now.getTime() + 1000), "instance-a")).toBe(false);
+  expect(await repository.findById(job.id)).toMatchObject({ state: "paused", runningSince: null });
+});
