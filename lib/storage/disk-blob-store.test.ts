@@ -64,6 +64,17 @@ describe("the disk blob store's commit", () => {
     expect(readdirSync(path.join(dataDir, dir)).sort()).toEqual([first, second].sort());
   });
 
+  it("syncs each directory it made on the way, outermost first", async () => {
+    const synced: string[] = [];
+    const store = new DiskBlobStore(path.join(dataDir, "a", "b"), null, async (dir) => {
+      synced.push(path.relative(dataDir, dir) || ".");
+      await fsyncDirectory(dir);
+    });
+    await store.init();
+    // a/, a/b/ and a/b/blobs/ were made: each one's entry in its parent.
+    expect(synced).toEqual([".", "a", path.join("a", "b")]);
+  });
+
   it("fails when the directory cannot be synced, with the blob in place for the caller to remove", async () => {
     const store = new DiskBlobStore(dataDir, "instance-1", async (dir) => {
       if (dir.includes(`${path.sep}blobs${path.sep}`)) throw Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" });

@@ -31,10 +31,14 @@ export const fsyncDirectory: SyncDirectory = async (dir) => {
   }
 };
 
-/** mkdir -p, then the entry of the first directory it made (if any) made durable in its parent. */
+/** mkdir -p, then the entry of each directory it made made durable in its parent, outermost first. */
 async function makeDirectory(dir: string, syncDirectory: SyncDirectory): Promise<void> {
   const made = await mkdir(dir, { recursive: true });
-  if (made !== undefined) await syncDirectory(path.dirname(made));
+  if (made === undefined) return;
+  // `made` is the outermost directory made; every one below it on the way to `dir` is new too.
+  const levels = [dir];
+  while (levels[0] !== made && path.dirname(levels[0]!) !== levels[0]) levels.unshift(path.dirname(levels[0]!));
+  for (const level of levels) await syncDirectory(path.dirname(level));
 }
 
 class DiskBlobWriter implements BlobWriter {
