@@ -57,9 +57,11 @@ export interface EmptierOptions {
   pageSize: number;
   /** Keys deleted per batch: small enough for the progress to move, large enough to be cheap. */
   batchSize: number;
+  /** A pause after each batch (0: none; tests use it to be sure to catch a job in the middle). */
+  pauseMs: number;
 }
 
-export const DEFAULT_EMPTIER_OPTIONS: EmptierOptions = { pageSize: 1000, batchSize: 250 };
+export const DEFAULT_EMPTIER_OPTIONS: EmptierOptions = { pageSize: 1000, batchSize: 250, pauseMs: 0 };
 
 const KIND = "empty-bucket";
 
@@ -151,6 +153,7 @@ export class BucketEmptier implements JobHandler {
         continue;
       }
       await context.progress({ done: deleted.length });
+      if (this.options.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, this.options.pauseMs));
     }
   }
 }

@@ -23,14 +23,17 @@ import { waitFor } from "../support/wait";
 /** A short lease, so that a killed leader's fetch is taken over quickly; caches catch up every 100 ms. */
 // Cached signing secrets and rules never expire here: another instance's change can only reach an
 // instance through the change log.
-// "Empty bucket" (the management API, served by each instance here) deletes ten keys at a time, so
-// that a job can be caught in the middle.
+// "Empty bucket" (the management API, served by each instance here) deletes ten keys at a time and
+// pauses 300 ms after each batch, so that a job is caught in the middle: without the pause, an
+// instance on PostgreSQL once deleted all fifteen batches before the kill, and its last statements,
+// already sent, completed the job after it died (so no other instance took it over).
 const FLEET_ENV = {
   INSTANCE_LEASE_MS: "2000",
   CACHE_SYNC_MS: "100",
   ORIGIN_BODY_IDLE_TIMEOUT_MS: "60000",
   TEST_ROW_CACHE_TTL_MS: "3600000",
   TEST_EMPTY_BATCH: "10",
+  TEST_EMPTY_PAUSE_MS: "300",
   TEST_MANAGEMENT_API: "1",
 };
 
@@ -205,7 +208,7 @@ it("shows an \"Empty bucket\" job's progress on every instance, and finishes it 
 
   await a.kill();
   const atKill = await db().backgroundJob.findUniqueOrThrow({ where: { id } });
-  // Still A's, in the middle: fifteen batches take far longer than this.
+  // Still A's, in the middle: fifteen batches take at least 4.5 s (the pause).
   expect(atKill.state).toBe("running");
   expect(atKill.done).toBeLessThan(keys.length);
   let job = started.job;

@@ -7,7 +7,8 @@
  * written). TEST_ACTIVITY_FLUSH_MS stretches the activity recorder's interval, so a test can tell
  * a write at shutdown from a timed one; TEST_ROW_CACHE_TTL_MS stretches how long cached signing
  * secrets and rules live, so a test can tell the change log's invalidation from expiry;
- * TEST_EMPTY_BATCH empties buckets that many keys at a time, so a test can stop a job midway;
+ * TEST_EMPTY_BATCH empties buckets that many keys at a time, so a test can stop a job midway
+ * (TEST_EMPTY_PAUSE_MS: with a pause after each batch, so that the job is surely still midway);
  * TEST_CLOCK_SKEW_MS sets this process's clock off (tests/support/skewed-clock.ts); TEST_MANAGEMENT_API=1
  * also answers the management routes tests/support/api-server.ts knows.
  */
@@ -23,12 +24,13 @@ const { maxConcurrency, maxQueued, breaker, negativeCache } = env().originProtec
 const flush = process.env.TEST_ACTIVITY_FLUSH_MS;
 const rowTtl = process.env.TEST_ROW_CACHE_TTL_MS;
 const emptyBatch = process.env.TEST_EMPTY_BATCH;
+const emptyPause = process.env.TEST_EMPTY_PAUSE_MS;
 // The management routes tests/support/api-server.ts knows, only when asked (they take a while to load).
 const management = process.env.TEST_MANAGEMENT_API === "1" ? (await import("./api-server")).handleApiRequest : undefined;
 const server = await startObjectServer(
   undefined,
   { originConcurrency: maxConcurrency, originQueue: maxQueued, breaker, negativeCache },
-  { originTimeouts: env().origin, ...(flush ? { activityFlushMs: Number(flush) } : {}), ...(rowTtl ? { rowCacheTtlMs: Number(rowTtl) } : {}), ...(emptyBatch ? { emptyBatch: Number(emptyBatch) } : {}), management },
+  { originTimeouts: env().origin, ...(flush ? { activityFlushMs: Number(flush) } : {}), ...(rowTtl ? { rowCacheTtlMs: Number(rowTtl) } : {}), ...(emptyBatch ? { emptyBatch: Number(emptyBatch), emptyPauseMs: Number(emptyPause ?? 0) } : {}), management },
 );
 process.once("SIGTERM", () => {
   void server

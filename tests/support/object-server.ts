@@ -56,6 +56,8 @@ export interface TestServerOptions extends HttpServerOptions {
   wrapBlobStore?: AppOptions["wrapBlobStore"];
   /** "Empty bucket" in batches of this many keys (AppOptions.emptier), to watch a job in the middle. */
   emptyBatch?: number;
+  /** And a pause of this long after each batch, so that a job is surely still in the middle when a test acts. */
+  emptyPauseMs?: number;
   /** Answers `/api/` requests it knows (tests/support/api-server.ts's handleApiRequest), so a test can ask this instance to start a job. */
   management?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
@@ -77,7 +79,7 @@ let sharedApp: App | undefined;
 export async function startObjectServer(
   objectHost?: string,
   limits: Partial<EngineLimits> = {},
-  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, rowCacheTtlMs, databaseWaits, wrapBlobStore, emptyBatch, management, ...http }: TestServerOptions = {},
+  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, rowCacheTtlMs, databaseWaits, wrapBlobStore, emptyBatch, emptyPauseMs = 0, management, ...http }: TestServerOptions = {},
 ): Promise<TestObjectServer> {
   // The app's composition root, with short timeouts and a small size limit for fault tests. A
   // second server in the same file (another OBJECT_HOST) shares the first one's app.
@@ -91,7 +93,7 @@ export async function startObjectServer(
       wrapBlobStore,
       importRunner: TEST_IMPORT_RUNNER,
       jobRunner: TEST_JOB_RUNNER,
-      ...(emptyBatch ? { emptier: { pageSize: emptyBatch, batchSize: emptyBatch } } : {}),
+      ...(emptyBatch ? { emptier: { pageSize: emptyBatch, batchSize: emptyBatch, pauseMs: emptyPauseMs } } : {}),
     },
   );
   // The app's start order: clean up first, which is what makes room on a full disk.
