@@ -7,7 +7,7 @@
  * SQLite only (PostgreSQL's commits are not changed).
  */
 import Database from "better-sqlite3";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseAdapter } from "@/lib/db/adapter";
 import { env } from "@/lib/env";
 import { PrismaFetchLeases } from "@/lib/fleet/fetch-leases";
@@ -19,28 +19,33 @@ const FULL = "PRAGMA synchronous = FULL";
 
 describe.skipIf(testDatabaseKind() !== "sqlite")("fetch-lease writes on SQLite", () => {
   const statements: string[] = [];
-  const factory = databaseAdapter(env().database);
-  const db = new PrismaClient({
-    adapter: {
-      ...factory,
-      connect: async () => {
-        const adapter = await factory.connect();
-        const connection = (adapter as unknown as { client: InstanceType<typeof Database> }).client;
-        const prepare = connection.prepare.bind(connection);
-        connection.prepare = ((sql: string) => {
-          statements.push(sql);
-          return prepare(sql);
-        }) as typeof connection.prepare;
-        const pragma = connection.pragma.bind(connection);
-        connection.pragma = ((source: string, options?: { simple?: boolean }) => {
-          statements.push(`PRAGMA ${source}`);
-          return pragma(source, options);
-        }) as typeof connection.pragma;
-        return adapter;
+  // Made in beforeAll: the body of a skipped describe still runs (to collect its tests), and on
+  // PostgreSQL this SQLite client cannot even be constructed.
+  let db: PrismaClient;
+  beforeAll(() => {
+    const factory = databaseAdapter(env().database);
+    db = new PrismaClient({
+      adapter: {
+        ...factory,
+        connect: async () => {
+          const adapter = await factory.connect();
+          const connection = (adapter as unknown as { client: InstanceType<typeof Database> }).client;
+          const prepare = connection.prepare.bind(connection);
+          connection.prepare = ((sql: string) => {
+            statements.push(sql);
+            return prepare(sql);
+          }) as typeof connection.prepare;
+          const pragma = connection.pragma.bind(connection);
+          connection.pragma = ((source: string, options?: { simple?: boolean }) => {
+            statements.push(`PRAGMA ${source}`);
+            return pragma(source, options);
+          }) as typeof connection.pragma;
+          return adapter;
+        },
       },
-    },
+    });
   });
-  afterAll(() => db.$disconnect());
+  afterAll(() => db?.$disconnect());
   let clock = Date.now();
   const leases = new PrismaFetchLeases(() => db, { id: "instance-a", leaseMs: 30_000, now: () => new Date(clock) });
   /** The statements `action` ran, each with whether it ran between NORMAL and FULL. */
