@@ -15,6 +15,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { recordingAdapter } from "@/tests/support/recorded-sqlite";
 import { EXPECT_TIMEOUT_MS } from "@/tests/support/timeouts";
 import { sqliteAdapter, writesTo } from "./sqlite-adapter";
 
@@ -201,30 +202,15 @@ describe("the SQLite adapter's unsynced tables", () => {
     const knobs = { failRestores: 0 };
     let prepareUnrecorded!: (sql: string) => { pluck(): { get(): unknown } };
     const db = new PrismaClient({
-      adapter: {
-        ...factory,
-        connect: async () => {
-          const adapter = await factory.connect();
-          const connection = (adapter as unknown as { client: InstanceType<typeof Database> }).client;
-          const prepare = connection.prepare.bind(connection);
-          prepareUnrecorded = prepare as unknown as typeof prepareUnrecorded;
-          connection.prepare = ((sql: string, ...rest: unknown[]) => {
-            statements.push(sql);
-            return (prepare as (...args: unknown[]) => unknown)(sql, ...rest);
-          }) as typeof connection.prepare;
-          const pragma = connection.pragma.bind(connection);
-          connection.pragma = ((source: string, options?: { simple?: boolean }) => {
-            if (source === "synchronous = FULL" && knobs.failRestores > 0) {
-              knobs.failRestores -= 1;
-              statements.push(`PRAGMA ${source} (failed)`);
-              throw Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
-            }
-            statements.push(`PRAGMA ${source}`);
-            return pragma(source, options);
-          }) as typeof connection.pragma;
-          return adapter;
+      adapter: recordingAdapter(factory, statements, {
+        onConnect: (connection) => (prepareUnrecorded = connection.prepare.bind(connection) as unknown as typeof prepareUnrecorded),
+        beforePragma: (source) => {
+          if (source !== "synchronous = FULL" || knobs.failRestores === 0) return;
+          knobs.failRestores -= 1;
+          statements.push(`PRAGMA ${source} (failed)`);
+          throw Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
         },
-      },
+      }),
     });
     await db.$executeRawUnsafe("CREATE TABLE lease (k TEXT PRIMARY KEY)");
     await db.$executeRawUnsafe("CREATE TABLE object (k TEXT PRIMARY KEY)");

@@ -32,23 +32,25 @@ const job = {
   finishedAt: null,
 } as unknown as BackgroundJobRow;
 
+/** A runner over a repository whose `running` and `finish` the test gives (the rest answer as for a live job here). */
+function runnerWith(repository: Pick<JobRepository, "running" | "finish">, pollIntervalMs: number): JobRunner {
+  const db = { ...repository, takeOver: async () => true, find: async () => ({ ...job, state: "completed" }), progress: async () => undefined } as unknown as JobRepository;
+  return new JobRunner({ db, instance: { id: "me", liveIds: async () => new Set(["me"]) }, logger: pino({ level: "silent" }) }, { pollIntervalMs });
+}
+
 describe("the job runner's poll", () => {
   it("does not run again a job whose run ended while the poll was reading the running jobs", async () => {
     const read = deferred<(BackgroundJobRow & { bucket: { name: string } })[]>();
     const ends: JobEnd[] = [];
-    const repository = {
-      running: () => read.promise,
-      takeOver: async () => true,
-      finish: async (_id: string, _owner: string, end: JobEnd) => {
-        ends.push(end);
-        return true;
+    const runner = runnerWith(
+      {
+        running: () => read.promise,
+        finish: async (_id: string, _owner: string, end: JobEnd) => {
+          ends.push(end);
+          return true;
+        },
       },
-      find: async () => ({ ...job, state: "completed" }),
-      progress: async () => undefined,
-    } as unknown as JobRepository;
-    const runner = new JobRunner(
-      { db: repository, instance: { id: "me", liveIds: async () => new Set(["me"]) }, logger: pino({ level: "silent" }) },
-      { pollIntervalMs: 60_000 },
+      60_000,
     );
     let runs = 0;
     const finishRun = deferred<JobEnd>();
@@ -71,25 +73,21 @@ describe("the job runner's poll", () => {
   it("runs again, at the next poll, a job whose end could not be recorded", async () => {
     let reads = 0;
     let failFinish = true;
-    const repository = {
-      running: async () => {
-        reads += 1;
-        return [{ ...job, bucket: { name: "b" } }];
+    const runner = runnerWith(
+      {
+        running: async () => {
+          reads += 1;
+          return [{ ...job, bucket: { name: "b" } }];
+        },
+        finish: async () => {
+          if (failFinish) {
+            failFinish = false;
+            throw new Error("database is locked");
+          }
+          return true;
+        },
       },
-      takeOver: async () => true,
-      finish: async () => {
-        if (failFinish) {
-          failFinish = false;
-          throw new Error("database is locked");
-        }
-        return true;
-      },
-      find: async () => ({ ...job, state: "completed" }),
-      progress: async () => undefined,
-    } as unknown as JobRepository;
-    const runner = new JobRunner(
-      { db: repository, instance: { id: "me", liveIds: async () => new Set(["me"]) }, logger: pino({ level: "silent" }) },
-      { pollIntervalMs: 20 },
+      20,
     );
     let runs = 0;
     runner.handle("fetch-object", { run: async () => ((runs += 1), { state: "completed" }) });

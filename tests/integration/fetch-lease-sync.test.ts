@@ -6,12 +6,12 @@
  * Prisma sends inside BEGIN … COMMIT, so they sync, as does every write to another table.
  * SQLite only (PostgreSQL's commits are not changed).
  */
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseAdapter } from "@/lib/db/adapter";
 import { env } from "@/lib/env";
 import { PrismaFetchLeases } from "@/lib/fleet/fetch-leases";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { recordingAdapter } from "../support/recorded-sqlite";
 import { testDatabaseKind } from "../support/test-databases";
 
 const NORMAL = "PRAGMA synchronous = NORMAL";
@@ -23,27 +23,7 @@ describe.skipIf(testDatabaseKind() !== "sqlite")("fetch-lease writes on SQLite",
   // PostgreSQL this SQLite client cannot even be constructed.
   let db: PrismaClient;
   beforeAll(() => {
-    const factory = databaseAdapter(env().database);
-    db = new PrismaClient({
-      adapter: {
-        ...factory,
-        connect: async () => {
-          const adapter = await factory.connect();
-          const connection = (adapter as unknown as { client: InstanceType<typeof Database> }).client;
-          const prepare = connection.prepare.bind(connection);
-          connection.prepare = ((sql: string) => {
-            statements.push(sql);
-            return prepare(sql);
-          }) as typeof connection.prepare;
-          const pragma = connection.pragma.bind(connection);
-          connection.pragma = ((source: string, options?: { simple?: boolean }) => {
-            statements.push(`PRAGMA ${source}`);
-            return pragma(source, options);
-          }) as typeof connection.pragma;
-          return adapter;
-        },
-      },
-    });
+    db = new PrismaClient({ adapter: recordingAdapter(databaseAdapter(env().database), statements) });
   });
   afterAll(() => db?.$disconnect());
   let clock = Date.now();

@@ -18,19 +18,12 @@ beforeAll(async () => {
 });
 afterAll(() => prisma.$disconnect());
 
+/** A running job of a key list, listed whole. */
+const newRunningJob = () =>
+  repository.create({ bucketId, state: "running", draft: false, source: { type: "keys" }, secretSealed: null, listed: true, concurrency: 1, overwrite: false, requestsPerSecond: null, bytesPerSecond: null });
+
 it("records a batch of 3,000 outcomes (past SQLite's 999 parameters) in one call, with its counts", async () => {
-  const job = await repository.create({
-    bucketId,
-    state: "running",
-    draft: false,
-    source: { type: "keys" },
-    secretSealed: null,
-    listed: true,
-    concurrency: 1,
-    overwrite: false,
-    requestsPerSecond: null,
-    bytesPerSecond: null,
-  });
+  const job = await newRunningJob();
   const keys = Array.from({ length: 3000 }, (_, i) => `k/${i}`);
   expect(await repository.addKeys(job.id, keys)).toBe(3000);
   const claimed = [];
@@ -48,18 +41,7 @@ it("records a batch of 3,000 outcomes (past SQLite's 999 parameters) in one call
 });
 
 it("starts a run only for a job still running with that instance as its owner, and writes nothing otherwise", async () => {
-  const job = await repository.create({
-    bucketId,
-    state: "running",
-    draft: false,
-    source: { type: "keys" },
-    secretSealed: null,
-    listed: true,
-    concurrency: 1,
-    overwrite: false,
-    requestsPerSecond: null,
-    bytesPerSecond: null,
-  });
+  const job = await newRunningJob();
   await prisma.importJob.update({ where: { id: job.id }, data: { ownerInstance: "instance-a" } });
   const now = new Date("2026-11-27T12:00:00Z");
   // Another instance took it over since it was read: not ours to run.
