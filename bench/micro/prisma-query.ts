@@ -2,10 +2,11 @@
  * Micro-bench: what one database query costs the miss path on the embedded default (SQLite). A GET
  * miss makes three before its first byte (the object's row, its fetch lease taken, the row again
  * under the lease: lib/origin/cluster-flight.ts). Each is measured through the app's Prisma client
- * (createPrismaClient: the driver adapter of lib/db/sqlite-adapter.ts, WAL), against the same
- * statement prepared once and run on better-sqlite3 directly (leases without an fsync on both sides,
- * as the app writes them). Prints the median wall time and the
- * CPU time (all threads) per query.
+ * (createPrismaClient: the driver adapter of lib/db/sqlite-adapter.ts, WAL), as the app's direct
+ * statements run them on that client's adapter (lib/db/direct-sql.ts: what the app does since
+ * session 9), and as the same statement prepared once and run on better-sqlite3 directly (leases
+ * without an fsync on all sides, as the app writes them). Prints the median wall time and the CPU
+ * time (all threads) per query.
  *   npx tsx bench/micro/prisma-query.ts [--n=2000]
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -20,6 +21,9 @@ process.env.DATA_DIR = dir;
 process.env.DATABASE_URL = `file:${path.join(dir, "app.db")}`;
 const { applyMigrations } = await import("@/lib/db/migrate");
 const { createPrismaClient } = await import("@/lib/db/create-client");
+const { directSql } = await import("@/lib/db/direct-sql");
+const { PrismaObjectRepository } = await import("@/lib/objects/object-repository");
+const { PrismaFetchLeases } = await import("@/lib/fleet/fetch-leases");
 const { env } = await import("@/lib/env");
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -43,6 +47,10 @@ try {
   const db = createPrismaClient(env().database);
   const bucket = await db.bucket.create({ data: { name: "bench", zoneType: "SINGLE_AZ", defaultStorageClass: "STANDARD" } });
   await db.storedObject.create({ data: { bucketId: bucket.id, key: "stored", size: 1n, etag: "0".repeat(32), blobName: "x", storageClass: "STANDARD" } });
+  const repository = new PrismaObjectRepository(() => db);
+  const leases = new PrismaFetchLeases(() => db, { id: "bench", leaseMs: 30_000, now: () => new Date() });
+  // Connected before measuring, as in the app.
+  await directSql(db).query("SELECT 1", []);
   const raw = new Database(path.join(dir, "app.db"));
   // As the app's lease writes run (lib/db/sqlite-adapter.ts): commits without an fsync.
   raw.pragma("synchronous = NORMAL");
@@ -58,6 +66,15 @@ try {
       await measure(async (i) => {
         await db.fetchLease.create({ data: { bucketId: bucket.id, key: `k${i}`, owner: "bench", token: "t", expiresAt: new Date(), outcome: null, reason: null, superseded: false } });
         await db.fetchLease.deleteMany({ where: { bucketId: bucket.id, key: `k${i}`, token: "t" } });
+      }),
+    ],
+    ["Direct statement on the client's adapter: the object's row (PrismaObjectRepository.find, absent)", await measure((i) => repository.find(bucket.id, `absent-${i}`))],
+    ["Direct statement on the client's adapter: the object's row (PrismaObjectRepository.find, present)", await measure(() => repository.find(bucket.id, "stored"))],
+    [
+      "Direct statements on the client's adapter: a lease taken and given up (PrismaFetchLeases)",
+      await measure(async (i) => {
+        const lease = await leases.acquire(bucket.id, `d${i}`);
+        await leases.release(bucket.id, `d${i}`, lease!.token, null);
       }),
     ],
     ["better-sqlite3, prepared once: the object's row", await measure(() => findRow.get(bucket.id, "stored"))],

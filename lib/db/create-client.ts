@@ -8,7 +8,9 @@
 import type { DatabaseConfig } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "@/lib/generated/prisma-postgresql/client";
+import type { SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { databaseAdapter } from "./adapter";
+import { directSqlOn, registerDirectSql, sharedConnection } from "./direct-sql";
 
 /**
  * How long the database may keep a request waiting before it is given up and answered 503 with
@@ -33,10 +35,17 @@ export interface DatabaseWaits {
 export const DATABASE_WAITS: DatabaseWaits = { transactionWaitMs: 10_000, transactionTimeoutMs: 20_000, lockWaitMs: 5_000 };
 
 export function createPrismaClient(database: DatabaseConfig, waits: DatabaseWaits = DATABASE_WAITS): PrismaClient {
-  const options = {
-    adapter: databaseAdapter(database, { lockWaitMs: waits.lockWaitMs }),
-    transactionOptions: { maxWait: waits.transactionWaitMs, timeout: waits.transactionTimeoutMs },
-  };
-  if (database.provider === "sqlite") return new PrismaClient(options);
-  return new PostgresPrismaClient(options) as unknown as PrismaClient;
+  return createClientOn(database.provider, databaseAdapter(database, { lockWaitMs: waits.lockWaitMs }), waits);
+}
+
+/**
+ * A client on `adapter` (the configured one, or a test's wrapping of it), with its direct statements
+ * (lib/db/direct-sql.ts) on the same connection.
+ */
+export function createClientOn(provider: DatabaseConfig["provider"], adapter: SqlDriverAdapterFactory, waits: DatabaseWaits = DATABASE_WAITS): PrismaClient {
+  const shared = sharedConnection(adapter);
+  const options = { adapter: shared.factory, transactionOptions: { maxWait: waits.transactionWaitMs, timeout: waits.transactionTimeoutMs } };
+  const client = provider === "sqlite" ? new PrismaClient(options) : (new PostgresPrismaClient(options) as unknown as PrismaClient);
+  registerDirectSql(client, directSqlOn(provider, shared.connected));
+  return client;
 }

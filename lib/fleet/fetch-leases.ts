@@ -13,10 +13,15 @@
  *
  * Durability: a lease describes a pull in progress, which a power loss ends anyway, so on SQLite a
  * lease write alone in its commit does not wait for the disk (lib/db/adapter.ts,
- * SQLITE_UNSYNCED_TABLES): taking a free lease (create) and giving one up (deleteMany). Prisma runs
+ * SQLITE_UNSYNCED_TABLES): taking a free lease (an INSERT) and giving one up (a DELETE). Prisma runs
  * an updateMany inside a transaction, which syncs: takeovers, outcomes, supersede marks.
+ *
+ * Taking a free lease, giving one up after a commit and looking at one are direct statements
+ * (lib/db/direct-sql.ts): the first is on every mirror miss's way to its first byte, where Prisma's
+ * per-query compilation cost ~1 ms each. The rarer writes stay Prisma's.
  */
 import { randomUUID } from "node:crypto";
+import { directSql, readDate, readOptionalString, readString } from "@/lib/db/direct-sql";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import type { FetchLeaseState, FetchLeases as FetchLeasesPort, LeaseEnd } from "@/lib/origin/cluster-flight";
 
@@ -44,7 +49,11 @@ export async function keepsFetchLease(tx: LeaseDb, bucketId: number, key: string
   return count === 1;
 }
 
-const isUniqueViolation = (error: unknown) => (error as { code?: unknown }).code === "P2002";
+/** Takes the lease when no row holds the key; changes nothing (0 rows) when one does. */
+const INSERT_LEASE =
+  'INSERT INTO "FetchLease" ("bucketId", "key", "owner", "token", "expiresAt", "outcome", "reason", "superseded") VALUES (?, ?, ?, ?, ?, NULL, NULL, ?) ON CONFLICT ("bucketId", "key") DO NOTHING';
+const DELETE_LEASE = 'DELETE FROM "FetchLease" WHERE "bucketId" = ? AND "key" = ? AND "token" = ?';
+const LOOK_LEASE = 'SELECT "token", "expiresAt", "outcome", "reason" FROM "FetchLease" WHERE "bucketId" = ? AND "key" = ?';
 
 export class PrismaFetchLeases implements FetchLeasesPort {
   constructor(
@@ -57,12 +66,7 @@ export class PrismaFetchLeases implements FetchLeasesPort {
     const token = randomUUID();
     const now = this.instance.now();
     const lease = { owner: this.instance.id, token, expiresAt: new Date(now.getTime() + this.instance.leaseMs), outcome: null, reason: null, superseded: false };
-    try {
-      await this.db().fetchLease.create({ data: { bucketId, key, ...lease } });
-      return { token };
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-    }
+    if ((await directSql(this.db()).execute(INSERT_LEASE, [bucketId, key, lease.owner, token, lease.expiresAt, false])) === 1) return { token };
     const { count } = await this.db().fetchLease.updateMany({
       where: { bucketId, key, OR: [{ expiresAt: { lte: now } }, { outcome: { not: null } }] },
       data: lease,
@@ -71,15 +75,16 @@ export class PrismaFetchLeases implements FetchLeasesPort {
   }
 
   async look(bucketId: number, key: string): Promise<FetchLeaseState | null> {
-    const row = await this.db().fetchLease.findUnique({ where: { bucketId_key: { bucketId, key } } });
+    const [row] = await directSql(this.db()).query(LOOK_LEASE, [bucketId, key]);
     if (!row) return null;
-    const ended: LeaseEnd | null = row.outcome === "missing" || row.outcome === "failed" ? { outcome: row.outcome, reason: row.reason ?? "" } : null;
-    return { token: row.token, expired: row.expiresAt.getTime() <= this.instance.now().getTime(), ended };
+    const outcome = readOptionalString(row.outcome);
+    const ended: LeaseEnd | null = outcome === "missing" || outcome === "failed" ? { outcome, reason: readOptionalString(row.reason) ?? "" } : null;
+    return { token: readString(row.token), expired: readDate(row.expiresAt).getTime() <= this.instance.now().getTime(), ended };
   }
 
   async release(bucketId: number, key: string, token: string, ended: LeaseEnd | null): Promise<void> {
     if (ended === null) {
-      await this.db().fetchLease.deleteMany({ where: { bucketId, key, token } });
+      await directSql(this.db()).execute(DELETE_LEASE, [bucketId, key, token]);
       return;
     }
     // Kept with its outcome, so that followers waiting on this acquisition answer as its clients did;

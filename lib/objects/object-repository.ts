@@ -13,6 +13,7 @@ import type { CheckedJournal, CheckedRows } from "./consistency-check";
 import { prefixSuccessor } from "./key-order";
 import { listPage, type EntryPage, type ListOptions, type ListReader } from "./list-page";
 import type { BlobSpan, ObjectRecord } from "./object-meta";
+import { directSql, readBigInt, readDate, readInt, readOptionalString, readString, type SqlRow } from "@/lib/db/direct-sql";
 import { serializable } from "@/lib/db/transactions";
 import { WriteJournal, type PendingBlob } from "./write-journal";
 
@@ -127,6 +128,28 @@ export function toRecord(row: StoredObject, segments?: readonly BlobSpan[] | nul
   };
 }
 
+const FIND_OBJECT =
+  'SELECT "id", "bucketId", "key", "size", "etag", "storageClass", "httpMeta", "userMeta", "checksums", "sourceUrl", "blobName", "blobCount", "lastModified" FROM "StoredObject" WHERE "bucketId" = ? AND "key" = ?';
+
+/** A StoredObject row as FIND_OBJECT reads it. */
+function storedObjectRow(row: SqlRow): StoredObject {
+  return {
+    id: readInt(row.id),
+    bucketId: readInt(row.bucketId),
+    key: readString(row.key),
+    size: readBigInt(row.size),
+    etag: readString(row.etag),
+    storageClass: readString(row.storageClass),
+    httpMeta: readString(row.httpMeta),
+    userMeta: readString(row.userMeta),
+    checksums: readString(row.checksums),
+    sourceUrl: readOptionalString(row.sourceUrl),
+    blobName: readString(row.blobName),
+    blobCount: readInt(row.blobCount),
+    lastModified: readDate(row.lastModified),
+  };
+}
+
 type SegmentDb = Pick<Prisma.TransactionClient, "objectSegment">;
 
 /** The blobs of an object row in order when it has several (its segments); null for one blob. */
@@ -150,11 +173,15 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
     this.journal = new WriteJournal(db, instanceId);
   }
 
+  /**
+   * A direct statement (lib/db/direct-sql.ts), not Prisma's findFirst: a mirror miss looks the row
+   * up twice before its first byte, and Prisma compiles each query anew (~1 ms).
+   */
   async find(bucketId: number, key: string): Promise<ObjectRecord | null> {
-    // findFirst, not findUnique: concurrent findUnique calls are batched into one query, which
-    // fails past SQLite's parameter limit under load (P2029).
-    const row = await this.db().storedObject.findFirst({ where: { bucketId, key } });
-    return row ? toRecord(row, await segmentsOf(this.db(), row)) : null;
+    const [found] = await directSql(this.db()).query(FIND_OBJECT, [bucketId, key]);
+    if (!found) return null;
+    const row = storedObjectRow(found);
+    return toRecord(row, await segmentsOf(this.db(), row));
   }
 
   findFresh(bucketId: number, key: string): Promise<ObjectRecord | null> {

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseAdapter } from "@/lib/db/adapter";
 import { env } from "@/lib/env";
 import { PrismaFetchLeases } from "@/lib/fleet/fetch-leases";
-import { PrismaClient } from "@/lib/generated/prisma/client";
+import { createClientOn } from "@/lib/db/create-client";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { recordingAdapter } from "../support/recorded-sqlite";
 import { testDatabaseKind } from "../support/test-databases";
 
@@ -23,7 +24,7 @@ describe.skipIf(testDatabaseKind() !== "sqlite")("fetch-lease writes on SQLite",
   // PostgreSQL this SQLite client cannot even be constructed.
   let db: PrismaClient;
   beforeAll(() => {
-    db = new PrismaClient({ adapter: recordingAdapter(databaseAdapter(env().database), statements) });
+    db = createClientOn("sqlite", recordingAdapter(databaseAdapter(env().database), statements));
   });
   afterAll(() => db?.$disconnect());
   let clock = Date.now();
@@ -41,16 +42,16 @@ describe.skipIf(testDatabaseKind() !== "sqlite")("fetch-lease writes on SQLite",
     }
     return seen;
   }
-  const writes = (seen: { sql: string; unsynced: boolean }[], table: string) => seen.filter(({ sql }) => /^(INSERT|UPDATE|DELETE)/.test(sql) && sql.includes(`\`${table}\``));
+  const writes = (seen: { sql: string; unsynced: boolean }[], table: string) => seen.filter(({ sql }) => /^(INSERT|UPDATE|DELETE)/.test(sql) && new RegExp(`[\`"]${table}[\`"]`).test(sql));
 
   it("takes and gives up a free lease without an fsync, and syncs takeovers, outcomes and other tables", async () => {
     const bucket = await db.bucket.create({ data: { name: "lease-sync", zoneType: "SINGLE_AZ", defaultStorageClass: "STANDARD" } });
 
     let token = "";
     const taken = await recorded(async () => (token = (await leases.acquire(bucket.id, "k"))!.token));
-    expect(writes(taken, "FetchLease")).toEqual([{ sql: expect.stringMatching(/^INSERT INTO `main`\.`FetchLease`/), unsynced: true }]);
+    expect(writes(taken, "FetchLease")).toEqual([{ sql: expect.stringMatching(/^INSERT INTO "FetchLease"/), unsynced: true }]);
     const given = await recorded(() => leases.release(bucket.id, "k", token, null));
-    expect(writes(given, "FetchLease")).toEqual([{ sql: expect.stringMatching(/^DELETE FROM `main`\.`FetchLease`/), unsynced: true }]);
+    expect(writes(given, "FetchLease")).toEqual([{ sql: expect.stringMatching(/^DELETE FROM "FetchLease"/), unsynced: true }]);
     expect(await db.fetchLease.count({ where: { bucketId: bucket.id } })).toBe(0);
 
     // A lease that ends with an outcome, then is taken again once expired: UPDATEs, synced.
