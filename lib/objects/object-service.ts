@@ -11,7 +11,7 @@
 import type { Readable, Writable } from "node:stream";
 import { EntityTooLarge } from "@/lib/domain/errors";
 import { andThen, type MaybePromise } from "@/lib/maybe-promise";
-import type { BlobStore, WriterOptions } from "@/lib/storage/blob-store";
+import type { BlobStore, BlobWriter, WriterOptions } from "@/lib/storage/blob-store";
 import { isStorageFull } from "@/lib/storage/storage-full";
 import { BlobIngest, type IngestExpectation, type IngestOptions } from "./ingest";
 import type { LruCache } from "./lru";
@@ -133,11 +133,20 @@ export class ObjectService {
   async beginIngest(
     target: { bucketId: number; key: string },
     onWritten?: () => void,
-    options: IngestOptions & Pick<WriterOptions, "readBehind"> = {},
+    options: IngestOptions & Pick<WriterOptions, "readBehind"> & { writer?: Promise<BlobWriter> } = {},
   ): Promise<BlobIngest> {
-    const { blobs } = this.deps;
-    const writer = await blobs.createWriter(blobs.newBlobName(target.bucketId, target.key), options);
+    const writer = await (options.writer ?? this.createWriter(target, options));
     return new BlobIngest(writer, this.deps.maxObjectSize, onWritten, options);
+  }
+
+  /**
+   * The blob writer of a coming ingest, made before its bytes arrive: a mirror fetch creates it
+   * while the origin answers (creating the temporary file was ~2 ms of a miss's first byte), then
+   * hands it to beginIngest, or discards it when no origin sends a body.
+   */
+  createWriter(target: { bucketId: number; key: string }, options: Pick<WriterOptions, "readBehind"> = {}): Promise<BlobWriter> {
+    const { blobs } = this.deps;
+    return blobs.createWriter(blobs.newBlobName(target.bucketId, target.key), options);
   }
 
   /** A client upload: the whole pipeline, then a commit that replaces any previous version. */

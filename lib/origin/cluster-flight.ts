@@ -77,6 +77,13 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export class ClusterFlights {
   private readonly claims = new Map<string, Promise<Led>>();
+  /**
+   * This instance's leases being given up after their flight ended, by key. A miss of the key here
+   * waits for it: without that, a miss arriving just after a failed flight answered its clients
+   * found the lease still held, followed it, and was told that earlier failure instead of asking
+   * the origin again (the direct lease statements made that window wide enough to hit).
+   */
+  private readonly releasing = new Map<string, Promise<void>>();
   private following = 0;
 
   constructor(
@@ -99,7 +106,8 @@ export class ClusterFlights {
     const id = `${bucket.id}\0${key}`;
     const pending = this.claims.get(id);
     if (pending) return pending;
-    const claim: Promise<Led> = this.claim(bucket, key, options).finally(() => {
+    const released = this.releasing.get(id);
+    const claim: Promise<Led> = (released ? released.then(() => this.claim(bucket, key, options)) : this.claim(bucket, key, options)).finally(() => {
       if (this.claims.get(id) === claim) this.claims.delete(id);
     });
     this.claims.set(id, claim);
@@ -135,13 +143,18 @@ export class ClusterFlights {
       await this.leases.release(bucketId, key, token, null).catch(this.onReleaseError);
       throw error;
     }
-    void flight.done
+    const id = `${bucketId}\0${key}`;
+    const released: Promise<void> = flight.done
       .then(
         () => null,
         (error: unknown) => endOf(error),
       )
       .then((ended) => this.leases.release(bucketId, key, token, ended))
-      .catch(this.onReleaseError);
+      .catch(this.onReleaseError)
+      .finally(() => {
+        if (this.releasing.get(id) === released) this.releasing.delete(id);
+      });
+    this.releasing.set(id, released);
     return { kind: "flight", flight };
   }
 

@@ -15,6 +15,7 @@ import type { BlobIngest } from "@/lib/objects/ingest";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
 import type { ObjectService } from "@/lib/objects/object-service";
 import type { MissWatch } from "@/lib/objects/miss-watch";
+import type { BlobWriter } from "@/lib/storage/blob-store";
 import { discardBody } from "./origin-client";
 import { readBatches } from "./read-batches";
 
@@ -124,6 +125,9 @@ export class MirrorFetch {
     const notFound: string[] = [];
     /** Targets that were not asked: their origin's queue was full or its circuit breaker open. */
     const refusals: (OriginBusy | OriginUnavailable)[] = [];
+    // Made while the origin answers, off the first byte's path; discarded below if no body comes.
+    const writer = this.objects.createWriter(this.input, { readBehind: true });
+    writer.catch(() => undefined);
     try {
       for (const target of this.input.targets) {
         let source: OriginSource | "not-found";
@@ -143,7 +147,7 @@ export class MirrorFetch {
         } else {
           this.originUrl = source.sourceUrl;
           this.originStatus = source.status ?? null;
-          return await this.receive(source);
+          return await this.receive(source, writer);
         }
       }
       // Nobody was asked: the client hears why (SlowDown to come back soon, or the origin is down).
@@ -152,6 +156,10 @@ export class MirrorFetch {
       }
       throw failures.length > 0 ? new OriginFailure("network", failures.join("; "), details.join("; ")) : new OriginNotFound(notFound);
     } catch (error) {
+      // No body came (a 404, a refused or failed origin): the writer made ahead goes before anyone
+      // hears, so that `head` and `done` settle together, as they did before it existed (a miss
+      // arriving between the two would join this failed fetch), and nothing is left behind.
+      if (!this.ingest) await writer.then((unused) => unused.discard()).catch(() => undefined);
       this.failure = error as Error;
       this.rejectHead(this.failure);
       this.notify();
@@ -160,9 +168,9 @@ export class MirrorFetch {
     }
   }
 
-  private async receive(source: OriginSource): Promise<ObjectRecord | null> {
+  private async receive(source: OriginSource, writer: Promise<BlobWriter>): Promise<ObjectRecord | null> {
     try {
-      const stored = await this.receiveBody(source);
+      const stored = await this.receiveBody(source, writer);
       source.finished?.(null);
       return stored;
     } catch (error) {
@@ -171,7 +179,7 @@ export class MirrorFetch {
     }
   }
 
-  private async receiveBody(source: OriginSource): Promise<ObjectRecord | null> {
+  private async receiveBody(source: OriginSource, writer: Promise<BlobWriter>): Promise<ObjectRecord | null> {
     const maxSize = this.objects.maxObjectSize;
     if (source.declaredSize !== null && source.declaredSize > maxSize) {
       discardBody(source.body);
@@ -183,7 +191,7 @@ export class MirrorFetch {
         this.trimWindow();
         this.notify();
       },
-      { sizeHint: source.declaredSize, readBehind: true },
+      { sizeHint: source.declaredSize, writer },
     );
     this.ingest = ingest;
     this.resolveHead(source);

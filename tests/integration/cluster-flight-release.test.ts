@@ -1,0 +1,69 @@
+/**
+ * A miss that arrives while this instance is still giving up the lease of a fetch that just ended
+ * (lib/origin/cluster-flight.ts) waits for that, then takes the lease and fetches anew. Before, it
+ * found the lease still held, followed it, and was answered with the earlier fetch's failure,
+ * though it began after that failure had been answered. The lease table is the real one; the
+ * release is held back to open the window that a slow commit opens in production.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createPrismaClient } from "@/lib/db/create-client";
+import { OriginNotFound } from "@/lib/domain/errors";
+import { env } from "@/lib/env";
+import { PrismaFetchLeases } from "@/lib/fleet/fetch-leases";
+import { ClusterFlights, type FetchLeases } from "@/lib/origin/cluster-flight";
+import type { MirrorFetch } from "@/lib/origin/mirror-fetch";
+
+const prisma = createPrismaClient(env().database);
+let bucket = { id: 0, name: "flight-release" };
+
+beforeAll(async () => {
+  bucket = await prisma.bucket.create({ data: { name: bucket.name, zoneType: "SINGLE_AZ", defaultStorageClass: "STANDARD" }, select: { id: true, name: true } });
+});
+afterAll(() => prisma.$disconnect());
+
+/** What ClusterFlights uses of a fetch: its end. */
+const flightEnding = (done: Promise<unknown>) => ({ done }) as unknown as MirrorFetch;
+
+it("a miss after a failed fetch, while its lease is still being given up, fetches again instead of inheriting the failure", async () => {
+  const table = new PrismaFetchLeases(() => prisma, { id: "instance-a", leaseMs: 30_000, now: () => new Date() });
+  let openGate!: () => void;
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  let releases = 0;
+  const leases: FetchLeases = {
+    acquire: (bucketId, key) => table.acquire(bucketId, key),
+    look: (bucketId, key) => table.look(bucketId, key),
+    release: async (bucketId, key, token, ended) => {
+      releases += 1;
+      await gate;
+      await table.release(bucketId, key, token, ended);
+    },
+  };
+  const cluster = new ClusterFlights(leases, async () => null, { followMs: 10_000, pollMs: 5 }, (error) => {
+    throw error;
+  });
+
+  const failed = Promise.reject(new OriginNotFound(["http://origin.test/k"]));
+  failed.catch(() => undefined);
+  const first = await cluster.lead(bucket, "k", { running: () => undefined, start: () => flightEnding(failed), skipIfStored: true });
+  expect(first.kind).toBe("flight");
+  await expect((first as { flight: MirrorFetch }).flight.done).rejects.toBeInstanceOf(OriginNotFound);
+  await expect.poll(() => releases).toBe(1);
+
+  // The first fetch's clients have their answer; its lease is not given up yet.
+  const again = flightEnding(new Promise(() => undefined));
+  let started = 0;
+  const second = cluster.lead(bucket, "k", {
+    running: () => undefined,
+    start: () => {
+      started += 1;
+      return again;
+    },
+    skipIfStored: true,
+  });
+  // Long enough for a follower to poll the still-held lease a few times.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(started).toBe(0);
+  openGate();
+  await expect(second).resolves.toEqual({ kind: "flight", flight: again });
+  expect(started).toBe(1);
+});
