@@ -3,8 +3,8 @@
  * miss makes three before its first byte (the object's row, its fetch lease taken, the row again
  * under the lease: lib/origin/cluster-flight.ts). Each is measured through the app's Prisma client
  * (createPrismaClient: the driver adapter of lib/db/sqlite-adapter.ts, WAL), as the app's direct
- * statements run them on that client's adapter (lib/db/direct-sql.ts: what the app does since
- * session 9), and as the same statement prepared once and run on better-sqlite3 directly (leases
+ * statements run them on that client's adapter (lib/db/direct-sql.ts: what the app does
+ * for these statements), and as the same statement prepared once and run on better-sqlite3 directly (leases
  * without an fsync on all sides, as the app writes them). Prints the median wall time and the CPU
  * time (all threads) per query.
  *   npx tsx bench/micro/prisma-query.ts [--n=2000]

@@ -11,8 +11,9 @@
  * The statements go through the very adapter object Prisma uses (one connection on SQLite, the pool
  * on PostgreSQL), so they keep everything lib/db/adapter.ts and sqlite-adapter.ts put there: a
  * query waits while an interactive transaction holds SQLite's connection, writes are grouped into
- * one commit, a lease write commits without an fsync. Errors are the adapter's (DriverAdapterError,
- * whose cause lib/db/database-busy.ts reads as Prisma's). Statements are written once, with `?`
+ * one commit, a lease write commits without an fsync. Errors are the adapter's (a DriverAdapterError,
+ * or the driver's own error for codes the adapter does not map, such as SQLITE_FULL), which
+ * lib/db/database-busy.ts and the full-disk mapping read through their causes, as they read Prisma's. Statements are written once, with `?`
  * placeholders and double-quoted names, which both providers read (PostgreSQL's `$n` is made here);
  * rows come back as the adapters give them (integers as strings on SQLite, dates as ISO text), and
  * the `read*` helpers below decode them alike for both.

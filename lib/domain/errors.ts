@@ -290,6 +290,17 @@ export class PullElsewhere extends OriginBusy {
   }
 }
 /**
+ * This instance is still giving up the key's lease after its previous fetch ended, past the time a
+ * miss waits for it (lib/origin/cluster-flight.ts; the database is slow to take the write):
+ * answered like a full origin queue, SlowDown with Retry-After.
+ */
+export class PreviousPullEnding extends OriginBusy {
+  constructor(bucket: string, key: string, retryAfterSeconds: number) {
+    super("(this instance)", 0, retryAfterSeconds);
+    this.message = `The previous fetch of ${bucket}/${key} is still being wound up; try again in ${retryAfterSeconds} s.`;
+  }
+}
+/**
  * The origin's circuit breaker is open: it failed repeatedly, so misses fail fast instead of asking
  * it, until `retryAt`, when one trial request goes through.
  */

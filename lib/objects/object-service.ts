@@ -128,7 +128,8 @@ export class ObjectService {
 
   /**
    * A new blob for bucket `bucketId`'s key `key` on its way in; the caller finishes, then commits,
-   * and always discards it. `readBehind`: readers will read the bytes while they arrive.
+   * and always discards it. `readBehind`: readers will read the bytes while they arrive (for a
+   * writer made here; one made ahead with createWriter was given its options then).
    */
   async beginIngest(
     target: { bucketId: number; key: string },
@@ -144,7 +145,7 @@ export class ObjectService {
    * while the origin answers (creating the temporary file was ~2 ms of a miss's first byte), then
    * hands it to beginIngest, or discards it when no origin sends a body.
    */
-  createWriter(target: { bucketId: number; key: string }, options: Pick<WriterOptions, "readBehind"> = {}): Promise<BlobWriter> {
+  async createWriter(target: { bucketId: number; key: string }, options: Pick<WriterOptions, "readBehind"> = {}): Promise<BlobWriter> {
     const { blobs } = this.deps;
     return blobs.createWriter(blobs.newBlobName(target.bucketId, target.key), options);
   }

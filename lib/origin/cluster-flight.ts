@@ -15,7 +15,7 @@
  * those on the leading instance stream it as it arrives. Reading through the leader would avoid
  * that, at the price of instances calling each other; this design needs nothing but the database.
  */
-import { OriginFailure, OriginNotFound, PullElsewhere, type OriginFailureKind } from "@/lib/domain/errors";
+import { OriginFailure, OriginNotFound, PreviousPullEnding, PullElsewhere, type OriginFailureKind } from "@/lib/domain/errors";
 import type { ObjectRecord } from "@/lib/objects/object-meta";
 import type { MirrorFetch } from "./mirror-fetch";
 
@@ -95,6 +95,11 @@ export class ClusterFlights {
     private readonly onReleaseError: (error: unknown) => void,
   ) {}
 
+  /** Resolves once the leases being given up now are (the app is closing: before the database goes). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.releasing.values()]);
+  }
+
   /** Keys whose misses here wait for another instance's fetch now (metrics). */
   get waitingKeys(): number {
     return this.following;
@@ -106,16 +111,28 @@ export class ClusterFlights {
     const id = `${bucket.id}\0${key}`;
     const pending = this.claims.get(id);
     if (pending) return pending;
+    // The wait for a release counts towards followMs, as following does.
+    const deadline = Date.now() + this.options.followMs;
     const released = this.releasing.get(id);
-    const claim: Promise<Led> = (released ? released.then(() => this.claim(bucket, key, options)) : this.claim(bucket, key, options)).finally(() => {
+    const claim: Promise<Led> = (released ? this.untilReleased(released, bucket, key, deadline).then(() => this.claim(bucket, key, options, deadline)) : this.claim(bucket, key, options, deadline)).finally(() => {
       if (this.claims.get(id) === claim) this.claims.delete(id);
     });
     this.claims.set(id, claim);
     return claim;
   }
 
-  private async claim(bucket: { id: number; name: string }, key: string, options: LeadOptions): Promise<Led> {
-    const deadline = Date.now() + this.options.followMs;
+  /** Waits for this instance's release of the key's lease (its outcome does not matter), until `deadline`. */
+  private async untilReleased(released: Promise<void>, bucket: { name: string }, key: string, deadline: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), Math.max(0, deadline - Date.now()))));
+    try {
+      if ((await Promise.race([released.catch(() => undefined), late])) === "late") throw new PreviousPullEnding(bucket.name, key, 1);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async claim(bucket: { id: number; name: string }, key: string, options: LeadOptions, deadline: number): Promise<Led> {
     for (;;) {
       const lease = await this.leases.acquire(bucket.id, key);
       if (lease) return this.startHolding(bucket.id, key, lease.token, options);
@@ -150,7 +167,13 @@ export class ClusterFlights {
         (error: unknown) => endOf(error),
       )
       .then((ended) => this.leases.release(bucketId, key, token, ended))
-      .catch(this.onReleaseError)
+      .catch((error: unknown) => {
+        try {
+          this.onReleaseError(error);
+        } catch {
+          // Told as best it can be; misses of the key wait on this promise, which must not fail.
+        }
+      })
       .finally(() => {
         if (this.releasing.get(id) === released) this.releasing.delete(id);
       });

@@ -441,15 +441,16 @@ export class MirrorEngine {
   private target(target: OriginTarget, headers: Map<string, string>, party: string, policy: QueuePolicy): MirrorFetchTarget {
     const label = formatOriginTarget(target);
     if (target.kind === "bucket") return { label, open: () => this.openBucketObject(target.bucket, target.key, label) };
-    return { label, open: () => this.openUrl(target.url, headers, party, policy) };
+    return { label, open: (admitted) => this.openUrl(target.url, headers, party, policy, admitted) };
   }
 
   /**
    * GET from a URL origin, in turn: through the origin's gate (breaker, then concurrency), holding
    * the turn until the body is stored or failed, and telling the breaker how the origin did.
    */
-  private async openUrl(url: string, headers: Map<string, string>, party: string, policy: QueuePolicy): Promise<OriginSource | "not-found"> {
+  private async openUrl(url: string, headers: Map<string, string>, party: string, policy: QueuePolicy, admitted: () => void): Promise<OriginSource | "not-found"> {
     const pass = await this.gate.enter(new URL(url).host, party, policy);
+    admitted();
     let response: OriginResponse;
     try {
       response = await this.client.get(url, headers);

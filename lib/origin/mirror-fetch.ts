@@ -50,7 +50,11 @@ export interface OriginSource {
   finished?: (failure: Error | null) => void;
 }
 
-export type SourceOpener = () => Promise<OriginSource | "not-found">;
+/**
+ * Asks one origin. `admitted` is called once the request may go out (the origin's gate let it
+ * through), before it does: the fetch then makes its temporary file while the origin answers.
+ */
+export type SourceOpener = (admitted: () => void) => Promise<OriginSource | "not-found">;
 
 export interface MirrorFetchTarget {
   label: string;
@@ -125,15 +129,20 @@ export class MirrorFetch {
     const notFound: string[] = [];
     /** Targets that were not asked: their origin's queue was full or its circuit breaker open. */
     const refusals: (OriginBusy | OriginUnavailable)[] = [];
-    // Made while the origin answers, off the first byte's path; discarded below if no body comes.
-    const writer = this.objects.createWriter(this.input, { readBehind: true });
-    writer.catch(() => undefined);
+    // Made once a request is let through to an origin, while it answers: off the first byte's path,
+    // and never for a fetch refused or queued at the gate. Discarded below if no body comes.
+    let writer: Promise<BlobWriter> | null = null;
+    const admitted = () => {
+      if (writer) return;
+      writer = this.objects.createWriter(this.input, { readBehind: true });
+      writer.catch(() => undefined);
+    };
     try {
       for (const target of this.input.targets) {
         let source: OriginSource | "not-found";
         this.originUrl = target.label;
         try {
-          source = await target.open();
+          source = await target.open(admitted);
         } catch (error) {
           this.originStatus = error instanceof OriginFailure ? (error.status ?? null) : null;
           if (error instanceof OriginBusy || error instanceof OriginUnavailable) refusals.push(error);
@@ -147,7 +156,8 @@ export class MirrorFetch {
         } else {
           this.originUrl = source.sourceUrl;
           this.originStatus = source.status ?? null;
-          return await this.receive(source, writer);
+          admitted();
+          return await this.receive(source, writer!);
         }
       }
       // Nobody was asked: the client hears why (SlowDown to come back soon, or the origin is down).
@@ -159,7 +169,7 @@ export class MirrorFetch {
       // No body came (a 404, a refused or failed origin): the writer made ahead goes before anyone
       // hears, so that `head` and `done` settle together, as they did before it existed (a miss
       // arriving between the two would join this failed fetch), and nothing is left behind.
-      if (!this.ingest) await writer.then((unused) => unused.discard()).catch(() => undefined);
+      if (!this.ingest && writer) await (writer as Promise<BlobWriter>).then((unused) => unused.discard()).catch(() => undefined);
       this.failure = error as Error;
       this.rejectHead(this.failure);
       this.notify();

@@ -207,6 +207,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
       // the database, the blob store's connections, and the log's last lines.
       return (closing ??= Promise.all([imports.close(), jobs.close()])
         .then(() => engine.close())
+        .then(() => cluster.settle())
         .then(() => activity.close())
         .then(() => Promise.all([cacheSync.close(), instance.close()]))
         .then(() => db.$disconnect())
