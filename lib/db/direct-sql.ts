@@ -1,6 +1,7 @@
 /**
  * Statements run straight on the Prisma client's own driver adapter, past Prisma's query compiler,
- * for the few queries on a mirror miss's way to its first byte (the object's row, the fetch lease).
+ * for the few queries on a mirror miss's way to its first byte (the object's row, the fetch lease)
+ * and the write journal's entry that every upload and commit makes (lib/objects/write-journal.ts).
  *
  * Why: Prisma 6.19's client compiles every query anew in its WebAssembly query compiler (plan
  * caching came in Prisma 7.4, whose CLI cannot run on this network: README, "Offline toolchain

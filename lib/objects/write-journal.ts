@@ -19,6 +19,7 @@
  * Temporary files are the blob store's business: they live in their own directory, which holds
  * only writes in flight, and the store clears it at start.
  */
+import { directSql, readInt } from "@/lib/db/direct-sql";
 import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 
 export interface PendingBlob {
@@ -33,6 +34,8 @@ type JournalDb = Pick<Prisma.TransactionClient, "pendingWrite">;
 /** Entries resolved per database round trip at start-up. */
 const RESOLVE_BATCH = 100;
 
+const BEGIN_ENTRY = 'INSERT INTO "PendingWrite" ("bucketId", "key", "blobName", "createdAt", "instanceId") VALUES (?, ?, ?, ?, ?) RETURNING "id"';
+
 export class WriteJournal {
   /** Entries whose end() waits for the next write. */
   private ending: number[] = [];
@@ -44,10 +47,13 @@ export class WriteJournal {
     private readonly instanceId: string | null = null,
   ) {}
 
-  /** Records a blob before it becomes visible; returns the entry's id. */
+  /**
+   * Records a blob before it becomes visible; returns the entry's id. A direct statement
+   * (lib/db/direct-sql.ts): every upload and every back-to-origin commit makes one.
+   */
   async begin(blob: PendingBlob): Promise<number> {
-    const entry = await this.db().pendingWrite.create({ data: { ...blob, instanceId: this.instanceId }, select: { id: true } });
-    return entry.id;
+    const [entry] = await directSql(this.db()).query(BEGIN_ENTRY, [blob.bucketId, blob.key, blob.blobName, new Date(), this.instanceId]);
+    return readInt(entry!.id);
   }
 
   /** Records several blobs at once (one write); returns each blob's entry id by blob name. */
@@ -87,8 +93,9 @@ export class WriteJournal {
     this.ending = [];
     this.flushing = null;
     for (let i = 0; i < ids.length; i += RESOLVE_BATCH) {
-      await this.db()
-        .pendingWrite.deleteMany({ where: { id: { in: ids.slice(i, i + RESOLVE_BATCH) } } })
+      const batch = ids.slice(i, i + RESOLVE_BATCH);
+      await directSql(this.db())
+        .execute(`DELETE FROM "PendingWrite" WHERE "id" IN (${batch.map(() => "?").join(", ")})`, batch)
         .catch(() => undefined);
     }
   }

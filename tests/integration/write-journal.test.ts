@@ -21,6 +21,23 @@ beforeAll(async () => {
 afterAll(() => prisma.$disconnect());
 
 describe("WriteJournal", () => {
+  it("begins entries with every field, in order of their ids, and ends many in batches", async () => {
+    const owned = new WriteJournal(() => prisma, "instance-j");
+    const before = Date.now();
+    const ids: number[] = [];
+    for (let i = 0; i < 150; i++) ids.push(await owned.begin({ bucketId, key: `batch/${i}`, blobName: `b${i}` }));
+    expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
+    const first = await prisma.pendingWrite.findUniqueOrThrow({ where: { id: ids[0]! } });
+    expect(first).toMatchObject({ bucketId, key: "batch/0", blobName: "b0", instanceId: "instance-j" });
+    expect(first.createdAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(first.createdAt.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    // 150 ended in one turn: past one batch of 100.
+    await Promise.all(ids.slice(0, 149).map((id) => owned.end(id)));
+    expect((await owned.pending()).map((entry) => entry.blobName)).toEqual(["b149"]);
+    await owned.end(ids[149]!);
+    expect(await owned.pending()).toEqual([]);
+  });
+
   it("settles a new blob and records the replaced one in the row's transaction", async () => {
     await prisma.storedObject.create({ data: row("k", "old") });
     const id = await journal.begin({ bucketId, key: "k", blobName: "new" });
