@@ -1,6 +1,6 @@
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { describe, expect, it } from "vitest";
-import { numberedPlaceholders, readBigInt, readBoolean, readDate, readInt, readOptionalString, readString, sharedConnection } from "./direct-sql";
+import { numberedPlaceholders, readBigInt, readDate, readInt, readOptionalString, readString, sharedConnection } from "./direct-sql";
 
 describe("numberedPlaceholders", () => {
   it("numbers each ? in order for PostgreSQL", () => {
@@ -18,8 +18,6 @@ describe("column readers", () => {
     expect(readBigInt("6597069766663")).toBe(6597069766663n);
     expect(readBigInt(7)).toBe(7n);
     expect(() => readBigInt(null)).toThrow(/not an integer/);
-    expect([readBoolean(true), readBoolean("1"), readBoolean(1), readBoolean(false), readBoolean("0"), readBoolean(0)]).toEqual([true, true, true, false, false, false]);
-    expect(() => readBoolean("yes")).toThrow(/not a boolean/);
     expect(readString("x")).toBe("x");
     expect(() => readString(1)).toThrow(/not a text/);
     expect(readOptionalString(null)).toBeNull();

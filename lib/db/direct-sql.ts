@@ -12,12 +12,13 @@
  * The statements go through the very adapter object Prisma uses (one connection on SQLite, the pool
  * on PostgreSQL), so they keep everything lib/db/adapter.ts and sqlite-adapter.ts put there: a
  * query waits while an interactive transaction holds SQLite's connection, writes are grouped into
- * one commit, a lease write commits without an fsync. Errors are the adapter's (a DriverAdapterError,
- * or the driver's own error for codes the adapter does not map, such as SQLITE_FULL), which
- * lib/db/database-busy.ts and the full-disk mapping read through their causes, as they read Prisma's. Statements are written once, with `?`
- * placeholders and double-quoted names, which both providers read (PostgreSQL's `$n` is made here);
- * rows come back as the adapters give them (integers as strings on SQLite, dates as ISO text), and
- * the `read*` helpers below decode them alike for both.
+ * one commit, a lease write commits without an fsync. Errors are the adapter's (a
+ * DriverAdapterError, or the driver's own error for codes the adapter does not map, such as
+ * SQLITE_FULL), which lib/db/database-busy.ts and the full-disk mapping read through their causes,
+ * as they read Prisma's. Statements are written once, with `?` placeholders and double-quoted
+ * names, which both providers read (PostgreSQL's `$n` is made here). Rows come back as the
+ * adapters give them (integers as strings on SQLite, dates as ISO text), and the `read*` helpers
+ * below decode them alike for both.
  */
 import type { ArgType, SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery } from "@prisma/driver-adapter-utils";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
@@ -128,14 +129,6 @@ export function readBigInt(value: unknown): bigint {
   if (typeof value === "bigint") return value;
   if (typeof value === "number" || typeof value === "string") return BigInt(value);
   throw new Error(`not an integer column value: ${String(value)}`);
-}
-
-/** Booleans: true/false on PostgreSQL, 1/0 (as numbers or strings) on SQLite. */
-export function readBoolean(value: unknown): boolean {
-  if (typeof value === "boolean") return value;
-  if (value === 1 || value === "1" || value === 1n) return true;
-  if (value === 0 || value === "0" || value === 0n) return false;
-  throw new Error(`not a boolean column value: ${String(value)}`);
 }
 
 /** Text without a zone (SQLite's CURRENT_TIMESTAMP: "2026-11-27 21:00:00") is UTC. */

@@ -75,6 +75,9 @@ function errorOf(ended: LeaseEnd): Error {
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** A key's entry in this instance's maps of claims and releases. */
+const flightId = (bucketId: number, key: string) => `${bucketId}\0${key}`;
+
 export class ClusterFlights {
   private readonly claims = new Map<string, Promise<Led>>();
   /**
@@ -108,7 +111,7 @@ export class ClusterFlights {
   lead(bucket: { id: number; name: string }, key: string, options: LeadOptions): Promise<Led> {
     const running = options.running();
     if (running) return Promise.resolve({ kind: "flight", flight: running });
-    const id = `${bucket.id}\0${key}`;
+    const id = flightId(bucket.id, key);
     const pending = this.claims.get(id);
     if (pending) return pending;
     // The wait for a release counts towards followMs, as following does.
@@ -121,12 +124,12 @@ export class ClusterFlights {
     return claim;
   }
 
-  /** Waits for this instance's release of the key's lease (its outcome does not matter), until `deadline`. */
+  /** Waits for this instance's release of the key's lease (which never fails), until `deadline`. */
   private async untilReleased(released: Promise<void>, bucket: { name: string }, key: string, deadline: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), Math.max(0, deadline - Date.now()))));
     try {
-      if ((await Promise.race([released.catch(() => undefined), late])) === "late") throw new PreviousPullEnding(bucket.name, key, 1);
+      if ((await Promise.race([released, late])) === "late") throw new PreviousPullEnding(bucket.name, key, 1);
     } finally {
       clearTimeout(timer);
     }
@@ -160,7 +163,7 @@ export class ClusterFlights {
       await this.leases.release(bucketId, key, token, null).catch(this.onReleaseError);
       throw error;
     }
-    const id = `${bucketId}\0${key}`;
+    const id = flightId(bucketId, key);
     const released: Promise<void> = flight.done
       .then(
         () => null,

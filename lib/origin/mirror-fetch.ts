@@ -90,6 +90,12 @@ export class MirrorFetch {
   /** Readers and the writer waiting for the next change (bytes received or written, end, failure). */
   private waiters: (() => void)[] = [];
   private ingest: BlobIngest | null = null;
+  /**
+   * The blob writer, made once a request is let through to an origin, while it answers: off the
+   * first byte's path, and never for a fetch refused or queued at the gate. Discarded if no body comes.
+   */
+  private aheadWriter: Promise<BlobWriter> | null = null;
+  private readonly admitted = (): void => void this.writerAhead();
   private received = 0;
   /** Received chunks from offset `windowStart` on; trimmed from the front once written. */
   private window: { start: number; data: Buffer }[] = [];
@@ -129,20 +135,12 @@ export class MirrorFetch {
     const notFound: string[] = [];
     /** Targets that were not asked: their origin's queue was full or its circuit breaker open. */
     const refusals: (OriginBusy | OriginUnavailable)[] = [];
-    // Made once a request is let through to an origin, while it answers: off the first byte's path,
-    // and never for a fetch refused or queued at the gate. Discarded below if no body comes.
-    let writer: Promise<BlobWriter> | null = null;
-    const admitted = () => {
-      if (writer) return;
-      writer = this.objects.createWriter(this.input, { readBehind: true });
-      writer.catch(() => undefined);
-    };
     try {
       for (const target of this.input.targets) {
         let source: OriginSource | "not-found";
         this.originUrl = target.label;
         try {
-          source = await target.open(admitted);
+          source = await target.open(this.admitted);
         } catch (error) {
           this.originStatus = error instanceof OriginFailure ? (error.status ?? null) : null;
           if (error instanceof OriginBusy || error instanceof OriginUnavailable) refusals.push(error);
@@ -156,8 +154,7 @@ export class MirrorFetch {
         } else {
           this.originUrl = source.sourceUrl;
           this.originStatus = source.status ?? null;
-          admitted();
-          return await this.receive(source, writer!);
+          return await this.receive(source, this.writerAhead());
         }
       }
       // Nobody was asked: the client hears why (SlowDown to come back soon, or the origin is down).
@@ -169,13 +166,21 @@ export class MirrorFetch {
       // No body came (a 404, a refused or failed origin): the writer made ahead goes before anyone
       // hears, so that `head` and `done` settle together, as they did before it existed (a miss
       // arriving between the two would join this failed fetch), and nothing is left behind.
-      if (!this.ingest && writer) await (writer as Promise<BlobWriter>).then((unused) => unused.discard()).catch(() => undefined);
+      if (!this.ingest && this.aheadWriter) await this.aheadWriter.then((unused) => unused.discard()).catch(() => undefined);
       this.failure = error as Error;
       this.rejectHead(this.failure);
       this.notify();
       await this.ingest?.discard();
       throw error;
     }
+  }
+
+  private writerAhead(): Promise<BlobWriter> {
+    if (!this.aheadWriter) {
+      this.aheadWriter = this.objects.createWriter(this.input, { readBehind: true });
+      this.aheadWriter.catch(() => undefined);
+    }
+    return this.aheadWriter;
   }
 
   private async receive(source: OriginSource, writer: Promise<BlobWriter>): Promise<ObjectRecord | null> {

@@ -5,21 +5,14 @@
  * though it began after that failure had been answered. The lease table is the real one; the
  * release is held back to open the window that a slow commit opens in production.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createPrismaClient } from "@/lib/db/create-client";
+import { expect, it } from "vitest";
 import { OriginNotFound, PreviousPullEnding } from "@/lib/domain/errors";
-import { env } from "@/lib/env";
 import { PrismaFetchLeases } from "@/lib/fleet/fetch-leases";
 import { ClusterFlights, type FetchLeases } from "@/lib/origin/cluster-flight";
 import type { MirrorFetch } from "@/lib/origin/mirror-fetch";
+import { clientWithBucket } from "../support/bucket-row";
 
-const prisma = createPrismaClient(env().database);
-let bucket = { id: 0, name: "flight-release" };
-
-beforeAll(async () => {
-  bucket = await prisma.bucket.create({ data: { name: bucket.name, zoneType: "SINGLE_AZ", defaultStorageClass: "STANDARD" }, select: { id: true, name: true } });
-});
-afterAll(() => prisma.$disconnect());
+const { prisma, bucket } = clientWithBucket("flight-release");
 
 /** What ClusterFlights uses of a fetch: its end. */
 const flightEnding = (done: Promise<unknown>) => ({ done }) as unknown as MirrorFetch;

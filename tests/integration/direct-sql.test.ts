@@ -4,21 +4,14 @@
  * null and set source URLs, dates to the millisecond), the fetch lease's states, and the client's
  * shared connection surviving a $disconnect.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrismaClient } from "@/lib/db/create-client";
+import { describe, expect, it } from "vitest";
 import { directSql } from "@/lib/db/direct-sql";
-import { env } from "@/lib/env";
 import { PrismaFetchLeases } from "@/lib/fleet/fetch-leases";
 import { PrismaObjectRepository, toRecord } from "@/lib/objects/object-repository";
+import { clientWithBucket } from "../support/bucket-row";
 
-const prisma = createPrismaClient(env().database);
+const { prisma, bucket } = clientWithBucket("direct-sql");
 const repository = new PrismaObjectRepository(() => prisma);
-let bucketId = 0;
-
-beforeAll(async () => {
-  bucketId = (await prisma.bucket.create({ data: { name: "direct-sql", zoneType: "SINGLE_AZ", defaultStorageClass: "STANDARD" } })).id;
-});
-afterAll(() => prisma.$disconnect());
 
 describe("the object's row", () => {
   it("reads every column as Prisma does", async () => {
@@ -29,7 +22,7 @@ describe("the object's row", () => {
     for (const row of rows) {
       await prisma.storedObject.create({
         data: {
-          bucketId,
+          bucketId: bucket.id,
           ...row,
           etag: "0123456789abcdef0123456789abcdef",
           storageClass: "STANDARD_IA",
@@ -39,21 +32,21 @@ describe("the object's row", () => {
           blobName: `blob-${row.key.length}`,
         },
       });
-      const viaPrisma = await prisma.storedObject.findFirstOrThrow({ where: { bucketId, key: row.key } });
-      const direct = await repository.find(bucketId, row.key);
+      const viaPrisma = await prisma.storedObject.findFirstOrThrow({ where: { bucketId: bucket.id, key: row.key } });
+      const direct = await repository.find(bucket.id, row.key);
       expect(direct).toEqual(toRecord(viaPrisma));
       expect(direct!.lastModified.toISOString()).toBe(row.lastModified.toISOString());
       expect(direct!.size).toBe(Number(row.size));
     }
-    expect(await repository.find(bucketId, "absent")).toBeNull();
+    expect(await repository.find(bucket.id, "absent")).toBeNull();
     // Keys are compared exactly: no case folding, no LIKE patterns.
-    expect(await repository.find(bucketId, "PLAIN")).toBeNull();
-    expect(await repository.find(bucketId, "pla%")).toBeNull();
+    expect(await repository.find(bucket.id, "PLAIN")).toBeNull();
+    expect(await repository.find(bucket.id, "pla%")).toBeNull();
   });
 
   it("reads an object stored as several blobs with its segments", async () => {
     const object = await prisma.storedObject.create({
-      data: { bucketId, key: "multi", size: 10n, etag: "x-2", storageClass: "STANDARD", blobName: "seg-0", blobCount: 2 },
+      data: { bucketId: bucket.id, key: "multi", size: 10n, etag: "x-2", storageClass: "STANDARD", blobName: "seg-0", blobCount: 2 },
     });
     await prisma.objectSegment.createMany({
       data: [
@@ -61,7 +54,7 @@ describe("the object's row", () => {
         { objectId: object.id, position: 1, blobName: "seg-1", size: 4n },
       ],
     });
-    expect((await repository.find(bucketId, "multi"))!.segments).toEqual([
+    expect((await repository.find(bucket.id, "multi"))!.segments).toEqual([
       { blobName: "seg-0", size: 6 },
       { blobName: "seg-1", size: 4 },
     ]);
@@ -74,36 +67,36 @@ describe("the fetch lease", () => {
   const other = new PrismaFetchLeases(() => prisma, { id: "instance-b", leaseMs: 30_000, now: () => new Date(clock) });
 
   it("is taken once, looked at, ended, taken again, and given up", async () => {
-    const first = await leases.acquire(bucketId, "k");
+    const first = await leases.acquire(bucket.id, "k");
     expect(first).not.toBeNull();
-    expect(await other.acquire(bucketId, "k")).toBeNull();
-    expect(await other.look(bucketId, "k")).toEqual({ token: first!.token, expired: false, ended: null });
-    const row = await prisma.fetchLease.findUniqueOrThrow({ where: { bucketId_key: { bucketId, key: "k" } } });
+    expect(await other.acquire(bucket.id, "k")).toBeNull();
+    expect(await other.look(bucket.id, "k")).toEqual({ token: first!.token, expired: false, ended: null });
+    const row = await prisma.fetchLease.findUniqueOrThrow({ where: { bucketId_key: { bucketId: bucket.id, key: "k" } } });
     expect(row).toMatchObject({ owner: "instance-a", token: first!.token, outcome: null, reason: null, superseded: false });
     expect(row.expiresAt.getTime()).toBe(clock + 30_000);
 
     // A release under another token changes nothing.
-    await other.release(bucketId, "k", "not-the-token", null);
-    expect(await prisma.fetchLease.count({ where: { bucketId, key: "k" } })).toBe(1);
+    await other.release(bucket.id, "k", "not-the-token", null);
+    expect(await prisma.fetchLease.count({ where: { bucketId: bucket.id, key: "k" } })).toBe(1);
 
-    await leases.release(bucketId, "k", first!.token, { outcome: "missing", reason: '["https://o/k"]' });
-    expect(await other.look(bucketId, "k")).toEqual({ token: first!.token, expired: true, ended: { outcome: "missing", reason: '["https://o/k"]' } });
+    await leases.release(bucket.id, "k", first!.token, { outcome: "missing", reason: '["https://o/k"]' });
+    expect(await other.look(bucket.id, "k")).toEqual({ token: first!.token, expired: true, ended: { outcome: "missing", reason: '["https://o/k"]' } });
 
-    const second = await other.acquire(bucketId, "k");
+    const second = await other.acquire(bucket.id, "k");
     expect(second).not.toBeNull();
-    expect(await leases.look(bucketId, "k")).toEqual({ token: second!.token, expired: false, ended: null });
+    expect(await leases.look(bucket.id, "k")).toEqual({ token: second!.token, expired: false, ended: null });
     clock += 30_001;
-    expect((await leases.look(bucketId, "k"))!.expired).toBe(true);
-    const third = await leases.acquire(bucketId, "k");
+    expect((await leases.look(bucket.id, "k"))!.expired).toBe(true);
+    const third = await leases.acquire(bucket.id, "k");
     expect(third).not.toBeNull();
 
-    await leases.release(bucketId, "k", third!.token, null);
-    expect(await leases.look(bucketId, "k")).toBeNull();
-    expect(await prisma.fetchLease.count({ where: { bucketId, key: "k" } })).toBe(0);
+    await leases.release(bucket.id, "k", third!.token, null);
+    expect(await leases.look(bucket.id, "k")).toBeNull();
+    expect(await prisma.fetchLease.count({ where: { bucketId: bucket.id, key: "k" } })).toBe(0);
   });
 
   it("lets exactly one of many concurrent acquisitions through", async () => {
-    const taken = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? leases : other).acquire(bucketId, "race")));
+    const taken = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? leases : other).acquire(bucket.id, "race")));
     expect(taken.filter(Boolean)).toHaveLength(1);
   });
 });
@@ -113,11 +106,11 @@ describe("the shared connection", () => {
     const sql = directSql(prisma);
     await expect(sql.query('SELECT "nope" FROM "StoredObject"', [])).rejects.toThrow();
     const insert = 'INSERT INTO "FetchLease" ("bucketId", "key", "owner", "token", "expiresAt", "superseded") VALUES (?, ?, ?, ?, ?, ?)';
-    await sql.execute(insert, [bucketId, "dup", "x", "t", new Date(), false]);
-    await expect(sql.execute(insert, [bucketId, "dup", "x", "t", new Date(), false])).rejects.toMatchObject({ cause: { kind: "UniqueConstraintViolation" } });
+    await sql.execute(insert, [bucket.id, "dup", "x", "t", new Date(), false]);
+    await expect(sql.execute(insert, [bucket.id, "dup", "x", "t", new Date(), false])).rejects.toMatchObject({ cause: { kind: "UniqueConstraintViolation" } });
 
     await prisma.$disconnect();
-    expect(await repository.find(bucketId, "plain")).toMatchObject({ key: "plain", size: 5 });
-    expect(await prisma.storedObject.count({ where: { bucketId } })).toBeGreaterThan(0);
+    expect(await repository.find(bucket.id, "plain")).toMatchObject({ key: "plain", size: 5 });
+    expect(await prisma.storedObject.count({ where: { bucketId: bucket.id } })).toBeGreaterThan(0);
   });
 });

@@ -4,23 +4,16 @@
  * gather while a write is under way, and a failed write's go back in front of the next: a batch
  * can be any size.) Unsplit, it failed on every attempt, and the job recorded nothing more.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createPrismaClient } from "@/lib/db/create-client";
-import { env } from "@/lib/env";
+import { expect, it } from "vitest";
 import { ImportRepository, type ItemResult } from "@/lib/imports/import-repository";
+import { clientWithBucket } from "../support/bucket-row";
 
-const prisma = createPrismaClient(env().database);
+const { prisma, bucket } = clientWithBucket("import-items");
 const repository = new ImportRepository(() => prisma);
-let bucketId = 0;
-
-beforeAll(async () => {
-  bucketId = (await prisma.bucket.create({ data: { name: "import-items", zoneType: "SINGLE_AZ", defaultStorageClass: "STANDARD" } })).id;
-});
-afterAll(() => prisma.$disconnect());
 
 /** A running job of a key list, listed whole. */
 const newRunningJob = () =>
-  repository.create({ bucketId, state: "running", draft: false, source: { type: "keys" }, secretSealed: null, listed: true, concurrency: 1, overwrite: false, requestsPerSecond: null, bytesPerSecond: null });
+  repository.create({ bucketId: bucket.id, state: "running", draft: false, source: { type: "keys" }, secretSealed: null, listed: true, concurrency: 1, overwrite: false, requestsPerSecond: null, bytesPerSecond: null });
 
 it("records a batch of 3,000 outcomes (past SQLite's 999 parameters) in one call, with its counts", async () => {
   const job = await newRunningJob();
