@@ -36,7 +36,7 @@ const countingStore = (store: BlobStore): BlobStore =>
 const objectUrl = (key: string) => `${server.url}/v1/${BUCKET}/${key}`;
 
 async function put(key: string, body: Buffer): Promise<void> {
-  expect((await signedFetch(objectUrl(key), { method: "PUT", body })).status).toBe(200);
+  expect((await signedFetch(objectUrl(key), { method: "PUT", body: new Uint8Array(body) })).status).toBe(200);
 }
 
 /** GETs `key` and checks the answer's status and bytes (Buffer.equals: a deep comparison of a MiB takes seconds). */
