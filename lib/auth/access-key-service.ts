@@ -1,4 +1,5 @@
 /** Access keys (AK/SK): created with a secret shown once, listed, disabled, deleted. Server only. */
+import { directSql } from "@/lib/db/direct-sql";
 import { serializable } from "@/lib/db/transactions";
 import { randomBytes } from "node:crypto";
 import { SYSTEM_AUDIT, recordAudit, type AuditContext } from "@/lib/audit/audit-log";
@@ -41,7 +42,7 @@ export interface SigningSecret {
  */
 const signingSecrets = () => currentApp().caches.signingSecrets;
 
-const keyChanged = (tx: Prisma.TransactionClient, accessKeyId: string) => recordCacheChanges(tx, [{ scope: "accessKey", bucketId: 0, name: accessKeyId }]);
+const keyChanged = (tx: Prisma.TransactionClient, accessKeyId: string) => recordCacheChanges(directSql(db()).within(tx), [{ scope: "accessKey", bucketId: 0, name: accessKeyId }]);
 
 const newAccessKeyId = () => randomBytes(10).toString("hex");
 const newSecretKey = () => randomBytes(24).toString("base64url");

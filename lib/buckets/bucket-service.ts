@@ -1,4 +1,5 @@
 /** Buckets: the rows behind the console's bucket list and the rule pages. Server only. */
+import { directSql } from "@/lib/db/direct-sql";
 import { serializable } from "@/lib/db/transactions";
 import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import { db } from "@/lib/db/client";
@@ -60,7 +61,7 @@ export async function createBucket(input: CreateBucketInput, audit: AuditContext
     const row = await db().$transaction(async (tx) => {
       const created = await tx.bucket.create({ data: input, include: withCounts });
       await recordAudit(tx, audit, { action: "bucket.create", bucket: input.name, after: input });
-      await recordCacheChanges(tx, [{ scope: "bucket", bucketId: created.id, name: input.name }]);
+      await recordCacheChanges(directSql(db()).within(tx), [{ scope: "bucket", bucketId: created.id, name: input.name }]);
       return created;
     });
     bucketCache().delete(input.name);
@@ -98,11 +99,11 @@ export async function deleteBucket(name: string, audit: AuditContext): Promise<v
     // Uploads in progress go with the bucket (cascade); their part blobs are journaled here, so the
     // next start removes them (lib/objects/write-journal.ts).
     const parts = await tx.multipartPart.findMany({ where: { upload: { bucketId: bucket.id } }, select: { blobName: true, upload: { select: { key: true } } } });
-    await WriteJournal.inTransaction(tx, { dropped: parts.map((part) => ({ bucketId: bucket.id, key: part.upload.key, blobName: part.blobName })) });
+    await WriteJournal.inTransaction(directSql(db()).within(tx), { dropped: parts.map((part) => ({ bucketId: bucket.id, key: part.upload.key, blobName: part.blobName })) });
     await tx.bucket.delete({ where: { id: bucket.id } });
     const { _count: _counts, id: _id, ...before } = bucket;
     await recordAudit(tx, audit, { action: "bucket.delete", bucket: name, before });
-    await recordCacheChanges(tx, [{ scope: "bucket", bucketId: bucket.id, name }]);
+    await recordCacheChanges(directSql(db()).within(tx), [{ scope: "bucket", bucketId: bucket.id, name }]);
   });
   bucketCache().delete(name);
 }
@@ -134,7 +135,7 @@ export async function setBucketAcl(name: string, acl: BucketAcl, audit: AuditCon
     if (!bucket) throw new NoSuchBucket(name);
     await tx.bucket.update({ where: { id: bucket.id }, data: { acl } });
     await recordAudit(tx, audit, { action: "bucket.acl", bucket: name, before: { acl: bucket.acl }, after: { acl } });
-    await recordCacheChanges(tx, [{ scope: "bucket", bucketId: bucket.id, name }]);
+    await recordCacheChanges(directSql(db()).within(tx), [{ scope: "bucket", bucketId: bucket.id, name }]);
   });
   bucketCache().delete(name);
   return getBucket(name);

@@ -3,7 +3,7 @@
  * may hold a copy of records what it changed, in the same transaction as the change itself, so a
  * change is in the log exactly when it is in the database.
  */
-import type { Prisma } from "@/lib/generated/prisma/client";
+import type { DirectSql } from "@/lib/db/direct-sql";
 
 /**
  * What a cache may hold a copy of: an object's row (by key), a bucket's row (by name), a bucket's
@@ -18,9 +18,17 @@ export interface CacheChangeRecord {
   name?: string;
 }
 
-type ChangeDb = Pick<Prisma.TransactionClient, "cacheChange">;
+/** Changes recorded per statement (four parameters each). */
+const CHANGES_PER_STATEMENT = 200;
 
-export async function recordCacheChanges(tx: ChangeDb, changes: readonly CacheChangeRecord[]): Promise<void> {
-  if (changes.length === 0) return;
-  await tx.cacheChange.createMany({ data: changes.map((change) => ({ scope: change.scope, bucketId: change.bucketId, name: change.name ?? "" })) });
+/** In the change's own transaction (`tx`: DirectSql.within). */
+export async function recordCacheChanges(tx: DirectSql, changes: readonly CacheChangeRecord[]): Promise<void> {
+  const at = new Date();
+  for (let i = 0; i < changes.length; i += CHANGES_PER_STATEMENT) {
+    const batch = changes.slice(i, i + CHANGES_PER_STATEMENT);
+    await tx.execute(
+      `INSERT INTO "CacheChange" ("scope", "bucketId", "name", "at") VALUES ${batch.map(() => "(?, ?, ?, ?)").join(", ")}`,
+      batch.flatMap((change) => [change.scope, change.bucketId, change.name ?? "", at]),
+    );
+  }
 }

@@ -21,32 +21,42 @@
  * per-query compilation cost ~1 ms each. The rarer writes stay Prisma's.
  */
 import { randomUUID } from "node:crypto";
-import { directSql, readDate, readOptionalString, readString } from "@/lib/db/direct-sql";
-import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { directSql, readDate, readOptionalString, readString, type DirectSql } from "@/lib/db/direct-sql";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { FetchLeaseState, FetchLeases as FetchLeasesPort, LeaseEnd } from "@/lib/origin/cluster-flight";
 
-type LeaseDb = Pick<Prisma.TransactionClient, "fetchLease">;
+/** Keys marked per statement (bound parameters stay far below both databases' limits). */
+const SUPERSEDE_BATCH = 500;
 
 /**
  * A client writes or deletes keys: every pull of them in progress, on any instance, loses (its
  * commit checks the mark with keepsFetchLease). Run before the delete looks for the row, or in the
- * write's own transaction.
+ * write's own transaction (`sql` then runs inside it: DirectSql.within). Alone, on SQLite, the mark
+ * commits without an fsync like the lease's other writes; the delete's own commit, which follows it
+ * in the write-ahead log, syncs both.
  */
-export async function supersedeFetchLeases(db: LeaseDb, bucketId: number, keys: readonly string[]): Promise<void> {
-  await db.fetchLease.updateMany({ where: { bucketId, key: keys.length === 1 ? keys[0]! : { in: [...keys] }, outcome: null, superseded: false }, data: { superseded: true } });
+export async function supersedeFetchLeases(sql: DirectSql, bucketId: number, keys: readonly string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += SUPERSEDE_BATCH) {
+    const batch = keys.slice(i, i + SUPERSEDE_BATCH);
+    await sql.execute(
+      `UPDATE "FetchLease" SET "superseded" = ? WHERE "bucketId" = ? AND "key" IN (${batch.map(() => "?").join(", ")}) AND "outcome" IS NULL AND "superseded" = ?`,
+      [true, bucketId, ...batch, false],
+    );
+  }
 }
 
+const KEEP_LEASE = 'UPDATE "FetchLease" SET "superseded" = ? WHERE "bucketId" = ? AND "key" = ? AND "token" = ? AND "superseded" = ?';
+
 /**
- * In a pull's commit transaction: whether acquisition `token` still holds the key's lease and no
- * client wrote or deleted the key since. A write, not a read, so that it orders with
- * supersedeFetchLeases on the row: on PostgreSQL the row stays locked until this commit (a delete
- * marking it waits, then finds the committed object and deletes it), and a mark committed after
- * this transaction's snapshot makes it fail with a serialization error and run again (it then sees
- * the mark); SQLite has one writer at a time.
+ * In a pull's commit transaction (`tx`: DirectSql.within): whether acquisition `token` still holds
+ * the key's lease and no client wrote or deleted the key since. A write, not a read, so that it
+ * orders with supersedeFetchLeases on the row: on PostgreSQL the row stays locked until this commit
+ * (a delete marking it waits, then finds the committed object and deletes it), and a mark committed
+ * after this transaction's snapshot makes it fail with a serialization error and run again (it
+ * then sees the mark); SQLite has one writer at a time.
  */
-export async function keepsFetchLease(tx: LeaseDb, bucketId: number, key: string, token: string): Promise<boolean> {
-  const { count } = await tx.fetchLease.updateMany({ where: { bucketId, key, token, superseded: false }, data: { superseded: false } });
-  return count === 1;
+export async function keepsFetchLease(tx: DirectSql, bucketId: number, key: string, token: string): Promise<boolean> {
+  return (await tx.execute(KEEP_LEASE, [false, bucketId, key, token, false])) === 1;
 }
 
 /** Takes the lease when no row holds the key; changes nothing (0 rows) when one does. */

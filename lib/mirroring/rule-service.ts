@@ -5,6 +5,7 @@
  * version check are decided on the rules read, and two concurrent saves (on PostgreSQL, where
  * they can interleave) must not both pass against the same set. Server only.
  */
+import { directSql } from "@/lib/db/direct-sql";
 import { serializable } from "@/lib/db/transactions";
 import { recordAudit, type AuditContext } from "@/lib/audit/audit-log";
 import type { StorageClass, ZoneType } from "@/lib/buckets/storage-class";
@@ -78,7 +79,7 @@ async function changingRules<T>(work: (tx: Tx, changed: (bucketId: number) => Pr
   const result = await serializable(db(), (tx) =>
     work(tx, async (bucketId) => {
       changed.add(bucketId);
-      await recordCacheChanges(tx, [{ scope: "rules", bucketId }]);
+      await recordCacheChanges(directSql(db()).within(tx), [{ scope: "rules", bucketId }]);
       currentApp().engine.rulesChanged(bucketId);
     }),
   );

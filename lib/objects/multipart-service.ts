@@ -14,6 +14,7 @@
  * - An abort deletes the rows and journals the part blobs in one transaction, then removes them.
  *   `sweep` aborts uploads older than a maximum age (at start-up and then hourly).
  */
+import { directSql } from "@/lib/db/direct-sql";
 import { serializable } from "@/lib/db/transactions";
 import { randomBytes } from "node:crypto";
 import { EntityTooLarge, EntityTooSmall, InvalidPart, InvalidPartOrder, NoSuchUpload } from "@/lib/domain/errors";
@@ -144,7 +145,7 @@ export class MultipartService {
           const data = { size: BigInt(size), etag: md5, checksums: JSON.stringify(checksums), blobName, createdAt: new Date() };
           const row = await tx.multipartPart.upsert({ where, create: { uploadId: parent.id, partNumber, ...data }, update: data });
           // The row points at the new blob now (its entry settles); the replaced one is journaled.
-          const [entry] = await WriteJournal.inTransaction(tx, { settled: pending, dropped: old ? [{ ...owner, blobName: old.blobName }] : [] });
+          const [entry] = await WriteJournal.inTransaction(directSql(db()).within(tx), { settled: pending, dropped: old ? [{ ...owner, blobName: old.blobName }] : [] });
           return { replaced: old ? { blobName: old.blobName, pending: entry! } : null, saved: row };
         }));
       } catch (error) {
@@ -264,7 +265,7 @@ export class MultipartService {
       // Conditional: another instance's sweep may have removed it since it was read (read committed).
       if ((await tx.multipartUpload.deleteMany({ where: { id: upload.id } })).count === 0) return null;
       const blobs: PendingBlob[] = upload.parts.map((part) => ({ bucketId: upload.bucketId, key: upload.key, blobName: part.blobName }));
-      const entries = await WriteJournal.inTransaction(tx, { dropped: blobs });
+      const entries = await WriteJournal.inTransaction(directSql(this.deps.db()).within(tx), { dropped: blobs });
       return blobs.map((blob, index) => ({ blobName: blob.blobName, pending: entries[index]! }));
     });
     if (dropped === null) return false;

@@ -19,8 +19,8 @@
  * Temporary files are the blob store's business: they live in their own directory, which holds
  * only writes in flight, and the store clears it at start.
  */
-import { directSql, readInt } from "@/lib/db/direct-sql";
-import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import { directSql, readInt, type DirectSql } from "@/lib/db/direct-sql";
+import type { PrismaClient } from "@/lib/generated/prisma/client";
 
 export interface PendingBlob {
   bucketId: number;
@@ -28,13 +28,11 @@ export interface PendingBlob {
   blobName: string;
 }
 
-/** The journal's table, from the client or from inside an interactive transaction. */
-type JournalDb = Pick<Prisma.TransactionClient, "pendingWrite">;
-
 /** Entries resolved per database round trip at start-up. */
 const RESOLVE_BATCH = 100;
 
 const BEGIN_ENTRY = 'INSERT INTO "PendingWrite" ("bucketId", "key", "blobName", "createdAt", "instanceId") VALUES (?, ?, ?, ?, ?) RETURNING "id"';
+const SETTLE_ENTRY = 'DELETE FROM "PendingWrite" WHERE "id" = ?';
 
 export class WriteJournal {
   /** Entries whose end() waits for the next write. */
@@ -67,12 +65,13 @@ export class WriteJournal {
    * now points at) goes, and every `dropped` blob (blobs no row points at any more) is recorded.
    * Returns the entry ids of `dropped`, in order, for `end` once each blob is removed.
    */
-  static async inTransaction(tx: JournalDb, change: { settled?: number | null; dropped?: readonly PendingBlob[] }): Promise<number[]> {
-    if (change.settled != null) await tx.pendingWrite.deleteMany({ where: { id: change.settled } });
+  static async inTransaction(tx: DirectSql, change: { settled?: number | null; dropped?: readonly PendingBlob[] }): Promise<number[]> {
+    if (change.settled != null) await tx.execute(SETTLE_ENTRY, [change.settled]);
     const ids: number[] = [];
     for (const blob of change.dropped ?? []) {
-      const entry = await tx.pendingWrite.create({ data: { bucketId: blob.bucketId, key: blob.key, blobName: blob.blobName }, select: { id: true } });
-      ids.push(entry.id);
+      // No instance: anyone may remove a blob no row points at any more (see above).
+      const [entry] = await tx.query(BEGIN_ENTRY, [blob.bucketId, blob.key, blob.blobName, new Date(), null]);
+      ids.push(readInt(entry!.id));
     }
     return ids;
   }

@@ -1,13 +1,15 @@
 /**
  * The direct statements (lib/db/direct-sql.ts) against the real, migrated database, on SQLite and
  * on PostgreSQL: the object's row reads back exactly as Prisma reads it (every column, large sizes,
- * null and set source URLs, dates to the millisecond), the fetch lease's states, and the client's
- * shared connection surviving a $disconnect.
+ * null and set source URLs, dates to the millisecond), the fetch lease's states, a commit's
+ * statements inside its transaction (DirectSql.within: the row, the journal, the change log and the
+ * lease checks, read back by Prisma), and the client's shared connection surviving a $disconnect.
  */
 import { describe, expect, it } from "vitest";
 import { directSql } from "@/lib/db/direct-sql";
 import { PrismaFetchLeases } from "@/lib/fleet/fetch-leases";
 import { PrismaObjectRepository, toRecord } from "@/lib/objects/object-repository";
+import { WriteJournal } from "@/lib/objects/write-journal";
 import { clientWithBucket } from "../support/bucket-row";
 
 const { prisma, bucket } = clientWithBucket("direct-sql");
@@ -98,6 +100,75 @@ describe("the fetch lease", () => {
   it("lets exactly one of many concurrent acquisitions through", async () => {
     const taken = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? leases : other).acquire(bucket.id, "race")));
     expect(taken.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe("a commit's statements inside its transaction", () => {
+  const object = (key: string, blobName: string, extra: Partial<{ size: number; sourceUrl: string | null }> = {}) => ({
+    bucketId: bucket.id,
+    key,
+    size: extra.size ?? 3,
+    etag: "00112233445566778899aabbccddeeff",
+    storageClass: "STANDARD",
+    httpMeta: { "content-type": "image/png" },
+    userMeta: { team: "ö ops" },
+    checksums: { sha256: "q2Vk" },
+    sourceUrl: extra.sourceUrl ?? null,
+    blobName,
+  });
+
+  it("writes the row, journal entries and change record that Prisma reads back field by field, and replaces in place", async () => {
+    const pending = await new WriteJournal(() => prisma, "instance-a").begin({ bucketId: bucket.id, key: "saved", blobName: "b1" });
+    const changesBefore = await prisma.cacheChange.count();
+    const first = await repository.save(object("saved", "b1", { size: 6 * 1024 ** 4 + 1, sourceUrl: "https://o.example/saved" }), { pending });
+    const viaPrisma = await prisma.storedObject.findFirstOrThrow({ where: { bucketId: bucket.id, key: "saved" } });
+    expect(first!.record).toEqual(toRecord(viaPrisma));
+    expect(viaPrisma).toMatchObject({ size: BigInt(6 * 1024 ** 4 + 1), blobCount: 1, httpMeta: '{"content-type":"image/png"}', userMeta: '{"team":"ö ops"}', sourceUrl: "https://o.example/saved" });
+    expect(Math.abs(viaPrisma.lastModified.getTime() - Date.now())).toBeLessThan(60_000);
+    // The new blob's entry settled with the row; nothing was replaced.
+    expect(await prisma.pendingWrite.count({ where: { id: pending } })).toBe(0);
+    expect(first!.replaced).toEqual([]);
+    const change = await prisma.cacheChange.findFirstOrThrow({ orderBy: { seq: "desc" } });
+    expect(change).toMatchObject({ scope: "object", bucketId: bucket.id, name: "saved" });
+    expect(Math.abs(change.at.getTime() - Date.now())).toBeLessThan(60_000);
+    expect(await prisma.cacheChange.count()).toBe(changesBefore + 1);
+    // Prisma's own date filters see the written dates (same encoding as its writes).
+    expect(await prisma.cacheChange.count({ where: { seq: change.seq, at: { gt: new Date(Date.now() - 60_000), lte: new Date(Date.now() + 60_000) } } })).toBe(1);
+
+    const second = await repository.save(object("saved", "b2"), { pending: null });
+    const replaced = await prisma.storedObject.findFirstOrThrow({ where: { bucketId: bucket.id, key: "saved" } });
+    expect(replaced.id).toBe(viaPrisma.id);
+    expect(replaced).toMatchObject({ blobName: "b2", size: 3n, sourceUrl: null });
+    expect(second!.record).toEqual(toRecord(replaced));
+    // The blob the row stopped pointing at is journaled (no instance: anyone may remove it).
+    expect(second!.replaced.map((blob) => blob.blobName)).toEqual(["b1"]);
+    const entry = await prisma.pendingWrite.findUniqueOrThrow({ where: { id: second!.replaced[0]!.pending } });
+    expect(entry).toMatchObject({ bucketId: bucket.id, key: "saved", blobName: "b1", instanceId: null });
+    expect(Math.abs(entry.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  it("a pull's commit stores only while its lease holds and is not superseded; a client's write supersedes it", async () => {
+    const leases = new PrismaFetchLeases(() => prisma, { id: "instance-a", leaseMs: 30_000, now: () => new Date() });
+    const lease = await leases.acquire(bucket.id, "pulled");
+    expect(await repository.save(object("pulled", "p0"), { onlyIfAbsent: () => true, leaseToken: "another-token" })).toBeNull();
+    expect(await repository.find(bucket.id, "pulled")).toBeNull();
+
+    const held = await leases.acquire(bucket.id, "pulled-2");
+    // A client's write of the key marks the pull in progress; the pull's commit then stores nothing.
+    expect(await repository.save(object("pulled-2", "c1"), {})).not.toBeNull();
+    expect((await prisma.fetchLease.findUniqueOrThrow({ where: { bucketId_key: { bucketId: bucket.id, key: "pulled-2" } } })).superseded).toBe(true);
+    expect(await repository.save(object("pulled-2", "p1"), { onlyIfAbsent: () => true, leaseToken: held!.token, replaceExisting: true })).toBeNull();
+    expect((await repository.find(bucket.id, "pulled-2"))!.blobName).toBe("c1");
+
+    // The lease that holds and is not marked: the pull stores.
+    const saved = await repository.save(object("pulled", "p2"), { onlyIfAbsent: () => true, leaseToken: lease!.token });
+    expect(saved!.record.blobName).toBe("p2");
+    // A delete marks leases of many keys at once (in statements of at most 500 keys).
+    const keys = Array.from({ length: 703 }, (_, i) => `many/${i}`);
+    const leased = [keys[0]!, keys[499]!, keys[500]!, keys[702]!];
+    for (const key of leased) await leases.acquire(bucket.id, key);
+    await repository.deleteKeys(bucket.id, keys);
+    expect(await prisma.fetchLease.count({ where: { bucketId: bucket.id, key: { in: leased }, superseded: true } })).toBe(4);
   });
 });
 

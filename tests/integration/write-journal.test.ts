@@ -1,4 +1,5 @@
 /** The write journal against the real (migrated) database: entries in and out of transactions, start-up resolution. */
+import { directSql } from "@/lib/db/direct-sql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "@/lib/db/create-client";
 import { env } from "@/lib/env";
@@ -45,7 +46,7 @@ describe("WriteJournal", () => {
 
     const [dropped] = await prisma.$transaction(async (tx) => {
       await tx.storedObject.update({ where: { bucketId_key: { bucketId, key: "k" } }, data: { blobName: "new" } });
-      return WriteJournal.inTransaction(tx, { settled: id, dropped: [{ bucketId, key: "k", blobName: "old" }] });
+      return WriteJournal.inTransaction(directSql(prisma).within(tx), { settled: id, dropped: [{ bucketId, key: "k", blobName: "old" }] });
     });
     expect((await journal.pending()).map((entry) => entry.blobName)).toEqual(["old"]);
 
@@ -57,7 +58,7 @@ describe("WriteJournal", () => {
     const id = await journal.begin({ bucketId, key: "k", blobName: "newer" });
     await expect(
       prisma.$transaction(async (tx) => {
-        await WriteJournal.inTransaction(tx, { settled: id, dropped: [{ bucketId, key: "k", blobName: "new" }] });
+        await WriteJournal.inTransaction(directSql(prisma).within(tx), { settled: id, dropped: [{ bucketId, key: "k", blobName: "new" }] });
         throw new Error("the row could not be saved");
       }),
     ).rejects.toThrow("could not be saved");
