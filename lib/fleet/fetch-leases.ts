@@ -13,12 +13,14 @@
  *
  * Durability: a lease describes a pull in progress, which a power loss ends anyway, so on SQLite a
  * lease write alone in its commit does not wait for the disk (lib/db/adapter.ts,
- * SQLITE_UNSYNCED_TABLES): taking a free lease (an INSERT) and giving one up (a DELETE). Prisma runs
- * an updateMany inside a transaction, which syncs: takeovers, outcomes, supersede marks.
+ * SQLITE_UNSYNCED_TABLES): taking a free lease (an INSERT), giving one up (a DELETE), and a delete's
+ * supersede mark (an UPDATE; the delete's own commit follows it in the log and syncs both). Prisma
+ * runs an updateMany inside a transaction, which syncs: takeovers and outcomes.
  *
- * Taking a free lease, giving one up after a commit and looking at one are direct statements
- * (lib/db/direct-sql.ts): the first is on every mirror miss's way to its first byte, where Prisma's
- * per-query compilation cost ~1 ms each. The rarer writes stay Prisma's.
+ * Taking a free lease, giving one up after a commit, looking at one, and the supersede mark and
+ * lease check that commits make are direct statements (lib/db/direct-sql.ts): the first is on every
+ * mirror miss's way to its first byte, where Prisma's per-query compilation cost ~1 ms each, the
+ * last two in every commit's transaction. Takeovers and outcomes stay Prisma's.
  */
 import { randomUUID } from "node:crypto";
 import { directSql, readDate, readOptionalString, readString, type DirectSql } from "@/lib/db/direct-sql";
