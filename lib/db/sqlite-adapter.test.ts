@@ -326,3 +326,36 @@ describe("the SQLite adapter's unsynced tables", () => {
     expect(writesTo([])).toBeNull();
   });
 });
+
+describe("the SQLite adapter's statements", () => {
+  it("prepares each statement once per connection, runs it with each call's own arguments, and keeps it usable after a failure", async () => {
+    const prepared: string[] = [];
+    const original = Database.prototype.prepare;
+    Database.prototype.prepare = function (this: Database.Database, sql: string) {
+      prepared.push(sql);
+      return original.call(this, sql);
+    } as typeof original;
+    try {
+      const db = new PrismaClient({ adapter: sqliteAdapter({ url: `file:${path.join(dir, "kept.db")}` }) });
+      await db.$executeRawUnsafe("CREATE TABLE k (id INTEGER PRIMARY KEY, v TEXT)");
+      for (let i = 0; i < 5; i++) await db.$executeRawUnsafe("INSERT INTO k (v) VALUES (?)", `v${i}`);
+      const read = [];
+      for (let i = 1; i <= 5; i++) read.push(await db.$queryRawUnsafe<{ v: string }[]>("SELECT v FROM k WHERE id = ?", i));
+      expect(read).toEqual(["v0", "v1", "v2", "v3", "v4"].map((v) => [{ v }]));
+      // A statement that fails (the key is taken) fails alone; the same statement works next time.
+      await expect(db.$executeRawUnsafe("INSERT INTO k (id, v) VALUES (?, ?)", 1, "taken")).rejects.toThrow();
+      expect(await db.$executeRawUnsafe("INSERT INTO k (id, v) VALUES (?, ?)", 99, "free")).toBe(1);
+      for (const v of ["tx1", "tx2"]) await db.$transaction(async (tx) => tx.$executeRawUnsafe("INSERT INTO k (v) VALUES (?)", v));
+      expect(await db.$queryRawUnsafe("SELECT v FROM k WHERE id > ? ORDER BY id", 5)).toEqual([{ v: "free" }, { v: "tx1" }, { v: "tx2" }]);
+      await db.$disconnect();
+      const times = (sql: string) => prepared.filter((text) => text === sql).length;
+      expect(times("INSERT INTO k (v) VALUES (?)")).toBe(1);
+      expect(times("SELECT v FROM k WHERE id = ?")).toBe(1);
+      expect(times("INSERT INTO k (id, v) VALUES (?, ?)")).toBe(1);
+      expect(times("BEGIN IMMEDIATE")).toBe(1);
+      expect(times("COMMIT")).toBe(1);
+    } finally {
+      Database.prototype.prepare = original;
+    }
+  });
+});

@@ -18,12 +18,66 @@
  */
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQuery, Transaction } from "@prisma/driver-adapter-utils";
+import type { Statement } from "better-sqlite3";
 
 /** The adapter's transaction keeps its better-sqlite3 connection in `client`. */
 interface Connection {
   inTransaction: boolean;
   prepare(sql: string): { run(): unknown };
   pragma(source: string, options: { simple: true }): unknown;
+}
+
+/**
+ * Prepared statements kept per connection, by SQL text. The app's statements are a few dozen
+ * texts, but lists of values (`IN (?, ?, …)`) make one text per length: past this many, all are
+ * dropped and the cache fills again with those in use.
+ */
+const STATEMENTS_KEPT = 512;
+
+/**
+ * Each statement is prepared once per connection and reused. The adapter prepares every query anew
+ * (`client.prepare(sql).bind(args)`), which was ~0.4 ms of a 4 KiB upload's ~4 ms of main-thread
+ * CPU, nearly as much as running the statements (a `--cpu-prof` of the app under `bench/puts.ts`;
+ * README, "Uploads"). A better-sqlite3 statement binds its parameters for good with `bind`, so
+ * `bind` here gives a view of the kept statement that passes the arguments to each call instead,
+ * and `run` without arguments (BEGIN IMMEDIATE, SAVEPOINT, pragmas) runs the kept statement. Any
+ * other use (a mode such as `pluck()`, which would stay set on a kept statement) gets a statement
+ * of its own, as before. Statements run to completion synchronously (`run`, `all`), so a kept one
+ * is never busy when it is used again; SQLite recompiles a kept statement if the schema changes.
+ */
+function keepStatements(connection: Connection): void {
+  const prepare = (connection.prepare as unknown as (sql: string) => Statement).bind(connection);
+  const kept = new Map<string, Statement>();
+  const keptStatement = (sql: string): Statement => {
+    let statement = kept.get(sql);
+    if (statement === undefined) {
+      if (kept.size >= STATEMENTS_KEPT) kept.clear();
+      statement = prepare(sql);
+      kept.set(sql, statement);
+    }
+    return statement;
+  };
+  const bound = (statement: Statement, args: unknown[]) => ({
+    reader: statement.reader,
+    columns: () => statement.columns(),
+    run: () => statement.run(args),
+    raw: () => ({ all: () => statement.raw(true).all(args) }),
+  });
+  (connection as unknown as { prepare: (sql: string) => unknown }).prepare = (sql: string) => {
+    let own: Statement | undefined;
+    return new Proxy(
+      {},
+      {
+        get(_target, property) {
+          if (property === "bind") return (args: unknown[]) => bound(keptStatement(sql), args);
+          if (property === "run") return () => keptStatement(sql).run();
+          own ??= prepare(sql);
+          const value: unknown = Reflect.get(own, property, own);
+          return typeof value === "function" ? value.bind(own) : value;
+        },
+      },
+    );
+  };
 }
 
 /**
@@ -120,6 +174,8 @@ export function sqliteAdapter({ url, busyTimeoutMs, journalMode = "wal", unsynce
       const adapter = await inner.connect();
       const connection = (adapter as unknown as { client: Connection }).client;
       setJournalMode(connection, journalMode);
+      // Innermost: every statement the wrappers below prepare is kept too.
+      keepStatements(connection);
       // Before beginImmediately, which keeps its own copy of `prepare`.
       const runUnsynced = unsynced ? unsyncedRunner(connection) : null;
       beginImmediately(adapter);
