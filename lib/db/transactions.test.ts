@@ -7,6 +7,8 @@ describe("isSerializationFailure", () => {
     expect(isSerializationFailure({ code: "P2034", message: "Transaction failed due to a write conflict or a deadlock" })).toBe(true);
     expect(isSerializationFailure({ cause: { originalCode: "40001" } })).toBe(true);
     expect(isSerializationFailure({ meta: { driverAdapterError: { cause: { kind: "postgres", code: "40P01" } } } })).toBe(true);
+    // A raw statement inside the transaction (DirectSql.within) fails as Prisma's P2010, the driver's code nested.
+    expect(isSerializationFailure({ code: "P2010", meta: { driverAdapterError: { cause: { originalCode: "40001", kind: "postgres" } } } })).toBe(true);
   });
 
   it("does not retry a unique violation, a timeout or a plain error", () => {

@@ -38,6 +38,11 @@ export class LruCache<K, V> {
     return entry.value;
   }
 
+  /** The total weight kept at most. */
+  get limit(): number {
+    return this.capacity;
+  }
+
   has(key: K): boolean {
     return this.entries.has(key);
   }

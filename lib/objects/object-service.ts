@@ -33,6 +33,12 @@ export const SMALL_OBJECT_BYTES = 256 * 1024;
 export const HOT_OBJECT_BYTES = 1024 * 1024;
 /** Blob names of objects between the two sizes read once, remembered (a name each; oldest forgotten first). */
 const HOT_CANDIDATES = 4096;
+/**
+ * A hot object is kept only if it takes at most this share of the content cache: one that would
+ * not fit would be read whole on every other request and thrown away, and one nearly as large as
+ * the cache would push out every small object at each promotion.
+ */
+const HOT_SHARE_OF_CACHE = 1 / 4;
 
 /** Blob files removed in parallel by deleteKeys (each removal is one unlink on the I/O threads). */
 const BLOB_REMOVALS_AT_ONCE = 32;
@@ -78,6 +84,8 @@ export class ObjectService {
   private readonly misses = new MissWatches();
   /** Objects larger than SMALL_OBJECT_BYTES read once: a second read keeps them in memory. */
   private readonly readOnce = new LruCache<string, true>(HOT_CANDIDATES);
+  /** Blobs being read whole into the content cache: requests for one meanwhile share its read. */
+  private readonly reading = new Map<string, Promise<Buffer>>();
 
   constructor(private readonly deps: ObjectServiceDeps) {}
 
@@ -113,19 +121,41 @@ export class ObjectService {
    */
   private bytesInMemory(object: ObjectRecord, start: number, end: number): MaybePromise<Buffer> | null {
     if (object.size > HOT_OBJECT_BYTES) return null;
-    const cached = this.deps.contentCache.get(object.blobName);
+    const name = object.blobName;
+    const cached = this.deps.contentCache.get(name);
     if (cached) return rangeOf(cached, start, end);
-    if (object.size > SMALL_OBJECT_BYTES) {
-      if (!this.readOnce.has(object.blobName)) {
-        this.readOnce.set(object.blobName, true);
-        return null;
+    let read = this.reading.get(name);
+    if (!read) {
+      if (object.size > SMALL_OBJECT_BYTES) {
+        if (object.size > this.deps.contentCache.limit * HOT_SHARE_OF_CACHE) return null;
+        if (!this.readOnce.has(name)) {
+          this.readOnce.set(name, true);
+          return null;
+        }
+        this.readOnce.delete(name);
       }
-      this.readOnce.delete(object.blobName);
+      read = this.readIntoCache(name);
     }
-    return this.deps.blobs.readAll(object.blobName).then((bytes) => {
-      this.deps.contentCache.set(object.blobName, bytes);
-      return rangeOf(bytes, start, end);
-    });
+    return read.then((bytes) => rangeOf(bytes, start, end));
+  }
+
+  /** Reads a blob whole and keeps it, unless it was removed meanwhile (dropBlob forgets the read). */
+  private readIntoCache(name: string): Promise<Buffer> {
+    const read: Promise<Buffer> = this.deps.blobs.readAll(name).then(
+      (bytes) => {
+        if (this.reading.get(name) === read) {
+          this.reading.delete(name);
+          this.deps.contentCache.set(name, bytes);
+        }
+        return bytes;
+      },
+      (error: unknown) => {
+        if (this.reading.get(name) === read) this.reading.delete(name);
+        throw error;
+      },
+    );
+    this.reading.set(name, read);
+    return read;
   }
 
   /**
@@ -304,6 +334,7 @@ export class ObjectService {
   private async dropBlob({ blobName, pending }: JournaledBlob): Promise<void> {
     this.deps.contentCache.delete(blobName);
     this.readOnce.delete(blobName);
+    this.reading.delete(blobName);
     await this.deps.blobs.remove(blobName);
     void this.deps.repository.endBlob(pending);
   }

@@ -135,6 +135,19 @@ describe("a commit's statements inside its transaction", () => {
     // Prisma's own date filters see the written dates (same encoding as its writes).
     expect(await prisma.cacheChange.count({ where: { seq: change.seq, at: { gt: new Date(Date.now() - 60_000), lte: new Date(Date.now() + 60_000) } } })).toBe(1);
 
+    // Stored as Prisma stores dates: the same text (SQLite) or value type (PostgreSQL) as a row Prisma wrote.
+    await prisma.storedObject.create({ data: { bucketId: bucket.id, key: "by-prisma", size: 1n, etag: "e", storageClass: "STANDARD", blobName: "bp", lastModified: new Date("2026-11-28T01:02:03.456Z") } });
+    const stored = await prisma.$queryRawUnsafe<{ key: string; text: string }[]>(
+      process.env.DATABASE_URL?.startsWith("postgres")
+        ? `SELECT "key", "lastModified"::text AS "text" FROM "StoredObject" WHERE "bucketId" = $1 AND "key" IN ('saved', 'by-prisma') ORDER BY "key"`
+        : `SELECT "key", CAST("lastModified" AS TEXT) AS "text" FROM "StoredObject" WHERE "bucketId" = ? AND "key" IN ('saved', 'by-prisma') ORDER BY "key"`,
+      bucket.id,
+    );
+    // Digits and the fraction of a second aside (PostgreSQL prints .45 for .450 and nothing for .000).
+    const shape = (text: string) => text.replace(/\.\d+/, "").replace(/\d/g, "9");
+    expect(stored.map((row) => row.key)).toEqual(["by-prisma", "saved"]);
+    expect(shape(stored[1]!.text)).toBe(shape(stored[0]!.text));
+
     const second = await repository.save(object("saved", "b2"), { pending: null });
     const replaced = await prisma.storedObject.findFirstOrThrow({ where: { bucketId: bucket.id, key: "saved" } });
     expect(replaced.id).toBe(viaPrisma.id);

@@ -81,6 +81,16 @@ it("a hot object of HOT_OBJECT_BYTES is streamed once, read into memory on its s
   expect(reads).toEqual({ sendRange: 2, openRange: 0, readAll: 1 });
 });
 
+it("requests that come while a hot object is being read into memory share that one read", async () => {
+  const body = randomBytes(HOT_OBJECT_BYTES);
+  await put("shared.bin", body);
+  await expectGet("shared.bin", 200, body);
+  expect(reads).toEqual({ sendRange: 1, openRange: 0, readAll: 0 });
+  // The second read promotes it; the others, sent at the same time, join that read (or find it kept).
+  await Promise.all(Array.from({ length: 6 }, () => expectGet("shared.bin", 200, body)));
+  expect(reads).toEqual({ sendRange: 1, openRange: 0, readAll: 1 });
+});
+
 it("an object one byte over HOT_OBJECT_BYTES is streamed on every read", async () => {
   const body = randomBytes(HOT_OBJECT_BYTES + 1);
   await put("over.bin", body);
