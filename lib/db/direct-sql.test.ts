@@ -1,5 +1,5 @@
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { numberedPlaceholders, readBigInt, readDate, readInt, readOptionalString, readString, sharedConnection } from "./direct-sql";
 
 describe("numberedPlaceholders", () => {
@@ -73,5 +73,19 @@ describe("sharedConnection", () => {
     await expect(shared.connected()).rejects.toThrow("cannot open");
     await expect(shared.connected()).resolves.toBeDefined();
     expect(counts().connects).toBe(2);
+  });
+});
+
+describe("the clients' registry", () => {
+  it("is shared by every copy of the module in the process (Next bundles its own copy for the console's handlers)", async () => {
+    const first = await import("./direct-sql");
+    vi.resetModules();
+    const second = await import("./direct-sql");
+    expect(second).not.toBe(first);
+    const client = {};
+    const sql = first.directSqlOn("sqlite", () => Promise.reject(new Error("not connected in this test")));
+    first.registerDirectSql(client, sql);
+    expect(second.directSql(client as never)).toBe(sql);
+    expect(() => second.directSql({} as never)).toThrow(/not made by createPrismaClient/);
   });
 });

@@ -25,6 +25,8 @@ import type { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 
 export type SqlArg = string | number | bigint | boolean | Date | null;
 
+const REGISTRY = Symbol.for("bos-mirror.direct-sql.clients");
+
 export type SqlRow = Record<string, unknown>;
 
 export interface DirectSql {
@@ -120,7 +122,13 @@ export function directSqlOn(provider: "sqlite" | "postgresql", connected: () => 
   };
 }
 
-const clients = new WeakMap<object, DirectSql>();
+/**
+ * Shared by every copy of this module in the process: Next bundles its own copy for the console's
+ * route handlers, which reach the same client (lib/runtime/current-app.ts) as the server's copy
+ * that registered it.
+ */
+const registry = globalThis as typeof globalThis & { [REGISTRY]?: WeakMap<object, DirectSql> };
+const clients = (registry[REGISTRY] ??= new WeakMap<object, DirectSql>());
 
 /** Called where clients are made (lib/db/create-client.ts): `client`'s statements run on `sql`. */
 export function registerDirectSql(client: object, sql: DirectSql): void {
