@@ -12,6 +12,7 @@ import path from "node:path";
 import { signedFetch } from "@/lib/auth/signed-fetch";
 import { startApp } from "./support/app-process";
 import { formatSummary, summariseProfile } from "./support/cpu-profile";
+import { putObjects } from "./support/uploads";
 
 const option = (name: string, fallback: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const objects = Number(option("objects", "3000"));
@@ -31,17 +32,7 @@ try {
   if (created.status !== 200) throw new Error(`could not create the bucket: ${created.status}`);
   for (const phase of ["warm-up", "measured"]) {
     const from = nowUs();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        while (next < objects) {
-          const i = next++;
-          const response = await signedFetch(credentials, `${app.baseUrl}/v1/puts/${phase}/${i}.bin`, { method: "PUT", body: new Uint8Array(body) });
-          await response.arrayBuffer();
-          if (response.status !== 200) throw new Error(`PUT ${phase}/${i}.bin: ${response.status}`);
-        }
-      }),
-    );
+    await putObjects(app, credentials, { bucket: "puts", prefix: phase }, body, objects, concurrency);
     window = [from, nowUs()];
   }
 } finally {

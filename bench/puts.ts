@@ -14,6 +14,7 @@ import { performance } from "node:perf_hooks";
 import { signedFetch } from "@/lib/auth/signed-fetch";
 import { startApp, type AppProcess } from "./support/app-process";
 import { cpuSince, cpuSnapshot } from "./support/proc-cpu";
+import { putObjects } from "./support/uploads";
 
 const option = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const objects = Number(option("objects") ?? 1000);
@@ -34,16 +35,7 @@ interface Run {
 async function putAll(app: AppProcess, round: string): Promise<Run> {
   const before = cpuSnapshot(app.child.pid!);
   const started = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < objects) {
-      const i = next++;
-      const response = await signedFetch(credentials, `${app.baseUrl}/v1/puts/${round}/${i}.bin`, { method: "PUT", body: new Uint8Array(body) });
-      await response.arrayBuffer();
-      if (response.status !== 200) throw new Error(`PUT ${round}/${i}.bin: ${response.status}`);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await putObjects(app, credentials, { bucket: "puts", prefix: round }, body, objects, concurrency);
   const seconds = (performance.now() - started) / 1000;
   return { perSecond: objects / seconds, cpuUs: (cpuSince(app.child.pid!, before).all * 1000) / objects };
 }
