@@ -358,4 +358,38 @@ describe("the SQLite adapter's statements", () => {
       Database.prototype.prepare = original;
     }
   });
+
+  it("drops the statement kept longest when full, and does not keep lists of values", async () => {
+    const prepared: string[] = [];
+    const original = Database.prototype.prepare;
+    Database.prototype.prepare = function (this: Database.Database, sql: string) {
+      prepared.push(sql);
+      return original.call(this, sql);
+    } as typeof original;
+    try {
+      const db = new PrismaClient({ adapter: sqliteAdapter({ url: `file:${path.join(dir, "evicted.db")}` }) });
+      const distinct = (i: number) => `SELECT ${i} AS n WHERE ? = ?`;
+      const run = (sql: string, args: number[] = [1, 1]) => db.$queryRawUnsafe(sql, ...args);
+      // Fill the cache: the client's own statements plus these come to more than 512.
+      for (let i = 0; i < 520; i++) await run(distinct(i));
+      prepared.length = 0;
+      // One new statement makes room by dropping one: the most recent 500 are all still kept.
+      await run(distinct(10_000));
+      for (let i = 20; i < 520; i++) await run(distinct(i));
+      expect(prepared.filter((sql) => sql.startsWith("SELECT "))).toEqual([distinct(10_000)]);
+      // Lists of values, 600 lengths: each prepared for each use, pushing none of the others out.
+      const list = (length: number) => `SELECT 'yes' AS found WHERE 1 IN (${Array(length).fill("?").join(", ")})`;
+      const values = (length: number) => Array.from({ length }, (_, i) => i);
+      for (let length = 65; length < 665; length++) expect(await run(list(length), values(length))).toEqual([{ found: "yes" }]);
+      expect(await run(list(100), values(100))).toEqual([{ found: "yes" }]);
+      expect(prepared.filter((sql) => sql === list(100))).toHaveLength(2);
+      prepared.length = 0;
+      await run(distinct(10_000));
+      for (let i = 20; i < 520; i++) await run(distinct(i));
+      expect(prepared).toEqual([]);
+      await db.$disconnect();
+    } finally {
+      Database.prototype.prepare = original;
+    }
+  });
 });

@@ -29,10 +29,15 @@ interface Connection {
 
 /**
  * Prepared statements kept per connection, by SQL text. The app's statements are a few dozen
- * texts, but lists of values (`IN (?, ?, …)`) make one text per length: past this many, all are
- * dropped and the cache fills again with those in use.
+ * texts; past this many, the one kept longest is dropped for each new one.
  */
 const STATEMENTS_KEPT = 512;
+/**
+ * A statement with more parameters than this is a list of values (`IN (?, ?, …)` of a batch, a
+ * many-row insert): one text per length, rarely the same twice, so it is prepared for its one use
+ * and not kept, where it would push out the statements that do come again.
+ */
+const MOST_PARAMETERS_KEPT = 64;
 
 /**
  * Each statement is prepared once per connection and reused. The adapter prepares every query anew
@@ -45,14 +50,22 @@ const STATEMENTS_KEPT = 512;
  * of its own, as before. Statements run to completion synchronously (`run`, `all`), so a kept one
  * is never busy when it is used again; SQLite recompiles a kept statement if the schema changes.
  */
+/** How many `?` a statement has (more than its parameters only where a `?` is inside a literal, which the app's statements do not have). */
+function parameterCount(sql: string): number {
+  let count = 0;
+  for (let at = sql.indexOf("?"); at !== -1; at = sql.indexOf("?", at + 1)) count++;
+  return count;
+}
+
 function keepStatements(connection: Connection): void {
   const prepare = (connection.prepare as unknown as (sql: string) => Statement).bind(connection);
   const kept = new Map<string, Statement>();
   const keptStatement = (sql: string): Statement => {
     let statement = kept.get(sql);
     if (statement === undefined) {
-      if (kept.size >= STATEMENTS_KEPT) kept.clear();
       statement = prepare(sql);
+      if (parameterCount(sql) > MOST_PARAMETERS_KEPT) return statement;
+      if (kept.size >= STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
       kept.set(sql, statement);
     }
     return statement;
