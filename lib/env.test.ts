@@ -63,6 +63,7 @@ describe("DATABASE_URL", () => {
     ["postgres://bos@db.internal", /name the database/],
     ["postgres:///bos_mirror", /name the server's host/],
     ["postgres://bos@db.internal:port/bos_mirror", /not a URL.*percent-encode/],
+    ["postgres://bos@db.internal/bos_mirror?schema=tenant", /\?schema= is not supported.*database of its own/],
   ])("stops the start with a clear message for %j", (url, message) => {
     expect(() => parse(url)).toThrow(message);
   });

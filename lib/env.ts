@@ -225,6 +225,13 @@ function databaseConfig(url: string | undefined, dataDir: string): DatabaseConfi
   }
   if (!parsed.hostname) throw new Error(`Invalid configuration:\n  DATABASE_URL: name the server's host, as in ${POSTGRES_URL_FORM}`);
   if (parsed.pathname.length <= 1) throw new Error(`Invalid configuration:\n  DATABASE_URL: name the database, as in ${POSTGRES_URL_FORM}`);
+  // Prisma's own URLs take ?schema=; through the driver adapter nothing reads it, and the tables went to
+  // the public schema regardless (checked against PostgreSQL 15): refused rather than ignored.
+  if (parsed.searchParams.has("schema")) {
+    throw new Error(
+      `Invalid configuration:\n  DATABASE_URL: ?schema= is not supported; the app's tables live in the database's public schema. Give the app a database of its own (CREATE DATABASE …) instead of a schema`,
+    );
+  }
   return { provider: "postgresql", url };
 }
 
