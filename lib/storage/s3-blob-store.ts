@@ -156,7 +156,9 @@ export class S3BlobStore implements BlobStore {
 
   async readAll(name: string): Promise<Buffer> {
     const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: name }));
-    return Buffer.from(await response.Body!.transformToByteArray());
+    const bytes = await response.Body!.transformToByteArray();
+    // The SDK collects the body into an array of its own (concatBytes), so a view of it is the whole blob without a second copy.
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   async remove(name: string): Promise<void> {
