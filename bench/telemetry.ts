@@ -8,14 +8,13 @@
  */
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import { formatSeries, measureTelemetryOverhead, TELEMETRY_ON } from "./support/telemetry-overhead";
+import { formatSeries, measureTelemetryOverhead, telemetryOnFromArguments } from "./support/telemetry-overhead";
 
 const option = (name: string, fallback: number) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const port = option("port", 3386);
 const rounds = option("rounds", 10);
 const seconds = option("seconds", 3);
-const onArgument = process.argv.find((arg) => arg.startsWith("--on="))?.slice("--on=".length);
-const onEnv = onArgument ? Object.fromEntries(onArgument.split(",").map((pair) => pair.split("=", 2) as [string, string])) : TELEMETRY_ON;
+const onEnv = telemetryOnFromArguments(process.argv);
 
 const load = () => os.loadavg().map((value) => value.toFixed(2)).join(", ");
 const loadAtStart = load();

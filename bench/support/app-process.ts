@@ -17,25 +17,34 @@ export interface AppProcess {
   stop: () => Promise<void>;
 }
 
+export interface StartOptions {
+  /** A command the app's node runs under, e.g. ["valgrind", "--tool=callgrind"]: node and its arguments follow it. */
+  launcher?: string[];
+  /** How long the app may take to answer its first request (60 s by default; far longer under valgrind). */
+  startTimeoutMs?: number;
+}
+
 /**
  * `nodeArgs`: extra node options for the app, e.g. ["--cpu-prof", "--cpu-prof-dir=..."]. `appDir`: the
  * checkout to run (another build of the app, for before/after figures in one run); this one by default.
  * `extraEnv.DATA_DIR`: a data directory shared by several instances (otherwise a fresh one).
  */
-export async function startApp(port: number, extraEnv: Record<string, string> = {}, nodeArgs: string[] = [], appDir?: string): Promise<AppProcess> {
+export async function startApp(port: number, extraEnv: Record<string, string> = {}, nodeArgs: string[] = [], appDir?: string, options: StartOptions = {}): Promise<AppProcess> {
   const ownDataDir = extraEnv.DATA_DIR === undefined;
   const dataDir = extraEnv.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), "bos-mirror-bench-"));
   // A file, not a pipe nobody reads: a full pipe would stall the app's log writes.
   const logFile = path.join(dataDir, ownDataDir ? "app.log" : `app-${port}.log`);
   const log = openSync(logFile, "a");
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], {
+  const [command, ...launcherArgs] = [...(options.launcher ?? []), process.execPath];
+  const child = spawn(command!, [...launcherArgs, ...nodeArgs, "--import", "tsx", "server.ts"], {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), ...extraEnv, DATA_DIR: dataDir },
     stdio: ["ignore", log, "inherit"],
     cwd: appDir,
   });
   closeSync(log);
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode}; run \`npm run build\` first`);
     // Any HTTP answer (a 401 included) means the server is listening.
@@ -46,7 +55,7 @@ export async function startApp(port: number, extraEnv: Record<string, string> = 
     if (listening) break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
-      throw new Error("the app did not start within 60 s");
+      throw new Error(`the app did not start within ${startTimeoutMs / 1000} s`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

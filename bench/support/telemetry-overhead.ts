@@ -15,7 +15,7 @@
  */
 import { statSync } from "node:fs";
 import { signedFetch } from "@/lib/auth/signed-fetch";
-import { startApp, type AppProcess } from "./app-process";
+import { startApp, type AppProcess, type StartOptions } from "./app-process";
 import { cpuSince, cpuSnapshot } from "./proc-cpu";
 import { wrk, wrkAsync } from "./wrk";
 
@@ -93,9 +93,13 @@ const emptyFigures = (): RoundFigures => ({ on: [], off: [], cpuOn: [], cpuOff: 
 /** "median (min–max)" of a series, with `digits` decimals. */
 export const formatSeries = ({ median, min, max }: Series, digits = 0) => `${median.toFixed(digits)} (${min.toFixed(digits)}–${max.toFixed(digits)})`;
 
-async function servingSmallObject(port: number, env: Record<string, string>, body: Buffer): Promise<AppProcess> {
+/** Where the served object is: a public-read bucket's 4 KiB object, read anonymously as wrk reads it. */
+export const SMALL_OBJECT_PATH = "/v1/telemetry/small.bin";
+
+/** The production app with `env`, serving `body` at SMALL_OBJECT_PATH. */
+export async function servingSmallObject(port: number, env: Record<string, string>, body: Buffer, { nodeArgs = [], ...options }: StartOptions & { nodeArgs?: string[] } = {}): Promise<AppProcess> {
   const credentials = { accessKeyId: "benchroot01", secretKey: "bench-secret-key-0123456789" };
-  const app = await startApp(port, { ROOT_ACCESS_KEY: credentials.accessKeyId, ROOT_SECRET_KEY: credentials.secretKey, ...env });
+  const app = await startApp(port, { ROOT_ACCESS_KEY: credentials.accessKeyId, ROOT_SECRET_KEY: credentials.secretKey, ...env }, nodeArgs, undefined, options);
   const call = async (method: string, urlPath: string, payload?: Buffer, headers: Record<string, string> = {}) => {
     const response = await signedFetch(credentials, `${app.baseUrl}${urlPath}`, { method, body: payload as BodyInit | undefined, headers });
     await response.arrayBuffer();
@@ -103,12 +107,19 @@ async function servingSmallObject(port: number, env: Record<string, string>, bod
   };
   await call("PUT", "/v1/telemetry");
   await call("PUT", "/v1/telemetry?acl", undefined, { "x-bce-acl": "public-read" });
-  await call("PUT", "/v1/telemetry/small.bin", body);
+  await call("PUT", SMALL_OBJECT_PATH, body);
   return app;
 }
 
 /** The "on" side's settings; another set (e.g. the "off" one, for an A/A run that checks the bench itself) can be given. */
 export const TELEMETRY_ON = { LOG_LEVEL: "info", METRICS_ENABLED: "true" };
+export const TELEMETRY_OFF = { LOG_LEVEL: "silent", METRICS_ENABLED: "false" };
+
+/** The "on" side's settings from `--on=NAME=VALUE,…` among the arguments, TELEMETRY_ON without it. */
+export function telemetryOnFromArguments(argv: string[]): Record<string, string> {
+  const argument = argv.find((arg) => arg.startsWith("--on="))?.slice("--on=".length);
+  return argument ? Object.fromEntries(argument.split(",").map((pair) => pair.split("=", 2) as [string, string])) : TELEMETRY_ON;
+}
 
 export async function measureTelemetryOverhead(
   ports: [number, number],
@@ -118,12 +129,12 @@ export async function measureTelemetryOverhead(
   onEnv: Record<string, string> = TELEMETRY_ON,
 ): Promise<TelemetryOverhead> {
   const on = await servingSmallObject(ports[0], onEnv, body);
-  const off = await servingSmallObject(ports[1], { LOG_LEVEL: "silent", METRICS_ENABLED: "false" }, body).catch(async (error: unknown) => {
+  const off = await servingSmallObject(ports[1], TELEMETRY_OFF, body).catch(async (error: unknown) => {
     await on.stop();
     throw error;
   });
   try {
-    const url = (app: AppProcess) => `${app.baseUrl}/v1/telemetry/small.bin`;
+    const url = (app: AppProcess) => `${app.baseUrl}${SMALL_OBJECT_PATH}`;
     // Warm-up (JIT, caches), then alternating rounds so both see the same machine load.
     wrk(url(on), 2);
     wrk(url(off), 2);
