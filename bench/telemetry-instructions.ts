@@ -33,11 +33,11 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { AppProcess } from "./support/app-process";
-import { SMALL_OBJECT_PATH, servingSmallObject, TELEMETRY_OFF, telemetryOnFromArguments } from "./support/telemetry-overhead";
+import { median, SMALL_OBJECT_PATH, servingSmallObject, TELEMETRY_OFF, telemetryOnFromArguments } from "./support/telemetry-overhead";
 
 const option = (name: string, fallback: number) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const port = option("port", 3486);
@@ -95,18 +95,18 @@ interface Side {
   /** The valgrind process (the app's child handle's pid). */
   pid: number;
   outDir: string;
+  /** Dumps asked for so far. */
+  dumps: number;
   /** Each round's counts per request. */
   perRequest: Counts[];
   roundSeconds: number[];
 }
 
-/** Dumps the side's counters (which zeroes them) and reads the dump. */
+/** Dumps the side's counters (which zeroes them) and reads the dump: callgrind numbers them callgrind.out.1, .2, … */
 function dumped(side: Side): Counts {
   control(side.pid, "--dump");
-  const dumps = readdirSync(side.outDir)
-    .filter((file) => file.startsWith("callgrind.out."))
-    .sort((a, b) => statSync(path.join(side.outDir, a)).mtimeMs - statSync(path.join(side.outDir, b)).mtimeMs);
-  return readDump(path.join(side.outDir, dumps.at(-1)!));
+  side.dumps += 1;
+  return readDump(path.join(side.outDir, `callgrind.out.${side.dumps}`));
 }
 
 const PAUSE_MS = 3000;
@@ -131,6 +131,7 @@ const launcher = (outDir: string) => [
 
 const startedAt = new Date();
 const sides: Side[] = [];
+const outDirs: string[] = [];
 let logBytes = 0;
 try {
   for (const [name, env, offset] of [
@@ -138,8 +139,9 @@ try {
     ["off", TELEMETRY_OFF, 1],
   ] as const) {
     const outDir = mkdtempSync(path.join(os.tmpdir(), `bos-mirror-callgrind-${name}-`));
+    outDirs.push(outDir);
     const app = await servingSmallObject(port + offset, env, body, { launcher: launcher(outDir), startTimeoutMs: 15 * 60_000 });
-    sides.push({ name, app, pid: app.child.pid!, outDir, perRequest: [], roundSeconds: [] });
+    sides.push({ name, app, pid: app.child.pid!, outDir, dumps: 0, perRequest: [], roundSeconds: [] });
   }
   // Both sides at once: instruction counts do not depend on what else runs.
   console.error(`${new Date().toISOString()}: both apps answer; warming up`);
@@ -161,10 +163,9 @@ try {
   logBytes = statSync(sides[0]!.app.logFile).size;
 } finally {
   await Promise.all(sides.map((side) => side.app.stop()));
-  for (const side of sides) rmSync(side.outDir, { recursive: true, force: true });
+  for (const outDir of outDirs) rmSync(outDir, { recursive: true, force: true });
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const [on, off] = sides as [Side, Side];
 console.log(`${startedAt.toISOString()}: ${rounds} rounds of ${requests} GETs of a 4 KiB object (${concurrency} at a time) after ${warmup} uncounted, each app under callgrind${cacheSim ? " with its cache simulation" : ""}, both at once.`);
 console.log(`"on": ${JSON.stringify(onEnv)}; "off": ${JSON.stringify(TELEMETRY_OFF)}.\n`);

@@ -327,15 +327,24 @@ describe("the SQLite adapter's unsynced tables", () => {
   });
 });
 
+/** Runs `body` with every SQL text better-sqlite3 prepares (any connection) recorded in `prepared`. */
+async function withPreparesCounted(body: (prepared: string[]) => Promise<void>): Promise<void> {
+  const prepared: string[] = [];
+  const original = Database.prototype.prepare;
+  Database.prototype.prepare = function (this: Database.Database, sql: string) {
+    prepared.push(sql);
+    return original.call(this, sql);
+  } as typeof original;
+  try {
+    await body(prepared);
+  } finally {
+    Database.prototype.prepare = original;
+  }
+}
+
 describe("the SQLite adapter's statements", () => {
   it("prepares each statement once per connection, runs it with each call's own arguments, and keeps it usable after a failure", async () => {
-    const prepared: string[] = [];
-    const original = Database.prototype.prepare;
-    Database.prototype.prepare = function (this: Database.Database, sql: string) {
-      prepared.push(sql);
-      return original.call(this, sql);
-    } as typeof original;
-    try {
+    await withPreparesCounted(async (prepared) => {
       const db = new PrismaClient({ adapter: sqliteAdapter({ url: `file:${path.join(dir, "kept.db")}` }) });
       await db.$executeRawUnsafe("CREATE TABLE k (id INTEGER PRIMARY KEY, v TEXT)");
       for (let i = 0; i < 5; i++) await db.$executeRawUnsafe("INSERT INTO k (v) VALUES (?)", `v${i}`);
@@ -354,19 +363,11 @@ describe("the SQLite adapter's statements", () => {
       expect(times("INSERT INTO k (id, v) VALUES (?, ?)")).toBe(1);
       expect(times("BEGIN IMMEDIATE")).toBe(1);
       expect(times("COMMIT")).toBe(1);
-    } finally {
-      Database.prototype.prepare = original;
-    }
+    });
   });
 
   it("drops the statement kept longest when full, and does not keep lists of values", async () => {
-    const prepared: string[] = [];
-    const original = Database.prototype.prepare;
-    Database.prototype.prepare = function (this: Database.Database, sql: string) {
-      prepared.push(sql);
-      return original.call(this, sql);
-    } as typeof original;
-    try {
+    await withPreparesCounted(async (prepared) => {
       const db = new PrismaClient({ adapter: sqliteAdapter({ url: `file:${path.join(dir, "evicted.db")}` }) });
       const distinct = (i: number) => `SELECT ${i} AS n WHERE ? = ?`;
       const run = (sql: string, args: number[] = [1, 1]) => db.$queryRawUnsafe(sql, ...args);
@@ -388,8 +389,6 @@ describe("the SQLite adapter's statements", () => {
       for (let i = 20; i < 520; i++) await run(distinct(i));
       expect(prepared).toEqual([]);
       await db.$disconnect();
-    } finally {
-      Database.prototype.prepare = original;
-    }
+    });
   });
 });

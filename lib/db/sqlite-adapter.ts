@@ -39,6 +39,13 @@ const STATEMENTS_KEPT = 512;
  */
 const MOST_PARAMETERS_KEPT = 64;
 
+/** How many `?` a statement has (more than its parameters only where a `?` is inside a literal, which the app's statements do not have). */
+function parameterCount(sql: string): number {
+  let count = 0;
+  for (let at = sql.indexOf("?"); at !== -1; at = sql.indexOf("?", at + 1)) count++;
+  return count;
+}
+
 /**
  * Each statement is prepared once per connection and reused. The adapter prepares every query anew
  * (`client.prepare(sql).bind(args)`), which was ~0.4 ms of a 4 KiB upload's ~4 ms of main-thread
@@ -50,13 +57,6 @@ const MOST_PARAMETERS_KEPT = 64;
  * of its own, as before. Statements run to completion synchronously (`run`, `all`), so a kept one
  * is never busy when it is used again; SQLite recompiles a kept statement if the schema changes.
  */
-/** How many `?` a statement has (more than its parameters only where a `?` is inside a literal, which the app's statements do not have). */
-function parameterCount(sql: string): number {
-  let count = 0;
-  for (let at = sql.indexOf("?"); at !== -1; at = sql.indexOf("?", at + 1)) count++;
-  return count;
-}
-
 function keepStatements(connection: Connection): void {
   const prepare = (connection.prepare as unknown as (sql: string) => Statement).bind(connection);
   const kept = new Map<string, Statement>();
