@@ -4,10 +4,12 @@
  * after 5 minutes, which fails any upload of a large object (up to MAX_OBJECT_SIZE, 5 GiB) on an
  * ordinary link. Instead a request may last as long as bytes keep moving, and one whose
  * connection sends and receives nothing for REQUEST_IDLE_TIMEOUT_MS is cut off: a stalled upload
- * fails (and stores nothing) without holding a socket and a temporary file forever.
+ * fails (and stores nothing) without holding a socket and a temporary file forever. A connection
+ * closed after an early answer lingers (lingering-close.ts) so that the client reads the answer.
  */
 import { createServer, type RequestListener, type Server } from "node:http";
 import { env } from "@/lib/env";
+import { DEFAULT_LINGER, lingerOnEarlyClose, noteRequest, type LingerTimes } from "./lingering-close";
 
 /** The whole header block must arrive within this, however it trickles in. */
 const HEADERS_TIMEOUT_MS = 60_000;
@@ -17,10 +19,16 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 export interface HttpServerOptions {
   /** Defaults to REQUEST_IDLE_TIMEOUT_MS. */
   requestIdleTimeoutMs?: number;
+  /** Defaults to DEFAULT_LINGER (nginx's). */
+  linger?: LingerTimes;
 }
 
-export function createHttpServer(listener: RequestListener, { requestIdleTimeoutMs = env().requestIdleTimeoutMs }: HttpServerOptions = {}): Server {
-  const server = createServer({ requestTimeout: 0, headersTimeout: HEADERS_TIMEOUT_MS }, listener);
+export function createHttpServer(listener: RequestListener, { requestIdleTimeoutMs = env().requestIdleTimeoutMs, linger = DEFAULT_LINGER }: HttpServerOptions = {}): Server {
+  const server = createServer({ requestTimeout: 0, headersTimeout: HEADERS_TIMEOUT_MS }, (request, response) => {
+    noteRequest(request);
+    listener(request, response);
+  });
+  lingerOnEarlyClose(server, linger);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   // Node arms the socket's inactivity timer with `timeout` while a request is in flight (and with
   // keepAliveTimeout between requests); reads and writes both count as activity. When it fires and

@@ -17,6 +17,8 @@ export class RawConnection {
   private wake: (() => void) | null = null;
   /** Set once the server has closed (or reset) the connection. */
   closed = false;
+  /** The socket's error, if it ended with one (a reset, a broken pipe). */
+  error: NodeJS.ErrnoException | null = null;
   readonly whenClosed: Promise<void>;
 
   private constructor(private readonly socket: Socket) {
@@ -24,7 +26,7 @@ export class RawConnection {
       this.buffer = Buffer.concat([this.buffer, chunk]);
       this.wake?.();
     });
-    socket.on("error", () => undefined);
+    socket.on("error", (error) => (this.error ??= error));
     this.whenClosed = new Promise((resolve) =>
       socket.on("close", () => {
         this.closed = true;
@@ -34,10 +36,11 @@ export class RawConnection {
     );
   }
 
-  static open(baseUrl: string): Promise<RawConnection> {
+  /** With `allowHalfOpen`, the client may go on sending after the server's FIN (as curl does), until it ends its side. */
+  static open(baseUrl: string, { allowHalfOpen = false } = {}): Promise<RawConnection> {
     const { hostname, port } = new URL(baseUrl);
     return new Promise((resolve, reject) => {
-      const socket = connect(Number(port), hostname, () => resolve(new RawConnection(socket)));
+      const socket = connect({ port: Number(port), host: hostname, allowHalfOpen }, () => resolve(new RawConnection(socket)));
       socket.once("error", reject);
     });
   }
@@ -73,6 +76,16 @@ export class RawConnection {
     const closed = await Promise.race([this.whenClosed.then(() => true as const), timeout]);
     clearTimeout(timer);
     return closed;
+  }
+
+  /** Sends FIN: the client has finished sending. */
+  end(): void {
+    this.socket.end();
+  }
+
+  /** Whether a response (its head, at least) has started to arrive. */
+  get answered(): boolean {
+    return this.buffer.includes("\r\n\r\n");
   }
 
   destroy(): void {
