@@ -8,7 +8,7 @@
  * a fraction of a percent.
  *
  *   npx tsx bench/telemetry-instructions.ts [--port=3486] (and the next one) [--requests=3000]
- *     [--rounds=3] [--warmup=20000] [--concurrency=8] [--cache-sim]
+ *     [--rounds=3] [--warmup=20000] [--concurrency=8] [--cache-sim] [--keep-dumps]
  *     [--on=LOG_LEVEL=info,METRICS_ENABLED=false] (the "on" side's settings, as in bench/telemetry.ts:
  *     one of the two alone, or the "off" side's own for an A/A run)
  *
@@ -30,6 +30,10 @@
  * With `--cache-sim`, callgrind also simulates the caches, and a cycle estimate (instructions, plus 10
  * per first-level miss and 100 per last-level miss, as KCachegrind estimates them) takes memory
  * traffic into account, which instructions alone do not.
+ *
+ * With `--keep-dumps`, each round's dump (callgrind.out.N, one per round) stays in the folders it
+ * prints, for `callgrind_annotate --inclusive=yes` to say where a side's instructions went: V8's
+ * builtins and Node's C++ by name, JIT-compiled JavaScript as bare addresses.
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -46,6 +50,7 @@ const rounds = option("rounds", 3);
 const warmup = option("warmup", 20000);
 const concurrency = option("concurrency", 8);
 const cacheSim = process.argv.includes("--cache-sim");
+const keepDumps = process.argv.includes("--keep-dumps");
 const onEnv = telemetryOnFromArguments(process.argv);
 
 try {
@@ -163,7 +168,7 @@ try {
   logBytes = statSync(sides[0]!.app.logFile).size;
 } finally {
   await Promise.all(sides.map((side) => side.app.stop()));
-  for (const outDir of outDirs) rmSync(outDir, { recursive: true, force: true });
+  if (!keepDumps) for (const outDir of outDirs) rmSync(outDir, { recursive: true, force: true });
 }
 
 const [on, off] = sides as [Side, Side];
@@ -192,4 +197,5 @@ for (const side of sides) {
   const each = side.perRequest.map((counts, i) => `${counts.instructions.toFixed(0)} (${side.roundSeconds[i]!.toFixed(0)} s)`);
   console.log(`\n"${side.name}": instructions per request, round by round (and the round's seconds under callgrind): ${each.join(", ")}`);
 }
+if (keepDumps) for (const side of sides) console.log(`"${side.name}": dumps kept in ${side.outDir}`);
 console.log(`"on" wrote ${logBytes} bytes of log in all (${(logBytes / (warmup + rounds * requests)).toFixed(0)} per request, start-up lines included).`);

@@ -8,9 +8,11 @@ import type { BucketActivity } from "@/lib/activity/activity-query";
 import { db } from "@/lib/db/client";
 import { RecordingOrigin } from "../support/recording-origin";
 import { bucketWithRules } from "../support/object-server";
+import { RawConnection, signedHead } from "../support/raw-http";
 import { callRoute } from "../support/route-client";
 import { serverProcessesFor, type ServerProcess } from "../support/server-process";
 import { signedFetch } from "../support/signed-fetch";
+import { WAIT_TIMEOUT_MS } from "../support/timeouts";
 import { waitFor } from "../support/wait";
 
 const TOKEN = "scrape-token-0123456789abcdef";
@@ -64,6 +66,25 @@ describe("a server process", () => {
       originUrl: `http://${origin.host}/one.txt`,
       bytes: "the one object".length,
     });
+  });
+
+  it("logs each response's bytes on a kept-alive connection, headers included", async () => {
+    const running = server!;
+    const connection = await RawConnection.open(running.url);
+    const sizes = new Map<string, number>();
+    try {
+      for (const target of ["/v1/observed/one.txt", "/v1/observed?mirroring", "/v1/observed/one.txt"]) {
+        await connection.write(signedHead(running.url, "GET", target));
+        const response = await connection.nextResponse(WAIT_TIMEOUT_MS);
+        expect(response.status).toBe(200);
+        sizes.set(response.headers["x-bce-request-id"]!, response.size);
+      }
+    } finally {
+      connection.destroy();
+    }
+    const lineOf = (requestId: string) => logLines(running).find((line) => line.event === "request" && line.requestId === requestId);
+    await waitFor(() => [...sizes.keys()].every((requestId) => lineOf(requestId)), "the three access lines");
+    for (const [requestId, size] of sizes) expect(lineOf(requestId)!.bytes).toBe(size);
   });
 
   it("serves /metrics only with the bearer token when METRICS_TOKEN is set", async () => {

@@ -10,6 +10,8 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** Bytes on the wire: status line, headers and body. */
+  size: number;
 }
 
 export class RawConnection {
@@ -105,7 +107,7 @@ export class RawConnection {
     if (this.buffer.length < end + 4 + length) return null;
     const body = this.buffer.subarray(end + 4, end + 4 + length).toString("utf8");
     this.buffer = this.buffer.subarray(end + 4 + length);
-    return { status: Number(statusLine.split(" ")[1]), headers, body };
+    return { status: Number(statusLine.split(" ")[1]), headers, body, size: end + 4 + length };
   }
 }
 
