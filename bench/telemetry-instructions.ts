@@ -32,8 +32,9 @@
  * traffic into account, which instructions alone do not.
  *
  * With `--keep-dumps`, each round's dump (callgrind.out.N, one per round) stays in the folders it
- * prints, for `callgrind_annotate --inclusive=yes` to say where a side's instructions went: V8's
- * builtins and Node's C++ by name, JIT-compiled JavaScript as bare addresses.
+ * prints, for bench/callgrind-functions.ts to say where one side's instructions went against the
+ * other's, function by function (JavaScript by name too when the bench ran with
+ * NODE_OPTIONS=--perf-basic-prof).
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";

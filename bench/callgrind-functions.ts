@@ -1,0 +1,84 @@
+/**
+ * Where the instructions of one callgrind dump went, against another, function by function and per
+ * request: for the dumps `bench/telemetry-instructions.ts --keep-dumps` keeps, to say what logging
+ * and metrics cost where. callgrind names V8's builtins and Node's C++ itself; JIT-compiled
+ * JavaScript it shows as bare addresses, which this names from the perf map V8 writes when the app
+ * runs with `--perf-basic-prof` (start the bench with NODE_OPTIONS=--perf-basic-prof: the apps
+ * inherit it, and the map is /tmp/perf-<pid>.map, the pid being in the dump). Optimized code
+ * includes what it inlined, so a JavaScript function's figure covers its inlined callees; an address
+ * whose code was collected and replaced may be named after the later code.
+ *
+ *   NODE_OPTIONS=--perf-basic-prof npx tsx bench/telemetry-instructions.ts --keep-dumps
+ *   npx tsx bench/callgrind-functions.ts <on-dir>/callgrind.out.N <off-dir>/callgrind.out.M [--requests=3000] [--top=40]
+ *
+ * Needs callgrind_annotate (valgrind's package).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+
+const [onDump, offDump] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const option = (name: string, fallback: number) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
+const requests = option("requests", 3000);
+const top = option("top", 40);
+if (!onDump || !offDump) {
+  console.error("usage: npx tsx bench/callgrind-functions.ts <dump> <reference dump> [--requests=3000] [--top=40]");
+  process.exit(1);
+}
+
+interface JitRange {
+  start: number;
+  end: number;
+  name: string;
+}
+
+/** The JIT code ranges of the dump's process, sorted by start, or none without a perf map. */
+function jitRanges(dump: string): JitRange[] {
+  const pid = /^pid: (\d+)$/m.exec(readFileSync(dump, "utf8").slice(0, 4096))?.[1];
+  const map = `/tmp/perf-${pid}.map`;
+  if (!pid || !existsSync(map)) return [];
+  return readFileSync(map, "utf8")
+    .split("\n")
+    .map((line) => /^([0-9a-f]+) ([0-9a-f]+) (.*)$/.exec(line))
+    .filter((match) => match !== null)
+    .map(([, start, size, name]) => ({ start: parseInt(start!, 16), end: parseInt(start!, 16) + parseInt(size!, 16), name: `JS ${name}` }))
+    .sort((a, b) => a.start - b.start);
+}
+
+/** The last range (the latest code) that holds `address`, by binary search then a short walk back. */
+function jitName(ranges: JitRange[], address: number): string | null {
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (ranges[middle]!.start <= address) low = middle + 1;
+    else high = middle - 1;
+  }
+  for (let i = high; i >= 0 && i > high - 64; i--) if (ranges[i]!.start <= address && address < ranges[i]!.end) return ranges[i]!.name;
+  return null;
+}
+
+/** Each function's own (exclusive) instructions in the dump. */
+function functionCosts(dump: string): Map<string, number> {
+  const ranges = jitRanges(dump);
+  const text = execFileSync("callgrind_annotate", ["--threshold=100", dump], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const costs = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const match = /^\s*([\d,]+)\s+(?:\(\s*[\d.]+%\)\s+)?(.+)$/.exec(line);
+    if (!match) continue;
+    let name = match[2]!.replace(/'\d+/g, "");
+    const address = /^\?\?\?:0x([0-9a-f]+)/.exec(name);
+    if (address) name = jitName(ranges, parseInt(address[1]!, 16)) ?? "JIT code (unnamed)";
+    costs.set(name, (costs.get(name) ?? 0) + Number(match[1]!.replaceAll(",", "")));
+  }
+  return costs;
+}
+
+const on = functionCosts(onDump);
+const off = functionCosts(offDump);
+const rows = [...new Set([...on.keys(), ...off.keys()])]
+  .map((name) => ({ name, perRequest: ((on.get(name) ?? 0) - (off.get(name) ?? 0)) / requests }))
+  .sort((a, b) => b.perRequest - a.perRequest);
+console.log(`Instructions per request, ${onDump} minus ${offDump} (${requests} requests each); most added first, then most saved:\n`);
+for (const { name, perRequest } of [...rows.slice(0, top), ...rows.slice(-Math.min(10, Math.max(0, rows.length - top))).reverse()]) {
+  console.log(`${perRequest.toFixed(0).padStart(9)}  ${name.slice(0, 160)}`);
+}
