@@ -6,7 +6,8 @@
  * runs with `--perf-basic-prof` (start the bench with NODE_OPTIONS=--perf-basic-prof: the apps
  * inherit it, and the map is /tmp/perf-<pid>.map, the pid being in the dump). Optimized code
  * includes what it inlined, so a JavaScript function's figure covers its inlined callees; an address
- * whose code was collected and replaced may be named after the later code.
+ * whose code was collected and replaced may be named after the later code. V8 also writes an
+ * isolate-*-v8.log per isolate into the working directory then (ignored by git; delete them after).
  *
  *   NODE_OPTIONS=--perf-basic-prof npx tsx bench/telemetry-instructions.ts --keep-dumps
  *   npx tsx bench/callgrind-functions.ts <on-dir>/callgrind.out.N <off-dir>/callgrind.out.M [--requests=3000] [--top=40]
