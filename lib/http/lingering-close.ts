@@ -14,7 +14,7 @@
  * after `maxMs` in all: a client that never stops costs at most that much reading.
  */
 import type { IncomingMessage, Server } from "node:http";
-import type { Socket } from "node:net";
+import { Socket } from "node:net";
 
 export interface LingerTimes {
   /** Close when the client has sent nothing for this long. */
@@ -47,18 +47,11 @@ export function lingerOnEarlyClose(server: Server, times: LingerTimes = DEFAULT_
   function destroySoon(this: ServerSocket): void {
     const request = this[kRequest];
     if (request && !request.complete) linger(this, times);
-    else closeAfterWrites(this);
+    else Socket.prototype.destroySoon.call(this);
   }
   server.on("connection", (socket: ServerSocket) => {
     socket.destroySoon = destroySoon;
   });
-}
-
-/** What Node's own destroySoon does: end, then destroy once the writes are flushed. */
-function closeAfterWrites(socket: Socket): void {
-  if (socket.writable) socket.end();
-  if (socket.writableFinished) socket.destroy();
-  else socket.once("finish", () => socket.destroy());
 }
 
 function linger(socket: Socket, { idleMs, maxMs }: LingerTimes): void {

@@ -103,9 +103,6 @@ function tenthsText(value: number): string {
   return decimal === 0 ? String(whole) : `${whole}.${decimal}`;
 }
 
-let lastPid = Number.NaN;
-let lastPidText = "";
-
 /**
  * The line pino would write for `logger[level](fields, "request")`, newline included. The line is a
  * rope of some twenty pieces until the encoder flattens it; joining an array of them instead cost
@@ -113,12 +110,8 @@ let lastPidText = "";
  * the concatenations and the flattening together).
  */
 export function formatAccessLine(fields: AccessLineFields, time: number, pid: number): string {
-  if (pid !== lastPid) {
-    lastPid = pid;
-    lastPidText = jsonNumber(pid);
-  }
   return (
-    `${fields.status >= 500 ? '{"level":50,"time":' : '{"level":30,"time":'}${timeText(time)},"pid":${lastPidText},"event":"request"` +
+    `${fields.status >= 500 ? '{"level":50,"time":' : '{"level":30,"time":'}${timeText(time)},"pid":${pid},"event":"request"` +
     `,"requestId":${jsonText(fields.requestId)}${protocolPiece(fields.protocol)}${operationPiece(fields.operation)}${methodPiece(fields.method)}` +
     `${bucketPiece(fields.bucket)},"key":${jsonText(fields.key)}` +
     `,"status":${jsonNumber(fields.status)},"bytes":${jsonNumber(fields.bytes)},"durationMs":${tenthsText(fields.durationMs)}` +
