@@ -136,7 +136,7 @@ test("browse folders, upload with progress, download, delete several, copy a pre
   await expect(confirm.getByRole("button", { name: "Cancel" })).toBeFocused();
   await expectAxeClean(page, "delete dialog");
   await confirm.getByRole("button", { name: "Delete 2 objects" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "Deleted 2 object(s)" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Deleted 2 objects" })).toBeVisible();
   await expect(table.getByRole("cell", { name: "readme.txt", exact: true })).toHaveCount(0);
   await expect(table.getByRole("cell", { name: "big file.bin", exact: true })).toHaveCount(0);
   await expect(table.getByRole("cell", { name: "notes 笔记.txt", exact: true })).toBeVisible();
@@ -156,7 +156,7 @@ test("empty a bucket of many objects with a typed confirmation, then delete it",
   await page.goto(`/buckets/${bucket}`);
   const deleteButton = page.getByRole("button", { name: "Delete bucket" });
   await expect(deleteButton).toBeDisabled();
-  await expect(page.getByText(`The bucket holds ${count} object(s): empty it first.`)).toBeVisible();
+  await expect(page.getByText(`The bucket holds ${count} objects: empty it first.`)).toBeVisible();
   await page.getByRole("button", { name: "Empty bucket" }).click();
   const dialog = page.getByRole("dialog", { name: `Empty bucket ${bucket}?` });
   await expect(dialog.getByLabel("Type the bucket name to confirm")).toBeFocused();
@@ -167,12 +167,19 @@ test("empty a bucket of many objects with a typed confirmation, then delete it",
   await expectAxeClean(page, "empty dialog");
   await dialog.getByLabel("Type the bucket name to confirm").fill(bucket);
   await confirm.click();
-  await expect(dialog.getByRole("status")).toHaveText(`The bucket is empty: ${count} object(s) deleted.`);
+  await expect(dialog.getByRole("status")).toHaveText(`The bucket is empty: ${count} objects deleted.`);
   await expect(dialog.getByRole("progressbar")).toBeVisible();
   await expectAxeClean(page, "empty result");
   await dialog.getByRole("button", { name: "Close" }).click();
-
   await expect(deleteButton).toBeEnabled();
+
+  // The audit log says what happened in words, not as recorded ids ("bucket.emptied").
+  await page.goto(`/buckets/${bucket}/audit`);
+  const log = page.getByRole("table", { name: `Changes to ${bucket}, newest first` });
+  await expect(log.getByRole("cell", { name: `Bucket emptied: ${count} objects deleted`, exact: true })).toBeVisible();
+  await expect(log.getByRole("cell", { name: `Emptying started: ${count} objects to delete`, exact: true })).toBeVisible();
+  await expect(log.getByText(/bucket\.empt|object\.upload/)).toHaveCount(0);
+  await page.goto(`/buckets/${bucket}`);
   await deleteButton.click();
   await page.getByRole("dialog", { name: `Delete bucket ${bucket}?` }).getByRole("button", { name: "Delete bucket" }).click();
   await expect(page).toHaveURL(/\/buckets$/);

@@ -12,6 +12,7 @@ import { useEmptyingJob } from "@/lib/object-browser/object-queries";
 import { BucketAclSetting } from "./bucket-acl-setting";
 import { EmptyBucketDialog, EmptyProgress } from "./empty-bucket-dialog";
 import { STORAGE_CLASS_LABELS, ZONE_TYPE_LABELS } from "@/lib/buckets/storage-class";
+import { countOf } from "@/lib/format-count";
 
 export function BucketOverview({ bucket: name }: { bucket: string }) {
   const bucket = useBucket(name);
@@ -29,7 +30,7 @@ export function BucketOverview({ bucket: name }: { bucket: string }) {
   const blocked = jobRunning
     ? "The bucket is being emptied; it can be deleted once that is done."
     : data.objectCount > 0
-      ? `The bucket holds ${data.objectCount} object(s): empty it first.`
+      ? `The bucket holds ${countOf(data.objectCount, "object")}: empty it first.`
       : null;
 
   return (
@@ -82,7 +83,7 @@ export function BucketOverview({ bucket: name }: { bucket: string }) {
           })
         }
       >
-        The bucket and its {data.ruleCount} mirror back-to-origin rule(s) will be removed. This cannot be undone.
+        The bucket and its {countOf(data.ruleCount, "mirror back-to-origin rule")} will be removed. This cannot be undone.
       </ConfirmDialog>
     </section>
   );

@@ -11,6 +11,7 @@ import { Dialog } from "@/components/ui/dialog";
 import { inputClass } from "@/components/ui/field";
 import type { EmptyJobView } from "@/lib/object-browser/object-browser-schema";
 import { useEmptyingJob, useStartEmptying } from "@/lib/object-browser/object-queries";
+import { countOf } from "@/lib/format-count";
 
 interface EmptyBucketDialogProps {
   bucket: string;
@@ -100,11 +101,11 @@ export function EmptyProgress({ job, onClose }: { job: EmptyJobView; onClose?: (
         {running ? `Deleting objects: ${job.deleted.toLocaleString()} of ${total.toLocaleString()}…` : outcome(job)}
       </p>
       <progress aria-labelledby={labelId} max={Math.max(total, 1)} value={running ? job.deleted + job.failed : Math.max(total, 1)} className="h-2 w-full accent-brand-600" />
-      {!running && job.failed > 0 && <p className="text-red-700">{job.failed.toLocaleString()} object(s) could not be deleted: {job.error}</p>}
+      {!running && job.failed > 0 && <p className="text-red-700">{countOf(job.failed, "object")} could not be deleted: {job.error}</p>}
       {!running && job.state === "failed" && <p className="text-red-700">{job.error}</p>}
       {!running && job.remaining !== null && job.remaining > 0 && (
         <p className="text-amber-800">
-          {job.remaining.toLocaleString()} object(s) are still in the bucket (written while it was being emptied, or not deleted). Empty it again to delete them.
+          {job.remaining === 1 ? "1 object is" : `${countOf(job.remaining, "object")} are`} still in the bucket (written while it was being emptied, or not deleted). Empty it again to delete them.
         </p>
       )}
       {onClose && (
@@ -119,7 +120,7 @@ export function EmptyProgress({ job, onClose }: { job: EmptyJobView; onClose?: (
 }
 
 function outcome(job: EmptyJobView): string {
-  if (job.state === "failed") return `Emptying stopped after deleting ${job.deleted.toLocaleString()} object(s).`;
-  if (job.remaining === 0) return `The bucket is empty: ${job.deleted.toLocaleString()} object(s) deleted.`;
-  return `Deleted ${job.deleted.toLocaleString()} object(s).`;
+  if (job.state === "failed") return `Emptying stopped after deleting ${countOf(job.deleted, "object")}.`;
+  if (job.remaining === 0) return `The bucket is empty: ${countOf(job.deleted, "object")} deleted.`;
+  return `Deleted ${countOf(job.deleted, "object")}.`;
 }

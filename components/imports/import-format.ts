@@ -1,5 +1,6 @@
 /** How the console writes an import job's figures: bytes, rates, durations, and the verdict. */
 import type { ImportJobView } from "@/lib/imports/import-schema";
+import { countOf } from "@/lib/format-count";
 
 export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${Math.max(1, Math.round(seconds))} s`;
@@ -19,14 +20,14 @@ export const STATE_LABEL: Record<ImportJobView["state"], string> = {
 /** What a finished job means for the cutover, in plain words; null while it is not finished. */
 export function verdict(job: ImportJobView): { tone: "good" | "bad" | "neutral"; text: string } | null {
   const notAtOrigin = job.missing + job.noRule;
-  const note = notAtOrigin > 0 ? ` ${job.missing} key(s) were not at the origin and ${job.noRule} matched no rule: they are in neither place.` : "";
+  const note = notAtOrigin > 0 ? ` ${countOf(job.missing, "key")} ${job.missing === 1 ? "was" : "were"} not at the origin and ${countOf(job.noRule, "key")} matched no rule: they are in neither place.` : "";
   if (job.state === "completed") {
-    return { tone: "good", text: `Done: the bucket no longer depends on its origin for these ${job.total} key(s).${note}` };
+    return { tone: "good", text: `Done: the bucket no longer depends on its origin for these ${countOf(job.total, "key")}.${note}` };
   }
   if (job.state === "completed_with_failures") {
     return {
       tone: "bad",
-      text: `Not ready for cutover: ${job.failed} key(s) could not be imported, so the bucket still depends on its origin for them. See the failures below, fix the cause and retry them.${note}`,
+      text: `Not ready for cutover: ${countOf(job.failed, "key")} could not be imported, so the bucket still depends on its origin for them. See the failures below, fix the cause and retry them.${note}`,
     };
   }
   if (job.state === "cancelled") return { tone: "neutral", text: "Cancelled: keys not yet imported still depend on the origin." };

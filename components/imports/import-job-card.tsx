@@ -14,6 +14,7 @@ import { useImportAction, type ImportAction } from "@/lib/imports/import-queries
 import { doneCount, type ImportJobView } from "@/lib/imports/import-schema";
 import { STATE_LABEL, formatDuration, verdict } from "./import-format";
 import { ImportFailures } from "./import-failures";
+import { countOf } from "@/lib/format-count";
 
 function sourceLabel(job: ImportJobView): string {
   const { source } = job;
@@ -75,7 +76,7 @@ export function ImportJobCard({ bucket, job }: { bucket: string; job: ImportJobV
           <div className={`h-full ${job.failed > 0 ? "bg-amber-500" : "bg-brand-600"}`} style={{ width: `${percent}%` }} />
         </div>
         <p className="mt-1 text-sm text-slate-700">
-          {done} of {job.total} key(s) done ({percent}%){job.listing && ", still listing the origin"} · {formatBytes(job.bytes)} · {job.rate.keysPerSecond} keys/s,{" "}
+          {done.toLocaleString("en-US")} of {countOf(job.total, "key")} done ({percent}%){job.listing && ", still listing the origin"} · {formatBytes(job.bytes)} · {job.rate.keysPerSecond} keys/s,{" "}
           {formatBytes(job.rate.bytesPerSecond)}/s{job.etaSeconds !== null && ` · about ${formatDuration(job.etaSeconds)} left`}
         </p>
       </div>
@@ -125,7 +126,7 @@ export function ImportJobCard({ bucket, job }: { bucket: string; job: ImportJobV
       )}
       <ConfirmDialog
         open={confirming !== null}
-        title={confirming === "cancel" ? `Cancel import #${job.id}?` : `Retry the ${job.failed} failed key(s) of import #${job.id}?`}
+        title={confirming === "cancel" ? `Cancel import #${job.id}?` : `Retry the ${countOf(job.failed, "failed key")} of import #${job.id}?`}
         confirmLabel={confirming === "cancel" ? "Cancel the import" : "Retry failed keys"}
         mutation={act}
         onConfirm={() => confirming && run(confirming)}

@@ -12,6 +12,7 @@ import { useNotify } from "@/components/ui/notices";
 import { ApiRequestError } from "@/lib/api/api-client";
 import { useStartImport, type StartImportInput } from "@/lib/imports/import-queries";
 import { DEFAULT_IMPORT_CONCURRENCY, MAX_IMPORT_CONCURRENCY, importLimitsSchema, type ImportLimits } from "@/lib/imports/import-schema";
+import { countOf } from "@/lib/format-count";
 
 type SourceKind = "list" | "bos" | "s3";
 
@@ -73,7 +74,7 @@ export function StartImportForm({ bucket }: { bucket: string }) {
             };
     start.mutate(input, {
       onSuccess: (job) => {
-        notify("success", `Import job #${job.id} started with ${job.total} key(s)${job.listing ? " so far (listing the origin)" : ""}.`);
+        notify("success", `Import job #${job.id} started with ${countOf(job.total, "key")}${job.listing ? " so far (listing the origin)" : ""}.`);
         setKeys("");
         setSecretAccessKey("");
       },

@@ -16,6 +16,7 @@ import { fetchBosConfiguration, useImportBosConfiguration } from "@/lib/mirrorin
 import type { MirrorRule, StoredMirrorRule } from "@/lib/mirroring/rule-schema";
 import { describeCondition, findConflictingRules, ruleLabel } from "@/lib/mirroring/rule-set";
 import { MODE_LABELS, formatOrigin } from "./rule-format";
+import { countOf } from "@/lib/format-count";
 
 interface Props {
   bucket: string;
@@ -64,8 +65,8 @@ export function BosJsonTransfer({ bucket, rules, defaultStorageClass }: Props) {
       link.download = `${bucket}-mirroring.json`;
       link.click();
       URL.revokeObjectURL(url);
-      const skipped = disabled > 0 ? ` ${disabled} disabled rule(s) left out: BOS has no disabled rules.` : "";
-      notify("success", `Exported ${configuration.bucketMirroringConfiguration.length} rule(s) as ${bucket}-mirroring.json.${skipped}`);
+      const skipped = disabled > 0 ? ` ${countOf(disabled, "disabled rule")} left out: BOS has no disabled rules.` : "";
+      notify("success", `Exported ${countOf(configuration.bucketMirroringConfiguration.length, "rule")} as ${bucket}-mirroring.json.${skipped}`);
     } catch (error) {
       notify("error", `Export failed: ${(error as Error).message}`);
     }
@@ -97,7 +98,7 @@ export function BosJsonTransfer({ bucket, rules, defaultStorageClass }: Props) {
           if (!draft.parsed?.ok) return;
           importRules.mutate(JSON.parse(draft.text), {
             onSuccess: ({ rules: saved }) => {
-              notify("success", `Imported ${saved.length} rule(s) into ${bucket}; they are numbered from #${saved[0]?.id ?? "-"}.`);
+              notify("success", `Imported ${countOf(saved.length, "rule")} into ${bucket}; they are numbered from #${saved[0]?.id ?? "-"}.`);
               close();
             },
           });

@@ -27,6 +27,7 @@ import { PrimaryOriginSection } from "./form-sections/primary-origin-section";
 import type { OriginBuckets } from "./form-sections/origin-fields";
 import { PREVIEW_ID, RulePreviewPanel } from "./rule-preview-panel";
 import { toFormValues, type RuleFormValues } from "./rule-form-values";
+import { countOf } from "@/lib/format-count";
 
 const FORM_ERROR_ID = "rule-form-error";
 
@@ -158,7 +159,7 @@ export function MirrorRuleForm({ bucket, rules, otherBuckets, rule, onReload }: 
 function PreviewPeek({ rules, ownId }: { rules: StoredMirrorRule[]; ownId?: number }) {
   const values = useWatch({ control: useFormContext<RuleFormValues>().control }) as Partial<RuleFormValues>;
   const preview = computeRulePreview(values, defaultSampleKey(values.conditionPrefix, values.conditionSuffix), "", rules, ownId);
-  const text = preview.problems.length > 0 ? `${preview.problems.length} problem(s) to fix` : preview.primary ?? preview.refusal ?? "";
+  const text = preview.problems.length > 0 ? `${countOf(preview.problems.length, "problem")} to fix` : preview.primary ?? preview.refusal ?? "";
   return (
     <div role="group" aria-label="Preview summary" className="sticky bottom-0 z-10 -mx-4 border-t border-brand-100 bg-brand-50 px-4 py-2 text-xs lg:hidden">
       <p className="font-medium text-slate-800">{preview.redirect ? "Redirects to" : "Fetches from"}</p>

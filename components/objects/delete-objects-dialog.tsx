@@ -4,6 +4,7 @@
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useNotify } from "@/components/ui/notices";
 import { useDeleteObjects } from "@/lib/object-browser/object-queries";
+import { countOf } from "@/lib/format-count";
 
 const NAMES_SHOWN = 10;
 
@@ -29,7 +30,7 @@ export function DeleteObjectsDialog({ bucket, keys, onClose }: DeleteObjectsDial
       onConfirm={() =>
         remove.mutate(keys!, {
           onSuccess: ({ deleted, missing }) => {
-            notify("success", `Deleted ${deleted.length} object(s)${missing.length > 0 ? `; ${missing.length} no longer existed` : ""}.`);
+            notify("success", `Deleted ${countOf(deleted.length, "object")}${missing.length > 0 ? `; ${missing.length} no longer existed` : ""}.`);
             remove.reset();
             onClose(deleted);
           },

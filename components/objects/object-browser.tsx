@@ -19,6 +19,7 @@ import { DeleteObjectsDialog } from "./delete-objects-dialog";
 import { ObjectTable } from "./object-table";
 import { PresignDialog } from "./presign-dialog";
 import { UploadPanel } from "./upload-panel";
+import { countOf } from "@/lib/format-count";
 
 interface ObjectBrowserProps {
   bucket: string;
@@ -123,7 +124,7 @@ function FolderView({ bucket, prefix, search }: ObjectBrowserProps) {
           />
           <div className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
             <p aria-live="polite">
-              Page {markers.length}: {page.data.folders.length} folder(s), {page.data.objects.length} object(s){search ? ` starting with “${search}”` : ""}
+              Page {markers.length}: {countOf(page.data.folders.length, "folder")}, {countOf(page.data.objects.length, "object")}{search ? ` starting with “${search}”` : ""}
             </p>
             <div className="flex gap-2">
               <Button variant="secondary" disabled={markers.length === 1} onClick={() => turnPage(markers.slice(0, -1))}>

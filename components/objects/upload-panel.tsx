@@ -12,6 +12,7 @@ import { useInvalidateObjects } from "@/lib/object-browser/object-queries";
 import { UploadQueue, type UploadItem, type UploadState } from "@/lib/object-browser/upload-queue";
 import { uploadFile } from "@/lib/object-browser/upload-request";
 import { formatBytes } from "./object-format";
+import { countOf } from "@/lib/format-count";
 
 export function UploadPanel({ bucket, prefix }: { bucket: string; prefix: string }) {
   const invalidate = useInvalidateObjects(bucket);
@@ -27,7 +28,7 @@ export function UploadPanel({ bucket, prefix }: { bucket: string; prefix: string
   const add = (files: FileList | null) => {
     if (!files || files.length === 0) return;
     queue.add([...files].map((file) => ({ key: prefix + file.name, file })));
-    notify("success", `Uploading ${files.length} file(s) to ${prefix || "the bucket's root"}.`);
+    notify("success", `Uploading ${countOf(files.length, "file")} to ${prefix || "the bucket's root"}.`);
     if (inputRef.current) inputRef.current.value = "";
   };
 

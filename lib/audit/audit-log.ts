@@ -1,9 +1,10 @@
 /**
- * The audit log: every change to a bucket, rule, ACL or access key, recorded in the same
- * transaction as the change itself, with who made it and the request id. Server only.
+ * The audit log: every change to a bucket, rule, ACL, object or access key, recorded with who made
+ * it and the request id (in the same transaction as the change, where it has one). Server only.
  */
 import { db } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import type { AuditAction } from "./audit-actions";
 
 /** Who is acting, and in which request: passed to every service call that changes something. */
 export interface AuditContext {
@@ -14,7 +15,7 @@ export interface AuditContext {
 export const SYSTEM_AUDIT: AuditContext = { actor: "system", requestId: "startup" };
 
 export interface AuditChange {
-  action: string;
+  action: AuditAction;
   bucket?: string | null;
   target?: string | number | null;
   before?: unknown;

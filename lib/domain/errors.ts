@@ -34,7 +34,7 @@ export class BucketNotEmpty extends DomainError {
     readonly bucket: string,
     readonly objectCount: number,
   ) {
-    super(`${bucket} still holds ${objectCount} object(s); delete them first.`);
+    super(`${bucket} still holds ${objectCount} ${objectCount === 1 ? "object" : "objects"}; delete them first.`);
   }
 }
 export class BucketInUse extends DomainError {

@@ -6,6 +6,7 @@ import { sessionCookie } from "@/lib/auth/session-cookie";
 import { checkCredentials, createSession } from "@/lib/auth/session-service";
 import { signInSchema } from "@/lib/auth/sign-in-schema";
 import { CLIENT_ADDRESS_HEADER, isHttps } from "@/lib/http/client-address";
+import { countOf } from "@/lib/format-count";
 
 /**
  * Set by server.ts on every request it hands to Next, after deleting any copy the client sent;
@@ -17,7 +18,7 @@ const clientAddressOf = (request: Request) => request.headers.get(CLIENT_ADDRESS
 async function assertNotLockedOut(address: string, email: string): Promise<void> {
   const wait = await lockoutSeconds(address, email);
   if (wait === 0) return;
-  const when = wait < 60 ? `${wait} second(s)` : `${Math.ceil(wait / 60)} minute(s)`;
+  const when = wait < 60 ? countOf(wait, "second") : countOf(Math.ceil(wait / 60), "minute");
   const error = new ApiError("TooManyAttempts", `Too many failed sign-ins. Try again in ${when}.`);
   error.retryAfterSeconds = wait;
   throw error;
