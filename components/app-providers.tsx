@@ -3,6 +3,7 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { NoticeProvider } from "@/components/ui/notices";
+import { RouteFocus } from "@/components/ui/route-focus";
 import { ApiRequestError } from "@/lib/api/api-client";
 
 /** A 401 means the session ended (expired, signed out elsewhere): sign in again, then come back. */
@@ -31,7 +32,10 @@ export function AppProviders({ children }: { children: ReactNode }) {
   );
   return (
     <QueryClientProvider client={queryClient}>
-      <NoticeProvider>{children}</NoticeProvider>
+      <NoticeProvider>
+        <RouteFocus />
+        {children}
+      </NoticeProvider>
     </QueryClientProvider>
   );
 }

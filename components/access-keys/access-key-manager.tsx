@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -22,6 +22,13 @@ export function AccessKeyManager() {
   const [created, setCreated] = useState<{ accessKeyId: string; secretKey: string } | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
   const descriptionId = useId();
+  // The one-time secret takes the focus when it appears: it must not be missed, and the copy
+  // buttons are the next stops.
+  const newKeyHeading = useRef<HTMLHeadingElement>(null);
+  const descriptionInput = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (created) newKeyHeading.current?.focus();
+  }, [created]);
 
   return (
     <div className="space-y-4">
@@ -41,7 +48,7 @@ export function AccessKeyManager() {
           <label htmlFor={descriptionId} className="block text-sm font-medium">
             Description of the new key
           </label>
-          <input id={descriptionId} value={description} maxLength={200} onChange={(event) => setDescription(event.target.value)} className={inputClass} placeholder="e.g. migration job" />
+          <input ref={descriptionInput} id={descriptionId} value={description} maxLength={200} onChange={(event) => setDescription(event.target.value)} className={inputClass} placeholder="e.g. migration job" />
         </div>
         <Button type="submit" disabled={create.isPending}>
           {create.isPending ? "Creating…" : "Create access key"}
@@ -51,7 +58,7 @@ export function AccessKeyManager() {
 
       {created && (
         <section aria-labelledby="new-key-title" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm">
-          <h2 id="new-key-title" className="font-medium">
+          <h2 id="new-key-title" ref={newKeyHeading} tabIndex={-1} className="font-medium focus:outline-none">
             New access key: copy the secret now
           </h2>
           <p>The secret key is shown only this once. Store it somewhere safe; if it is lost, create another key.</p>
@@ -65,7 +72,13 @@ export function AccessKeyManager() {
               <span aria-label="Secret key">{created.secretKey}</span> <CopyButton value={created.secretKey} label="Copy the secret" />
             </dd>
           </dl>
-          <Button variant="secondary" onClick={() => setCreated(null)}>
+          <Button
+            variant="secondary"
+            onClick={() => {
+              setCreated(null);
+              descriptionInput.current?.focus();
+            }}
+          >
             I have stored the secret
           </Button>
         </section>

@@ -5,8 +5,7 @@
  * same schema the server parses, with the live preview beside it.
  */
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { FormProvider, useForm, useFormContext, useWatch } from "react-hook-form";
 import { ArrivalHeading } from "@/components/ui/arrival-heading";
 import { Breakable } from "@/components/ui/breakable";
@@ -14,6 +13,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { applyServerErrors } from "@/components/ui/form-server-errors";
 import { useNotify } from "@/components/ui/notices";
+import { useLeaveGuard } from "@/components/ui/use-leave-guard";
 import { ApiRequestError } from "@/lib/api/api-client";
 import type { BucketSummary } from "@/lib/buckets/bucket-service";
 import { useCreateRule, useUpdateRule } from "@/lib/mirroring/rule-queries";
@@ -43,7 +43,6 @@ interface MirrorRuleFormProps {
 }
 
 export function MirrorRuleForm({ bucket, rules, otherBuckets, rule, onReload }: MirrorRuleFormProps) {
-  const router = useRouter();
   const notify = useNotify();
   const create = useCreateRule(bucket.name);
   const update = useUpdateRule(bucket.name, rule?.id ?? 0);
@@ -73,24 +72,15 @@ export function MirrorRuleForm({ bucket, rules, otherBuckets, rule, onReload }: 
   });
   const listHref = `/buckets/${bucket.name}/configuration`;
   const dirty = form.formState.isDirty && !form.formState.isSubmitSuccessful;
-  const [confirmingDiscard, setConfirmingDiscard] = useState(false);
-
-  // Closing or reloading the tab with unsaved edits asks the browser's own question.
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
-
-  const cancel = () => (dirty ? setConfirmingDiscard(true) : router.push(listHref));
+  // Cancel, a link, Back or closing the tab with unsaved edits asks first.
+  const leaveGuard = useLeaveGuard(dirty);
 
   const onSubmit = form.handleSubmit(async (values) => {
     setFormError(null);
     try {
       const saved = rule ? await update.mutateAsync({ rule: values, version: rule.version }) : await create.mutateAsync(values);
       notify("success", `${ruleLabel(saved)} ${rule ? "saved" : "added"}.`);
-      router.push(listHref);
+      leaveGuard.leave(listHref);
     } catch (error) {
       const stale = error instanceof ApiRequestError && error.code === "StaleVersion";
       const message = applyServerErrors(error, form.setError);
@@ -131,7 +121,7 @@ export function MirrorRuleForm({ bucket, rules, otherBuckets, rule, onReload }: 
             <Button type="submit" disabled={form.formState.isSubmitting}>
               {form.formState.isSubmitting ? "Saving…" : "Confirm"}
             </Button>
-            <Button variant="secondary" onClick={cancel}>
+            <Button variant="secondary" onClick={() => leaveGuard.request(listHref)}>
               Cancel
             </Button>
           </div>
@@ -139,12 +129,12 @@ export function MirrorRuleForm({ bucket, rules, otherBuckets, rule, onReload }: 
         <RulePreviewPanel bucket={bucket.name} rules={rulesInForce} ownId={rule?.id} />
       </div>
       <ConfirmDialog
-        open={confirmingDiscard}
+        open={leaveGuard.asked !== null}
         title="Discard your changes?"
         confirmLabel="Discard changes"
         mutation={NOTHING_TO_RUN}
-        onConfirm={() => router.push(listHref)}
-        onCancel={() => setConfirmingDiscard(false)}
+        onConfirm={leaveGuard.discard}
+        onCancel={leaveGuard.stay}
       >
         <p>This rule has edits that are not saved. Leaving now loses them.</p>
       </ConfirmDialog>
@@ -160,8 +150,26 @@ function PreviewPeek({ rules, ownId }: { rules: StoredMirrorRule[]; ownId?: numb
   const values = useWatch({ control: useFormContext<RuleFormValues>().control }) as Partial<RuleFormValues>;
   const preview = computeRulePreview(values, defaultSampleKey(values.conditionPrefix, values.conditionSuffix), "", rules, ownId);
   const text = preview.problems.length > 0 ? `${countOf(preview.problems.length, "problem")} to fix` : preview.primary ?? preview.refusal ?? "";
+  // The bar must not hide the field being typed in: the page keeps its height clear when it
+  // scrolls a focused field into view (WCAG 2.4.11, focus not obscured).
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const peek = ref.current;
+    if (!peek) return;
+    const root = document.documentElement;
+    const keepClear = () => {
+      root.style.scrollPaddingBottom = `${peek.offsetHeight + 8}px`;
+    };
+    const observer = new ResizeObserver(keepClear);
+    observer.observe(peek);
+    keepClear();
+    return () => {
+      observer.disconnect();
+      root.style.scrollPaddingBottom = "";
+    };
+  }, []);
   return (
-    <div role="group" aria-label="Preview summary" className="sticky bottom-0 z-10 -mx-4 border-t border-brand-100 bg-brand-50 px-4 py-2 text-xs lg:hidden">
+    <div ref={ref} role="group" aria-label="Preview summary" className="sticky bottom-0 z-10 -mx-4 border-t border-brand-100 bg-brand-50 px-4 py-2 text-xs lg:hidden">
       <p className="font-medium text-slate-800">{preview.redirect ? "Redirects to" : "Fetches from"}</p>
       <p className="font-mono">
         <Breakable text={text} />

@@ -32,7 +32,7 @@ function verdict(result: ProbeTargetResult["result"]): { text: string; good: boo
   return { text: `HTTP ${result.status}: a miss would fail`, good: false };
 }
 
-function TargetResult({ target }: { target: ProbeTargetResult }) {
+function TargetResult({ target, requestId }: { target: ProbeTargetResult; requestId: string }) {
   const { result } = target;
   const { text, good } = verdict(result);
   return (
@@ -52,7 +52,11 @@ function TargetResult({ target }: { target: ProbeTargetResult }) {
           )}
         </p>
       )}
-      {!result.ok && <p className="text-slate-700">{result.timeMs} ms</p>}
+      {!result.ok && (
+        <p className="text-slate-700">
+          {result.timeMs} ms · request id <span className="font-mono text-xs">{requestId}</span>
+        </p>
+      )}
     </li>
   );
 }
@@ -87,7 +91,7 @@ export function OriginCheck({ bucket, request, disabledReason }: { bucket: strin
           {check.data && (
             <ul className="space-y-1">
               {check.data.targets.map((target) => (
-                <TargetResult key={target.role} target={target} />
+                <TargetResult key={target.role} target={target} requestId={check.data.requestId} />
               ))}
             </ul>
           )}

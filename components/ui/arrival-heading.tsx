@@ -3,15 +3,16 @@
 /**
  * A page's or panel's heading that takes the focus when the view is reached by navigation (or a
  * save that navigates), so keyboard and screen-reader users start at the new content instead of
- * the top of the page. It does not take focus from a control the user is in.
+ * the top of the page. It does not take focus from a control the user is in; it does take it from
+ * a notice (the "Rule #2 saved" that announced the save which navigated here).
  */
 import { useEffect, useRef, type ReactNode } from "react";
+import { focusLost, focusOnNotice } from "./focus";
 
 export function ArrivalHeading({ level = 2, id, className, children }: { level?: 1 | 2; id?: string; className?: string; children: ReactNode }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    const active = document.activeElement;
-    if (!active || active === document.body) ref.current?.focus({ preventScroll: true });
+    if (focusLost() || focusOnNotice()) ref.current?.focus({ preventScroll: true });
   }, []);
   const Tag = level === 1 ? "h1" : "h2";
   return (

@@ -2,10 +2,40 @@
 
 /**
  * A modal on the native <dialog>, for dialogs that are more than a yes/no (ConfirmDialog is that,
- * built on this one): shown with showModal(), so the page behind is inert and focus stays inside;
+ * built on this one): shown with showModal(), so the page behind is inert; Tab and Shift+Tab cycle
+ * through the dialog's own controls (a native modal lets Tab leave for the browser's toolbar);
  * Escape closes it unless `busy`; the title labels it. Focus returns to what opened it when it closes.
  */
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from "react";
+
+const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])';
+
+/** Whether Tab stops at `element`: of a radio group with a choice made, only the chosen radio. */
+function tabStopOf(dialog: HTMLDialogElement, element: HTMLElement): boolean {
+  if (!(element instanceof HTMLInputElement) || element.type !== "radio" || element.checked || !element.name) return true;
+  return ![...dialog.querySelectorAll<HTMLInputElement>('input[type="radio"]')].some((radio) => radio.name === element.name && radio.checked);
+}
+
+/** Keeps Tab inside `dialog`: from its last control to its first, and Shift+Tab the other way. */
+function trapTab(dialog: HTMLDialogElement, event: KeyboardEvent<HTMLDialogElement>) {
+  if (event.key !== "Tab" || event.altKey || event.ctrlKey || event.metaKey) return;
+  const controls = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((element) => element.getClientRects().length > 0 && tabStopOf(dialog, element));
+  const first = controls[0];
+  const last = controls[controls.length - 1];
+  if (!first || !last) {
+    event.preventDefault();
+    return;
+  }
+  const active = document.activeElement;
+  const inside = active instanceof Node && dialog.contains(active) && active !== dialog;
+  if (event.shiftKey && (!inside || active === first)) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (!inside || active === last)) {
+    event.preventDefault();
+    first.focus();
+  }
+}
 
 interface DialogProps {
   open: boolean;
@@ -34,6 +64,9 @@ export function Dialog({ open, title, onClose, busy = false, children, wide = fa
     <dialog
       ref={ref}
       aria-labelledby={titleId}
+      onKeyDown={(event) => {
+        if (ref.current) trapTab(ref.current, event);
+      }}
       onCancel={(event) => {
         event.preventDefault();
         if (!busy) onClose();

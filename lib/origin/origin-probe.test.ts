@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { mirrorRuleSchema } from "@/lib/mirroring/rule-schema";
 import type { ObjectService } from "@/lib/objects/object-service";
-import type { OriginClient } from "./origin-client";
+import { OriginFailure } from "@/lib/domain/errors";
+import { UNREACHABLE_MESSAGE, type OriginClient } from "./origin-client";
 import { OriginGate } from "./origin-gate";
 import { OriginProbe } from "./origin-probe";
 
@@ -20,11 +21,34 @@ describe("OriginProbe", () => {
       timeoutMs: 1_000,
       enterOrigin: (host) => gate.enter(host, "probe", "refuse-when-full"),
       breakerFailure: () => null,
+      logFailure: () => undefined,
     });
-    const report = await probe.check(rule, "a.jpg");
+    const report = await probe.check(rule, "a.jpg", "", "req-1");
     expect(report.targets).toEqual([
       expect.objectContaining({ role: "primary", result: expect.objectContaining({ ok: false, reason: "circuit-open", message: expect.stringContaining("origin.example:8080") }) }),
     ]);
     expect(asked).toEqual([]);
+  });
+
+  it("logs why a connection failed under the check's request id, and tells the client only that it failed", async () => {
+    const gate = new OriginGate({ maxConcurrency: 4, maxQueued: 4 }, { failureThreshold: 5, windowMs: 60_000, openMs: 60_000 });
+    const client = {
+      get: async (url: string) => Promise.reject(new OriginFailure("unreachable", UNREACHABLE_MESSAGE, `${url}: 10.0.0.1 is a private address`)),
+    } as unknown as OriginClient;
+    const logged: string[][] = [];
+    const probe = new OriginProbe({
+      client,
+      objects: {} as ObjectService,
+      findBucket: async () => null,
+      timeoutMs: 1_000,
+      enterOrigin: (host) => gate.enter(host, "probe", "refuse-when-full"),
+      breakerFailure: () => null,
+      logFailure: (...entry) => logged.push(entry),
+    });
+    const report = await probe.check(rule, "a.jpg", "", "req-7");
+    expect(report.requestId).toBe("req-7");
+    expect(report.targets[0]!.result).toEqual(expect.objectContaining({ ok: false, reason: "unreachable", message: UNREACHABLE_MESSAGE }));
+    expect(JSON.stringify(report)).not.toContain("private address");
+    expect(logged).toEqual([["req-7", "http://origin.example:8080/a.jpg", "http://origin.example:8080/a.jpg: 10.0.0.1 is a private address"]]);
   });
 });

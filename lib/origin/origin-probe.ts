@@ -41,6 +41,8 @@ export interface ProbeTargetResult {
 
 export interface ProbeReport {
   key: string;
+  /** The check's request id: a failure's reason that the client is not told is logged under it. */
+  requestId: string;
   /** Redirect mode answers the client with the primary address; the probe still asks it. */
   mode: MirrorRule["mode"];
   targets: ProbeTargetResult[];
@@ -60,6 +62,11 @@ export interface OriginProbeDeps {
   enterOrigin: (host: string) => Promise<OriginPass>;
   /** What the breaker counts as the origin failing, or null for an answer. */
   breakerFailure: (error: unknown) => string | null;
+  /**
+   * A failure's reason that the client is not told (why a connection was refused or failed: the
+   * SSRF guard, DNS, a closed port), for the server's log under the check's request id.
+   */
+  logFailure: (requestId: string, address: string, detail: string) => void;
 }
 
 function headerValue(headers: OriginResponse["headers"], name: string): string | null {
@@ -79,7 +86,7 @@ export class OriginProbe {
   constructor(private readonly deps: OriginProbeDeps) {}
 
   /** Throws UnsafeOriginPath when the key is one the engine would refuse to send anywhere. */
-  async check(rule: MirrorRule, key: string, rawQuery = ""): Promise<ProbeReport> {
+  async check(rule: MirrorRule, key: string, rawQuery: string, requestId: string): Promise<ProbeReport> {
     const address = computeOriginAddress(rule, key, rawQuery);
     if (address.refusal) throw new UnsafeOriginPath(address.refusal);
     const headers = buildOriginHeaders(rule.headers, []);
@@ -87,12 +94,12 @@ export class OriginProbe {
     const targets = await Promise.all(
       roles
         .filter((entry): entry is readonly ["primary" | "backup", OriginTarget] => entry[1] !== null)
-        .map(async ([role, target]) => ({ role, address: formatOriginTarget(target), result: await this.ask(target, headers) })),
+        .map(async ([role, target]) => ({ role, address: formatOriginTarget(target), result: await this.ask(target, headers, requestId) })),
     );
-    return { key, mode: rule.mode, targets };
+    return { key, requestId, mode: rule.mode, targets };
   }
 
-  private async ask(target: OriginTarget, headers: Map<string, string>): Promise<ProbeAnswer | ProbeFailure> {
+  private async ask(target: OriginTarget, headers: Map<string, string>, requestId: string): Promise<ProbeAnswer | ProbeFailure> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     if (target.kind === "bucket") {
@@ -133,7 +140,10 @@ export class OriginProbe {
       if (signal.aborted) {
         return { ok: false, reason: "timeout", message: `no answer within ${this.deps.timeoutMs / 1000} s`, timeMs: elapsed() };
       }
-      if (error instanceof OriginFailure) return { ok: false, reason: error.kind, message: error.message, timeMs: elapsed() };
+      if (error instanceof OriginFailure) {
+        if (error.detail !== error.message) this.deps.logFailure(requestId, target.url, error.detail);
+        return { ok: false, reason: error.kind, message: error.message, timeMs: elapsed() };
+      }
       throw error;
     }
   }

@@ -156,6 +156,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
     timeoutMs: Math.min(ORIGIN_PROBE_TIMEOUT_MS, (options.originTimeouts ?? config.origin).headersTimeoutMs),
     enterOrigin: (host) => engine.enterOrigin(host, "probe"),
     breakerFailure: MirrorEngine.breakerFailure,
+    logFailure: (requestId, address, detail) => logger.warn({ requestId, event: "originCheck", address, detail }, "origin check failed"),
   });
   const probeLimiter = new ProbeLimiter(options.probeLimits);
   if (metrics) registerOriginGauges(metrics, () => engine.originHealth());

@@ -182,6 +182,9 @@ describe("Check the origin now", () => {
     expect(redirected.status).toBe(200);
     expect(redirected.body.targets[0].result).toMatchObject({ ok: false, reason: "unreachable" });
     expect(redirected.body.targets[0].result.message).not.toContain("127.0.0.2");
+    // The reason is in the server's log under this id, which the console shows beside the failure.
+    expect(redirected.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(JSON.stringify(redirected.body)).not.toContain("127.0.0.2");
   });
 
   it("refuses bad input: an invalid rule, a bad key, a key the engine would never send", async () => {

@@ -18,7 +18,7 @@ export const POST = apiRoute<Params>(async (request, { bucket }, { audit }) => {
     throw error;
   }
   try {
-    return json(await app.probe.check(rule, key, query));
+    return json(await app.probe.check(rule, key, query, audit.requestId));
   } finally {
     permit.release();
   }
