@@ -1,15 +1,42 @@
 /** Where the keyboard focus is, and where it goes when a view has none to give it (browser only). */
 
-/** Whether the focus is nowhere in particular (on the page's body, or on nothing). */
-export const focusLost = () => document.activeElement === null || document.activeElement === document.body;
+/**
+ * Whether the focus is nowhere in particular: on the page's body, on nothing, or on an element no
+ * longer shown (the link just followed, which the router hides with the old page before the
+ * browser moves the focus off it).
+ */
+export function focusLost(): boolean {
+  const active = document.activeElement;
+  return active === null || active === document.body || !active.isConnected || active.getClientRects().length === 0;
+}
 
-/** Whether the focus is on a notice (components/ui/notices.tsx): a view reached by navigation takes it. */
-export const focusOnNotice = () => document.activeElement?.closest("[data-notices]") != null;
+/** Set on the page's main heading while it holds the focus only until the view's own heading appears. */
+const PARKED = "data-focus-parked";
 
-/** Focuses the page's main heading (made focusable from script), without scrolling. */
+/**
+ * Whether a view that has just appeared may take the focus: it is lost, on a notice (the "saved"
+ * that announced the save which navigated here), or parked on the page's main heading while the
+ * view was loading.
+ */
+export function focusIsFree(): boolean {
+  const active = document.activeElement;
+  return focusLost() || active?.closest("[data-notices]") != null || active?.hasAttribute(PARKED) === true;
+}
+
+/**
+ * Focuses the view's own heading (an ArrivalHeading) or else the page's main heading, without
+ * scrolling; the main heading holds it parked, for a view still loading to take.
+ */
 export function focusPageHeading(): void {
+  const arrival = document.querySelector<HTMLElement>("main [data-arrival-heading]");
+  if (arrival) {
+    arrival.focus({ preventScroll: true });
+    return;
+  }
   const heading = document.querySelector<HTMLElement>("main h1");
   if (!heading) return;
   if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+  heading.setAttribute(PARKED, "");
+  heading.addEventListener("blur", () => heading.removeAttribute(PARKED), { once: true });
   heading.focus({ preventScroll: true });
 }

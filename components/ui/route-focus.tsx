@@ -8,7 +8,7 @@
  */
 import { usePathname } from "next/navigation";
 import { useEffect, useRef } from "react";
-import { focusLost, focusOnNotice, focusPageHeading } from "./focus";
+import { focusIsFree, focusPageHeading } from "./focus";
 
 export function RouteFocus() {
   const pathname = usePathname();
@@ -20,7 +20,7 @@ export function RouteFocus() {
       return;
     }
     const frame = requestAnimationFrame(() => {
-      if (focusLost() || focusOnNotice()) focusPageHeading();
+      if (focusIsFree()) focusPageHeading();
     });
     return () => cancelAnimationFrame(frame);
   }, [pathname]);

@@ -6,12 +6,20 @@
  * - a link inside the console (tabs, breadcrumbs, the header): the page's own dialog, then the link;
  * - the browser's Back button: while there are edits, an extra history entry for this same page sits
  *   on top, so Back lands on the page's own entry (nothing visible changes), puts the extra entry
- *   back and asks; leaving then goes back past both.
+ *   back and asks; leaving then goes back past both. Both entries are marked in their state, so
+ *   the popstate of a "#section" link (which adds an entry of its own) is told apart from Back.
  * `leave(href)` navigates away on purpose (after a save, or Cancel with nothing to lose), replacing
  * the extra entry if there is one, so Back later returns to the page once, not twice.
  */
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
+
+/** The history state's key marking this page's own entry; the extra entry has `${MARK}:extra`. */
+const MARK = "leaveGuard";
+
+/** The current history entry's state with `mark` added (the router's own fields kept). */
+const markedState = (mark: string) => ({ ...(window.history.state as object | null), [MARK]: mark });
+const entryMark = (): unknown => (window.history.state as Record<string, unknown> | null)?.[MARK];
 
 /** Where the user was going when the dialog opened: a path in the console, or back in history. */
 export type LeaveTarget = { href: string } | { back: true };
@@ -48,6 +56,9 @@ export function useLeaveGuard(dirty: boolean): LeaveGuard {
   const dirtyNow = useRef(dirty);
   /** Whether this page's extra history entry is on top. */
   const armed = useRef(false);
+  /** This form's marks on its two history entries. */
+  // Random, not counted: entries from before a reload keep their marks in the history.
+  const [mark] = useState(() => Math.random().toString(36).slice(2));
   /** Set once the user chose to leave: nothing is asked any more. */
   const leaving = useRef(false);
 
@@ -83,23 +94,24 @@ export function useLeaveGuard(dirty: boolean): LeaveGuard {
     window.addEventListener("beforeunload", warn);
     window.addEventListener("click", onClick, true);
     if (!armed.current && !leaving.current) {
-      // The router keeps its own state in history entries: the extra entry carries a copy of it.
-      window.history.pushState(window.history.state, "", window.location.href);
+      // The router keeps its own state in history entries: both marked entries carry it.
+      window.history.replaceState(markedState(mark), "", window.location.href);
+      window.history.pushState(markedState(`${mark}:extra`), "", window.location.href);
       armed.current = true;
     }
     return () => {
       window.removeEventListener("beforeunload", warn);
       window.removeEventListener("click", onClick, true);
     };
-  }, [dirty]);
+  }, [dirty, mark]);
 
   useEffect(() => {
     const onPopState = () => {
-      // Only Back from the extra entry (nothing is ahead of it) lands here while it is armed.
-      if (!armed.current || leaving.current) return;
+      // Back onto this page's own entry; any other entry (a "#section" link's) asks nothing.
+      if (!armed.current || leaving.current || entryMark() !== mark) return;
       armed.current = false;
       if (dirtyNow.current) {
-        window.history.pushState(window.history.state, "", window.location.href);
+        window.history.pushState(markedState(`${mark}:extra`), "", window.location.href);
         armed.current = true;
         setAsked({ back: true });
       } else {
@@ -110,7 +122,7 @@ export function useLeaveGuard(dirty: boolean): LeaveGuard {
     };
     window.addEventListener("popstate", onPopState);
     return () => window.removeEventListener("popstate", onPopState);
-  }, []);
+  }, [mark]);
 
   const request = useCallback((href: string) => (dirtyNow.current ? setAsked({ href }) : leave(href)), [leave]);
   const stay = useCallback(() => setAsked(null), []);
