@@ -11,6 +11,9 @@ export const metadata: Metadata = {
   description: "Object storage with mirror back-to-origin",
 };
 
+// There is deliberately no app-wide loading.tsx: its Suspense boundary would wrap every page, so the
+// response would start streaming (status 200) before the bucket layout or a rule page could find the
+// bucket or rule missing. Without it, an unknown bucket or rule answers 404 (their not-found pages).
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const user = await currentUser();
   return (

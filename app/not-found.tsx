@@ -1,4 +1,8 @@
+import type { Metadata } from "next";
 import Link from "next/link";
+
+// "Page not found · BOS Mirror console" (the root layout's template), for any address nothing answers.
+export const metadata: Metadata = { title: "Page not found" };
 
 export default function NotFound() {
   return (

@@ -1,4 +1,9 @@
+import type { Metadata } from "next";
 import Link from "next/link";
+
+// The bucket layout titles an unknown bucket's pages "No such bucket · BOS Mirror console" itself;
+// this says the same wherever Next takes the title from the not-found files.
+export const metadata: Metadata = { title: "No such bucket" };
 
 /**
  * A bucket that does not exist (mistyped, or deleted in another tab): say so, with a way back.

@@ -1,10 +1,12 @@
 "use client";
 
+import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { ArrivalHeading } from "@/components/ui/arrival-heading";
 import { Breakable } from "@/components/ui/breakable";
 import { ButtonLink } from "@/components/ui/button";
 import { QueryError } from "@/components/ui/query-error";
+import { ApiRequestError } from "@/lib/api/api-client";
 import { Spinner } from "@/components/ui/spinner";
 import { describeHeaderForwarding } from "@/lib/mirroring/origin-headers";
 import { computeOriginAddress, formatOriginTarget } from "@/lib/mirroring/origin-address";
@@ -24,7 +26,12 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 export function MirrorRuleDetails({ bucket, ruleId }: { bucket: string; ruleId: number }) {
   const rule = useRule(bucket, ruleId);
   if (rule.isPending) return <Spinner label="Loading rule" />;
-  if (rule.isError) return <QueryError error={rule.error} what={`rule #${ruleId}`} onRetry={() => void rule.refetch()} />;
+  if (rule.isError) {
+    // Deleted since the server found it (in another tab): the page's not-found state, as for a
+    // number that never was, not a "Try again" that cannot bring it back.
+    if (rule.error instanceof ApiRequestError && rule.error.code === "NoSuchRule") notFound();
+    return <QueryError error={rule.error} what={`rule #${ruleId}`} onRetry={() => void rule.refetch()} />;
+  }
   const data = rule.data;
   const sample = defaultSampleKey(data.conditionPrefix, data.conditionSuffix);
   const address = computeOriginAddress(data, sample);

@@ -2,9 +2,11 @@
 
 /** Loads what the rule form needs (bucket, its rules, other buckets, the rule being edited). */
 import { useQuery } from "@tanstack/react-query";
+import { notFound } from "next/navigation";
 import { ButtonLink } from "@/components/ui/button";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
+import { ApiRequestError } from "@/lib/api/api-client";
 import { useBucket, useBuckets } from "@/lib/buckets/bucket-queries";
 import { ruleQuery, useRules } from "@/lib/mirroring/rule-queries";
 import { addRuleBlocker } from "@/lib/mirroring/rule-set";
@@ -16,6 +18,9 @@ export function MirrorRuleEditor({ bucket: name, ruleId }: { bucket: string; rul
   const buckets = useBuckets();
   const rule = useQuery({ ...ruleQuery(name, ruleId ?? 0), enabled: ruleId !== undefined });
 
+  // The rule was deleted since the server found it (in another tab): the page's not-found state, as
+  // for a number that never was, not a "Try again" that cannot bring it back.
+  if (ruleId !== undefined && rule.error instanceof ApiRequestError && rule.error.code === "NoSuchRule") notFound();
   const failed = [bucket, rules, buckets, ...(ruleId !== undefined ? [rule] : [])].find((query) => query.isError);
   if (failed?.error) return <QueryError error={failed.error} what="the rule editor" onRetry={() => void failed.refetch()} />;
   if (!bucket.data || !rules.data || !buckets.data || (ruleId !== undefined && !rule.data)) return <Spinner label="Loading rule editor" />;

@@ -1,5 +1,9 @@
+import type { Metadata } from "next";
 import { MigrationActivity } from "@/components/activity/migration-activity";
 import { ImportJobsPanel } from "@/components/imports/import-jobs-panel";
+
+// "Migration · demo · BOS Mirror console": the bucket's layout adds the bucket and the app.
+export const metadata: Metadata = { title: "Migration" };
 
 /** The Migration tab: what back-to-origin has been doing (activity), then the import jobs that finish the migration. */
 export default async function MigrationPage({ params }: { params: Promise<{ bucket: string }> }) {

@@ -5,9 +5,10 @@ type Props = { params: Promise<{ bucket: string }>; searchParams: Promise<Record
 
 const single = (value: string | string[] | undefined) => (typeof value === "string" ? value : "");
 
-export async function generateMetadata({ params, searchParams }: Props): Promise<Metadata> {
+/** "Objects · demo · BOS Mirror console": the bucket's layout adds the bucket and the app. */
+export async function generateMetadata({ searchParams }: Props): Promise<Metadata> {
   const prefix = single((await searchParams).prefix);
-  return { title: `Objects${prefix ? ` in ${prefix}` : ""} · ${(await params).bucket}` };
+  return { title: `Objects${prefix ? ` in ${prefix}` : ""}` };
 }
 
 export default async function BucketObjectsPage({ params, searchParams }: Props) {
