@@ -6,12 +6,13 @@ import { inputClass } from "@/components/ui/field";
 import { useNotify } from "@/components/ui/notices";
 import { BUCKET_ACLS, BUCKET_ACL_DESCRIPTIONS, BUCKET_ACL_LABELS, type BucketAcl } from "@/lib/buckets/bucket-acl";
 import { useSetBucketAcl } from "@/lib/buckets/bucket-queries";
+import type { BucketOriginLink } from "@/lib/buckets/bucket-service";
 
 /**
  * The bucket's ACL. Making a bucket private applies at once; making it public asks first, saying
  * what becomes readable, because it exposes every object (and lets anyone trigger back-to-origin).
  */
-export function BucketAclSetting({ bucket, acl }: { bucket: string; acl: BucketAcl }) {
+export function BucketAclSetting({ bucket, acl, readsPrivate }: { bucket: string; acl: BucketAcl; readsPrivate: BucketOriginLink[] }) {
   const setAcl = useSetBucketAcl(bucket);
   const notify = useNotify();
   const id = useId();
@@ -68,9 +69,20 @@ export function BucketAclSetting({ bucket, acl }: { bucket: string; acl: BucketA
           signing in or signing requests.
         </p>
         <p className="mt-2">
-          A request for a missing object will also run this bucket&apos;s mirror rules, so anyone can make the service fetch from your origins
-          (and read private buckets that those rules use as origins).
+          A request for a missing object will also run this bucket&apos;s mirror rules, so anyone can make the service fetch from your origins.
         </p>
+        {readsPrivate.length > 0 && (
+          <div className="mt-2 rounded-md border border-amber-300 bg-amber-50 p-2 text-amber-900">
+            <p className="font-medium">Private buckets that become readable through {bucket}:</p>
+            <ul className="mt-1 list-disc pl-5">
+              {readsPrivate.map((link) => (
+                <li key={`${link.rule}:${link.origin}`}>
+                  <strong>{link.origin}</strong>, read by rule #{link.rule}: any of its objects can be fetched through {bucket}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
       </ConfirmDialog>
     </div>
   );

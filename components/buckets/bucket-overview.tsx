@@ -1,7 +1,8 @@
 "use client";
 
+import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { Fragment, useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useNotify } from "@/components/ui/notices";
@@ -27,11 +28,26 @@ export function BucketOverview({ bucket: name }: { bucket: string }) {
   if (bucket.isError) return <QueryError error={bucket.error} what={`bucket ${name}`} onRetry={() => void bucket.refetch()} />;
   const { data } = bucket;
   const jobRunning = emptyJob.data?.state === "running";
-  const blocked = jobRunning
-    ? "The bucket is being emptied; it can be deleted once that is done."
-    : data.objectCount > 0
-      ? `The bucket holds ${countOf(data.objectCount, "object")}: empty it first.`
-      : null;
+  const readers = data.originOf;
+  const blocked: ReactNode = jobRunning ? (
+    "The bucket is being emptied; it can be deleted once that is done."
+  ) : data.objectCount > 0 ? (
+    `The bucket holds ${countOf(data.objectCount, "object")}: empty it first.`
+  ) : readers.length > 0 ? (
+    <>
+      {readers.length === 1 ? "A rule of another bucket reads" : `${readers.length} rules of other buckets read`} this bucket as its origin; change{" "}
+      {readers.length === 1 ? "it" : "them"} first:{" "}
+      {readers.map((link, index) => (
+        <Fragment key={`${link.bucket}#${link.rule}`}>
+          {index > 0 && ", "}
+          <Link href={`/buckets/${encodeURIComponent(link.bucket)}/configuration/mirroring/${link.rule}`} className="underline">
+            rule #{link.rule} of {link.bucket}
+          </Link>
+        </Fragment>
+      ))}
+      .
+    </>
+  ) : null;
 
   return (
     <section aria-labelledby="overview-title" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
@@ -50,17 +66,17 @@ export function BucketOverview({ bucket: name }: { bucket: string }) {
         <dt className="text-slate-600">Created</dt>
         <dd>{new Date(data.createdAt).toLocaleString()}</dd>
       </dl>
-      <BucketAclSetting bucket={name} acl={data.acl} />
+      <BucketAclSetting bucket={name} acl={data.acl} readsPrivate={data.readsPrivate} />
       <div className="space-y-2 border-t border-slate-100 pt-4">
         <div className="flex flex-wrap gap-2">
           <Button variant="secondary" disabled={data.objectCount === 0 && !jobRunning} onClick={() => setEmptying(true)}>
             {jobRunning ? "Show emptying progress" : "Empty bucket"}
           </Button>
-          <Button variant="danger" disabled={blocked !== null} aria-describedby={blocked ? "delete-blocked" : undefined} onClick={() => setConfirming(true)}>
+          <Button variant="danger" disabled={blocked !== null} aria-describedby={blocked !== null ? "delete-blocked" : undefined} onClick={() => setConfirming(true)}>
             Delete bucket
           </Button>
         </div>
-        {blocked && (
+        {blocked !== null && (
           <p id="delete-blocked" className="text-xs text-amber-800">
             {blocked}
           </p>

@@ -4,7 +4,7 @@ import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/r
 import { apiFetch } from "@/lib/api/api-client";
 import type { BucketAcl } from "./bucket-acl";
 import type { CreateBucketInput } from "./bucket-name";
-import type { BucketSummary } from "./bucket-service";
+import type { BucketDetails, BucketSummary } from "./bucket-service";
 
 export const bucketKeys = {
   all: ["buckets"] as const,
@@ -20,7 +20,7 @@ export const bucketsQuery = () =>
 export const bucketQuery = (name: string) =>
   queryOptions({
     queryKey: [...bucketKeys.detail(name), "summary"] as const,
-    queryFn: () => apiFetch<BucketSummary>(`/api/buckets/${encodeURIComponent(name)}`),
+    queryFn: () => apiFetch<BucketDetails>(`/api/buckets/${encodeURIComponent(name)}`),
   });
 
 export const useBuckets = () => useQuery(bucketsQuery());

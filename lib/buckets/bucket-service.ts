@@ -29,6 +29,46 @@ export interface BucketSummary {
   objectCount: number;
 }
 
+/** A rule of one bucket that reads another bucket as its origin (or backup origin). */
+export interface BucketOriginLink {
+  /** The bucket whose rule it is. */
+  bucket: string;
+  /** The rule's number within that bucket. */
+  rule: number;
+  /** The bucket the rule reads. */
+  origin: string;
+  originAcl: BucketAcl;
+}
+
+/** One bucket, with how it is tied to others by bucket origins (the overview's warnings). */
+export interface BucketDetails extends BucketSummary {
+  /** Other buckets' rules that read this bucket: while any is left, it cannot be deleted. */
+  originOf: BucketOriginLink[];
+  /** This bucket's rules that read a private bucket: made public, it makes their objects readable. */
+  readsPrivate: BucketOriginLink[];
+}
+
+/** Every rule that reads a bucket as its origin or backup origin, in bucket and rule order. */
+async function bucketOriginLinks(tx: Prisma.TransactionClient): Promise<BucketOriginLink[]> {
+  const [rules, buckets] = await Promise.all([
+    tx.mirrorRule.findMany({ select: { number: true, origin: true, backupOrigin: true, bucket: { select: { name: true } } }, orderBy: [{ bucketId: "asc" }, { number: "asc" }] }),
+    tx.bucket.findMany({ select: { name: true, acl: true } }),
+  ]);
+  const acls = new Map(buckets.map((bucket) => [bucket.name, bucket.acl as BucketAcl]));
+  const links: BucketOriginLink[] = [];
+  for (const rule of rules) {
+    const read = new Set<string>();
+    for (const origin of [rule.origin, rule.backupOrigin]) {
+      const parsed = origin ? parseOriginJson(origin) : null;
+      if (parsed?.type === "bucket" && !read.has(parsed.bucket) && acls.has(parsed.bucket)) {
+        read.add(parsed.bucket);
+        links.push({ bucket: rule.bucket.name, rule: rule.number, origin: parsed.bucket, originAcl: acls.get(parsed.bucket)! });
+      }
+    }
+  }
+  return links;
+}
+
 type BucketRow = Prisma.BucketGetPayload<{ include: { _count: { select: { rules: true; objects: true } } } }>;
 
 const withCounts = { _count: { select: { rules: true, objects: true } } } as const;
@@ -50,10 +90,15 @@ export async function listBuckets(): Promise<BucketSummary[]> {
   return rows.map(toSummary);
 }
 
-export async function getBucket(name: string): Promise<BucketSummary> {
+export async function getBucket(name: string): Promise<BucketDetails> {
   const row = bucketNameProblem(name) ? null : await db().bucket.findUnique({ where: { name }, include: withCounts });
   if (!row) throw new NoSuchBucket(name);
-  return toSummary(row);
+  const links = await bucketOriginLinks(db());
+  return {
+    ...toSummary(row),
+    originOf: links.filter((link) => link.origin === name && link.bucket !== name),
+    readsPrivate: links.filter((link) => link.bucket === name && link.origin !== name && link.originAcl === "private"),
+  };
 }
 
 export async function createBucket(input: CreateBucketInput, audit: AuditContext): Promise<BucketSummary> {
@@ -83,18 +128,9 @@ export async function deleteBucket(name: string, audit: AuditContext): Promise<v
     const bucket = await tx.bucket.findUnique({ where: { name }, include: withCounts });
     if (!bucket) throw new NoSuchBucket(name);
     if (bucket._count.objects > 0) throw new BucketNotEmpty(name, bucket._count.objects);
-    const dependants = await tx.mirrorRule.findMany({
-      where: { bucketId: { not: bucket.id } },
-      select: { number: true, origin: true, backupOrigin: true, bucket: { select: { name: true } } },
-    });
-    const user = dependants.find((rule) =>
-      [rule.origin, rule.backupOrigin].some((origin) => {
-        const parsed = origin ? parseOriginJson(origin) : null;
-        return parsed?.type === "bucket" && parsed.bucket === name;
-      }),
-    );
+    const user = (await bucketOriginLinks(tx)).find((link) => link.origin === name && link.bucket !== name);
     if (user) {
-      throw new BucketInUse(name, user.bucket.name, user.number);
+      throw new BucketInUse(name, user.bucket, user.rule);
     }
     // Uploads in progress go with the bucket (cascade); their part blobs are journaled here, so the
     // next start removes them (lib/objects/write-journal.ts).
@@ -128,7 +164,7 @@ async function loadBucketRecord(name: string): Promise<BucketRecord | null> {
   return row;
 }
 
-export async function setBucketAcl(name: string, acl: BucketAcl, audit: AuditContext): Promise<BucketSummary> {
+export async function setBucketAcl(name: string, acl: BucketAcl, audit: AuditContext): Promise<BucketDetails> {
   // SERIALIZABLE: the audit event's "before" is the value replaced.
   await serializable(db(), async (tx) => {
     const bucket = await tx.bucket.findFirst({ where: { name } });

@@ -80,12 +80,33 @@ describe("buckets API", () => {
     const rule = { origin: { type: "bucket", bucket: "source" }, storageClass: "STANDARD" };
     expect((await callRoute(rulesRoute.POST, { params: { bucket: "target" }, body: rule })).status).toBe(201);
 
+    // The overview says so before any delete is tried, and what making "target" public would expose.
+    const source = await callRoute(bucketRoute.GET, { params: { bucket: "source" } });
+    expect(source.body.originOf).toEqual([{ bucket: "target", rule: 1, origin: "source", originAcl: "private" }]);
+    expect(source.body.readsPrivate).toEqual([]);
+    const target = await callRoute(bucketRoute.GET, { params: { bucket: "target" } });
+    expect(target.body.originOf).toEqual([]);
+    expect(target.body.readsPrivate).toEqual([{ bucket: "target", rule: 1, origin: "source", originAcl: "private" }]);
+
     const inUse = await callRoute(bucketRoute.DELETE, { params: { bucket: "source" } });
     expect(inUse.status).toBe(409);
-    expect(inUse.body).toMatchObject({ code: "BucketInUse", message: expect.stringContaining("target") });
+    expect(inUse.body).toMatchObject({ code: "BucketInUse", message: expect.stringContaining("rule #1 in bucket target") });
+
+    // A public origin is no exposure; a backup origin is a use like the primary.
+    expect((await callRoute(bucketRoute.PATCH, { params: { bucket: "source" }, body: { acl: "public-read" } })).status).toBe(200);
+    expect((await callRoute(bucketRoute.GET, { params: { bucket: "target" } })).body.readsPrivate).toEqual([]);
+    await createBucket("third");
+    await createBucket("fourth");
+    const backupOnly = { origin: { type: "url", protocol: "https", host: "www.example.com" }, backupOrigin: { type: "bucket", bucket: "third" }, storageClass: "STANDARD" };
+    expect((await callRoute(rulesRoute.POST, { params: { bucket: "fourth" }, body: backupOnly })).status).toBe(201);
+    expect((await callRoute(bucketRoute.GET, { params: { bucket: "third" } })).body.originOf).toEqual([{ bucket: "fourth", rule: 1, origin: "third", originAcl: "private" }]);
+    expect((await callRoute(bucketRoute.DELETE, { params: { bucket: "third" } })).status).toBe(409);
 
     expect((await callRoute(bucketRoute.DELETE, { params: { bucket: "target" } })).status).toBe(204);
-    expect(await db().mirrorRule.count()).toBe(0);
+    // Only "fourth"'s rule is left.
+    expect(await db().mirrorRule.count()).toBe(1);
     expect((await callRoute(bucketRoute.DELETE, { params: { bucket: "source" } })).status).toBe(204);
+    expect((await callRoute(bucketRoute.DELETE, { params: { bucket: "fourth" } })).status).toBe(204);
+    expect((await callRoute(bucketRoute.DELETE, { params: { bucket: "third" } })).status).toBe(204);
   });
 });
