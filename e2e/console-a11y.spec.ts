@@ -48,6 +48,16 @@ test("every bucket page and dialog has no axe violations", async ({ page, api },
   await expect(page.getByRole("dialog", { name: `Make ${bucket} public?` })).toBeVisible();
   await expectNoAxeViolations(page, testInfo, "make-public dialog");
   await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+  // Another bucket's rule reads the source, so its Delete is disabled with the reason: open the dialog on a spare bucket.
+  await page.goto(`/buckets/${source}`);
+  await expect(page.getByRole("button", { name: "Delete bucket" })).toBeDisabled();
+  await expectNoAxeViolations(page, testInfo, "bucket overview, delete refused with the reading rule linked");
+  const spare = await api.createBucket("a11y-spare");
+  await page.goto(`/buckets/${spare}`);
+  await page.getByRole("button", { name: "Delete bucket" }).click();
+  await expect(page.getByRole("dialog", { name: `Delete bucket ${spare}?` })).toBeVisible();
+  await expectNoAxeViolations(page, testInfo, "delete-bucket dialog");
+  await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
 
   await page.goto(`/buckets/${bucket}/configuration`);
   await expect(page.getByRole("table", { name: "Mirror back-to-origin rules" })).toBeVisible();

@@ -3,6 +3,9 @@
  * address gets a not-found page that says so (in its title too), not an error and "Try again";
  * a real load error keeps its retry, in readable colours; the bucket tabs fit a phone.
  */
+import { readFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { expectNoAxeViolations } from "./axe";
 import { expect, test } from "./fixtures";
 
@@ -147,4 +150,11 @@ test("at 390 px every bucket tab is in sight, the current one too, usable by key
   await expect(page).toHaveURL(new RegExp(`/buckets/${bucket}/audit$`));
   await expect(tab("Audit log")).toHaveAttribute("aria-current", "page");
   await expect(tab("Audit log")).toBeInViewport({ ratio: 1 });
+});
+
+test("the server's start-up banner says which private origins ORIGIN_ALLOWLIST lets through", async () => {
+  // playwright.config.ts starts the server with ORIGIN_ALLOWLIST=127.0.0.1 and keeps its output here.
+  const log = path.join(os.tmpdir(), `bos-mirror-e2e-${process.env.E2E_PORT ?? 3210}-server.log`);
+  const banner = (await readFile(log, "utf8")).split("\n").filter((line) => line.startsWith("Origin allowlist"));
+  expect(banner).toEqual(["Origin allowlist (ORIGIN_ALLOWLIST): 127.0.0.1"]);
 });
