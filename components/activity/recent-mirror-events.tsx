@@ -1,12 +1,14 @@
 "use client";
 
 import { useState } from "react";
+import { Breakable } from "@/components/ui/breakable";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadMoreButton } from "@/components/ui/load-more-button";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
 import { TableHead } from "@/components/ui/table-head";
+import { TableScroller } from "@/components/ui/table-scroller";
 import { OUTCOME_LABELS } from "@/lib/activity/activity-format";
 import { formatBytes } from "@/lib/format-bytes";
 import { useMirrorEvents } from "@/lib/activity/activity-queries";
@@ -44,14 +46,16 @@ export function RecentMirrorEvents({ bucket }: { bucket: string }) {
         <EmptyState compact>{filter === 0 ? "No failures recorded: every origin that was asked answered." : `No events to show under “${label}”.`}</EmptyState>
       )}
       {list.length > 0 && (
-        <div className="overflow-x-auto">
+        <TableScroller label="Recent back-to-origin events table">
           <table className="w-full text-sm">
             <TableHead caption={`Recent back-to-origin events (${label}), newest first`} columns={["When", "Key", "Outcome", "Reason", "Origin URL", "Rule"]} />
             <tbody>
               {list.map((event) => (
                 <tr key={event.id} className="border-t border-slate-100 align-top">
                   <td className="px-3 py-2 whitespace-nowrap">{new Date(event.at).toLocaleString()}</td>
-                  <td className="px-3 py-2 break-all">{event.key}</td>
+                  <td className="min-w-32 px-3 py-2">
+                    <Breakable text={event.key} />
+                  </td>
                   <td className="px-3 py-2">
                     {OUTCOME_LABELS[event.outcome]}
                     {event.status !== null && event.outcome !== "missing" && ` (HTTP ${event.status})`}
@@ -60,14 +64,14 @@ export function RecentMirrorEvents({ bucket }: { bucket: string }) {
                       {event.source === "get" ? "GET miss" : event.source} · {event.durationMs} ms
                     </span>
                   </td>
-                  <td className="px-3 py-2 break-words">{event.reason ?? "—"}</td>
-                  <td className="px-3 py-2 break-all">{event.originUrl ?? "—"}</td>
+                  <td className="min-w-48 px-3 py-2">{event.reason ? <Breakable text={event.reason} /> : "—"}</td>
+                  <td className="min-w-48 px-3 py-2">{event.originUrl ? <Breakable text={event.originUrl} /> : "—"}</td>
                   <td className="px-3 py-2">{event.ruleId === null ? "FetchObject" : `#${event.ruleId}`}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroller>
       )}
       <LoadMoreButton query={events} label="Show older events" />
     </section>

@@ -7,6 +7,7 @@
  * transaction on confirmation.
  */
 import { useId, useState } from "react";
+import { Breakable } from "@/components/ui/breakable";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { inputClass } from "@/components/ui/field";
@@ -14,7 +15,7 @@ import { useNotify } from "@/components/ui/notices";
 import { parseBosConfiguration } from "@/lib/mirroring/bos-json";
 import { fetchBosConfiguration, useImportBosConfiguration } from "@/lib/mirroring/rule-queries";
 import type { MirrorRule, StoredMirrorRule } from "@/lib/mirroring/rule-schema";
-import { describeCondition, findConflictingRules, ruleLabel } from "@/lib/mirroring/rule-set";
+import { describeCondition, findListConflict, ruleLabel } from "@/lib/mirroring/rule-set";
 import { MODE_LABELS, formatOrigin } from "./rule-format";
 import { countOf } from "@/lib/format-count";
 
@@ -36,14 +37,9 @@ function readDraft(text: string, defaultStorageClass: string): Draft {
   }
   const parsed = parseBosConfiguration(json, defaultStorageClass);
   if (!parsed.ok) return { text, parsed };
-  // The server refuses overlapping rules too; say so before the user confirms.
-  const numbered = parsed.rules.map((rule, index) => ({ ...rule, id: index + 1 }));
-  for (const rule of numbered) {
-    const overlap = findConflictingRules(rule, numbered.slice(0, rule.id - 1));
-    if (overlap.length > 0) {
-      return { text, parsed: { ok: false, message: `Rule ${rule.id} (${describeCondition(rule)}) overlaps rule ${overlap[0]!.id}: one key could match both.` } };
-    }
-  }
+  // The server refuses overlapping rules too, in the same words (the same function): say so before the user confirms.
+  const conflict = findListConflict(parsed.rules);
+  if (conflict) return { text, parsed: { ok: false, message: conflict.message } };
   return { text, parsed };
 }
 
@@ -138,7 +134,11 @@ export function BosJsonTransfer({ bucket, rules, defaultStorageClass }: Props) {
           />
         </div>
         <div id={`${textId}-result`} aria-live="polite" className="mt-3">
-          {draft.parsed && !draft.parsed.ok && <p className="rounded bg-red-50 p-2 text-red-800">{draft.parsed.message}</p>}
+          {draft.parsed && !draft.parsed.ok && (
+            <p className="rounded bg-red-50 p-2 text-red-800">
+              <Breakable text={draft.parsed.message} />
+            </p>
+          )}
           {draft.parsed?.ok && <ImportPreview current={rules} incoming={draft.parsed.rules} />}
         </div>
       </ConfirmDialog>
@@ -149,7 +149,7 @@ export function BosJsonTransfer({ bucket, rules, defaultStorageClass }: Props) {
 function ImportPreview({ current, incoming }: { current: StoredMirrorRule[]; incoming: MirrorRule[] }) {
   return (
     <div className="grid gap-3 sm:grid-cols-2">
-      <div>
+      <div className="min-w-0">
         <h3 className="font-medium">Removed ({current.length})</h3>
         {current.length === 0 ? (
           <p className="text-slate-600">No rules today.</p>
@@ -157,22 +157,21 @@ function ImportPreview({ current, incoming }: { current: StoredMirrorRule[]; inc
           <ul className="list-disc pl-5">
             {current.map((rule) => (
               <li key={rule.id}>
-                {ruleLabel(rule)}
-                {!rule.enabled && " (disabled)"}
+                <Breakable text={`${ruleLabel(rule)}${rule.enabled ? "" : " (disabled)"}`} />
               </li>
             ))}
           </ul>
         )}
       </div>
-      <div>
+      <div className="min-w-0">
         <h3 className="font-medium">Imported ({incoming.length})</h3>
         {incoming.length === 0 ? (
           <p className="text-slate-600">No rules: the bucket is left without any.</p>
         ) : (
           <ol className="list-decimal pl-5">
             {incoming.map((rule, index) => (
-              <li key={index} className="[overflow-wrap:anywhere]">
-                {MODE_LABELS[rule.mode]}, {describeCondition(rule)}, from {formatOrigin(rule.origin)}
+              <li key={index}>
+                <Breakable text={`${MODE_LABELS[rule.mode]}, ${describeCondition(rule)}, from ${formatOrigin(rule.origin)}`} />
               </li>
             ))}
           </ol>

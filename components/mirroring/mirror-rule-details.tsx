@@ -14,11 +14,12 @@ import { defaultSampleKey } from "@/lib/mirroring/rule-preview";
 import { useRule } from "@/lib/mirroring/rule-queries";
 import { MODE_LABELS, formatCondition, formatOrigin, formatRewrite, formatStorageClass } from "./rule-format";
 
+/** A value as text (a condition, a host, a key) wraps after / . - and the like, never inside a word. */
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
       <dt className="text-slate-600">{label}</dt>
-      <dd className="min-w-0 [overflow-wrap:anywhere]">{children}</dd>
+      <dd className="min-w-0">{typeof children === "string" ? <Breakable text={children} /> : children}</dd>
     </>
   );
 }
@@ -51,7 +52,7 @@ export function MirrorRuleDetails({ bucket, ruleId }: { bucket: string; ruleId: 
           <ButtonLink href={`/buckets/${bucket}/configuration/mirroring/${data.id}/edit`}>Edit</ButtonLink>
         </div>
       </div>
-      <dl className="grid gap-x-8 gap-y-1 text-sm sm:grid-cols-[max-content_1fr] sm:gap-y-2">
+      <dl className="grid gap-x-8 gap-y-1 text-sm sm:grid-cols-[max-content_minmax(0,1fr)] sm:gap-y-2">
         <Row label="Status">{data.enabled ? "Enabled" : "Disabled: skipped on a miss, kept with its number and settings"}</Row>
         <Row label="Back-to-origin method">{MODE_LABELS[data.mode]}</Row>
         <Row label="Condition">{formatCondition(data)}</Row>

@@ -29,3 +29,12 @@ export function toFormValues(rule: StoredMirrorRule | null, bucket: BucketSummar
 }
 
 export const NEW_URL_ORIGIN = { type: "url", protocol: "http", host: "" } as const;
+
+/**
+ * A new URL origin for the backup speaks the primary's protocol: a backup of an HTTPS site is
+ * HTTPS too. Used when the backup is turned on and when it is switched back from a bucket to a URL.
+ */
+export function newBackupUrlOrigin(primary: RuleFormValues["origin"] | undefined): NonNullable<RuleFormValues["backupOrigin"]> {
+  const protocol = primary?.type === "url" ? primary.protocol : undefined;
+  return { ...NEW_URL_ORIGIN, ...(protocol ? { protocol } : {}) };
+}

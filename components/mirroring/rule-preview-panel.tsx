@@ -2,7 +2,9 @@
 
 /**
  * Live preview beside the rule form: recomputed in the browser on every keystroke. Parts a save
- * would refuse are marked, not shown as if used; "Check the origin now" asks the real origin.
+ * would refuse (the rule schema's own issues) are marked, not shown as if used; hosts the server
+ * refuses unless its ORIGIN_ALLOWLIST names them are marked as such; "Check the origin now" asks
+ * the real origin, through the server, which knows that list.
  */
 import { useId, useState, type ReactNode } from "react";
 import { useFormContext, useWatch } from "react-hook-form";
@@ -44,10 +46,20 @@ export function RulePreviewPanel({ bucket, rules, ownId }: { bucket: string; rul
 
   const sampleKey = typedKey ?? defaultSampleKey(values.conditionPrefix, values.conditionSuffix);
   const preview = computeRulePreview(values, sampleKey, query, rules, ownId);
-  const invalidHost = preview.problems.some((problem) => problem.field === "origin.host");
+  const checkBlocked = !preview.matches
+    ? preview.addressRefused
+      ? "A save would refuse this rule: fix the problems above first."
+      : "The sample key does not match the condition."
+    : preview.refusal
+      ? "This key is never sent to an origin."
+      : preview.problems.length > 0
+        ? "A save would refuse this rule: fix the problems above first."
+        : values.origin?.type === "url" && !values.origin.host
+          ? "Enter a valid origin first."
+          : null;
 
   return (
-    <aside id={PREVIEW_ID} aria-labelledby="preview-title" className="h-fit space-y-4 rounded-lg border border-brand-100 bg-brand-50 p-4 lg:sticky lg:top-4">
+    <aside id={PREVIEW_ID} aria-labelledby="preview-title" className="h-fit min-w-0 space-y-4 rounded-lg border border-brand-100 bg-brand-50 p-4 lg:sticky lg:top-4">
       <h3 id="preview-title" className="font-medium">
         Preview
       </h3>
@@ -77,7 +89,7 @@ export function RulePreviewPanel({ bucket, rules, ownId }: { bucket: string; rul
           <ul className="list-disc space-y-1 pl-5 text-red-700">
             {preview.problems.map((problem, index) => (
               <li key={index}>
-                {problem.message}
+                <Breakable text={problem.message} />
                 {problem.hostFix && (
                   <Button
                     variant="link"
@@ -96,8 +108,25 @@ export function RulePreviewPanel({ bucket, rules, ownId }: { bucket: string; rul
           </ul>
         </div>
       )}
+      {preview.cautions.length > 0 && (
+        <div role="group" aria-label="Refused unless allowed" className="space-y-1 rounded border border-amber-300 bg-white p-3 text-sm text-amber-900">
+          <p className="font-medium">Refused unless the server allows it</p>
+          <ul className="list-disc space-y-1 pl-5">
+            {preview.cautions.map((caution) => (
+              <li key={caution.field}>
+                <Breakable text={caution.message} />
+              </li>
+            ))}
+          </ul>
+          <p className="text-xs">Only the server reads that setting: checking the origin or saving tells whether it names this host.</p>
+        </div>
+      )}
       <dl className="space-y-3">
-        {preview.matches && preview.refusal ? (
+        {preview.addressRefused ? (
+          <Output label={preview.redirect ? "Redirects to" : "Back-to-origin address"} mono={false}>
+            <span className="text-red-700">{preview.addressRefused}</span>
+          </Output>
+        ) : preview.matches && preview.refusal ? (
           <Output label="Refused" mono={false}>
             <span className="text-red-700">{preview.refusal} A missing object with this key answers 400.</span>
           </Output>
@@ -124,11 +153,13 @@ export function RulePreviewPanel({ bucket, rules, ownId }: { bucket: string; rul
           {preview.query}
         </Output>
         <Output label="Headers" mono={false}>
-          {preview.headers}
+          <Breakable text={preview.headers} />
         </Output>
         <Output label="Conflicts" mono={false}>
           {preview.conflict ? (
-            <span className="text-red-700">Overlaps {preview.conflict}: a key could match both. Change the condition.</span>
+            <span className="text-red-700">
+              <Breakable text={`${preview.conflict} Change the condition.`} />
+            </span>
           ) : (
             "None with this bucket's other enabled rules."
           )}
@@ -136,9 +167,7 @@ export function RulePreviewPanel({ bucket, rules, ownId }: { bucket: string; rul
       </dl>
       <OriginCheck
         bucket={bucket}
-        disabledReason={
-          !preview.matches ? "The sample key does not match the condition." : preview.refusal ? "This key is never sent to an origin." : invalidHost || values.origin?.type === "url" && !values.origin.host ? "Enter a valid origin first." : null
-        }
+        disabledReason={checkBlocked}
         request={() => ({ rule: values as OriginCheckRequest["rule"], key: sampleKey, query })}
       />
     </aside>

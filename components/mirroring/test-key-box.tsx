@@ -69,7 +69,7 @@ export function TestKeyBox({ bucket, rules }: { bucket: string; rules: StoredMir
         {rule && address && (
           <>
             {stored && <p className="font-medium">Were it missing:</p>}
-            <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
+            <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-1">
               <dt className="text-slate-700">Matching rule</dt>
               <dd>
                 {ruleLabel(rule)}, {MODE_LABELS[rule.mode]}

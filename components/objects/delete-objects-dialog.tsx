@@ -1,6 +1,7 @@
 "use client";
 
 /** Confirms deleting one or several objects, then says how many went. */
+import { Breakable } from "@/components/ui/breakable";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useNotify } from "@/components/ui/notices";
 import { useDeleteObjects } from "@/lib/object-browser/object-queries";
@@ -38,8 +39,12 @@ export function DeleteObjectsDialog({ bucket, keys, onClose }: DeleteObjectsDial
       }
     >
       <p>These objects are deleted from {bucket} for good. A mirror back-to-origin rule may fetch a deleted key from its origin again on the next GET.</p>
-      <ul className="mt-2 max-h-40 list-disc space-y-0.5 overflow-y-auto pl-5 font-mono text-xs break-all">
-        {keys?.slice(0, NAMES_SHOWN).map((key) => <li key={key}>{key}</li>)}
+      <ul className="mt-2 max-h-40 list-disc space-y-0.5 overflow-y-auto pl-5 font-mono text-xs">
+        {keys?.slice(0, NAMES_SHOWN).map((key) => (
+          <li key={key}>
+            <Breakable text={key} />
+          </li>
+        ))}
       </ul>
       {count > NAMES_SHOWN && <p className="mt-1">…and {count - NAMES_SHOWN} more.</p>}
     </ConfirmDialog>

@@ -8,6 +8,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
+import { Breakable } from "@/components/ui/breakable";
 import { Button } from "@/components/ui/button";
 import { inputClass } from "@/components/ui/field";
 import { QueryError } from "@/components/ui/query-error";
@@ -73,8 +74,8 @@ function FolderView({ bucket, prefix, search }: ObjectBrowserProps) {
               <span aria-hidden className="text-slate-400">
                 /
               </span>
-              <Link href={browseHref(bucket, folder.prefix)} aria-current={folder.prefix === prefix ? "page" : undefined} className="break-all text-brand-700 hover:underline">
-                {folder.name === "" ? "(empty name)" : folder.name}
+              <Link href={browseHref(bucket, folder.prefix)} aria-current={folder.prefix === prefix ? "page" : undefined} className="min-w-0 text-brand-700 hover:underline">
+                {folder.name === "" ? "(empty name)" : <Breakable text={folder.name} />}
               </Link>
             </li>
           ))}

@@ -2,6 +2,7 @@
 
 /** One page of a folder: sub-folders first, then objects with their details and actions. */
 import Link from "next/link";
+import { Breakable } from "@/components/ui/breakable";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { ObjectEntry, ObjectListing } from "@/lib/object-browser/object-browser-schema";
@@ -24,7 +25,7 @@ function Source({ object }: { object: ObjectEntry }) {
   if (object.source.kind === "uploaded") return <span>Uploaded</span>;
   return (
     <span>
-      Mirrored from <span className="font-mono text-xs break-all">{object.source.url}</span> on {new Date(object.source.at).toLocaleString()}
+      Mirrored from <Breakable text={object.source.url} className="font-mono text-xs" /> on {new Date(object.source.at).toLocaleString()}
     </span>
   );
 }
@@ -77,9 +78,9 @@ export function ObjectTable({ bucket, listing, folderPrefix, selected, onSelect,
             <tr key={folder} className="border-t border-slate-100">
               <td className="px-3 py-2" />
               <td className="px-3 py-2" colSpan={8}>
-                <Link href={browseHref(bucket, folder)} className="font-medium break-all text-brand-700 hover:underline">
+                <Link href={browseHref(bucket, folder)} className="font-medium text-brand-700 hover:underline">
                   <span aria-hidden>📁 </span>
-                  {nameIn(folderPrefix, folder)}
+                  <Breakable text={nameIn(folderPrefix, folder)} />
                   <span className="sr-only"> (folder)</span>
                 </Link>
               </td>
@@ -93,15 +94,17 @@ export function ObjectTable({ bucket, listing, folderPrefix, selected, onSelect,
                 <td className="px-3 py-2">
                   <input type="checkbox" aria-label={`Select ${name}`} className="accent-brand-600" checked={selected.has(object.key)} onChange={(event) => toggle(object.key, event.target.checked)} />
                 </td>
-                <td className="max-w-64 min-w-40 px-3 py-2 break-all">{name}</td>
+                <td className="max-w-64 min-w-40 px-3 py-2">
+                  <Breakable text={name} />
+                </td>
                 <td className="px-3 py-2 whitespace-nowrap">{formatBytes(object.size)}</td>
-                <td className="min-w-32 px-3 py-2 break-all">{object.contentType ?? <span className="text-slate-500">not set</span>}</td>
+                <td className="min-w-32 px-3 py-2">{object.contentType ? <Breakable text={object.contentType} /> : <span className="text-slate-500">not set</span>}</td>
                 <td className="px-3 py-2">{object.storageClass}</td>
                 <td className="px-3 py-2 whitespace-nowrap">{new Date(object.lastModified).toLocaleString()}</td>
                 <td className="max-w-72 min-w-48 px-3 py-2">
                   <Source object={object} />
                 </td>
-                <td className="max-w-36 min-w-32 px-3 py-2 font-mono text-xs break-all">{object.etag}</td>
+                <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">{object.etag}</td>
                 <td className="px-3 py-2">
                   <div className="flex gap-3 whitespace-nowrap">
                     <a href={downloadUrl(bucket, object.key)} download className="text-sm font-medium text-brand-700 hover:underline" aria-label={`Download ${name}`}>

@@ -6,6 +6,7 @@
  * the link grants and until when, and copies it.
  */
 import { useId, useState } from "react";
+import { Breakable } from "@/components/ui/breakable";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { Choice, Fieldset, inputClass } from "@/components/ui/field";
@@ -64,7 +65,7 @@ function PresignForm({ bucket, objectKey, onClose }: { bucket: string; objectKey
     return (
       <div className="space-y-3">
         <p>
-          Anyone who has this link can download <span className="font-mono break-all">{objectKey}</span> without signing in, until{" "}
+          Anyone who has this link can download <Breakable text={objectKey} className="font-mono" /> without signing in, until{" "}
           <strong>{new Date(link.expiresAt).toLocaleString()}</strong>. It stops working sooner if access key <span className="font-mono">{link.accessKeyId}</span> is disabled or
           deleted. It grants nothing else.
         </p>
@@ -72,7 +73,7 @@ function PresignForm({ bucket, objectKey, onClose }: { bucket: string; objectKey
           <label htmlFor={linkFieldId} className="block text-sm font-medium text-slate-800">
             Presigned link ({link.signature === "bos" ? "BOS" : "S3"} signature)
           </label>
-          <textarea id={linkFieldId} readOnly rows={4} value={link.url} className={`${inputClass} font-mono text-xs break-all`} onFocus={(event) => event.target.select()} />
+          <textarea id={linkFieldId} readOnly rows={4} value={link.url} className={`${inputClass} font-mono text-xs wrap-break-word`} onFocus={(event) => event.target.select()} />
         </div>
         <p role="status" className="text-sm text-emerald-800">
           {copied === "copied" ? "Link copied to the clipboard." : copied === "select" ? "The browser does not allow copying here: the link is selected, press Ctrl+C (or ⌘C)." : ""}
@@ -98,7 +99,7 @@ function PresignForm({ bucket, objectKey, onClose }: { bucket: string; objectKey
       }}
     >
       <p>
-        A link to <span className="font-mono break-all">{objectKey}</span> that anyone can use to download it, without signing in, until it expires. The server signs it with the
+        A link to <Breakable text={objectKey} className="font-mono" /> that anyone can use to download it, without signing in, until it expires. The server signs it with the
         secret of the access key you choose.
       </p>
       {keys.isError && <p role="alert" className="text-red-700">Could not load the access keys: {keys.error.message}</p>}

@@ -6,6 +6,7 @@
  * from disk through the browser (XMLHttpRequest, for upload progress) into the object service.
  */
 import { useEffect, useId, useRef, useState, useSyncExternalStore } from "react";
+import { Breakable } from "@/components/ui/breakable";
 import { Button } from "@/components/ui/button";
 import { useNotify } from "@/components/ui/notices";
 import { useInvalidateObjects } from "@/lib/object-browser/object-queries";
@@ -43,7 +44,7 @@ export function UploadPanel({ bucket, prefix }: { bucket: string; prefix: string
           Upload files
         </Button>
         <p id={helpId} className="text-xs text-slate-600">
-          Files go into {prefix ? <span className="font-mono break-all">{prefix}</span> : "the bucket's root"}, named as on your disk; a file with the name of an existing object replaces it.
+          Files go into {prefix ? <Breakable text={prefix} className="font-mono" /> : "the bucket's root"}, named as on your disk; a file with the name of an existing object replaces it.
         </p>
       </div>
       {uploads.length > 0 && (
@@ -73,8 +74,8 @@ function UploadRow({ upload, onCancel }: { upload: UploadItem; onCancel: () => v
   return (
     <li className="text-sm">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <span id={progressId} className="font-mono text-xs break-all">
-          {upload.key}
+        <span id={progressId} className="min-w-0 font-mono text-xs">
+          <Breakable text={upload.key} />
         </span>
         <span className={upload.state === "failed" ? "text-red-700" : "text-slate-600"}>
           {STATE_TEXT[upload.state]} · {formatBytes(upload.sent)} of {formatBytes(total)}

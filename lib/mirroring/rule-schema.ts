@@ -53,6 +53,11 @@ export const prefixRewriteSchema = z.discriminatedUnion(
 );
 export type PrefixRewrite = z.output<typeof prefixRewriteSchema>;
 
+/** Why a name in a list of header names is refused (not an RFC 9110 token), or null. */
+export function headerNameProblem(name: string): string | null {
+  return HEADER_NAME.test(name) ? null : `"${name}" is not a valid header name.`;
+}
+
 /** Lists of header names arrive as arrays from the API and as comma/line separated text from the form. */
 export function splitHeaderNames(value: unknown): unknown {
   if (typeof value !== "string") return value;
@@ -67,7 +72,8 @@ const headerNameList = z.preprocess(
     .superRefine((names, ctx) => {
       const seen = new Set<string>();
       for (const name of names) {
-        if (!HEADER_NAME.test(name)) ctx.addIssue({ code: "custom", message: `"${name}" is not a valid header name.` });
+        const problem = headerNameProblem(name);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
         if (seen.has(name.toLowerCase())) ctx.addIssue({ code: "custom", message: `${name} is listed twice.` });
         seen.add(name.toLowerCase());
       }

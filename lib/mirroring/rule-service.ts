@@ -21,7 +21,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { MAX_RULES_PER_BUCKET } from "./limits";
 import { toRuleColumns, toStoredRule } from "./rule-record";
 import type { MirrorRule, MirrorRuleRequest, StoredMirrorRule } from "./rule-schema";
-import { checkRuleForBucket, conflictMessage, findConflictingRules, type BucketContext } from "./rule-set";
+import { checkRuleForBucket, conflictMessage, findConflictingRules, findListConflict, type BucketContext } from "./rule-set";
 
 type Tx = Prisma.TransactionClient;
 
@@ -261,23 +261,21 @@ export async function replaceRules(bucketName: string, rules: MirrorRule[], audi
       throw new TooManyRules(`A bucket has at most ${MAX_RULES_PER_BUCKET} mirror rules; the request has ${rules.length}.`);
     }
     const context = await bucketContext(tx, bucket);
-    const accepted: StoredMirrorRule[] = [];
     for (const [index, rule] of rules.entries()) {
       try {
-        await assertRuleFits(rule, context, accepted);
+        // Conflicts within the list are checked below, by position; there are no other rules.
+        await assertRuleFits(rule, context, []);
       } catch (error) {
-        // The other rule's id is its position here (see below): name both rules by position.
-        if (error instanceof RuleConflict) {
-          const others = error.ruleIds.map((position) => `rule ${position + 1}`).join(" and ");
-          const message = `Rule ${index + 1}: this condition overlaps ${others}: one key could match both.`;
-          throw new RuleConflict(error.ruleIds, message, error.fieldErrors);
-        }
         if (!(error instanceof InvalidInput)) throw error;
         const fields = Object.entries(error.fieldErrors).map(([path, messages]) => `${path}: ${messages.join(" ")}`);
         throw new InvalidInput(error.fieldErrors, `Rule ${index + 1}: ${fields.join("; ")}`);
       }
-      // Positions stand in for ids until the rules are stored.
-      accepted.push({ ...rule, id: index, enabled: true, version: 1, createdAt: "", updatedAt: "" });
+      // The rules are not stored yet: they are named by their place in the list, from 1, as the
+      // console's import preview names them (the same function).
+      const conflict = findListConflict(rules.slice(0, index + 1));
+      if (conflict) {
+        throw new RuleConflict(conflict.overlaps, conflict.message, { conditionPrefix: [conflict.message], conditionSuffix: [conflict.message] });
+      }
     }
     const before = await loadRules(tx, bucket.id);
     await tx.mirrorRule.deleteMany({ where: { bucketId: bucket.id } });

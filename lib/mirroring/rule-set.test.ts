@@ -7,6 +7,7 @@ import {
   conditionsOverlap,
   conflictMessage,
   findConflictingRules,
+  findListConflict,
   findMatchingRule,
   ruleLabel,
 } from "./rule-set";
@@ -89,6 +90,38 @@ describe("a condition that overlaps several rules", () => {
     ];
     const conflicts = findConflictingRules({ conditionPrefix: "img", conditionSuffix: "" }, rules);
     expect(conflicts.map((rule) => rule.id)).toEqual([1, 3]);
-    expect(conflictMessage(conflicts)).toBe('This condition overlaps Rule #1 (prefix "img/") and Rule #3 (prefix "img/2024/"): a key could match this rule and another.');
+    expect(conflictMessage(conflicts)).toBe('This condition overlaps Rule #1 (prefix "img/") and Rule #3 (prefix "img/2024/"): a key could match this rule and either of them.');
+  });
+
+  it("says both for one other rule, either for two, any for more (never all: they need not overlap each other)", () => {
+    const others = [cond("a/x", "", 1), cond("a/y", "", 2), cond("a/z", "", 3)];
+    expect(conflictMessage(others.slice(0, 1))).toBe('This condition overlaps Rule #1 (prefix "a/x"): one key could match both rules.');
+    expect(conflictMessage(others)).toBe(
+      'This condition overlaps Rule #1 (prefix "a/x"), Rule #2 (prefix "a/y") and Rule #3 (prefix "a/z"): a key could match this rule and any of them.',
+    );
+  });
+});
+
+describe("conflicts within a list of rules not stored yet (a BOS JSON import)", () => {
+  const list = (...prefixes: string[]) => prefixes.map((prefix) => ({ conditionPrefix: prefix.replace(/\*$/, ""), conditionSuffix: "" }));
+
+  it("accepts a list whose rules do not overlap", () => {
+    expect(findListConflict(list("a/x", "a/y", "b"))).toBeNull();
+    expect(findListConflict([])).toBeNull();
+  });
+
+  it("names every earlier rule the first overlapping rule overlaps, numbered from 1 as the list is", () => {
+    expect(findListConflict(list("a/x", "a/y", "a"))).toEqual({
+      position: 3,
+      overlaps: [1, 2],
+      message: 'Rule 3 (prefix "a") overlaps rule 1 (prefix "a/x") and rule 2 (prefix "a/y"): a key could match rule 3 and either of them.',
+    });
+  });
+
+  it("words one, two and three overlapped rules correctly", () => {
+    expect(findListConflict(list("a", "ab"))?.message).toBe('Rule 2 (prefix "ab") overlaps rule 1 (prefix "a"): one key could match both rules.');
+    expect(findListConflict(list("a/x", "a/y", "a/z", ""))?.message).toBe(
+      'Rule 4 (every key) overlaps rule 1 (prefix "a/x"), rule 2 (prefix "a/y") and rule 3 (prefix "a/z"): a key could match rule 4 and any of them.',
+    );
   });
 });

@@ -44,11 +44,68 @@ export function ruleLabel(rule: IdentifiedRule): string {
   return `Rule #${rule.id} (${describeCondition(rule)})`;
 }
 
+/** "A", "A and B", "A, B and C". */
+function listOf(labels: readonly string[]): string {
+  return labels.length <= 1 ? (labels[0] ?? "") : `${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]}`;
+}
+
+/**
+ * "A overlaps B and C: a key could match A and either of them": every rule named, the count in
+ * the words (both rules, either of them, any of them). Only "any", never "all": two rules that
+ * each overlap `subject` need not overlap each other. `self` is how the end of the sentence
+ * names the subject again.
+ */
+function overlapSentence(subject: string, self: string, others: readonly string[]): string {
+  const shared =
+    others.length === 1
+      ? "one key could match both rules"
+      : `a key could match ${self} and ${others.length === 2 ? "either" : "any"} of them`;
+  return `${subject} overlaps ${listOf(others)}: ${shared}.`;
+}
+
 /** Names every overlapping rule, so the user can fix them all at once. */
 export function conflictMessage(others: readonly IdentifiedRule[]): string {
-  if (others.length === 1) return `This condition overlaps ${ruleLabel(others[0]!)}: one key could match both rules.`;
-  const labels = others.map(ruleLabel);
-  return `This condition overlaps ${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]}: a key could match this rule and another.`;
+  return overlapSentence("This condition", "this rule", others.map(ruleLabel));
+}
+
+/** The same beside the condition it is about (the rule form's preview): "Overlaps Rule #1 (…): …". */
+export function conflictSummary(others: readonly IdentifiedRule[]): string {
+  const sentence = overlapSentence("", "this rule", others.map(ruleLabel)).trimStart();
+  return sentence[0]!.toUpperCase() + sentence.slice(1);
+}
+
+/** A rule of a list that is not stored yet (a BOS JSON import), named by its place in the list: "rule 2 (prefix "ab")". */
+export function positionLabel(position: number, rule: Condition): string {
+  return `rule ${position} (${describeCondition(rule)})`;
+}
+
+export interface ListConflict {
+  /** The first rule of the list that overlaps an earlier one, numbered from 1 as the list is. */
+  position: number;
+  /** Every earlier rule it overlaps, numbered from 1. */
+  overlaps: number[];
+  message: string;
+}
+
+/**
+ * The first rule of a list (a BOS JSON import, which replaces every rule) that overlaps rules
+ * before it, with all of them named by position: what the import's preview shows and what the
+ * server answers, from this one function.
+ */
+export function findListConflict(rules: readonly Condition[]): ListConflict | null {
+  for (const [index, rule] of rules.entries()) {
+    const overlaps = rules.slice(0, index).flatMap((other, otherIndex) => (conditionsOverlap(rule, other) ? [otherIndex + 1] : []));
+    if (overlaps.length === 0) continue;
+    const position = index + 1;
+    const subject = positionLabel(position, rule);
+    const message = overlapSentence(
+      subject[0]!.toUpperCase() + subject.slice(1),
+      `rule ${position}`,
+      overlaps.map((other) => positionLabel(other, rules[other - 1]!)),
+    );
+    return { position, overlaps, message };
+  }
+  return null;
 }
 
 /** Why no rule can be added to this bucket, or null when one can. Disabled rules count towards the limit only. */

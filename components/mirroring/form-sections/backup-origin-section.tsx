@@ -2,15 +2,9 @@
 
 import { useFormContext, useWatch } from "react-hook-form";
 import { Choice } from "@/components/ui/field";
-import { NEW_URL_ORIGIN, type RuleFormValues } from "../rule-form-values";
+import { newBackupUrlOrigin, type RuleFormValues } from "../rule-form-values";
 import { FormSection, errorAt } from "./form-section";
 import { OriginFields, type OriginBuckets } from "./origin-fields";
-
-/** A new backup origin speaks the primary's protocol: a backup of an HTTPS site is HTTPS too. */
-function newBackupOrigin(primary: RuleFormValues["origin"] | undefined): RuleFormValues["backupOrigin"] {
-  const protocol = primary?.type === "url" ? primary.protocol : undefined;
-  return { ...NEW_URL_ORIGIN, ...(protocol ? { protocol } : {}) };
-}
 
 export function BackupOriginSection({ buckets }: { buckets: OriginBuckets }) {
   const { setValue, getValues, formState, control } = useFormContext<RuleFormValues>();
@@ -27,7 +21,7 @@ export function BackupOriginSection({ buckets }: { buckets: OriginBuckets }) {
         checked={enabled}
         disabled={mode !== "fetch"}
         aria-describedby="backup-reason"
-        onChange={(event) => setValue("backupOrigin", event.target.checked ? newBackupOrigin(getValues("origin")) : null)}
+        onChange={(event) => setValue("backupOrigin", event.target.checked ? newBackupUrlOrigin(getValues("origin")) : null)}
       />
       {mode !== "fetch" && (
         <p id="backup-reason" className="text-xs text-amber-700">

@@ -3,7 +3,7 @@
 /** Type, protocol and host (or bucket) of one origin; used for the primary and the backup origin. */
 import { useFormContext, useWatch } from "react-hook-form";
 import { Choice, Field, Fieldset, inputClass } from "@/components/ui/field";
-import type { RuleFormValues } from "../rule-form-values";
+import { NEW_URL_ORIGIN, newBackupUrlOrigin, type RuleFormValues } from "../rule-form-values";
 import { errorAt } from "./form-section";
 
 /** The other buckets, and which of them a public bucket's rule would expose. */
@@ -22,14 +22,16 @@ interface OriginFieldsProps {
 
 export function OriginFields({ name, label, buckets }: OriginFieldsProps) {
   const otherBucketNames = buckets.names;
-  const { register, setValue, formState, control } = useFormContext<RuleFormValues>();
+  const { register, setValue, getValues, formState, control } = useFormContext<RuleFormValues>();
   const type = useWatch({ control, name: `${name}.type` });
   const chosenBucket = useWatch({ control, name: `${name}.bucket` as "origin.bucket" }) as string | undefined;
   const exposesPrivate = type === "bucket" && buckets.thisBucketPublic && !!chosenBucket && buckets.privateNames.includes(chosenBucket);
   const noBuckets = otherBucketNames.length === 0 ? "No other bucket exists in this deployment." : null;
 
+  // Back to a URL, the backup takes the primary's protocol again (as when it is turned on).
+  const newUrlOrigin = () => (name === "backupOrigin" ? newBackupUrlOrigin(getValues("origin")) : { ...NEW_URL_ORIGIN });
   const chooseType = (next: "url" | "bucket") =>
-    setValue(name, next === "bucket" ? { type: "bucket", protocol: "http", bucket: otherBucketNames[0] ?? "" } : { type: "url", protocol: "http", host: "" }, {
+    setValue(name, next === "bucket" ? { type: "bucket", protocol: "http", bucket: otherBucketNames[0] ?? "" } : newUrlOrigin(), {
       shouldValidate: formState.isSubmitted,
     });
 
@@ -46,8 +48,11 @@ export function OriginFields({ name, label, buckets }: OriginFieldsProps) {
           onChange={() => chooseType("bucket")}
         />
       </Fieldset>
+      {/* Keyed: without keys React would reuse the bucket <select> as the protocol <select> (same place,
+          same element) and react-hook-form, seeing the element it knows, would not put the value back,
+          so the protocol would show HTTP whatever the form holds. */}
       {type === "bucket" ? (
-        <div className="space-y-2">
+        <div key="bucket" className="space-y-2">
           <Field
             label={`${label} bucket`}
             help={
@@ -75,7 +80,7 @@ export function OriginFields({ name, label, buckets }: OriginFieldsProps) {
           )}
         </div>
       ) : (
-        <div className="grid gap-4 md:grid-cols-[10rem_1fr]">
+        <div key="url" className="grid gap-4 md:grid-cols-[10rem_1fr]">
           <Field label={`${label} protocol`} error={errorAt(formState.errors, `${name}.protocol`)}>
             {(a11y) => (
               <select {...a11y} {...register(`${name}.protocol`)} className={inputClass}>
