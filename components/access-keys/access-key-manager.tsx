@@ -64,12 +64,12 @@ export function AccessKeyManager() {
           <p>The secret key is shown only this once. Store it somewhere safe; if it is lost, create another key.</p>
           <dl className="grid gap-x-4 gap-y-1 font-mono sm:grid-cols-[max-content_1fr]">
             <dt className="font-sans text-slate-700">Access key</dt>
-            <dd className="flex flex-wrap items-center gap-2 [overflow-wrap:anywhere]">
-              {created.accessKeyId} <CopyButton value={created.accessKeyId} label="Copy the key ID" />
+            <dd className="flex min-w-0 flex-wrap items-center gap-2 wrap-break-word">
+              <span className="min-w-0 wrap-break-word">{created.accessKeyId}</span> <CopyButton value={created.accessKeyId} label="Copy the key ID" />
             </dd>
             <dt className="font-sans text-slate-700">Secret key</dt>
-            <dd className="flex flex-wrap items-center gap-2 [overflow-wrap:anywhere]">
-              <span aria-label="Secret key">{created.secretKey}</span> <CopyButton value={created.secretKey} label="Copy the secret" />
+            <dd className="flex min-w-0 flex-wrap items-center gap-2 wrap-break-word">
+              <span aria-label="Secret key" className="min-w-0 wrap-break-word">{created.secretKey}</span> <CopyButton value={created.secretKey} label="Copy the secret" />
             </dd>
           </dl>
           <Button

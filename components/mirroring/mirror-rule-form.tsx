@@ -93,7 +93,7 @@ export function MirrorRuleForm({ bucket, rules, otherBuckets, rule, onReload }: 
   return (
     <FormProvider {...form}>
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-        <form onSubmit={onSubmit} noValidate aria-labelledby="rule-form-title" className="space-y-4">
+        <form onSubmit={onSubmit} noValidate aria-labelledby="rule-form-title" className="min-w-0 space-y-4">
           <ArrivalHeading id="rule-form-title" className="text-lg font-medium">
             {rule ? `Edit mirror rule #${rule.id}` : "Add mirror back-to-origin configuration"}
           </ArrivalHeading>
