@@ -4,9 +4,21 @@ import type { ObjectService } from "@/lib/objects/object-service";
 import { OriginFailure } from "@/lib/domain/errors";
 import { UNREACHABLE_MESSAGE, type OriginClient } from "./origin-client";
 import { OriginGate } from "./origin-gate";
-import { OriginProbe } from "./origin-probe";
+import { OriginProbe, type OriginProbeDeps } from "./origin-probe";
 
 const rule = mirrorRuleSchema.parse({ origin: { type: "url", protocol: "http", host: "origin.example:8080" }, storageClass: "STANDARD" });
+
+/** A probe over `client`, entering origins through `gate`. */
+const probeWith = (client: OriginClient, gate: OriginGate, logFailure: OriginProbeDeps["logFailure"] = () => undefined) =>
+  new OriginProbe({
+    client,
+    objects: {} as ObjectService,
+    findBucket: async () => null,
+    timeoutMs: 1_000,
+    enterOrigin: (host) => gate.enter(host, "probe", "refuse-when-full"),
+    breakerFailure: () => null,
+    logFailure,
+  });
 
 describe("OriginProbe", () => {
   it("reports an open circuit breaker instead of asking the origin", async () => {
@@ -14,16 +26,7 @@ describe("OriginProbe", () => {
     (await gate.enter("origin.example:8080", "get:1", "refuse-when-full")).finish("connection refused");
     const asked: string[] = [];
     const client = { get: async (url: string) => (asked.push(url), Promise.reject(new Error("the origin must not be asked"))) } as unknown as OriginClient;
-    const probe = new OriginProbe({
-      client,
-      objects: {} as ObjectService,
-      findBucket: async () => null,
-      timeoutMs: 1_000,
-      enterOrigin: (host) => gate.enter(host, "probe", "refuse-when-full"),
-      breakerFailure: () => null,
-      logFailure: () => undefined,
-    });
-    const report = await probe.check(rule, "a.jpg", "", "req-1");
+    const report = await probeWith(client, gate).check(rule, "a.jpg", "", "req-1");
     expect(report.targets).toEqual([
       expect.objectContaining({ role: "primary", result: expect.objectContaining({ ok: false, reason: "circuit-open", message: expect.stringContaining("origin.example:8080") }) }),
     ]);
@@ -36,16 +39,7 @@ describe("OriginProbe", () => {
       get: async (url: string) => Promise.reject(new OriginFailure("unreachable", UNREACHABLE_MESSAGE, `${url}: 10.0.0.1 is a private address`)),
     } as unknown as OriginClient;
     const logged: string[][] = [];
-    const probe = new OriginProbe({
-      client,
-      objects: {} as ObjectService,
-      findBucket: async () => null,
-      timeoutMs: 1_000,
-      enterOrigin: (host) => gate.enter(host, "probe", "refuse-when-full"),
-      breakerFailure: () => null,
-      logFailure: (...entry) => logged.push(entry),
-    });
-    const report = await probe.check(rule, "a.jpg", "", "req-7");
+    const report = await probeWith(client, gate, (...entry) => logged.push(entry)).check(rule, "a.jpg", "", "req-7");
     expect(report.requestId).toBe("req-7");
     expect(report.targets[0]!.result).toEqual(expect.objectContaining({ ok: false, reason: "unreachable", message: UNREACHABLE_MESSAGE }));
     expect(JSON.stringify(report)).not.toContain("private address");
