@@ -1,7 +1,7 @@
 "use client";
 
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useState, type ReactNode } from "react";
+import { Suspense, useState, type ReactNode } from "react";
 import { NoticeProvider } from "@/components/ui/notices";
 import { RouteFocus } from "@/components/ui/route-focus";
 import { ApiRequestError } from "@/lib/api/api-client";
@@ -33,7 +33,10 @@ export function AppProviders({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       <NoticeProvider>
-        <RouteFocus />
+        {/* useSearchParams: a page rendered ahead of time renders this part in the browser only. */}
+        <Suspense fallback={null}>
+          <RouteFocus />
+        </Suspense>
         {children}
       </NoticeProvider>
     </QueryClientProvider>

@@ -35,7 +35,7 @@ test("sets a bucket public-read and shows the change in the audit log", async ({
   await expect(page.getByLabel("Access (ACL)")).toHaveValue("private");
   await page.getByLabel("Access (ACL)").selectOption("public-read");
   await confirm.getByRole("button", { name: "Make public" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "is now public-read" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "is now public read." })).toBeVisible();
 
   await page.getByRole("link", { name: "Audit log" }).click();
   const log = page.getByRole("table", { name: `Changes to ${bucket}, newest first` });

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { EmptyState } from "@/components/ui/empty-state";
 import { QueryError } from "@/components/ui/query-error";
 import { Spinner } from "@/components/ui/spinner";
+import { TableScroller } from "@/components/ui/table-scroller";
 import { TableHead } from "@/components/ui/table-head";
 import { RANGE_LABELS, formatPeriod } from "@/lib/activity/activity-format";
 import { formatBytes } from "@/lib/format-bytes";
@@ -111,6 +112,7 @@ function ActivityCharts({ activity }: { activity: BucketActivity }) {
       </div>
       <details>
         <summary className="cursor-pointer text-sm text-brand-700">Show the figures as a table</summary>
+        <TableScroller label="Back-to-origin activity table">
         <table className="mt-2 w-full text-sm">
           <TableHead caption={`Back-to-origin activity per ${resolution} with any activity, ${when}`} columns={["Period from", "Pulled", "Bytes", "Missing", "Failed", "Redirected"]} />
           <tbody>
@@ -128,6 +130,7 @@ function ActivityCharts({ activity }: { activity: BucketActivity }) {
               ))}
           </tbody>
         </table>
+        </TableScroller>
         <p className="mt-1 text-xs text-slate-500">Total in the {when}: {sum(points, "pulled")} pulled.</p>
       </details>
     </div>

@@ -21,7 +21,7 @@ export function BucketAclSetting({ bucket, acl, readsPrivate }: { bucket: string
     setAcl.mutate(next, {
       onSuccess: (saved) => {
         setPending(null);
-        notify("success", `${bucket} is now ${saved.acl}.`);
+        notify("success", `${bucket} is now ${BUCKET_ACL_LABELS[saved.acl].toLowerCase()}.`);
       },
     });
   return (

@@ -60,7 +60,7 @@ export function BucketOverview({ bucket: name }: { bucket: string }) {
         <dt className="text-slate-600">Default storage class</dt>
         <dd>{STORAGE_CLASS_LABELS[data.defaultStorageClass]}</dd>
         <dt className="text-slate-600">Objects</dt>
-        <dd>{data.objectCount}</dd>
+        <dd>{data.objectCount.toLocaleString("en-US")}</dd>
         <dt className="text-slate-600">Mirror back-to-origin rules</dt>
         <dd>{data.ruleCount}</dd>
         <dt className="text-slate-600">Created</dt>

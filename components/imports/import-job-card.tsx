@@ -11,6 +11,9 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useNotify } from "@/components/ui/notices";
 import { formatBytes } from "@/lib/format-bytes";
 import { useImportAction, type ImportAction } from "@/lib/imports/import-queries";
+
+/** What a notice says an action did to the job. */
+const ACTION_DONE: Record<ImportAction, string> = { pause: "paused", resume: "resumed", cancel: "cancelled", "retry-failed": "failed keys queued again" };
 import { doneCount, type ImportJobView } from "@/lib/imports/import-schema";
 import { STATE_LABEL, formatDuration, verdict } from "./import-format";
 import { ImportFailures } from "./import-failures";
@@ -40,7 +43,7 @@ export function ImportJobCard({ bucket, job }: { bucket: string; job: ImportJobV
       {
         onSuccess: () => {
           setConfirming(null);
-          notify("success", `Job #${job.id}: ${action === "retry-failed" ? "failed keys queued again" : `${action}d`}.`);
+          notify("success", `Import #${job.id}: ${ACTION_DONE[action]}.`);
         },
         onError: (error) => confirming === null && notify("error", error.message),
       },

@@ -5,7 +5,7 @@
  * origin listing (a bucket of this deployment, or an S3-compatible origin), with the job's limits.
  * The server checks everything again; its field errors are shown here.
  */
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, inputClass } from "@/components/ui/field";
 import { useNotify } from "@/components/ui/notices";
@@ -35,6 +35,7 @@ export function StartImportForm({ bucket }: { bucket: string }) {
   const [bytesPerSecond, setBytesPerSecond] = useState("");
   const [overwrite, setOverwrite] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const formRef = useRef<HTMLFormElement>(null);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -51,7 +52,11 @@ export function StartImportForm({ bucket }: { bucket: string }) {
     if (kind === "s3" && endpoint.trim() === "") found["source.endpoint"] = "Give the endpoint URL.";
     if (kind === "s3" && s3Bucket.trim() === "") found["source.bucket"] = "Name the origin bucket.";
     setErrors(found);
-    if (!limits.success || Object.keys(found).length > 0) return;
+    if (!limits.success || Object.keys(found).length > 0) {
+      // The first field at fault takes the focus (on a phone it may be off-screen above the button).
+      requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      return;
+    }
     const chosen: ImportLimits = limits.data;
     const input: StartImportInput =
       kind === "list"
@@ -88,7 +93,7 @@ export function StartImportForm({ bucket }: { bucket: string }) {
 
   const serverError = start.error && !(start.error instanceof ApiRequestError && start.error.fieldErrors) ? start.error.message : null;
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="start-import-title" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
+    <form ref={formRef} onSubmit={submit} noValidate aria-labelledby="start-import-title" className="space-y-4 rounded-lg border border-slate-200 bg-white p-4">
       <h3 id="start-import-title" className="text-base font-medium">
         Start an import
       </h3>

@@ -149,7 +149,10 @@ export function MirrorRuleForm({ bucket, rules, otherBuckets, rule, onReload }: 
 function PreviewPeek({ rules, ownId }: { rules: StoredMirrorRule[]; ownId?: number }) {
   const values = useWatch({ control: useFormContext<RuleFormValues>().control }) as Partial<RuleFormValues>;
   const preview = computeRulePreview(values, defaultSampleKey(values.conditionPrefix, values.conditionSuffix), "", rules, ownId);
-  const text = preview.problems.length > 0 ? `${countOf(preview.problems.length, "problem")} to fix` : preview.primary ?? preview.refusal ?? "";
+  // A draft a save would refuse (a bad field, an overlap with another rule) shows what to fix, not an address.
+  const toFix = preview.problems.length + (preview.conflict ? 1 : 0);
+  const blocked = toFix > 0 ? `${countOf(toFix, "problem")} to fix before saving${preview.conflict ? " (an overlap with other rules among them)" : ""}` : null;
+  const text = preview.primary ?? preview.refusal ?? preview.addressRefused ?? "";
   // The bar must not hide the field being typed in: the page keeps its height clear when it
   // scrolls a focused field into view (WCAG 2.4.11, focus not obscured).
   const ref = useRef<HTMLDivElement>(null);
@@ -170,10 +173,16 @@ function PreviewPeek({ rules, ownId }: { rules: StoredMirrorRule[]; ownId?: numb
   }, []);
   return (
     <div ref={ref} role="group" aria-label="Preview summary" className="sticky bottom-0 z-10 -mx-4 border-t border-brand-100 bg-brand-50 px-4 py-2 text-xs lg:hidden">
-      <p className="font-medium text-slate-800">{preview.redirect ? "Redirects to" : "Fetches from"}</p>
-      <p className="font-mono">
-        <Breakable text={text} />
-      </p>
+      {blocked ? (
+        <p className="font-medium text-red-800">{blocked}</p>
+      ) : (
+        <>
+          <p className="font-medium text-slate-800">{preview.redirect ? "Redirects to" : "Fetches from"}</p>
+          <p className="font-mono">
+            <Breakable text={text} />
+          </p>
+        </>
+      )}
       <a href={`#${PREVIEW_ID}`} className="text-brand-700 underline">
         Full preview
       </a>

@@ -38,7 +38,7 @@ export function DeleteObjectsDialog({ bucket, keys, onClose }: DeleteObjectsDial
         })
       }
     >
-      <p>These objects are deleted from {bucket} for good. A mirror back-to-origin rule may fetch a deleted key from its origin again on the next GET.</p>
+      <p>{count === 1 ? "This object is" : "These objects are"} deleted from {bucket} for good. A mirror back-to-origin rule may fetch a deleted key from its origin again on the next GET.</p>
       <ul className="mt-2 max-h-40 list-disc space-y-0.5 overflow-y-auto pl-5 font-mono text-xs">
         {keys?.slice(0, NAMES_SHOWN).map((key) => (
           <li key={key}>

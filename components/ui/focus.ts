@@ -25,18 +25,22 @@ export function focusIsFree(): boolean {
 
 /**
  * Focuses the view's own heading (an ArrivalHeading) or else the page's main heading, without
- * scrolling; the main heading holds it parked, for a view still loading to take.
+ * scrolling. Either holds the focus "parked": a notice, or a view still loading, may take it.
  */
 export function focusPageHeading(): void {
-  const arrival = document.querySelector<HTMLElement>("main [data-arrival-heading]");
-  if (arrival) {
-    arrival.focus({ preventScroll: true });
-    return;
-  }
-  const heading = document.querySelector<HTMLElement>("main h1");
+  const heading = document.querySelector<HTMLElement>("main [data-arrival-heading]") ?? document.querySelector<HTMLElement>("main h1");
   if (!heading) return;
   if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
   heading.setAttribute(PARKED, "");
   heading.addEventListener("blur", () => heading.removeAttribute(PARKED), { once: true });
   heading.focus({ preventScroll: true });
+}
+
+/**
+ * Whether `element`, which just lost the focus, lost it by going away: removed, hidden, or disabled
+ * (a button disabled while its action runs, a folder link replaced by the folder's listing), as
+ * opposed to the user clicking or tabbing elsewhere.
+ */
+export function wentAway(element: Element): boolean {
+  return !element.isConnected || element.getClientRects().length === 0 || (element as HTMLButtonElement).disabled === true;
 }

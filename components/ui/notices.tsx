@@ -10,7 +10,7 @@
  *   goes, the focus moves to the page's heading.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { focusLost, focusPageHeading } from "./focus";
+import { focusIsFree, focusLost, focusPageHeading } from "./focus";
 
 type Tone = "success" | "error";
 interface Notice {
@@ -54,7 +54,7 @@ function NoticeView({ notice, newest, onDismiss }: { notice: Notice; newest: boo
   useEffect(() => {
     if (!newest) return;
     const frame = requestAnimationFrame(() => {
-      if (focusLost()) ref.current?.focus({ preventScroll: true });
+      if (focusIsFree() && !document.querySelector("dialog[open]")) ref.current?.focus({ preventScroll: true });
     });
     return () => cancelAnimationFrame(frame);
   }, [newest]);

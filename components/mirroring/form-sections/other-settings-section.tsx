@@ -45,7 +45,10 @@ export function OtherSettingsSection({ zoneType }: { zoneType: ZoneType }) {
           </select>
         )}
       </Field>
-      <Fieldset legend="Request headers passed to the origin" help="Host, Authorization, Range, Content-Length, Date, Content-MD5, x-bce-* and hop-by-hop headers are never passed.">
+      <Fieldset
+        legend="Request headers passed to the origin"
+        help={passChoice === "none" ? "The client's headers stay here; the origin gets only those set below." : "Host, Authorization, Range, Content-Length, Date, Content-MD5, x-bce-* and hop-by-hop headers are never passed."}
+      >
         <Choice type="radio" name="pass-headers" label="None" checked={passChoice === "none"} onChange={() => choosePass("none")} />
         <Choice type="radio" name="pass-headers" label="All" checked={passChoice === "all"} onChange={() => choosePass("all")} />
         <Choice type="radio" name="pass-headers" label="Only these" checked={passChoice === "listed"} onChange={() => choosePass("listed")} />
