@@ -5,7 +5,7 @@
  * hiding the field being typed in, and an origin check's failure naming its request id.
  */
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { BASE_URL, expect, test } from "./fixtures";
 import { E2E_ORIGIN_ADDRESS, startOriginServer } from "./origin";
 
 const PHONE = { width: 390, height: 844 };
@@ -211,4 +211,28 @@ test("Check the origin now names the request id a failure's reason is logged und
   await expect(result).toContainText("Failed: could not connect to the origin");
   await expect(result).toContainText(/request id [0-9a-f-]{36}/);
   expect(host.startsWith(`${E2E_ORIGIN_ADDRESS}:`)).toBe(true);
+});
+
+test("on a phone, the preview bar says an overlap with another rule must be fixed instead of showing an address", async ({ page, api }) => {
+  await page.setViewportSize(PHONE);
+  const bucket = await api.createBucket("peek-conflict");
+  await api.createRule(bucket, { conditionPrefix: "img" });
+  await page.goto(`/buckets/${bucket}/configuration/mirroring/new`);
+  await page.getByLabel("Filename prefix").fill("img/2026");
+  await page.getByLabel("Origin domain", { exact: true }).fill("cdn.example.org");
+  const bar = page.getByRole("group", { name: "Preview summary" });
+  await expect(bar).toContainText("1 problem to fix before saving (an overlap with other rules among them)");
+  await expect(bar).not.toContainText("http://cdn.example.org");
+});
+
+test("a refused sign-in leaves the focus on the form, not the page's body", async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: BASE_URL });
+  const page = await context.newPage();
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill("e2e-admin@example.com");
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByLabel("Password").press("Enter");
+  await expect(page.getByRole("alert").filter({ hasText: "wrong" })).toBeVisible();
+  await expect.poll(() => page.evaluate(() => document.activeElement !== document.body && document.activeElement !== null)).toBe(true);
+  await context.close();
 });

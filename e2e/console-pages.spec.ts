@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expectNoAxeViolations } from "./axe";
-import { expect, test } from "./fixtures";
+import { BASE_URL, expect, test } from "./fixtures";
 
 const APP = "BOS Mirror console";
 const PHONE = { width: 390, height: 844 };
@@ -157,4 +157,34 @@ test("the server's start-up banner says which private origins ORIGIN_ALLOWLIST l
   const log = path.join(os.tmpdir(), `bos-mirror-e2e-${process.env.E2E_PORT ?? 3210}-server.log`);
   const banner = (await readFile(log, "utf8")).split("\n").filter((line) => line.startsWith("Origin allowlist"));
   expect(banner).toEqual(["Origin allowlist (ORIGIN_ALLOWLIST): 127.0.0.1"]);
+});
+
+test("a bucket deleted while its page is in the browser's history shows the not-found page on Back", async ({ page, api }) => {
+  const bucket = await api.createBucket("gone-back");
+  await page.goto(`/buckets/${bucket}`);
+  await page.getByRole("button", { name: "Delete bucket" }).click();
+  await page.getByRole("dialog", { name: `Delete bucket ${bucket}?` }).getByRole("button", { name: "Delete bucket" }).click();
+  await expect(page).toHaveURL(/\/buckets$/);
+  await page.goBack();
+  await expect(page.getByRole("heading", { name: "No such bucket" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Try again" })).toHaveCount(0);
+  await expect(page.getByText(/^Could not load/)).toHaveCount(0);
+});
+
+test("a 63-character bucket name without hyphens does not push any bucket page sideways at 390 px", async ({ page, api }) => {
+  await page.setViewportSize(PHONE);
+  const name = `long${Date.now().toString(36)}${"x".repeat(63)}`.slice(0, 63);
+  const created = await page.context().request.post("/api/buckets", {
+    data: { name, zoneType: "SINGLE_AZ", defaultStorageClass: "STANDARD" },
+    headers: { origin: BASE_URL },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  api.track(name);
+  for (const path of ["", "/objects", "/configuration", "/migration", "/audit", "/configuration/mirroring/new"]) {
+    await page.goto(`/buckets/${name}${path}`);
+    await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+    await expect(page.getByText(/^Loading .*…$/)).toHaveCount(0);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${path || "overview"} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+  }
 });

@@ -57,6 +57,8 @@ test("browse folders, upload with progress, download, delete several, copy a pre
   const crumbs = page.getByRole("navigation", { name: "Folder path" });
   await expect(crumbs.getByRole("link", { name: "docs", exact: true })).toHaveAttribute("aria-current", "page");
   await expect(table.getByRole("link", { name: "2024/ (folder)" })).toBeVisible();
+  // The folder link went away with the listing: the focus is on the view's heading, not the page's body.
+  await expect.poll(() => page.evaluate(() => document.activeElement !== document.body && document.activeElement?.matches("h1, h2"))).toBe(true);
   await expect(table.getByRole("cell", { name: "readme.txt", exact: true })).toBeVisible();
   await expect(table.getByRole("cell", { name: "top.txt", exact: true })).toHaveCount(0);
 
@@ -172,6 +174,8 @@ test("empty a bucket of many objects with a typed confirmation, then delete it",
   await expectAxeClean(page, "empty result");
   await dialog.getByRole("button", { name: "Close" }).click();
   await expect(deleteButton).toBeEnabled();
+  // "Empty bucket", which opened the dialog, is disabled now: the focus is not left on the page's body.
+  await expect.poll(() => page.evaluate(() => document.activeElement !== document.body && document.activeElement !== null)).toBe(true);
 
   // The audit log says what happened in words, not as recorded ids ("bucket.emptied").
   await page.goto(`/buckets/${bucket}/audit`);

@@ -64,13 +64,13 @@ function FolderView({ bucket, prefix, search }: ObjectBrowserProps) {
 
       <nav aria-label="Folder path" className="text-sm">
         <ol className="flex flex-wrap items-center gap-1">
-          <li>
+          <li className="min-w-0">
             <Link href={browseHref(bucket, "")} aria-current={prefix === "" ? "page" : undefined} className="text-brand-700 hover:underline">
               {bucket}
             </Link>
           </li>
           {folderTrail(prefix).map((folder) => (
-            <li key={folder.prefix} className="flex items-center gap-1">
+            <li key={folder.prefix} className="flex min-w-0 items-center gap-1">
               <span aria-hidden className="text-slate-400">
                 /
               </span>
