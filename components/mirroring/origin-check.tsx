@@ -12,17 +12,11 @@ import type { ApiRequestError } from "@/lib/api/api-client";
 import type { OriginCheckRequest } from "@/lib/mirroring/origin-check";
 import { useOriginCheck } from "@/lib/mirroring/rule-queries";
 import type { ProbeTargetResult } from "@/lib/origin/origin-probe";
+import { formatBytes } from "@/lib/format-bytes";
 
+/** A size as the console writes it (formatBytes), with the exact count beside it above 1 KiB. */
 function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]} (${bytes.toLocaleString()} bytes)`;
+  return bytes < 1024 ? `${bytes} bytes` : `${formatBytes(bytes)} (${bytes.toLocaleString()} bytes)`;
 }
 
 function verdict(result: ProbeTargetResult["result"]): { text: string; good: boolean } {
