@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { newRequestId } from "@/lib/observability/request-id";
 import { observeRequest } from "@/lib/http/request-telemetry";
 import { createLogger } from "@/lib/observability/logger";
 import { AppMetrics } from "@/lib/observability/metrics";
@@ -24,6 +25,7 @@ const N = 100_000;
 const ROUNDS = 7;
 const dir = mkdtempSync(path.join(os.tmpdir(), "telemetry-micro-"));
 
+const REQUEST_ID = newRequestId();
 const noHeader = () => undefined;
 function fakeExchange() {
   const socket = { bytesWritten: 0 };
@@ -40,7 +42,7 @@ async function run(telemetry: Telemetry): Promise<number> {
   const start = process.cpuUsage();
   for (let i = 0; i < N; i++) {
     const { req, res, socket } = fakeExchange();
-    const seen = observeRequest(telemetry, req, res, "bos", "0f8fad5b-d9cb-469f-a165-70867728950e");
+    const seen = observeRequest(telemetry, req, res, "bos", REQUEST_ID);
     seen.operation = "GetObject";
     seen.bucket = "bench";
     seen.key = "small.bin";

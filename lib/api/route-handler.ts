@@ -4,7 +4,7 @@
  * and, for anything but GET, that the request comes from the console's own origin (middleware
  * alone is not an auth boundary). Handlers stay thin: `apiRoute(async (request, params, user) => ...)`.
  */
-import { randomUUID } from "node:crypto";
+import { newRequestId } from "@/lib/observability/request-id";
 import type { z } from "zod";
 import type { AuditContext } from "@/lib/audit/audit-log";
 import { SESSION_COOKIE, readCookie } from "@/lib/auth/session-cookie";
@@ -54,7 +54,7 @@ function assertSameOrigin(request: Request): void {
 
 function wrap<P>(handler: PublicHandler<P>) {
   return async (request: Request, context: RouteContext<P>): Promise<Response> => {
-    const requestId = randomUUID();
+    const requestId = newRequestId();
     try {
       assertSameOrigin(request);
       const response = await handler(request, await context.params, requestId);

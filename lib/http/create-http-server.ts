@@ -7,9 +7,10 @@
  * fails (and stores nothing) without holding a socket and a temporary file forever. A connection
  * closed after an early answer lingers (lingering-close.ts) so that the client reads the answer.
  */
-import { createServer, type RequestListener, type Server } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type Server } from "node:http";
 import { env } from "@/lib/env";
-import { DEFAULT_LINGER, lingerOnEarlyClose, noteRequest, type LingerTimes } from "./lingering-close";
+import { AppResponse, connectionStateOf } from "./app-response";
+import { DEFAULT_LINGER, lingerOnEarlyClose, type LingerTimes } from "./lingering-close";
 
 /** The whole header block must arrive within this, however it trickles in. */
 const HEADERS_TIMEOUT_MS = 60_000;
@@ -23,9 +24,15 @@ export interface HttpServerOptions {
   linger?: LingerTimes;
 }
 
-export function createHttpServer(listener: RequestListener, { requestIdleTimeoutMs = env().requestIdleTimeoutMs, linger = DEFAULT_LINGER }: HttpServerOptions = {}): Server {
-  const server = createServer({ requestTimeout: 0, headersTimeout: HEADERS_TIMEOUT_MS }, (request, response) => {
-    noteRequest(request);
+/** The app's server: its responses are AppResponses. */
+export type AppServer = Server<typeof IncomingMessage, typeof AppResponse>;
+
+export function createHttpServer(listener: RequestListener<typeof IncomingMessage, typeof AppResponse>, { requestIdleTimeoutMs = env().requestIdleTimeoutMs, linger = DEFAULT_LINGER }: HttpServerOptions = {}): AppServer {
+  // Responses are AppResponses, each with its connection's state (app-response.ts).
+  const server = createServer({ requestTimeout: 0, headersTimeout: HEADERS_TIMEOUT_MS, ServerResponse: AppResponse }, (request, response) => {
+    const state = connectionStateOf(request.socket);
+    state.request = request;
+    response.connectionState = state;
     listener(request, response);
   });
   lingerOnEarlyClose(server, linger);

@@ -13,8 +13,8 @@
  * socket is closed once the client has closed its side, after `idleMs` without a byte from it, or
  * after `maxMs` in all: a client that never stops costs at most that much reading.
  */
-import type { IncomingMessage, Server } from "node:http";
-import { Socket } from "node:net";
+import { Socket, type Server } from "node:net";
+import { connectionStateOf } from "./app-response";
 
 export interface LingerTimes {
   /** Close when the client has sent nothing for this long. */
@@ -26,30 +26,19 @@ export interface LingerTimes {
 /** nginx's defaults (lingering_timeout 5 s, lingering_time 30 s). */
 export const DEFAULT_LINGER: LingerTimes = { idleMs: 5_000, maxMs: 30_000 };
 
-const kRequest = Symbol("the request last read on this connection");
-
-interface ServerSocket extends Socket {
-  [kRequest]?: IncomingMessage;
-}
-
-/** Remembers which request a connection is answering; call for every request, before handling it. */
-export function noteRequest(req: IncomingMessage): void {
-  (req.socket as ServerSocket)[kRequest] = req;
-}
-
 /**
  * Makes `server`'s connections linger when closed after a response to a request whose body is
- * still arriving. Node closes a connection after its last response with `socket.destroySoon()`;
- * each connection gets its own, which lingers when the request is incomplete and otherwise does
- * what Node's does.
+ * still arriving (the connection's last request, in its ConnectionState: createHttpServer notes it).
+ * Node closes a connection after its last response with `socket.destroySoon()`; each connection
+ * gets its own, which lingers when the request is incomplete and otherwise does what Node's does.
  */
 export function lingerOnEarlyClose(server: Server, times: LingerTimes = DEFAULT_LINGER): void {
-  function destroySoon(this: ServerSocket): void {
-    const request = this[kRequest];
+  function destroySoon(this: Socket): void {
+    const { request } = connectionStateOf(this);
     if (request && !request.complete) linger(this, times);
     else Socket.prototype.destroySoon.call(this);
   }
-  server.on("connection", (socket: ServerSocket) => {
+  server.on("connection", (socket: Socket) => {
     socket.destroySoon = destroySoon;
   });
 }

@@ -11,7 +11,7 @@
  * - It refuses an /api path whose percent-escapes do not decode with 400 in the API's JSON error
  *   shape (issue 7 found Next answering it with a 500). Console pages keep Next's own answer.
  */
-import { randomUUID } from "node:crypto";
+import { newRequestId } from "@/lib/observability/request-id";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { API_ERROR_STATUS, type ApiErrorBody, type ApiErrorCode } from "@/lib/api/api-error";
 import { MAX_JSON_BODY_BYTES, isKeyListUpload, isObjectUpload } from "@/lib/api/body-limit";
@@ -33,7 +33,7 @@ function decodes(path: string): boolean {
 }
 
 function refuse(req: IncomingMessage, res: ServerResponse, code: ApiErrorCode, message: string): void {
-  const requestId = randomUUID();
+  const requestId = newRequestId();
   const body = Buffer.from(JSON.stringify({ code, message, requestId } satisfies ApiErrorBody));
   const headers: Record<string, string | number> = { "content-type": "application/json", "content-length": body.length, "x-request-id": requestId };
   // The body is not read: close the connection after answering instead of draining it.

@@ -5,11 +5,18 @@
  * `bytes` counts what went out on the connection for this response, headers included.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { accessLog, type AccessLineFields, type AccessLog } from "@/lib/observability/access-line";
 import type { Logger } from "@/lib/observability/logger";
 import type { AppMetrics, RequestProtocol } from "@/lib/observability/metrics";
+import { AppResponse, connectionStateOf, type CloseHook } from "./app-response";
+import { requestIdFrom, type RequestId } from "@/lib/observability/request-id";
+
+/** The id the management API's handlers set on their response (x-request-id), if any. */
+function requestIdFromHeader(res: ServerResponse): RequestId | null {
+  const header = res.getHeader("x-request-id");
+  return typeof header === "string" ? requestIdFrom(header) : null;
+}
 
 export interface RequestTelemetry {
   logger: Logger;
@@ -40,22 +47,60 @@ function accessLogOf(logger: Logger): AccessLog {
   return log;
 }
 
-const kCounted = Symbol("bytes written on the connection when its last response closed");
-interface CountedSocket extends Socket {
-  [kCounted]?: number;
-}
-
 /**
  * What went out on the connection since its last response closed: this response's bytes, headers
  * included (responses on one connection are written one after the other). Read once per response:
  * socket.bytesWritten walks the socket's write queue, and reading it when the request starts as
  * well cost ~700 instructions a request (callgrind, bench/telemetry-instructions.ts).
  */
-function bytesOfResponse(socket: CountedSocket): number {
-  const written = socket.bytesWritten;
-  const bytes = written - (socket[kCounted] ?? 0);
-  socket[kCounted] = written;
+function bytesOfResponse(req: IncomingMessage, res: ServerResponse): number {
+  const state = (res instanceof AppResponse ? res.connectionState : null) ?? connectionStateOf(req.socket);
+  const written = req.socket.bytesWritten;
+  const bytes = written - state.bytesCounted;
+  state.bytesCounted = written;
   return bytes;
+}
+
+/**
+ * One request being observed: what the dispatcher learns (ObservedRequest), and what the line and
+ * the metrics need when the response closes, where it becomes the access line's fields itself.
+ * One object, its fields set in one order, rather than a closure, a 'close' listener and a fields
+ * object (see app-response.ts).
+ */
+class Observation implements ObservedRequest, CloseHook, AccessLineFields {
+  bucket: string | null = null;
+  key: string | null = null;
+  method: string | undefined;
+  status = 0;
+  bytes = 0;
+  durationMs = 0;
+  aborted?: true;
+  private readonly started = performance.now();
+
+  constructor(
+    public operation: string,
+    private readonly req: IncomingMessage,
+    readonly protocol: RequestProtocol,
+    public requestId: RequestId | null,
+    private readonly metrics: AppMetrics | null,
+    private readonly writeLine: AccessLog | null,
+  ) {
+    this.method = req.method;
+  }
+
+  closed(res: ServerResponse): void {
+    const ended = performance.now();
+    const seconds = (ended - this.started) / 1000;
+    this.metrics?.recordRequest(this.protocol, this.operation, res.statusCode, seconds);
+    if (this.writeLine === null) return;
+    this.requestId ??= requestIdFromHeader(res);
+    this.status = res.statusCode;
+    this.bytes = bytesOfResponse(this.req, res);
+    this.durationMs = Math.round(seconds * 10_000) / 10;
+    // A response cut off before its end (a broken mirror, a client gone) is logged as such.
+    if (!res.writableFinished) this.aborted = true;
+    this.writeLine(this, ended);
+  }
 }
 
 export function observeRequest(
@@ -63,37 +108,15 @@ export function observeRequest(
   req: IncomingMessage,
   res: ServerResponse,
   protocol: RequestProtocol,
-  requestId: string | null,
+  requestId: RequestId | null,
   operation = UNRESOLVED_OPERATION,
 ): ObservedRequest {
   const { logger, metrics } = telemetry;
   const logging = logger.isLevelEnabled("info");
   if (!logging && !metrics) return { operation, bucket: null, key: null };
-  const writeLine = logging ? accessLogOf(logger) : null;
-  const started = performance.now();
-  const socket = req.socket as CountedSocket;
-  const seen: ObservedRequest = { operation, bucket: null, key: null };
-  // "close" comes once per response: `on` spares once()'s wrapper and removal on every request.
-  res.on("close", () => {
-    const ended = performance.now();
-    const seconds = (ended - started) / 1000;
-    // A response cut off before its end (a broken mirror, a client gone) is logged as such.
-    const completed = res.writableFinished;
-    metrics?.recordRequest(protocol, seen.operation, res.statusCode, seconds);
-    if (!writeLine) return;
-    const fields: AccessLineFields = {
-      requestId: requestId ?? (res.getHeader("x-request-id") as string | undefined) ?? null,
-      protocol,
-      operation: seen.operation,
-      method: req.method,
-      bucket: seen.bucket,
-      key: seen.key,
-      status: res.statusCode,
-      bytes: bytesOfResponse(socket),
-      durationMs: Math.round(seconds * 10_000) / 10,
-    };
-    if (!completed) fields.aborted = true;
-    writeLine(fields, ended);
-  });
-  return seen;
+  const observation = new Observation(operation, req, protocol, requestId, metrics, logging ? accessLogOf(logger) : null);
+  if (res instanceof AppResponse) res.whenClosed(observation);
+  // A response from a server that is not the app's (createHttpServer).
+  else res.on("close", () => observation.closed(res));
+  return observation;
 }

@@ -3,7 +3,7 @@
  * slow for bulk data: shared notes/toolchain.md). Every response carries x-bce-request-id.
  * Signed requests may do anything; anonymous ones may only read objects of public-read buckets.
  */
-import { randomUUID } from "node:crypto";
+import { newRequestId } from "@/lib/observability/request-id";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
@@ -62,7 +62,7 @@ export interface ObjectApi {
 export function createObjectApi(deps: ObjectApiServices, objectHost: string | undefined): ObjectApi {
   return {
     handle(req, res) {
-      const requestId = randomUUID();
+      const requestId = newRequestId();
       let target;
       try {
         target = requestTarget(req, objectHost);

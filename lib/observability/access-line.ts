@@ -7,11 +7,13 @@
  * (tests pass their own; development pretty-prints) get the line through pino as before.
  */
 import { performance } from "node:perf_hooks";
+import type { RequestId } from "./request-id";
 import type { Logger } from "./logger";
 import { rawLineWriter } from "./logger";
 
 export interface AccessLineFields {
-  requestId: string | null;
+  /** Written as it is: a RequestId needs no escaping. */
+  requestId: RequestId | null;
   protocol: string;
   operation: string;
   method: string | undefined;
@@ -24,22 +26,34 @@ export interface AccessLineFields {
   aborted?: true;
 }
 
-/** What JSON.stringify would escape in a string: quotes, backslashes, control characters, and surrogates (lone ones). */
-const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
 /**
- * JSON for a value that is a string, or null (pino leaves undefined fields out; only method can be).
- * Most values (names, request ids, ordinary keys) need no escaping: quoting them is JSON.stringify's
- * answer at a fraction of its cost (~0.2 µs a call, six calls a line).
+ * Whether JSON.stringify would write `value` as it is between quotes: no quote, backslash, control
+ * character or surrogate (lone ones are escaped; pairs are let through to JSON.stringify too). A
+ * loop over the characters: a regular expression's call cost ~480 instructions a field (callgrind,
+ * bench/telemetry-instructions.ts), the loop ~5 a character.
  */
-const jsonText = (value: string | null | undefined) => (value == null ? "null" : NEEDS_ESCAPING.test(value) ? JSON.stringify(value) : `"${value}"`);
+function isPlain(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return false;
+  }
+  return true;
+}
+/** JSON for a value that is a string, or null (pino leaves undefined fields out; only method can be). */
+const jsonText = (value: string | null | undefined) => (value == null ? "null" : isPlain(value) ? `"${value}"` : JSON.stringify(value));
 /** JSON for a number: a non-finite one is null, as JSON.stringify writes it. */
 const jsonNumber = (value: number) => (Number.isFinite(value) ? String(value) : "null");
+/**
+ * The parts as one flat string, for pieces kept and used in many lines: a concatenation is a rope
+ * (V8's ConsString) that every flattening of a line would walk again, node by node; join makes a
+ * sequential string.
+ */
+const flat = (...parts: string[]) => parts.join("");
 
 /**
  * A name field's whole piece of the line (`,"operation":"GetObject"`), kept once made: protocols,
- * operations, methods and buckets come from small sets, so a line pays a Map lookup of a string
- * whose hash is known instead of the escaping check and the concatenations. At most NAMES_KEPT of
- * each field are kept (a flood of made-up bucket names fills it; later ones are made each time).
+ * operations, methods and buckets come from small sets. At most NAMES_KEPT of each field are kept
+ * (a flood of made-up bucket names fills it; later ones are made each time).
  */
 const NAMES_KEPT = 256;
 function namePieces(field: string): (value: string | null | undefined) => string {
@@ -62,32 +76,65 @@ const methodPiece = namePieces("method");
 const bucketPiece = namePieces("bucket");
 
 /**
- * The time's JSON: epoch milliseconds are not small integers to V8, and formatting one as a double
- * costs ~0.3 µs. Made instead from the second's text (made once a second) and the millisecond's
- * three digits, and shared by the lines of one millisecond.
+ * The line is a rope until the encoder flattens it, and both the concatenations and the flattening
+ * cost per piece (~80 instructions each, callgrind), more than per character: so the line is made
+ * of some ten pieces, most of them kept ready as flat strings. The names (protocol, operation,
+ * method, bucket, and the key's label) are one piece, kept for the last combination seen (a run of
+ * requests to one bucket and operation shares it); the head is two (headPiece); the status with
+ * the bytes' label is one, kept per status code.
  */
-const MILLISECONDS = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, "0"));
-let lastTime = Number.NaN;
-let lastTimeText = "";
-let lastSecond = Number.NaN;
-let lastSecondText = "";
-function timeText(time: number): string {
-  if (time === lastTime) return lastTimeText;
+interface NamesPiece {
+  protocol: string;
+  operation: string;
+  method: string | undefined;
+  bucket: string | null;
+  /** `","protocol":…,"bucket":…,"key":"`: the request id's closing quote to the key's opening one. */
+  text: string;
+}
+let lastNames: NamesPiece = { protocol: "", operation: "", method: "", bucket: "", text: "" };
+function namesPiece({ protocol, operation, method, bucket }: AccessLineFields): string {
+  const last = lastNames;
+  if (protocol === last.protocol && operation === last.operation && method === last.method && bucket === last.bucket) return last.text;
+  const text = flat('"', protocolPiece(protocol), operationPiece(operation), methodPiece(method), bucketPiece(bucket), ',"key":"');
+  lastNames = { protocol, operation, method, bucket, text };
+  return text;
+}
+
+/**
+ * The head: `{"level":30,"time":1764331200123,"pid":4242,"event":"request","requestId":"`, in two
+ * flat pieces: up to the time's second (made once a second, per level) and from its milliseconds on
+ * (a table of the thousand, made once). Epoch milliseconds are not small integers to V8, and
+ * formatting one as a double costs ~0.3 µs. It ends with the request id's opening quote, and
+ * namesPiece begins with its closing one.
+ */
+const seconds = { second: Number.NaN, info: "", error: "" };
+let fromMilliseconds: { pid: number; texts: string[] } = { pid: Number.NaN, texts: [] };
+function headPiece(error: boolean, time: number, pid: number): string {
+  if (!(Number.isInteger(time) && time >= 1000 && time <= Number.MAX_SAFE_INTEGER)) {
+    return flat(error ? '{"level":50,"time":' : '{"level":30,"time":', jsonNumber(time), `,"pid":${pid},"event":"request","requestId":"`);
+  }
   const ms = time % 1000;
   const second = (time - ms) / 1000;
-  let text: string;
-  if (Number.isInteger(time) && time >= 1000 && time <= Number.MAX_SAFE_INTEGER) {
-    if (second !== lastSecond) {
-      lastSecond = second;
-      lastSecondText = String(second);
-    }
-    text = lastSecondText + MILLISECONDS[ms]!;
-  } else {
-    text = jsonNumber(time);
+  if (second !== seconds.second) {
+    seconds.second = second;
+    seconds.info = flat('{"level":30,"time":', String(second));
+    seconds.error = flat('{"level":50,"time":', String(second));
   }
-  lastTime = time;
-  lastTimeText = text;
-  return text;
+  if (fromMilliseconds.pid !== pid) {
+    const rest = `,"pid":${pid},"event":"request","requestId":"`;
+    fromMilliseconds = { pid, texts: Array.from({ length: 1000 }, (_, n) => flat(String(n).padStart(3, "0"), rest)) };
+  }
+  return (error ? seconds.error : seconds.info) + fromMilliseconds.texts[ms]!;
+}
+
+/** `","status":200,"bytes":` (beginning with the key's closing quote) per status code 100–599; others are made each time. */
+const statusPieces: string[] = new Array<string>(600).fill("");
+function statusPiece(status: number): string {
+  const kept = statusPieces[status];
+  if (kept) return kept;
+  const piece = flat('","status":', jsonNumber(status), ',"bytes":');
+  if (Number.isInteger(status) && status >= 100 && status < statusPieces.length) statusPieces[status] = piece;
+  return piece;
 }
 
 /**
@@ -104,19 +151,20 @@ function tenthsText(value: number): string {
 }
 
 /**
- * The line pino would write for `logger[level](fields, "request")`, newline included. The line is a
- * rope of some twenty pieces until the encoder flattens it; joining an array of them instead cost
- * more (callgrind: Array.prototype.join's builtin, ~3,400 instructions a line, against ~2,700 for
- * the concatenations and the flattening together).
+ * The line pino would write for `logger[level](fields, "request")`, newline included: some ten
+ * pieces (see namesPiece). Joining an array of pieces instead cost more (callgrind: Array.prototype.join's
+ * builtin, ~3,400 instructions a line, against ~2,700 for the concatenations and flattening of the
+ * twenty-odd pieces this was made of then).
  */
 export function formatAccessLine(fields: AccessLineFields, time: number, pid: number): string {
-  return (
-    `${fields.status >= 500 ? '{"level":50,"time":' : '{"level":30,"time":'}${timeText(time)},"pid":${pid},"event":"request"` +
-    `,"requestId":${jsonText(fields.requestId)}${protocolPiece(fields.protocol)}${operationPiece(fields.operation)}${methodPiece(fields.method)}` +
-    `${bucketPiece(fields.bucket)},"key":${jsonText(fields.key)}` +
-    `,"status":${jsonNumber(fields.status)},"bytes":${jsonNumber(fields.bytes)},"durationMs":${tenthsText(fields.durationMs)}` +
-    `${fields.aborted ? ',"aborted":true' : ""},"msg":"request"}\n`
-  );
+  const { requestId, key } = fields;
+  const head = headPiece(fields.status >= 500, time, pid);
+  const names = namesPiece(fields);
+  const status = statusPiece(fields.status);
+  // The pieces hold the quotes around the request id and a plain key; a null or escaped one replaces them.
+  let line = requestId !== null ? head + requestId + names : `${head.slice(0, -1)}null${names.slice(1)}`;
+  line = key !== null && isPlain(key) ? line + key + status : line.slice(0, -1) + jsonText(key) + status.slice(1);
+  return `${line}${jsonNumber(fields.bytes)},"durationMs":${tenthsText(fields.durationMs)}${fields.aborted ? ',"aborted":true' : ""},"msg":"request"}\n`;
 }
 
 /**

@@ -3,9 +3,9 @@
  * and `bosmirror_http_request_duration_seconds{protocol,operation}`, counted here and handed to
  * prom-client when scraped. prom-client's labelled children hash and validate their labels again
  * on every inc() and observe(), ~3 µs per request, over half of what issue 9 allows the hit path
- * for logging and metrics together; here a request is three Map lookups by keys whose hash is
- * already known (the protocol and operation names are constants, the status a small integer) and a
- * scan of 16 bounds: no label string is built or hashed per request.
+ * for logging and metrics together; here a request is at most three Map lookups by keys whose hash is
+ * already known (the protocol and operation names are constants, the status a small integer), none
+ * when it is of the operation and status last recorded, and a scan of 16 bounds: no label string is built or hashed per request.
  * The exposition is prom-client's own (request-metrics.test.ts compares it with plain prom-client
  * metrics fed the same requests).
  */
@@ -108,6 +108,9 @@ interface OperationSeries {
   labels: RequestLabels;
   durations: DurationSeries;
   byStatus: Map<number, StatusCount>;
+  /** The status last counted, and its count: a run of like answers skips the Map. */
+  lastStatus: number;
+  lastCount: StatusCount | null;
 }
 
 interface StatusCount {
@@ -170,6 +173,8 @@ export class RequestMetrics {
   private readonly byProtocol = new Map<string, Map<string, OperationSeries>>();
   private readonly counts: AggregatedCounter;
   private readonly durations: AggregatedHistogram;
+  /** The series last recorded: a run of requests of one operation skips the Maps. */
+  private last: OperationSeries | null = null;
 
   constructor(registry: Registry, buckets: number[]) {
     this.counts = new AggregatedCounter(registry);
@@ -182,16 +187,27 @@ export class RequestMetrics {
   }
 
   record(protocol: string, operation: string, status: number, seconds: number): void {
+    let series = this.last;
+    if (series === null || protocol !== series.labels.protocol || operation !== series.labels.operation) this.last = series = this.seriesOf(protocol, operation);
+    let count = series.lastCount;
+    if (count === null || status !== series.lastStatus) {
+      count = series.byStatus.get(status) ?? null;
+      if (count === null) series.byStatus.set(status, (count = { labels: { ...series.labels, status: String(status) }, pending: 0, listed: false }));
+      series.lastStatus = status;
+      series.lastCount = count;
+    }
+    this.counts.count(count);
+    this.durations.record(series.durations, seconds);
+  }
+
+  private seriesOf(protocol: string, operation: string): OperationSeries {
     let operations = this.byProtocol.get(protocol);
     if (!operations) this.byProtocol.set(protocol, (operations = new Map()));
     let series = operations.get(operation);
     if (!series) {
       const labels = { protocol, operation };
-      operations.set(operation, (series = { labels, durations: this.durations.add(labels), byStatus: new Map() }));
+      operations.set(operation, (series = { labels, durations: this.durations.add(labels), byStatus: new Map(), lastStatus: 0, lastCount: null }));
     }
-    let count = series.byStatus.get(status);
-    if (!count) series.byStatus.set(status, (count = { labels: { ...series.labels, status: String(status) }, pending: 0, listed: false }));
-    this.counts.count(count);
-    this.durations.record(series.durations, seconds);
+    return series;
   }
 }

@@ -6,7 +6,7 @@
  * response carries x-amz-request-id and the object API's nosniff and sandbox headers; every error
  * is an S3 XML document.
  */
-import { randomUUID } from "node:crypto";
+import { newRequestId } from "@/lib/observability/request-id";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { findSigningSecret } from "@/lib/auth/access-key-service";
 import type { BucketRecord } from "@/lib/buckets/bucket-record";
@@ -144,7 +144,7 @@ export function createS3Api(deps: S3ApiDeps, settings: S3Settings): S3Api {
       // Decided once: whether the request is S3 at all, and whether it carries SigV4.
       const sigV4 = isSigV4(req);
       if (!sigV4 && !isUnsignedS3Request(req)) return false;
-      const requestId = randomUUID();
+      const requestId = newRequestId();
       res.setHeader("x-amz-request-id", requestId);
       setObjectResponseHeaders(res);
       const seen = observeRequest(telemetry, req, res, "s3", requestId);
