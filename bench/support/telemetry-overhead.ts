@@ -42,10 +42,12 @@ export interface TelemetryOverhead {
   cpuRatio: number;
   /** off / on user-space CPU per request. */
   userRatio: number;
+  /** off / on CPU per request of the main thread alone (where the request path runs; the rest is V8's helper threads and libuv's pool). */
+  mainRatio: number;
   /** Per round: req/s and CPU µs per request of each side, and each pair's ratios. */
   series: Rounds;
   /** The same figures with both apps under wrk at the same time. */
-  together: { ratio: number; cpuRatio: number; userRatio: number; series: Rounds };
+  together: { ratio: number; cpuRatio: number; userRatio: number; mainRatio: number; series: Rounds };
   logBytesPerRequest: number;
 }
 
@@ -57,9 +59,13 @@ export interface Rounds {
   /** User-space CPU µs per request: logging and metrics run there, while the kernel's share (socket writes, waking up) is what swings most with the machine's load. */
   userOn: Series;
   userOff: Series;
+  /** The main thread's CPU µs per request. */
+  mainOn: Series;
+  mainOff: Series;
   pairRatio: Series;
   pairCpuRatio: Series;
   pairUserRatio: Series;
+  pairMainRatio: Series;
 }
 
 interface RoundFigures {
@@ -69,6 +75,8 @@ interface RoundFigures {
   cpuOff: number[];
   userOn: number[];
   userOff: number[];
+  mainOn: number[];
+  mainOff: number[];
 }
 
 /** The middle value (the mean of the two middle ones for an even count). */
@@ -85,11 +93,14 @@ const rounds = (figures: RoundFigures): Rounds => ({
   cpuOff: series(figures.cpuOff),
   userOn: series(figures.userOn),
   userOff: series(figures.userOff),
+  mainOn: series(figures.mainOn),
+  mainOff: series(figures.mainOff),
   pairRatio: series(figures.on.map((value, i) => value / figures.off[i]!)),
   pairCpuRatio: series(figures.cpuOff.map((value, i) => value / figures.cpuOn[i]!)),
   pairUserRatio: series(figures.userOff.map((value, i) => value / figures.userOn[i]!)),
+  pairMainRatio: series(figures.mainOff.map((value, i) => value / figures.mainOn[i]!)),
 });
-const emptyFigures = (): RoundFigures => ({ on: [], off: [], cpuOn: [], cpuOff: [], userOn: [], userOff: [] });
+const emptyFigures = (): RoundFigures => ({ on: [], off: [], cpuOn: [], cpuOff: [], userOn: [], userOff: [], mainOn: [], mainOff: [] });
 
 /** "median (min–max)" of a series, with `digits` decimals. */
 export const formatSeries = ({ median, min, max }: Series, digits = 0) => `${median.toFixed(digits)} (${min.toFixed(digits)}–${max.toFixed(digits)})`;
@@ -149,7 +160,7 @@ export async function measureTelemetryOverhead(
       const { requestsPerSecond } = wrk(url(app), seconds);
       const used = cpuSince(app.child.pid!, before);
       const requests = requestsPerSecond * seconds;
-      return { requestsPerSecond, cpu: (used.all * 1000) / requests, user: (used.user * 1000) / requests };
+      return { requestsPerSecond, cpu: (used.all * 1000) / requests, user: (used.user * 1000) / requests, main: (used.main * 1000) / requests };
     };
     /** Both apps under wrk over the same seconds. */
     const roundTogether = async () => {
@@ -163,6 +174,8 @@ export async function measureTelemetryOverhead(
       together.cpuOff.push((usedOff.all * 1000) / requestsWithout);
       together.userOn.push((usedOn.user * 1000) / requestsWith);
       together.userOff.push((usedOff.user * 1000) / requestsWithout);
+      together.mainOn.push((usedOn.main * 1000) / requestsWith);
+      together.mainOff.push((usedOff.main * 1000) / requestsWithout);
       requestsOn += withTelemetry.requestsPerSecond * seconds;
     };
     for (let i = 0; i < roundCount; i++) {
@@ -177,10 +190,12 @@ export async function measureTelemetryOverhead(
       results.on.push(withTelemetry.requestsPerSecond);
       results.cpuOn.push(withTelemetry.cpu);
       results.userOn.push(withTelemetry.user);
+      results.mainOn.push(withTelemetry.main);
       requestsOn += withTelemetry.requestsPerSecond * seconds;
       results.off.push(without.requestsPerSecond);
       results.cpuOff.push(without.cpu);
       results.userOff.push(without.user);
+      results.mainOff.push(without.main);
       await roundTogether();
     }
     const logBytesPerRequest = (statSync(on.logFile).size - logBefore) / requestsOn;
@@ -198,7 +213,14 @@ export async function measureTelemetryOverhead(
       cpuRatio: cpuOff / cpuOn,
       series: all,
       userRatio: all.userOff.median / all.userOn.median,
-      together: { ratio: both.on.median / both.off.median, cpuRatio: both.cpuOff.median / both.cpuOn.median, userRatio: both.userOff.median / both.userOn.median, series: both },
+      mainRatio: all.mainOff.median / all.mainOn.median,
+      together: {
+        ratio: both.on.median / both.off.median,
+        cpuRatio: both.cpuOff.median / both.cpuOn.median,
+        userRatio: both.userOff.median / both.userOn.median,
+        mainRatio: both.mainOff.median / both.mainOn.median,
+        series: both,
+      },
       logBytesPerRequest,
     };
   } finally {
