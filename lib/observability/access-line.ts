@@ -51,36 +51,12 @@ const jsonNumber = (value: number) => (Number.isFinite(value) ? String(value) : 
 const flat = (...parts: string[]) => parts.join("");
 
 /**
- * A name field's whole piece of the line (`,"operation":"GetObject"`), kept once made: protocols,
- * operations, methods and buckets come from small sets. At most NAMES_KEPT of each field are kept
- * (a flood of made-up bucket names fills it; later ones are made each time).
- */
-const NAMES_KEPT = 256;
-function namePieces(field: string): (value: string | null | undefined) => string {
-  const kept = new Map<string, string>();
-  const prefix = `,"${field}":`;
-  return (value) => {
-    if (value == null) return value === null ? `${prefix}null` : "";
-    let piece = kept.get(value);
-    if (piece === undefined) {
-      piece = prefix + jsonText(value);
-      if (kept.size < NAMES_KEPT) kept.set(value, piece);
-    }
-    return piece;
-  };
-}
-const protocolPiece = namePieces("protocol");
-const operationPiece = namePieces("operation");
-/** Left out when undefined, as pino leaves out undefined fields. */
-const methodPiece = namePieces("method");
-const bucketPiece = namePieces("bucket");
-
-/**
  * The line is a rope until the encoder flattens it, and both the concatenations and the flattening
  * cost per piece (~80 instructions each, callgrind), more than per character: so the line is made
  * of some ten pieces, most of them kept ready as flat strings. The names (protocol, operation,
  * method, bucket, and the key's label) are one piece, kept for the last combination seen (a run of
- * requests to one bucket and operation shares it); the head is two (headPiece); the status with
+ * requests to one bucket and operation shares it; any other combination is made anew, its four
+ * names checked for escaping as the key is); the head is two (headPiece); the status with
  * the bytes' label is one, kept per status code.
  */
 interface NamesPiece {
@@ -95,7 +71,9 @@ let lastNames: NamesPiece = { protocol: "", operation: "", method: "", bucket: "
 function namesPiece({ protocol, operation, method, bucket }: AccessLineFields): string {
   const last = lastNames;
   if (protocol === last.protocol && operation === last.operation && method === last.method && bucket === last.bucket) return last.text;
-  const text = flat('"', protocolPiece(protocol), operationPiece(operation), methodPiece(method), bucketPiece(bucket), ',"key":"');
+  // The method is left out when undefined, as pino leaves out undefined fields.
+  const methodText = method === undefined ? "" : `,"method":${jsonText(method)}`;
+  const text = flat('","protocol":', jsonText(protocol), ',"operation":', jsonText(operation), methodText, ',"bucket":', jsonText(bucket), ',"key":"');
   lastNames = { protocol, operation, method, bucket, text };
   return text;
 }
