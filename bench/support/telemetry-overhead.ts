@@ -108,10 +108,15 @@ export const formatSeries = ({ median, min, max }: Series, digits = 0) => `${med
 /** Where the served object is: a public-read bucket's 4 KiB object, read anonymously as wrk reads it. */
 export const SMALL_OBJECT_PATH = "/v1/telemetry/small.bin";
 
-/** The production app with `env`, serving `body` at SMALL_OBJECT_PATH. */
-export async function servingSmallObject(port: number, env: Record<string, string>, body: Buffer, { nodeArgs = [], ...options }: StartOptions & { nodeArgs?: string[] } = {}): Promise<AppProcess> {
+/** The production app with `env`, serving `body` at SMALL_OBJECT_PATH; `appDir`: another checkout's build (this one by default). */
+export async function servingSmallObject(
+  port: number,
+  env: Record<string, string>,
+  body: Buffer,
+  { nodeArgs = [], appDir, ...options }: StartOptions & { nodeArgs?: string[]; appDir?: string } = {},
+): Promise<AppProcess> {
   const credentials = { accessKeyId: "benchroot01", secretKey: "bench-secret-key-0123456789" };
-  const app = await startApp(port, { ROOT_ACCESS_KEY: credentials.accessKeyId, ROOT_SECRET_KEY: credentials.secretKey, ...env }, nodeArgs, undefined, options);
+  const app = await startApp(port, { ROOT_ACCESS_KEY: credentials.accessKeyId, ROOT_SECRET_KEY: credentials.secretKey, ...env }, nodeArgs, appDir, options);
   const call = async (method: string, urlPath: string, payload?: Buffer, headers: Record<string, string> = {}) => {
     const response = await signedFetch(credentials, `${app.baseUrl}${urlPath}`, { method, body: payload as BodyInit | undefined, headers });
     await response.arrayBuffer();
