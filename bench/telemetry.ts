@@ -20,7 +20,7 @@ const load = () => os.loadavg().map((value) => value.toFixed(2)).join(", ");
 const loadAtStart = load();
 const startedAt = new Date().toISOString();
 const result = await measureTelemetryOverhead([port, port + 1], randomBytes(4096), rounds, seconds, onEnv);
-console.log(`${startedAt}: ${rounds} rounds of ${seconds} s: each one the two apps one after the other (the order swapped every round), then both at once.`);
+console.log(`${startedAt}: ${rounds} rounds of ${seconds} s over two pairs of apps (the sides' slots swapped in the second): each round the two apps one after the other (the order swapped every round), then both at once.`);
 console.log(`"on": ${JSON.stringify(onEnv)}; "off": LOG_LEVEL=silent, METRICS_ENABLED=false.`);
 console.log(`Load average (1, 5, 15 min): ${loadAtStart} at the start, ${load()} at the end; ${os.cpus().length} CPUs.\n`);
 const met = (ratio: number) => (ratio >= 0.95 ? "met" : "**missed**");

@@ -7,7 +7,10 @@
  * requests per second, the app's CPU time per request (all its threads, from /proc): on a busy
  * machine req/s swings with everyone else's load, while CPU per request stays the cost of one
  * request, so its ratio is the steadier figure. The ratio of each pair (two rounds next to each
- * other in time, under about the same load) is reported too.
+ * other in time, under about the same load) is reported too. The rounds are split over two pairs of
+ * apps, each side taking the first slot (its port, started first, its wrk started first in the
+ * first round together) in one of them: two apps with the same settings in one pair came out 8–11%
+ * apart per request with both at once, always the first slot's the dearer.
  * Each round also runs both at once, a wrk on each over the same seconds (`together`): whatever
  * the rest of the machine does then falls on both alike, which back-to-back rounds cannot promise
  * on a machine whose load swings within seconds. The two apps share the CPUs there, so req/s is
@@ -145,90 +148,103 @@ export async function measureTelemetryOverhead(
   seconds = 3,
   onEnv: Record<string, string> = TELEMETRY_ON,
 ): Promise<TelemetryOverhead> {
-  const on = await servingSmallObject(ports[0], onEnv, body);
-  const off = await servingSmallObject(ports[1], TELEMETRY_OFF, body).catch(async (error: unknown) => {
-    await on.stop();
-    throw error;
-  });
-  try {
-    const url = (app: AppProcess) => `${app.baseUrl}${SMALL_OBJECT_PATH}`;
-    // Warm-up (JIT, caches), then alternating rounds so both see the same machine load.
-    wrk(url(on), 2);
-    wrk(url(off), 2);
-    const results = emptyFigures();
-    const together = emptyFigures();
-    const logBefore = statSync(on.logFile).size;
-    let requestsOn = 0;
-    /** One wrk round: requests per second, and the app's CPU µs per request (all, and user-space). */
-    const round = (app: AppProcess) => {
-      const before = cpuSnapshot(app.child.pid!);
-      const { requestsPerSecond } = wrk(url(app), seconds);
-      const used = cpuSince(app.child.pid!, before);
-      const requests = requestsPerSecond * seconds;
-      return { requestsPerSecond, cpu: (used.all * 1000) / requests, user: (used.user * 1000) / requests, main: (used.main * 1000) / requests };
-    };
-    /** Both apps under wrk over the same seconds. */
-    const roundTogether = async () => {
-      const before = [cpuSnapshot(on.child.pid!), cpuSnapshot(off.child.pid!)] as const;
-      const [withTelemetry, without] = await Promise.all([wrkAsync(url(on), seconds), wrkAsync(url(off), seconds)]);
-      const [usedOn, usedOff] = [cpuSince(on.child.pid!, before[0]), cpuSince(off.child.pid!, before[1])];
-      const [requestsWith, requestsWithout] = [withTelemetry.requestsPerSecond * seconds, without.requestsPerSecond * seconds];
-      together.on.push(withTelemetry.requestsPerSecond);
-      together.off.push(without.requestsPerSecond);
-      together.cpuOn.push((usedOn.all * 1000) / requestsWith);
-      together.cpuOff.push((usedOff.all * 1000) / requestsWithout);
-      together.userOn.push((usedOn.user * 1000) / requestsWith);
-      together.userOff.push((usedOff.user * 1000) / requestsWithout);
-      together.mainOn.push((usedOn.main * 1000) / requestsWith);
-      together.mainOff.push((usedOff.main * 1000) / requestsWithout);
-      requestsOn += withTelemetry.requestsPerSecond * seconds;
-    };
-    for (let i = 0; i < roundCount; i++) {
-      let withTelemetry, without;
-      if (i % 2 === 0) {
-        withTelemetry = round(on);
-        without = round(off);
-      } else {
-        without = round(off);
-        withTelemetry = round(on);
+  const results = emptyFigures();
+  const together = emptyFigures();
+  let logBytes = 0;
+  let requestsOn = 0;
+  const url = (app: AppProcess) => `${app.baseUrl}${SMALL_OBJECT_PATH}`;
+  // Two pairs of apps, the sides' slots (port, start order, which wrk starts first) swapped in the
+  // second: an A/A run showed the first slot's app 8–11% dearer per request with both at once,
+  // whatever its settings, which one pair would have counted as logging's cost.
+  for (let pair = 0; pair < 2; pair++) {
+    const pairRounds = pair === 0 ? Math.ceil(roundCount / 2) : Math.floor(roundCount / 2);
+    if (pairRounds === 0) continue;
+    const [first, second] = pair === 0 ? [onEnv, TELEMETRY_OFF] : [TELEMETRY_OFF, onEnv];
+    const firstApp = await servingSmallObject(ports[0], first, body);
+    const secondApp = await servingSmallObject(ports[1], second, body).catch(async (error: unknown) => {
+      await firstApp.stop();
+      throw error;
+    });
+    const [on, off] = pair === 0 ? [firstApp, secondApp] : [secondApp, firstApp];
+    try {
+      // Warm-up (JIT, caches), then alternating rounds so both see the same machine load.
+      wrk(url(firstApp), 2);
+      wrk(url(secondApp), 2);
+      const logBefore = statSync(on.logFile).size;
+      /** One wrk round: requests per second, and the app's CPU µs per request (all, user-space, main thread). */
+      const round = (app: AppProcess) => {
+        const before = cpuSnapshot(app.child.pid!);
+        const { requestsPerSecond } = wrk(url(app), seconds);
+        const used = cpuSince(app.child.pid!, before);
+        const requests = requestsPerSecond * seconds;
+        return { requestsPerSecond, cpu: (used.all * 1000) / requests, user: (used.user * 1000) / requests, main: (used.main * 1000) / requests };
+      };
+      /** Both apps under wrk over the same seconds, the slot whose wrk starts first taking turns. */
+      const roundTogether = async (onFirst: boolean) => {
+        const before = [cpuSnapshot(on.child.pid!), cpuSnapshot(off.child.pid!)] as const;
+        const [withTelemetry, without] = onFirst
+          ? await Promise.all([wrkAsync(url(on), seconds), wrkAsync(url(off), seconds)])
+          : await Promise.all([wrkAsync(url(off), seconds), wrkAsync(url(on), seconds)]).then(([offResult, onResult]) => [onResult, offResult] as const);
+        const [usedOn, usedOff] = [cpuSince(on.child.pid!, before[0]), cpuSince(off.child.pid!, before[1])];
+        const [requestsWith, requestsWithout] = [withTelemetry.requestsPerSecond * seconds, without.requestsPerSecond * seconds];
+        together.on.push(withTelemetry.requestsPerSecond);
+        together.off.push(without.requestsPerSecond);
+        together.cpuOn.push((usedOn.all * 1000) / requestsWith);
+        together.cpuOff.push((usedOff.all * 1000) / requestsWithout);
+        together.userOn.push((usedOn.user * 1000) / requestsWith);
+        together.userOff.push((usedOff.user * 1000) / requestsWithout);
+        together.mainOn.push((usedOn.main * 1000) / requestsWith);
+        together.mainOff.push((usedOff.main * 1000) / requestsWithout);
+        requestsOn += requestsWith;
+      };
+      for (let i = 0; i < pairRounds; i++) {
+        let withTelemetry, without;
+        if (i % 2 === 0) {
+          withTelemetry = round(on);
+          without = round(off);
+        } else {
+          without = round(off);
+          withTelemetry = round(on);
+        }
+        results.on.push(withTelemetry.requestsPerSecond);
+        results.cpuOn.push(withTelemetry.cpu);
+        results.userOn.push(withTelemetry.user);
+        results.mainOn.push(withTelemetry.main);
+        requestsOn += withTelemetry.requestsPerSecond * seconds;
+        results.off.push(without.requestsPerSecond);
+        results.cpuOff.push(without.cpu);
+        results.userOff.push(without.user);
+        results.mainOff.push(without.main);
+        await roundTogether((i + pair) % 2 === 0);
       }
-      results.on.push(withTelemetry.requestsPerSecond);
-      results.cpuOn.push(withTelemetry.cpu);
-      results.userOn.push(withTelemetry.user);
-      results.mainOn.push(withTelemetry.main);
-      requestsOn += withTelemetry.requestsPerSecond * seconds;
-      results.off.push(without.requestsPerSecond);
-      results.cpuOff.push(without.cpu);
-      results.userOff.push(without.user);
-      results.mainOff.push(without.main);
-      await roundTogether();
+      logBytes += statSync(on.logFile).size - logBefore;
+    } finally {
+      await Promise.all([on.stop(), off.stop()]);
     }
-    const logBytesPerRequest = (statSync(on.logFile).size - logBefore) / requestsOn;
-    const all = rounds(results);
-    const both = rounds(together);
-    const [medianOn, medianOff, cpuOn, cpuOff] = [all.on.median, all.off.median, all.cpuOn.median, all.cpuOff.median];
-    return {
-      rounds: roundCount,
-      seconds,
-      on: medianOn,
-      off: medianOff,
-      ratio: medianOn / medianOff,
-      cpuOn,
-      cpuOff,
-      cpuRatio: cpuOff / cpuOn,
-      series: all,
-      userRatio: all.userOff.median / all.userOn.median,
-      mainRatio: all.mainOff.median / all.mainOn.median,
-      together: {
-        ratio: both.on.median / both.off.median,
-        cpuRatio: both.cpuOff.median / both.cpuOn.median,
-        userRatio: both.userOff.median / both.userOn.median,
-        mainRatio: both.mainOff.median / both.mainOn.median,
-        series: both,
-      },
-      logBytesPerRequest,
-    };
-  } finally {
-    await Promise.all([on.stop(), off.stop()]);
   }
+  const logBytesPerRequest = logBytes / requestsOn;
+  const all = rounds(results);
+  const both = rounds(together);
+  const [medianOn, medianOff, cpuOn, cpuOff] = [all.on.median, all.off.median, all.cpuOn.median, all.cpuOff.median];
+  return {
+    rounds: roundCount,
+    seconds,
+    on: medianOn,
+    off: medianOff,
+    ratio: medianOn / medianOff,
+    cpuOn,
+    cpuOff,
+    cpuRatio: cpuOff / cpuOn,
+    series: all,
+    userRatio: all.userOff.median / all.userOn.median,
+    mainRatio: all.mainOff.median / all.mainOn.median,
+    together: {
+      ratio: both.on.median / both.off.median,
+      cpuRatio: both.cpuOff.median / both.cpuOn.median,
+      userRatio: both.userOff.median / both.userOn.median,
+      mainRatio: both.mainOff.median / both.mainOn.median,
+      series: both,
+    },
+    logBytesPerRequest,
+  };
 }
