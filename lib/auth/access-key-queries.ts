@@ -1,5 +1,6 @@
 /** TanStack Query keys, queries and mutations for access keys. */
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { refreshQueries } from "@/lib/api/refresh-queries";
 import { apiFetch } from "@/lib/api/api-client";
 import type { AccessKeySummary } from "./access-key-service";
 
@@ -18,7 +19,7 @@ function useInvalidatingMutation<T, V>(mutationFn: (variables: V) => Promise<T>)
   return useMutation({
     mutationFn,
     // Key changes also add to the audit log shown beside them.
-    onSuccess: () => Promise.all([accessKeyKeys.all, ["audit"]].map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
+    onSuccess: () => Promise.all([accessKeyKeys.all, ["audit"]].map((queryKey) => refreshQueries(queryClient, { queryKey }))),
   });
 }
 

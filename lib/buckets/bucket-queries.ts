@@ -1,6 +1,7 @@
 /** TanStack Query keys, queries and mutations for buckets. Keys are hierarchical: every
  * bucket-scoped key (rules included) starts with bucketKeys.detail(name). */
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { refreshQueries } from "@/lib/api/refresh-queries";
 import { apiFetch } from "@/lib/api/api-client";
 import type { BucketAcl } from "./bucket-acl";
 import type { CreateBucketInput } from "./bucket-name";
@@ -30,7 +31,7 @@ export function useCreateBucket() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: CreateBucketInput) => apiFetch<BucketSummary>("/api/buckets", { method: "POST", body: input }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: bucketKeys.all }),
+    onSuccess: () => refreshQueries(queryClient, { queryKey: bucketKeys.all }),
   });
 }
 
@@ -40,7 +41,7 @@ export function useDeleteBucket() {
     mutationFn: (name: string) => apiFetch<void>(`/api/buckets/${encodeURIComponent(name)}`, { method: "DELETE" }),
     onSuccess: (_data, name) => {
       queryClient.removeQueries({ queryKey: bucketKeys.detail(name) });
-      return queryClient.invalidateQueries({ queryKey: bucketKeys.all });
+      return refreshQueries(queryClient, { queryKey: bucketKeys.all });
     },
   });
 }
@@ -49,6 +50,6 @@ export function useSetBucketAcl(name: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (acl: BucketAcl) => apiFetch<BucketSummary>(`/api/buckets/${encodeURIComponent(name)}`, { method: "PATCH", body: { acl } }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: bucketKeys.detail(name) }),
+    onSuccess: () => refreshQueries(queryClient, { queryKey: bucketKeys.detail(name) }),
   });
 }

@@ -1,5 +1,6 @@
 /** TanStack Query keys, queries and mutations for a bucket's import jobs (under bucketKeys.detail). */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { refreshQueries } from "@/lib/api/refresh-queries";
 import { apiFetch } from "@/lib/api/api-client";
 import { bucketKeys } from "@/lib/buckets/bucket-queries";
 import type { CreateImportRequest, ImportFailuresPage, ImportJobView, ImportLimits } from "./import-schema";
@@ -43,7 +44,7 @@ export function useStartImport(bucket: string) {
       if (input.limits.bytesPerSecond !== null) query.set("bytesPerSecond", String(input.limits.bytesPerSecond));
       return apiFetch<ImportJobView>(`${base(bucket)}?${query}`, { method: "POST", text: input.text });
     },
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: importKeys.all(bucket) }),
+    onSuccess: () => refreshQueries(queryClient, { queryKey: importKeys.all(bucket) }),
   });
 }
 
@@ -53,6 +54,6 @@ export function useImportAction(bucket: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ id, action }: { id: number; action: ImportAction }) => apiFetch<ImportJobView>(`${base(bucket)}/${id}/${action}`, { method: "POST" }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: importKeys.all(bucket) }),
+    onSuccess: () => refreshQueries(queryClient, { queryKey: importKeys.all(bucket) }),
   });
 }

@@ -1,5 +1,6 @@
 /** TanStack Query keys, queries and mutations for a bucket's mirror rules. */
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { refreshQueries } from "@/lib/api/refresh-queries";
 import { apiFetch } from "@/lib/api/api-client";
 import { bucketKeys } from "@/lib/buckets/bucket-queries";
 import type { BosMirrorRule } from "./bos-json";
@@ -35,8 +36,8 @@ function useInvalidateBucket(bucket: string) {
   const queryClient = useQueryClient();
   return () =>
     Promise.all([
-      queryClient.invalidateQueries({ queryKey: bucketKeys.detail(bucket) }),
-      queryClient.invalidateQueries({ queryKey: bucketKeys.all, exact: true }),
+      refreshQueries(queryClient, { queryKey: bucketKeys.detail(bucket) }),
+      refreshQueries(queryClient, { queryKey: bucketKeys.all, exact: true }),
     ]);
 }
 

@@ -3,6 +3,7 @@
  * with the bucket's (bucketKeys.detail), so a change to objects also refreshes the bucket's counts.
  */
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { refreshQueries } from "@/lib/api/refresh-queries";
 import { apiFetch } from "@/lib/api/api-client";
 import { useEffect } from "react";
 import { bucketKeys, bucketQuery } from "@/lib/buckets/bucket-queries";
@@ -33,7 +34,7 @@ export function useObjectPage(bucket: string, page: { prefix: string; marker: st
 /** Objects changed: the listings and the bucket's summary (object count) are stale. */
 export function useInvalidateObjects(bucket: string) {
   const queryClient = useQueryClient();
-  return () => queryClient.invalidateQueries({ queryKey: bucketKeys.detail(bucket) });
+  return () => refreshQueries(queryClient, { queryKey: bucketKeys.detail(bucket) });
 }
 
 export function useDeleteObjects(bucket: string) {
@@ -65,8 +66,8 @@ export function useEmptyingJob(bucket: string) {
   const ended = job.data && job.data.state !== "running" ? job.data.id : null;
   useEffect(() => {
     if (ended === null) return;
-    void queryClient.invalidateQueries({ queryKey: bucketQuery(bucket).queryKey });
-    void queryClient.invalidateQueries({ queryKey: objectKeys.all(bucket) });
+    void refreshQueries(queryClient, { queryKey: bucketQuery(bucket).queryKey });
+    void refreshQueries(queryClient, { queryKey: objectKeys.all(bucket) });
   }, [ended, bucket, queryClient]);
   return job;
 }
