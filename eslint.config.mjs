@@ -39,6 +39,17 @@ export default defineConfig([
     },
   },
   {
+    // One way to refresh the console's queries after a change (see the helper for why).
+    files: ["lib/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "app/**/*.{ts,tsx}"],
+    ignores: ["lib/api/refresh-queries.ts", "**/*.test.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { property: "invalidateQueries", message: "Use refreshQueries (lib/api/refresh-queries.ts): invalidateQueries alone joins a first load already in flight, answered before the change." },
+      ],
+    },
+  },
+  {
     files: ["components/**/*.{ts,tsx}", "app/**/_components/**/*.{ts,tsx}"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [

@@ -22,8 +22,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { AppProcess } from "./support/app-process";
-import { cpuSince, cpuSnapshot } from "./support/proc-cpu";
-import { formatSeries, median, SMALL_OBJECT_PATH, servingSmallObject, TELEMETRY_ON, type Series } from "./support/telemetry-overhead";
+import { formatSeries, measuredRound, series, SMALL_OBJECT_PATH, servingSmallObject, TELEMETRY_ON, type Series } from "./support/telemetry-overhead";
 import { wrk, wrkAsync } from "./support/wrk";
 
 const argument = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -60,8 +59,6 @@ interface Phase {
   literalShare: number | null;
 }
 
-const series = (values: number[]): Series => ({ median: median(values), min: Math.min(...values), max: Math.max(...values), values });
-
 /** V8's runtime path for a computed key in an object literal, and what it calls (map transitions, feedback). */
 const LITERAL_RUNTIME = /Runtime_DefineKeyedOwnPropertyInLiteral|JSObject::MigrateToMap|Map::TransitionToDataProperty|LookupIterator::WriteDataValue|FeedbackNexus::ic_state|PrepareTransitionToDataProperty|UpdateDescriptorForValue/;
 
@@ -87,11 +84,9 @@ async function measure(sides: Side[], label: string): Promise<Phase[]> {
     const order = round % 2 === 0 ? sides.map((_, i) => i) : sides.map((_, i) => sides.length - 1 - i);
     for (const i of order) {
       const { app, url } = sides[i]!;
-      const before = cpuSnapshot(app.child.pid!);
-      const { requests, requestsPerSecond } = wrk(url, seconds);
-      const used = cpuSince(app.child.pid!, before);
-      figures[i]!.main.push((used.main * 1000) / requests);
-      figures[i]!.all.push((used.all * 1000) / requests);
+      const { requestsPerSecond, cpu, main } = measuredRound(app, url, seconds);
+      figures[i]!.main.push(main);
+      figures[i]!.all.push(cpu);
       figures[i]!.rps.push(requestsPerSecond);
     }
   }

@@ -19,7 +19,7 @@
 import { statSync } from "node:fs";
 import { signedFetch } from "@/lib/auth/signed-fetch";
 import { startApp, type AppProcess, type StartOptions } from "./app-process";
-import { cpuSince, cpuSnapshot } from "./proc-cpu";
+import { cpuSince, cpuSnapshot, type CpuSnapshot } from "./proc-cpu";
 import { wrk, wrkAsync } from "./wrk";
 
 /** Every round's figure, in the order taken. */
@@ -88,7 +88,7 @@ export const median = (values: number[]) => {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
-const series = (values: number[]): Series => ({ median: median(values), min: Math.min(...values), max: Math.max(...values), values });
+export const series = (values: number[]): Series => ({ median: median(values), min: Math.min(...values), max: Math.max(...values), values });
 const rounds = (figures: RoundFigures): Rounds => ({
   on: series(figures.on),
   off: series(figures.off),
@@ -104,6 +104,37 @@ const rounds = (figures: RoundFigures): Rounds => ({
   pairMainRatio: series(figures.mainOff.map((value, i) => value / figures.mainOn[i]!)),
 });
 const emptyFigures = (): RoundFigures => ({ on: [], off: [], cpuOn: [], cpuOff: [], userOn: [], userOff: [], mainOn: [], mainOff: [] });
+
+/** One side's figures of a round: req/s, and the app's CPU µs per request (all threads, user space, main thread). */
+export interface RoundFigure {
+  requestsPerSecond: number;
+  cpu: number;
+  user: number;
+  main: number;
+}
+
+const perRequest = (requestsPerSecond: number, seconds: number, used: CpuSnapshot): RoundFigure => {
+  const requests = requestsPerSecond * seconds;
+  return { requestsPerSecond, cpu: (used.all * 1000) / requests, user: (used.user * 1000) / requests, main: (used.main * 1000) / requests };
+};
+
+/** One wrk round of `seconds` against `url`, served by `app`. */
+export function measuredRound(app: AppProcess, url: string, seconds: number): RoundFigure {
+  const before = cpuSnapshot(app.child.pid!);
+  const { requestsPerSecond } = wrk(url, seconds);
+  return perRequest(requestsPerSecond, seconds, cpuSince(app.child.pid!, before));
+}
+
+const record = (figures: RoundFigures, on: RoundFigure, off: RoundFigure) => {
+  figures.on.push(on.requestsPerSecond);
+  figures.off.push(off.requestsPerSecond);
+  figures.cpuOn.push(on.cpu);
+  figures.cpuOff.push(off.cpu);
+  figures.userOn.push(on.user);
+  figures.userOff.push(off.user);
+  figures.mainOn.push(on.main);
+  figures.mainOff.push(off.main);
+};
 
 /** "median (min–max)" of a series, with `digits` decimals. */
 export const formatSeries = ({ median, min, max }: Series, digits = 0) => `${median.toFixed(digits)} (${min.toFixed(digits)}–${max.toFixed(digits)})`;
@@ -171,50 +202,27 @@ export async function measureTelemetryOverhead(
       wrk(url(firstApp), 2);
       wrk(url(secondApp), 2);
       const logBefore = statSync(on.logFile).size;
-      /** One wrk round: requests per second, and the app's CPU µs per request (all, user-space, main thread). */
-      const round = (app: AppProcess) => {
-        const before = cpuSnapshot(app.child.pid!);
-        const { requestsPerSecond } = wrk(url(app), seconds);
-        const used = cpuSince(app.child.pid!, before);
-        const requests = requestsPerSecond * seconds;
-        return { requestsPerSecond, cpu: (used.all * 1000) / requests, user: (used.user * 1000) / requests, main: (used.main * 1000) / requests };
-      };
       /** Both apps under wrk over the same seconds, the slot whose wrk starts first taking turns. */
       const roundTogether = async (onFirst: boolean) => {
         const before = [cpuSnapshot(on.child.pid!), cpuSnapshot(off.child.pid!)] as const;
         const [withTelemetry, without] = onFirst
           ? await Promise.all([wrkAsync(url(on), seconds), wrkAsync(url(off), seconds)])
           : await Promise.all([wrkAsync(url(off), seconds), wrkAsync(url(on), seconds)]).then(([offResult, onResult]) => [onResult, offResult] as const);
-        const [usedOn, usedOff] = [cpuSince(on.child.pid!, before[0]), cpuSince(off.child.pid!, before[1])];
-        const [requestsWith, requestsWithout] = [withTelemetry.requestsPerSecond * seconds, without.requestsPerSecond * seconds];
-        together.on.push(withTelemetry.requestsPerSecond);
-        together.off.push(without.requestsPerSecond);
-        together.cpuOn.push((usedOn.all * 1000) / requestsWith);
-        together.cpuOff.push((usedOff.all * 1000) / requestsWithout);
-        together.userOn.push((usedOn.user * 1000) / requestsWith);
-        together.userOff.push((usedOff.user * 1000) / requestsWithout);
-        together.mainOn.push((usedOn.main * 1000) / requestsWith);
-        together.mainOff.push((usedOff.main * 1000) / requestsWithout);
-        requestsOn += requestsWith;
+        const figureOn = perRequest(withTelemetry.requestsPerSecond, seconds, cpuSince(on.child.pid!, before[0]));
+        record(together, figureOn, perRequest(without.requestsPerSecond, seconds, cpuSince(off.child.pid!, before[1])));
+        requestsOn += figureOn.requestsPerSecond * seconds;
       };
       for (let i = 0; i < pairRounds; i++) {
         let withTelemetry, without;
         if (i % 2 === 0) {
-          withTelemetry = round(on);
-          without = round(off);
+          withTelemetry = measuredRound(on, url(on), seconds);
+          without = measuredRound(off, url(off), seconds);
         } else {
-          without = round(off);
-          withTelemetry = round(on);
+          without = measuredRound(off, url(off), seconds);
+          withTelemetry = measuredRound(on, url(on), seconds);
         }
-        results.on.push(withTelemetry.requestsPerSecond);
-        results.cpuOn.push(withTelemetry.cpu);
-        results.userOn.push(withTelemetry.user);
-        results.mainOn.push(withTelemetry.main);
+        record(results, withTelemetry, without);
         requestsOn += withTelemetry.requestsPerSecond * seconds;
-        results.off.push(without.requestsPerSecond);
-        results.cpuOff.push(without.cpu);
-        results.userOff.push(without.user);
-        results.mainOff.push(without.main);
         await roundTogether((i + pair) % 2 === 0);
       }
       logBytes += statSync(on.logFile).size - logBefore;

@@ -32,8 +32,7 @@ function idleCollections(keep: boolean): Outcome {
   const script = path.join(dir, `idle-${keep ? "kept" : "bare"}.mts`);
   writeFileSync(
     script,
-    `import { createHook } from "node:async_hooks";
-import { keepTickObjectShape, keptTickObject } from ${JSON.stringify(shapeModule)};
+    `import { keepTickObjectShape, keptTickObject, tickObjectMadeBy } from ${JSON.stringify(shapeModule)};
 const status = new Function("f", "return %GetOptimizationStatus(f)");
 const prepare = new Function("f", "%PrepareFunctionForOptimization(f)");
 const optimizeOnNextCall = new Function("f", "%OptimizeFunctionOnNextCall(f)");
@@ -66,11 +65,7 @@ for (let i = 0; i < 6; i++) {
   await turn();
 }
 const optimizedAfter = (status(process.nextTick) & OPTIMIZED) !== 0;
-let fresh = null;
-const hook = createHook({ init(_id, type, _trigger, resource) { if (type === "TickObject" && fresh === null) fresh = resource; } });
-hook.enable();
-process.nextTick(withArgument, 1);
-hook.disable();
+const fresh = tickObjectMadeBy(() => process.nextTick(withArgument, 1));
 const kept = keptTickObject();
 console.log(JSON.stringify({ optimizedBefore, optimizedAfter, sameMap: kept ? haveSameMap(kept, fresh) : null }));
 `,

@@ -26,23 +26,32 @@ let kept: object | null = null;
 const noop = () => {};
 
 /**
- * Holds one tick object for good (once; later calls do nothing). Returns false if this Node did not
- * hand a tick object to the async hook (its nextTick changed): the app runs as before, without the
- * guard, and the test fails on such a Node.
+ * The tick object `call` makes with `process.nextTick`, caught by an async hook enabled only for the
+ * call (null if this Node hands none to the hook: its nextTick changed).
  */
-export function keepTickObjectShape(): boolean {
-  if (kept) return true;
+export function tickObjectMadeBy(call: () => void): object | null {
+  let caught: object | null = null;
   const hook = createHook({
     init(_asyncId, type, _triggerAsyncId, resource) {
-      if (type === "TickObject" && kept === null && typeof resource === "object" && resource !== null) kept = resource;
+      if (type === "TickObject" && caught === null && typeof resource === "object" && resource !== null) caught = resource;
     },
   });
   hook.enable();
   try {
-    process.nextTick(noop);
+    call();
   } finally {
     hook.disable();
   }
+  return caught;
+}
+
+/**
+ * Holds one tick object for good (once; later calls do nothing). Returns false if this Node did not
+ * hand a tick object to the async hook: the app runs as before, without the guard, and the test
+ * fails on such a Node.
+ */
+export function keepTickObjectShape(): boolean {
+  kept ??= tickObjectMadeBy(() => process.nextTick(noop));
   return kept !== null;
 }
 
