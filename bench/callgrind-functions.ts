@@ -11,6 +11,13 @@
  *
  *   NODE_OPTIONS=--perf-basic-prof npx tsx bench/telemetry-instructions.ts --keep-dumps
  *   npx tsx bench/callgrind-functions.ts <on-dir>/callgrind.out.N <off-dir>/callgrind.out.M [--requests=3000] [--top=40]
+ *     [--event=Ir]
+ *
+ * `--event=` picks what is counted: `Ir` (instructions, the default), one of callgrind's cache events
+ * when the dumps were made with `--cache-sim` (`I1mr`, `D1mr`, `D1mw`, `ILmr`, `DLmr`, `DLmw`: misses
+ * of the instruction cache, of data reads and writes, at the first and the last level), or `cycles`:
+ * the estimate bench/telemetry-instructions.ts prints (Ir + 10 × first-level misses + 100 ×
+ * last-level misses), to say where memory traffic, not only instructions, went.
  *
  * Needs callgrind_annotate (valgrind's package).
  */
@@ -21,6 +28,16 @@ const [onDump, offDump] = process.argv.slice(2).filter((arg) => !arg.startsWith(
 const option = (name: string, fallback: number) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const requests = option("requests", 3000);
 const top = option("top", 40);
+const event = process.argv.find((arg) => arg.startsWith("--event="))?.slice("--event=".length) ?? "Ir";
+const CACHE_EVENTS = ["I1mr", "D1mr", "D1mw", "ILmr", "DLmr", "DLmw"];
+if (event !== "Ir" && event !== "cycles" && !CACHE_EVENTS.includes(event)) {
+  console.error(`--event=${event}: one of Ir, ${CACHE_EVENTS.join(", ")}, cycles`);
+  process.exit(1);
+}
+/** The events callgrind_annotate shows, and how a function's figure is made from them. */
+const shown = event === "cycles" ? ["Ir", ...CACHE_EVENTS] : [event];
+const figure = (values: number[]) =>
+  event === "cycles" ? values[0]! + 10 * (values[1]! + values[2]! + values[3]!) + 100 * (values[4]! + values[5]! + values[6]!) : values[0]!;
 if (!onDump || !offDump) {
   console.error("usage: npx tsx bench/callgrind-functions.ts <dump> <reference dump> [--requests=3000] [--top=40]");
   process.exit(1);
@@ -58,18 +75,30 @@ function jitName(ranges: JitRange[], address: number): string | null {
   return null;
 }
 
-/** Each function's own (exclusive) instructions in the dump. */
+/** One column of callgrind_annotate's table: a count (with its share when it is not zero), or "." for none. */
+const COLUMN = String.raw`(?:([\d,]+)(?:\s+\(\s*[\d.]+%\))?|\.)\s+`;
+const ROW = new RegExp(`^\\s*${COLUMN.repeat(shown.length)}(.+)$`);
+
+/** Each function's own (exclusive) figure in the dump. */
 function functionCosts(dump: string): Map<string, number> {
   const ranges = jitRanges(dump);
-  const text = execFileSync("callgrind_annotate", ["--threshold=100", dump], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const text = execFileSync("callgrind_annotate", ["--threshold=100", `--show=${shown.join(",")}`, `--sort=${shown[0]}`, dump], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (!new RegExp(`^Events recorded:.*\\b${shown[shown.length - 1]}\\b`, "m").test(text)) {
+    console.error(`${dump}: no ${shown.join(", ")} events (cache events need the bench's --cache-sim)`);
+    process.exit(1);
+  }
   const costs = new Map<string, number>();
   for (const line of text.split("\n")) {
-    const match = /^\s*([\d,]+)\s+(?:\(\s*[\d.]+%\)\s+)?(.+)$/.exec(line);
-    if (!match) continue;
-    let name = match[2]!.replace(/'\d+/g, "");
+    const match = ROW.exec(line);
+    if (!match || !/\d/.test(match[1] ?? "") || match[shown.length + 1]!.includes("PROGRAM TOTALS")) continue;
+    const values = shown.map((_, i) => Number((match[i + 1] ?? "0").replaceAll(",", "")));
+    let name = match[shown.length + 1]!.replace(/'\d+/g, "");
     const address = /^\?\?\?:0x([0-9a-f]+)/.exec(name);
     if (address) name = jitName(ranges, parseInt(address[1]!, 16)) ?? "JIT code (unnamed)";
-    costs.set(name, (costs.get(name) ?? 0) + Number(match[1]!.replaceAll(",", "")));
+    costs.set(name, (costs.get(name) ?? 0) + figure(values));
   }
   return costs;
 }
@@ -79,7 +108,9 @@ const off = functionCosts(offDump);
 const rows = [...new Set([...on.keys(), ...off.keys()])]
   .map((name) => ({ name, perRequest: ((on.get(name) ?? 0) - (off.get(name) ?? 0)) / requests }))
   .sort((a, b) => b.perRequest - a.perRequest);
-console.log(`Instructions per request, ${onDump} minus ${offDump} (${requests} requests each); most added first, then most saved:\n`);
+console.log(`${event === "Ir" ? "Instructions" : event === "cycles" ? "Estimated cycles" : event} per request, ${onDump} minus ${offDump} (${requests} requests each); most added first, then most saved:\n`);
+const total = (costs: Map<string, number>) => [...costs.values()].reduce((sum, value) => sum + value, 0);
+console.log(`${((total(on) - total(off)) / requests).toFixed(0).padStart(9)}  in all (the functions listed by callgrind_annotate)\n`);
 for (const { name, perRequest } of [...rows.slice(0, top), ...rows.slice(-Math.min(10, Math.max(0, rows.length - top))).reverse()]) {
   console.log(`${perRequest.toFixed(0).padStart(9)}  ${name.slice(0, 160)}`);
 }
