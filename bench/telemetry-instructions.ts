@@ -20,7 +20,11 @@
  * Not counted, because they go by the clock rather than by the requests, and this app slowed down
  * ~50 times by callgrind would weigh them ~50 times their share: the app's timers (pollers,
  * heartbeats: the same on both sides) and V8's own tasks on the main thread (incremental marking
- * steps, the memory reducer, installing compiled code). Nor the kernel's work (socket and file writes:
+ * steps, the memory reducer, installing compiled code). For the same reason both apps run with
+ * LOG_FLUSH_MS=60000: at the default quarter second, an app this slow would have its access lines
+ * formatted and written by the log's timer every ~10 requests, out of the count, where at
+ * production rates (thousands a second) they are formatted 32 at a time in the requests' callbacks
+ * and the timer finds a few at most (lib/observability/logger.ts). Nor the kernel's work (socket and file writes:
  * one write of the log per 32 KiB of lines) or V8's helper threads (concurrent compiling, marking and
  * sweeping). callgrind collects only inside the named functions (`--toggle-collect`); with
  * instrumentation off until the warm-up has passed (V8 has compiled the hot path by then), it runs at
@@ -116,6 +120,8 @@ function dumped(side: Side): Counts {
 }
 
 const PAUSE_MS = 3000;
+/** Both sides' log wait (see the top): the log's timer does per request under callgrind what it does per thousands at full speed. */
+const LOG_FLUSH = { LOG_FLUSH_MS: "60000" };
 const body = randomBytes(4096);
 /** Where Node calls into JavaScript for a request's work (see the top); the timers' callback (node::Environment::RunTimers) is left out. */
 const REQUEST_CALLBACKS = [
@@ -146,7 +152,7 @@ try {
   ] as const) {
     const outDir = mkdtempSync(path.join(os.tmpdir(), `bos-mirror-callgrind-${name}-`));
     outDirs.push(outDir);
-    const app = await servingSmallObject(port + offset, env, body, { launcher: launcher(outDir), startTimeoutMs: 15 * 60_000 });
+    const app = await servingSmallObject(port + offset, { ...env, ...LOG_FLUSH }, body, { launcher: launcher(outDir), startTimeoutMs: 15 * 60_000 });
     sides.push({ name, app, pid: app.child.pid!, outDir, dumps: 0, perRequest: [], roundSeconds: [] });
   }
   // Both sides at once: instruction counts do not depend on what else runs.
@@ -174,7 +180,7 @@ try {
 
 const [on, off] = sides as [Side, Side];
 console.log(`${startedAt.toISOString()}: ${rounds} rounds of ${requests} GETs of a 4 KiB object (${concurrency} at a time) after ${warmup} uncounted, each app under callgrind${cacheSim ? " with its cache simulation" : ""}, both at once.`);
-console.log(`"on": ${JSON.stringify(onEnv)}; "off": ${JSON.stringify(TELEMETRY_OFF)}.\n`);
+console.log(`"on": ${JSON.stringify(onEnv)}; "off": ${JSON.stringify(TELEMETRY_OFF)}; both ${JSON.stringify(LOG_FLUSH)}.\n`);
 console.log("| figure per request | off | on | off / on, quietest rounds | median ratio (each round's) | target |\n|---|---|---|---|---|---|");
 /**
  * A full collection now and then, and the deoptimizations it brings (optimized code that held on to

@@ -46,6 +46,14 @@ describe("origin protection", () => {
   });
 });
 
+describe("LOG_FLUSH_MS", () => {
+  it("defaults to a quarter second, and takes 10 ms to a minute", () => {
+    expect(parseEnv({} as NodeJS.ProcessEnv).logFlushMs).toBe(250);
+    expect(parseEnv({ LOG_FLUSH_MS: "60000" } as unknown as NodeJS.ProcessEnv).logFlushMs).toBe(60_000);
+    for (const value of ["9", "60001", "0.5", "soon"]) expect(() => parseEnv({ LOG_FLUSH_MS: value } as unknown as NodeJS.ProcessEnv)).toThrow(/LOG_FLUSH_MS/);
+  });
+});
+
 describe("DATABASE_URL", () => {
   const parse = (value: string | undefined) => parseEnv({ DATA_DIR: "/srv/data", ...(value === undefined ? {} : { DATABASE_URL: value }) } as unknown as NodeJS.ProcessEnv).database;
 

@@ -83,6 +83,8 @@ const envSchema = z.object({
   ROOT_SECRET_KEY: z.string().min(16, "use at least 16 characters").max(256).optional(),
   // Structured logs: the least severe level written (silent writes nothing).
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  // The longest a log line waits in memory before it is written (lines go out per 32 KiB, or after this).
+  LOG_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   // GET /metrics is open without a token; with one it needs Authorization: Bearer <token>.
   METRICS_TOKEN: z
     .string()
@@ -147,6 +149,8 @@ export interface AppEnv {
   rootAccessKey: { accessKeyId: string; secretKey: string } | null;
   admin: { email: string; password: string } | null;
   logLevel: LogLevel;
+  /** The longest a log line waits in memory before it is written. */
+  logFlushMs: number;
   metrics: { enabled: boolean; token: string | undefined };
   /** Several instances over one database: this one's label, its lease, and how often caches catch up. */
   fleet: { instanceName: string | undefined; leaseMs: number; cacheSyncMs: number };
@@ -198,6 +202,7 @@ export function parseEnv(source: NodeJS.ProcessEnv): AppEnv {
     rootAccessKey: raw.ROOT_ACCESS_KEY && raw.ROOT_SECRET_KEY ? { accessKeyId: raw.ROOT_ACCESS_KEY, secretKey: raw.ROOT_SECRET_KEY } : null,
     admin: raw.ADMIN_EMAIL && raw.ADMIN_PASSWORD ? { email: raw.ADMIN_EMAIL.toLowerCase(), password: raw.ADMIN_PASSWORD } : null,
     logLevel: raw.LOG_LEVEL,
+    logFlushMs: raw.LOG_FLUSH_MS,
     metrics: { enabled: raw.METRICS_ENABLED === "true", token: raw.METRICS_TOKEN },
     fleet: { instanceName: raw.INSTANCE_NAME, leaseMs: raw.INSTANCE_LEASE_MS, cacheSyncMs: raw.CACHE_SYNC_MS },
   };

@@ -9,7 +9,7 @@
 import { performance } from "node:perf_hooks";
 import type { RequestId } from "./request-id";
 import type { Logger } from "./logger";
-import { rawLineWriter } from "./logger";
+import { rawLines } from "./logger";
 
 export interface AccessLineFields {
   /** Written as it is: a RequestId needs no escaping. */
@@ -24,6 +24,8 @@ export interface AccessLineFields {
   durationMs: number;
   /** Present (true) only when the response was cut off before its end. */
   aborted?: true;
+  /** performance.now() when the response ended: the line's time (else when the line is made). */
+  endedAt?: number;
 }
 
 /**
@@ -162,16 +164,17 @@ export function epochMs(now = performance.now()): number {
   return clockBase + Math.floor(now - clockSyncedAt);
 }
 
-/** `endedAt`: performance.now() when the response ended, if the caller has it (the line's time). */
-export type AccessLog = (fields: AccessLineFields, endedAt?: number) => void;
+export type AccessLog = (fields: AccessLineFields) => void;
 
 /**
  * Writes access lines to `logger`'s destination: 5xx at error level, the rest at info. The caller
- * checks `logger.isLevelEnabled("info")` first (as for any info line).
+ * checks `logger.isLevelEnabled("info")` first (as for any info line). On the app's own logger the
+ * fields are handed over as they are and the line is made later, with the lines around it
+ * (logger.ts, LineBatch): the fields must not change after the call.
  */
 export function accessLog(logger: Logger): AccessLog {
-  const write = rawLineWriter(logger);
-  if (!write) {
+  const lines = rawLines(logger);
+  if (!lines) {
     return (fields) => {
       const { requestId, protocol, operation, method, bucket, key, status, bytes, durationMs, aborted } = fields;
       // The same keys in the same order as the hand-written line.
@@ -181,5 +184,6 @@ export function accessLog(logger: Logger): AccessLog {
     };
   }
   const pid = process.pid;
-  return (fields, endedAt) => write(formatAccessLine(fields, epochMs(endedAt), pid));
+  const format = (fields: AccessLineFields) => formatAccessLine(fields, epochMs(fields.endedAt), pid);
+  return (fields) => lines.defer(fields, format);
 }

@@ -101,7 +101,7 @@ const MULTIPART_SWEEP_INTERVAL_MS = 60 * 60_000;
 
 export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const db = createPrismaClient(config.database, options.databaseWaits);
-  const logger = options.logger ?? createLogger({ level: config.logLevel, pretty: options.prettyLogs });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, flushMs: config.logFlushMs, pretty: options.prettyLogs });
   const metrics = config.metrics.enabled ? new AppMetrics() : null;
   const activity = new ActivityRecorder(() => db, {
     flushIntervalMs: options.activityFlushMs ?? ACTIVITY_FLUSH_MS,
