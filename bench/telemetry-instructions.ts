@@ -21,12 +21,12 @@
  * ~50 times by callgrind would weigh them ~50 times their share: the app's timers (pollers,
  * heartbeats: the same on both sides) and V8's own tasks on the main thread (incremental marking
  * steps, the memory reducer, installing compiled code). For the same reason both apps run with
- * LOG_FLUSH_MS=60000: at the default quarter second, an app this slow would have its access lines
- * formatted and written by the log's timer every ~10 requests, out of the count, where at
- * production rates (thousands a second) they are formatted 32 at a time in the requests' callbacks
- * and the timer finds a few at most (lib/observability/logger.ts). Nor the kernel's work (socket and file writes:
- * one write of the log per 32 KiB of lines) or V8's helper threads (concurrent compiling, marking and
- * sweeping). callgrind collects only inside the named functions (`--toggle-collect`); with
+ * LOG_FLUSH_MS=60000: at the default quarter second, an app this slow would have its log's batches
+ * handed over by the timer every ~10 lines, out of the count, where at production rates (thousands
+ * of requests a second) a batch goes out per 32 KiB (~120 lines) from a request's callback, counted,
+ * and the timer finds a few lines at most (lib/observability/logger.ts). Nor the kernel's work
+ * (socket and file writes: one write of the log per 32 KiB of lines) or V8's helper threads
+ * (concurrent compiling, marking and sweeping). callgrind collects only inside the named functions (`--toggle-collect`); with
  * instrumentation off until the warm-up has passed (V8 has compiled the hot path by then), it runs at
  * a fraction of its instrumented cost. Each round starts after a pause of its own, so that deferred
  * work left by the last round is done before counting.
@@ -120,7 +120,7 @@ function dumped(side: Side): Counts {
 }
 
 const PAUSE_MS = 3000;
-/** Both sides' log wait (see the top): the log's timer does per request under callgrind what it does per thousands at full speed. */
+/** Both sides' log wait (see the top): under callgrind the log's timer would do what requests do at full speed. */
 const LOG_FLUSH = { LOG_FLUSH_MS: "60000" };
 const body = randomBytes(4096);
 /** Where Node calls into JavaScript for a request's work (see the top); the timers' callback (node::Environment::RunTimers) is left out. */

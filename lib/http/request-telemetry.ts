@@ -75,20 +75,16 @@ class Observation implements ObservedRequest, CloseHook, AccessLineFields {
   bytes = 0;
   durationMs = 0;
   aborted?: true;
-  endedAt = 0;
   private readonly started = performance.now();
-  /** Let go of when the response closes: the line is made later (access-line.ts). */
-  private req: IncomingMessage | null;
 
   constructor(
     public operation: string,
-    req: IncomingMessage,
+    private readonly req: IncomingMessage,
     readonly protocol: RequestProtocol,
     public requestId: RequestId | null,
     private readonly metrics: AppMetrics | null,
     private readonly writeLine: AccessLog | null,
   ) {
-    this.req = req;
     this.method = req.method;
   }
 
@@ -99,13 +95,11 @@ class Observation implements ObservedRequest, CloseHook, AccessLineFields {
     if (this.writeLine === null) return;
     this.requestId ??= requestIdFromHeader(res);
     this.status = res.statusCode;
-    this.bytes = bytesOfResponse(this.req!, res);
-    this.req = null;
+    this.bytes = bytesOfResponse(this.req, res);
     this.durationMs = Math.round(seconds * 10_000) / 10;
-    this.endedAt = ended;
     // A response cut off before its end (a broken mirror, a client gone) is logged as such.
     if (!res.writableFinished) this.aborted = true;
-    this.writeLine(this);
+    this.writeLine(this, ended);
   }
 }
 

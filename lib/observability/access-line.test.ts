@@ -92,6 +92,29 @@ describe("the access line", () => {
     expect(lines.map((line) => line.key)).toEqual(keys);
   });
 
+  it("has every line written when flush answers, each with its request's own fields", async () => {
+    // Several batches, the last ones handed over while the destination is still writing (SonicBoom's
+    // own flush answered then with up to 32 KiB unwritten); each caller's object changed after the call.
+    const count = 1_000;
+    const lines = await linesLoggedBy((logger) => {
+      const write = accessLog(logger);
+      const fields: AccessLineFields = { ...base };
+      for (let i = 0; i < count; i++) {
+        Object.assign(fields, { key: `k${i}`, status: i % 7 === 0 ? 503 : 200, bytes: i, durationMs: i / 10, aborted: i % 5 === 0 ? true : undefined });
+        write(fields);
+        Object.assign(fields, { key: "changed", status: 418, bytes: -1, durationMs: -1, aborted: true });
+        if (i % 97 === 0) logger.info({ event: "other" }, "between");
+      }
+    });
+    const requests = lines.filter((line) => line.msg === "request");
+    expect(requests.map((line) => [line.key, line.level, line.status, line.bytes, line.durationMs, line.aborted ?? false])).toEqual(
+      Array.from({ length: count }, (_, i) => [`k${i}`, i % 7 === 0 ? 50 : 30, i % 7 === 0 ? 503 : 200, i, i / 10, i % 5 === 0]),
+    );
+    // pino's lines keep their places among them.
+    expect(lines.findIndex((line) => line.msg === "between")).toBe(1);
+    expect(lines.filter((line) => line.msg === "between")).toHaveLength(Math.ceil(count / 97));
+  });
+
   it("dates a line with the wall clock, read from the monotonic one", () => {
     for (let i = 0; i < 5; i++) {
       const before = Date.now();

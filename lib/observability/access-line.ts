@@ -9,7 +9,7 @@
 import { performance } from "node:perf_hooks";
 import type { RequestId } from "./request-id";
 import type { Logger } from "./logger";
-import { rawLines } from "./logger";
+import { rawLineWriter } from "./logger";
 
 export interface AccessLineFields {
   /** Written as it is: a RequestId needs no escaping. */
@@ -24,8 +24,6 @@ export interface AccessLineFields {
   durationMs: number;
   /** Present (true) only when the response was cut off before its end. */
   aborted?: true;
-  /** performance.now() when the response ended: the line's time (else when the line is made). */
-  endedAt?: number;
 }
 
 /**
@@ -164,17 +162,16 @@ export function epochMs(now = performance.now()): number {
   return clockBase + Math.floor(now - clockSyncedAt);
 }
 
-export type AccessLog = (fields: AccessLineFields) => void;
+/** `endedAt`: performance.now() when the response ended, if the caller has it (the line's time). */
+export type AccessLog = (fields: AccessLineFields, endedAt?: number) => void;
 
 /**
  * Writes access lines to `logger`'s destination: 5xx at error level, the rest at info. The caller
- * checks `logger.isLevelEnabled("info")` first (as for any info line). On the app's own logger the
- * fields are handed over as they are and the line is made later, with the lines around it
- * (logger.ts, LineBatch): the fields must not change after the call.
+ * checks `logger.isLevelEnabled("info")` first (as for any info line).
  */
 export function accessLog(logger: Logger): AccessLog {
-  const lines = rawLines(logger);
-  if (!lines) {
+  const write = rawLineWriter(logger);
+  if (!write) {
     return (fields) => {
       const { requestId, protocol, operation, method, bucket, key, status, bytes, durationMs, aborted } = fields;
       // The same keys in the same order as the hand-written line.
@@ -184,6 +181,5 @@ export function accessLog(logger: Logger): AccessLog {
     };
   }
   const pid = process.pid;
-  const format = (fields: AccessLineFields) => formatAccessLine(fields, epochMs(fields.endedAt), pid);
-  return (fields) => lines.defer(fields, format);
+  return (fields, endedAt) => write(formatAccessLine(fields, epochMs(endedAt), pid));
 }

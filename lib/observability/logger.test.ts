@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WAIT_TIMEOUT_MS } from "@/tests/support/timeouts";
 import { waitFor } from "@/tests/support/wait";
-import { createLogger, rawLines } from "./logger";
+import { createLogger, rawLineWriter } from "./logger";
 
 const loggerModule = path.join(path.dirname(new URL(import.meta.url).pathname), "logger.ts");
 
@@ -16,26 +16,22 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
- * Runs a process that logs `count` lines (by `kind`, 0, 1 or 2 for line i: pino's own with a `pad`
- * field, a hand-written one through rawLines' write, or one through its defer, made when written;
- * in turn by default) to `to` and then ends as `ending` says; returns what it wrote there.
+ * Runs a process that logs `count` lines (pino's own with a `pad` field, and hand-written ones
+ * through rawLineWriter, alternating) to `to` and then ends as `ending` says; returns what it wrote there.
  */
-function logThenEnd(count: number, ending: string, to: "stdout" | "file", pad = '""', kind = "i % 3"): string[] {
+function logThenEnd(count: number, ending: string, to: "stdout" | "file", pad = '""'): string[] {
   const file = path.join(dir, "log");
   const script = path.join(dir, "script.mts");
   writeFileSync(
     script,
-    `import { createLogger, rawLines } from ${JSON.stringify(loggerModule)};
+    `import { createLogger, rawLineWriter } from ${JSON.stringify(loggerModule)};
 const logger = createLogger({ level: "info", ${to === "file" ? `to: ${JSON.stringify(file)}` : ""} });
-const raw = rawLines(logger)!;
-const deferred = (item: { i: number }) => JSON.stringify({ i: item.i, msg: "deferred" }) + "\\n";
+const raw = rawLineWriter(logger)!;
 // The file opens asynchronously; a line logged at once waits in the batch either way.
 await new Promise((resolve) => setTimeout(resolve, 50));
 for (let i = 0; i < ${count}; i++) {
-  const kind = ${kind};
-  if (kind === 0) logger.info({ i, pad: ${pad} }, "pino");
-  else if (kind === 1) raw.write(JSON.stringify({ i, msg: "raw" }) + "\\n");
-  else raw.defer({ i }, deferred);
+  if (i % 2 === 0) logger.info({ i, pad: ${pad} }, "pino");
+  else raw(JSON.stringify({ i, msg: "raw" }) + "\\n");
 }
 ${ending}
 `,
@@ -67,14 +63,6 @@ describe("the logger's batched lines", () => {
     expectAllInOrder(logThenEnd(12_345, "process.exit(0);", "file"), 12_345);
   });
 
-  it.each([
-    ["process.exit", "process.exit(0);"],
-    ["the event loop running dry", ""],
-  ])("are written in order when most are deferred, in runs longer than a group, and the process ends by %s", (_name, ending) => {
-    // Runs of 99 deferred lines between pino's, the last run cut short by the end.
-    expectAllInOrder(logThenEnd(1_050, ending, "file", '""', "i % 100 === 0 ? 0 : 2"), 1_050);
-  });
-
   it("keep long lines and characters of several bytes whole", () => {
     // Every 50th line is longer than a batch; the others carry 2- and 4-byte characters across batch boundaries.
     const pad = '(i % 50 === 0 ? "é".repeat(40_000) : "é😀".repeat(i % 40))';
@@ -93,27 +81,25 @@ describe("a line's wait (flushMs, LOG_FLUSH_MS)", () => {
       return "";
     }
   };
-  const deferred = (item: { n: number }) => `${JSON.stringify({ n: item.n, msg: "deferred" })}\n`;
 
-  it("writes a lone deferred line once its wait is up, without another line coming", async () => {
+  it("writes a lone line once its wait is up, without another line coming", async () => {
     const file = path.join(dir, "short.log");
     const logger = createLogger({ level: "info", flushMs: 20, to: file });
-    rawLines(logger)!.defer({ n: 1 }, deferred);
-    await waitFor(() => fileText(file) !== "", "the deferred line");
-    expect(fileText(file)).toBe('{"n":1,"msg":"deferred"}\n');
+    rawLineWriter(logger)!('{"n":1}\n');
+    await waitFor(() => fileText(file) !== "", "the line");
+    expect(fileText(file)).toBe('{"n":1}\n');
   });
 
-  it("keeps lines for as long as it says, and writes them when flushed", async () => {
+  it("keeps lines for as long as it says, and writes them in order when flushed", async () => {
     const file = path.join(dir, "long.log");
     const logger = createLogger({ level: "info", flushMs: 60_000, to: file });
-    rawLines(logger)!.defer({ n: 1 }, deferred);
-    logger.info("pino");
-    rawLines(logger)!.defer({ n: 2 }, deferred);
+    rawLineWriter(logger)!('{"n":1,"msg":"raw"}\n');
+    logger.info({ n: 2 }, "pino");
     // Several 250 ms default waits: nothing is written yet (a slow machine only makes that likelier).
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(fileText(file)).toBe("");
     await new Promise<void>((resolve, reject) => logger.flush((error) => (error ? reject(error) : resolve())));
-    const lines = fileText(file).split("\n").filter(Boolean).map((line) => JSON.parse(line) as { n?: number; msg: string });
-    expect(lines.map(({ n, msg }) => `${msg}${n ?? ""}`)).toEqual(["deferred1", "pino", "deferred2"]);
+    const lines = fileText(file).split("\n").filter(Boolean).map((line) => JSON.parse(line) as { n: number; msg: string });
+    expect(lines.map(({ n, msg }) => `${msg}${n}`)).toEqual(["raw1", "pino2"]);
   });
 });

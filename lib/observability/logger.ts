@@ -17,11 +17,6 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const BATCH_BYTES = 32 * 1024;
 /** A batch's buffer: room for the batch and the line that completes it (longer lines go on their own). */
 const BUFFER_BYTES = 48 * 1024;
-/**
- * Deferred lines formatted together (LineBatch): some 9 KiB of access lines, so that at most 27 KiB
- * (three bytes a UTF-16 unit) fits a buffer after a hand-over.
- */
-const DEFERRED_LINES = 32;
 
 export interface LoggerOptions {
   level: LogLevel;
@@ -37,58 +32,72 @@ export interface LoggerOptions {
 type Destination = ReturnType<typeof pino.destination> & { readonly destroyed: boolean; readonly fd: number };
 
 /**
- * A line made only when the lines before and after it are written: `format(item)` gives it,
- * newline included. The access line is one: a request hands over its fields when it ends, and
- * the lines are formatted a few dozen at a time (see LineBatch).
- */
-export type LineFormat<Item> = (item: Item) => string;
-
-/**
- * Lines encoded into a Buffer as they come and handed to the destination as one buffer per
- * BATCH_BYTES, a new buffer taking its place. Gathering the lines as one string instead (a
- * concatenation per line, the batch turned into bytes once) was cheap in isolation (~0.6 µs a
+ * Lines encoded into a Buffer as they come (each fresh line's string is flattened and encoded while
+ * it is still in the CPU's cache, and is garbage at once) and handed to the destination as one
+ * buffer per BATCH_BYTES, a new buffer taking its place. Gathering the lines as one string instead
+ * (a concatenation per line, the batch turned into bytes once) was cheap in isolation (~0.6 µs a
  * line in bench/micro/request-telemetry.ts) but not in the app: the batch's rope of some 3,000
  * pieces, scattered over megabytes of the request path's garbage, cost 1–1.5 µs a line to flatten
  * (String::WriteToFlat in `perf` of the running app). Handing each line over on its own cost a
  * Buffer and SonicBoom's bookkeeping for every line.
- *
- * Deferred lines (`defer`) wait as their items, up to DEFERRED_LINES of them, and are then
- * formatted one after the other and encoded with one call: the formatting code stays in the CPU's
- * instruction cache across them, the rope of their pieces is flattened while it is still in the
- * data cache, and the call into C++ to encode (~700 instructions with the flattening's set-up) is
- * paid once for them all. Formatting them one at a time, each at the end of its request, cost a
- * hit ~600 instruction-cache misses (callgrind's cache simulation, bench/telemetry-instructions.ts
- * --cache-sim): the line's code evicted the request path's and the other way round. A line written
- * otherwise (pino's own, `write`) first formats the deferred ones, so lines keep their order.
  */
 class LineBatch {
   /** Made when a line comes, after a hand-over (a logger that never logs holds none). */
   private buffer: Buffer | null = null;
   private used = 0;
-  private readonly deferredItems: unknown[] = [];
-  private readonly deferredFormats: LineFormat<unknown>[] = [];
+  /** Bytes handed to the destination, and bytes it has written (its 'write' events). */
+  private handedBytes = 0;
+  private writtenBytes = 0;
 
-  constructor(private readonly destination: Destination) {}
-
-  write(line: string): void {
-    if (this.deferredItems.length > 0) this.formatDeferred();
-    this.encode(line);
+  constructor(private readonly destination: Destination) {
+    destination.on("write", (bytes: number) => {
+      this.writtenBytes += bytes;
+    });
   }
 
-  defer<Item>(item: Item, format: LineFormat<Item>): void {
-    this.deferredItems.push(item);
-    this.deferredFormats.push(format as LineFormat<unknown>);
-    if (this.deferredItems.length >= DEFERRED_LINES) this.formatDeferred();
+  write(line: string): void {
+    // UTF-16 units take at most 3 bytes each in UTF-8 (a surrogate pair, two units, takes 4).
+    const most = 3 * line.length;
+    if (this.buffer === null || this.used + most > this.buffer.length) {
+      this.handOver();
+      if (most > BUFFER_BYTES) {
+        // Longer than a batch: handed over on its own, after the lines before it.
+        this.send(Buffer.from(line, "utf8"));
+        return;
+      }
+      this.buffer ??= Buffer.allocUnsafe(BUFFER_BYTES);
+    }
+    this.used += this.buffer.write(line, this.used);
+    if (this.used >= BATCH_BYTES) this.handOver();
   }
 
   /** Whether lines have come in since the last flush. */
   get waiting(): boolean {
-    return this.used > 0 || this.deferredItems.length > 0;
+    return this.used > 0;
   }
 
+  /** Bytes handed to the destination and not yet written. */
+  get unwritten(): number {
+    return this.handedBytes - this.writtenBytes;
+  }
+
+  /**
+   * Hands over what is gathered and has the destination write it; `done` once every byte handed over
+   * is written. SonicBoom's own flush does not promise that: when it is called during a write, it
+   * waits for that write, and then, holding less than its minLength, stops and reports done with the
+   * rest still in memory (the lines of a burst's end stayed there until more lines came).
+   */
   flush(done?: (error?: Error) => void): void {
     this.handOver();
-    this.destination.flush(done);
+    if (!done) {
+      this.destination.flush();
+      return;
+    }
+    const untilWritten = (error?: Error) => {
+      if (error || this.unwritten === 0 || this.destination.destroyed) done(error);
+      else this.destination.flush(untilWritten);
+    };
+    this.destination.flush(untilWritten);
   }
 
   /** At exit: what is gathered here and in the destination, written before the process ends. */
@@ -99,40 +108,17 @@ class LineBatch {
     this.destination.flushSync();
   }
 
-  private formatDeferred(): void {
-    const items = this.deferredItems;
-    const formats = this.deferredFormats;
-    let text = "";
-    for (let i = 0; i < items.length; i++) text += formats[i]!(items[i]);
-    // Emptied before encoding, which may hand over and so come back here.
-    items.length = 0;
-    formats.length = 0;
-    this.encode(text);
-  }
-
-  private encode(text: string): void {
-    // UTF-16 units take at most 3 bytes each in UTF-8 (a surrogate pair, two units, takes 4).
-    const most = 3 * text.length;
-    if (this.buffer === null || this.used + most > this.buffer.length) {
-      this.handOver();
-      if (most > BUFFER_BYTES) {
-        // Longer than a batch: handed over on its own, after the lines before it.
-        this.destination.write(Buffer.from(text, "utf8") as unknown as string);
-        return;
-      }
-      this.buffer ??= Buffer.allocUnsafe(BUFFER_BYTES);
-    }
-    this.used += this.buffer.write(text, this.used);
-    if (this.used >= BATCH_BYTES) this.handOver();
-  }
-
   private handOver(): void {
-    if (this.deferredItems.length > 0) this.formatDeferred();
     if (this.buffer === null || this.used === 0) return;
     // The destination keeps the bytes until written: the next lines go into a new buffer.
     const bytes = this.buffer.subarray(0, this.used);
     this.buffer = null;
     this.used = 0;
+    this.send(bytes);
+  }
+
+  private send(bytes: Buffer): void {
+    this.handedBytes += bytes.length;
     // In buffer mode SonicBoom takes Buffers; its declared type says string.
     this.destination.write(bytes as unknown as string);
   }
@@ -152,27 +138,16 @@ process.on("exit", () => {
   for (const batch of liveBatches) batch.flushSync();
 });
 
-/** How hand-made lines reach a logger's destination (rawLines). */
-export interface RawLines {
-  /** A complete JSON line, newline included, written after the lines before it. */
-  write(line: string): void;
-  /**
-   * A line that `format(item)` makes when it is written, with the deferred lines around it (at the
-   * latest when the batch's wait (flushMs) is up, or the next line comes through `write` or pino);
-   * `item` must not change after this call.
-   */
-  defer<Item>(item: Item, format: LineFormat<Item>): void;
-}
-
-/** Loggers built here on a plain destination, and how to write ready-made JSON lines to it. */
-const rawLinesOf = new WeakMap<Logger, RawLines>();
+/** Loggers built here on a plain destination, and how to write a ready-made JSON line to it. */
+const lineWriters = new WeakMap<Logger, (line: string) => void>();
 
 /**
- * For lines formatted by hand on the hit path (access-line.ts): the logger's destination, batched
- * like pino's own lines; null for a logger not built by createLogger, or one that pretty-prints.
+ * For lines formatted by hand on the hit path (access-line.ts): a function that writes a complete
+ * JSON line (newline included) to the logger's destination, batched like pino's own lines; null
+ * for a logger not built by createLogger, or one that pretty-prints.
  */
-export function rawLines(logger: Logger): RawLines | null {
-  return rawLinesOf.get(logger) ?? null;
+export function rawLineWriter(logger: Logger): ((line: string) => void) | null {
+  return lineWriters.get(logger) ?? null;
 }
 
 export function createLogger({ level, flushMs = 250, pretty = false, to = 1 }: LoggerOptions): Logger {
@@ -189,27 +164,22 @@ export function createLogger({ level, flushMs = 250, pretty = false, to = 1 }: L
   destination.on("close", () => liveBatches.delete(batch));
   let written = false;
   const timer = setInterval(() => {
-    if (!written) return;
+    // Also when no line came but some handed over are still unwritten (see LineBatch.flush).
+    if (!written && batch.unwritten === 0) return;
     written = false;
     batch.flush();
   }, flushMs);
   timer.unref();
-  const lines: RawLines = {
-    write(line) {
-      written = true;
-      batch.write(line);
-    },
-    defer(item, format) {
-      written = true;
-      batch.defer(item, format);
-    },
+  const writeLine = (line: string) => {
+    written = true;
+    batch.write(line);
   };
   const stream = {
-    write: lines.write,
+    write: writeLine,
     flush: (done?: (error?: Error) => void) => batch.flush(done),
     flushSync: () => batch.flushSync(),
   };
   const logger = pino(options, stream);
-  rawLinesOf.set(logger, lines);
+  lineWriters.set(logger, writeLine);
   return logger;
 }
