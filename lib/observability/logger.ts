@@ -93,9 +93,15 @@ class LineBatch {
       this.destination.flush();
       return;
     }
+    // Again while bytes are unwritten and the last round wrote some (a round that wrote none ends it).
+    let writtenBefore = this.writtenBytes;
     const untilWritten = (error?: Error) => {
-      if (error || this.unwritten === 0 || this.destination.destroyed) done(error);
-      else this.destination.flush(untilWritten);
+      if (error || this.unwritten === 0 || this.destination.destroyed || this.writtenBytes === writtenBefore) {
+        done(error);
+        return;
+      }
+      writtenBefore = this.writtenBytes;
+      this.destination.flush(untilWritten);
     };
     this.destination.flush(untilWritten);
   }
