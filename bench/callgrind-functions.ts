@@ -23,21 +23,20 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { CACHE_EVENTS, cycleEstimate } from "./support/cycle-estimate";
 
 const [onDump, offDump] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const option = (name: string, fallback: number) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const requests = option("requests", 3000);
 const top = option("top", 40);
 const event = process.argv.find((arg) => arg.startsWith("--event="))?.slice("--event=".length) ?? "Ir";
-const CACHE_EVENTS = ["I1mr", "D1mr", "D1mw", "ILmr", "DLmr", "DLmw"];
 if (event !== "Ir" && event !== "cycles" && !CACHE_EVENTS.includes(event)) {
   console.error(`--event=${event}: one of Ir, ${CACHE_EVENTS.join(", ")}, cycles`);
   process.exit(1);
 }
 /** The events callgrind_annotate shows, and how a function's figure is made from them. */
 const shown = event === "cycles" ? ["Ir", ...CACHE_EVENTS] : [event];
-const figure = (values: number[]) =>
-  event === "cycles" ? values[0]! + 10 * (values[1]! + values[2]! + values[3]!) + 100 * (values[4]! + values[5]! + values[6]!) : values[0]!;
+const figure = (values: number[]) => (event === "cycles" ? cycleEstimate((name) => values[shown.indexOf(name)] ?? 0) : values[0]!);
 if (!onDump || !offDump) {
   console.error("usage: npx tsx bench/callgrind-functions.ts <dump> <reference dump> [--requests=3000] [--top=40]");
   process.exit(1);

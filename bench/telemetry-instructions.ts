@@ -26,9 +26,9 @@
  * of requests a second) a batch goes out per 32 KiB (~120 lines) from a request's callback, counted,
  * and the timer finds a few lines at most (lib/observability/logger.ts). Nor the kernel's work
  * (socket and file writes: one write of the log per 32 KiB of lines) or V8's helper threads
- * (concurrent compiling, marking and sweeping). callgrind collects only inside the named functions (`--toggle-collect`); with
- * instrumentation off until the warm-up has passed (V8 has compiled the hot path by then), it runs at
- * a fraction of its instrumented cost. Each round starts after a pause of its own, so that deferred
+ * (concurrent compiling, marking and sweeping). callgrind collects only inside the named functions
+ * (`--toggle-collect`); with instrumentation off until the warm-up has passed (V8 has compiled the
+ * hot path by then), it runs at a fraction of its instrumented cost. Each round starts after a pause of its own, so that deferred
  * work left by the last round is done before counting.
  *
  * With `--cache-sim`, callgrind also simulates the caches, and a cycle estimate (instructions, plus 10
@@ -46,6 +46,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { AppProcess } from "./support/app-process";
+import { cycleEstimate } from "./support/cycle-estimate";
 import { median, SMALL_OBJECT_PATH, servingSmallObject, TELEMETRY_OFF, telemetryOnFromArguments } from "./support/telemetry-overhead";
 
 const option = (name: string, fallback: number) => Number(process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
@@ -92,9 +93,7 @@ function readDump(file: string): Counts {
   const summary = /^(?:summary|totals):\s*(.+)$/m.exec(text)?.[1]?.trim().split(/\s+/).map(Number);
   if (!events || !summary) throw new Error(`${file}: no events or summary line`);
   const value = (name: string) => summary[events.indexOf(name)] ?? 0;
-  const firstLevelMisses = value("I1mr") + value("D1mr") + value("D1mw");
-  const lastLevelMisses = value("ILmr") + value("DLmr") + value("DLmw");
-  return { instructions: value("Ir"), cycleEstimate: value("Ir") + 10 * firstLevelMisses + 100 * lastLevelMisses };
+  return { instructions: value("Ir"), cycleEstimate: cycleEstimate(value) };
 }
 
 const control = (pid: number, ...args: string[]) => execFileSync("callgrind_control", [...args, String(pid)], { stdio: "ignore" });
