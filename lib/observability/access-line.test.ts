@@ -92,6 +92,30 @@ describe("the access line", () => {
     expect(lines.map((line) => line.key)).toEqual(keys);
   });
 
+  it("is written as its UTF-8 bytes whichever field holds characters beyond ASCII (ASCII lines go as Latin-1)", async () => {
+    const cases: AccessLineFields[] = [
+      base,
+      { ...base, key: "dir/é文件.bin" },
+      { ...base, key: "😀" },
+      { ...base, key: 'q"é' },
+      { ...base, key: "\u007f~" },
+      { ...base, key: null },
+      { ...base, bucket: "bücket" },
+      { ...base, operation: "Gét" },
+      { ...base, method: "GËT" },
+      { ...base, protocol: "bös" },
+      { ...base, requestId: null },
+      base,
+    ];
+    const lines = await linesLoggedBy((logger) => {
+      const write = accessLog(logger);
+      for (const fields of cases) write(fields);
+    });
+    expect(lines.map(({ requestId, protocol, operation, method, bucket, key }) => ({ requestId, protocol, operation, method, bucket, key }))).toEqual(
+      cases.map(({ requestId, protocol, operation, method, bucket, key }) => ({ requestId, protocol, operation, method, bucket, key })),
+    );
+  });
+
   it("has every line written when flush answers, each with its request's own fields", async () => {
     // Several batches, the last ones handed over while the destination is still writing (SonicBoom's
     // own flush answered then with up to 32 KiB unwritten); each caller's object changed after the call.

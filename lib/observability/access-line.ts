@@ -26,21 +26,33 @@ export interface AccessLineFields {
   aborted?: true;
 }
 
+/** What JSON.stringify makes of a string: itself between quotes, all ASCII or not, or an escaped form. */
+const enum Plain {
+  No,
+  Yes,
+  Ascii,
+}
+
 /**
- * Whether JSON.stringify would write `value` as it is between quotes: no quote, backslash, control
- * character or surrogate (lone ones are escaped; pairs are let through to JSON.stringify too). A
- * loop over the characters: a regular expression's call cost ~480 instructions a field (callgrind,
- * bench/telemetry-instructions.ts), the loop ~5 a character.
+ * Whether JSON.stringify would write `value` as it is between quotes (no quote, backslash, control
+ * character or surrogate: lone ones are escaped, and pairs are let through to JSON.stringify too),
+ * and whether it is ASCII then. A loop over the characters: a regular expression's call cost ~480
+ * instructions a field (callgrind, bench/telemetry-instructions.ts), the loop ~5 a character.
  */
-function isPlain(value: string): boolean {
+function plainness(value: string): Plain {
+  let ascii = true;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
-    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return false;
+    if (code < 0x20 || code === 0x22 || code === 0x5c) return Plain.No;
+    if (code > 0x7f) {
+      if (code >= 0xd800 && code <= 0xdfff) return Plain.No;
+      ascii = false;
+    }
   }
-  return true;
+  return ascii ? Plain.Ascii : Plain.Yes;
 }
 /** JSON for a value that is a string, or null (pino leaves undefined fields out; only method can be). */
-const jsonText = (value: string | null | undefined) => (value == null ? "null" : isPlain(value) ? `"${value}"` : JSON.stringify(value));
+const jsonText = (value: string | null | undefined) => (value == null ? "null" : plainness(value) !== Plain.No ? `"${value}"` : JSON.stringify(value));
 /** JSON for a number: a non-finite one is null, as JSON.stringify writes it. */
 const jsonNumber = (value: number) => (Number.isFinite(value) ? String(value) : "null");
 /**
@@ -66,15 +78,16 @@ interface NamesPiece {
   bucket: string | null;
   /** `","protocol":…,"bucket":…,"key":"`: the request id's closing quote to the key's opening one. */
   text: string;
+  ascii: boolean;
 }
-let lastNames: NamesPiece = { protocol: "", operation: "", method: "", bucket: "", text: "" };
+let lastNames: NamesPiece = { protocol: "", operation: "", method: "", bucket: "", text: "", ascii: true };
 function namesPiece({ protocol, operation, method, bucket }: AccessLineFields): string {
   const last = lastNames;
   if (protocol === last.protocol && operation === last.operation && method === last.method && bucket === last.bucket) return last.text;
   // The method is left out when undefined, as pino leaves out undefined fields.
   const methodText = method === undefined ? "" : `,"method":${jsonText(method)}`;
   const text = flat('","protocol":', jsonText(protocol), ',"operation":', jsonText(operation), methodText, ',"bucket":', jsonText(bucket), ',"key":"');
-  lastNames = { protocol, operation, method, bucket, text };
+  lastNames = { protocol, operation, method, bucket, text, ascii: /^[\x00-\x7f]*$/.test(text) };
   return text;
 }
 
@@ -128,6 +141,9 @@ function tenthsText(value: number): string {
   return decimal === 0 ? String(whole) : `${whole}.${decimal}`;
 }
 
+/** Whether the line formatAccessLine made last is all ASCII (its UTF-8 bytes are then its characters' codes). */
+let lastLineAscii = true;
+
 /**
  * The line pino would write for `logger[level](fields, "request")`, newline included: some ten
  * pieces (see namesPiece). Joining an array of pieces instead cost more (callgrind: Array.prototype.join's
@@ -139,9 +155,20 @@ export function formatAccessLine(fields: AccessLineFields, time: number, pid: nu
   const head = headPiece(fields.status >= 500, time, pid);
   const names = namesPiece(fields);
   const status = statusPiece(fields.status);
+  // A RequestId, the head, numbers and the status piece are ASCII; the names and the key may not be.
+  let ascii = lastNames.ascii;
   // The pieces hold the quotes around the request id and a plain key; a null or escaped one replaces them.
   let line = requestId !== null ? head + requestId + names : `${head.slice(0, -1)}null${names.slice(1)}`;
-  line = key !== null && isPlain(key) ? line + key + status : line.slice(0, -1) + jsonText(key) + status.slice(1);
+  const keyPlain = key === null ? Plain.No : plainness(key);
+  if (keyPlain !== Plain.No) {
+    line = line + key + status;
+    if (keyPlain !== Plain.Ascii) ascii = false;
+  } else {
+    line = line.slice(0, -1) + jsonText(key) + status.slice(1);
+    // An escaped key's JSON may hold characters beyond ASCII (JSON.stringify leaves them as they are).
+    if (key !== null) ascii = false;
+  }
+  lastLineAscii = ascii;
   return `${line}${jsonNumber(fields.bytes)},"durationMs":${tenthsText(fields.durationMs)}${fields.aborted ? ',"aborted":true' : ""},"msg":"request"}\n`;
 }
 
@@ -181,5 +208,8 @@ export function accessLog(logger: Logger): AccessLog {
     };
   }
   const pid = process.pid;
-  return (fields, endedAt) => write(formatAccessLine(fields, epochMs(endedAt), pid));
+  return (fields, endedAt) => {
+    const line = formatAccessLine(fields, epochMs(endedAt), pid);
+    write(line, lastLineAscii);
+  };
 }

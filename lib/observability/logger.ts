@@ -55,19 +55,25 @@ class LineBatch {
     });
   }
 
-  write(line: string): void {
+  /**
+   * Encodes `line` into the batch: as UTF-8, or, when the caller knows it is all ASCII, as Latin-1,
+   * the same bytes for less work (V8 copies a one-byte string's characters as they are, where
+   * its UTF-8 encoder looks at each: ~300 instructions a line of ~250 characters, callgrind).
+   */
+  write(line: string, ascii = false): void {
     // UTF-16 units take at most 3 bytes each in UTF-8 (a surrogate pair, two units, takes 4).
-    const most = 3 * line.length;
+    const most = ascii ? line.length : 3 * line.length;
+    const encoding = ascii ? "latin1" : "utf8";
     if (this.buffer === null || this.used + most > this.buffer.length) {
       this.handOver();
       if (most > BUFFER_BYTES) {
         // Longer than a batch: handed over on its own, after the lines before it.
-        this.send(Buffer.from(line, "utf8"));
+        this.send(Buffer.from(line, encoding));
         return;
       }
       this.buffer ??= Buffer.allocUnsafe(BUFFER_BYTES);
     }
-    this.used += this.buffer.write(line, this.used);
+    this.used += this.buffer.write(line, this.used, encoding);
     if (this.used >= BATCH_BYTES) this.handOver();
   }
 
@@ -144,15 +150,18 @@ process.on("exit", () => {
   for (const batch of liveBatches) batch.flushSync();
 });
 
+/** Writes a complete JSON line (newline included); `ascii` when the caller knows it is all ASCII. */
+export type RawLineWriter = (line: string, ascii?: boolean) => void;
+
 /** Loggers built here on a plain destination, and how to write a ready-made JSON line to it. */
-const lineWriters = new WeakMap<Logger, (line: string) => void>();
+const lineWriters = new WeakMap<Logger, RawLineWriter>();
 
 /**
  * For lines formatted by hand on the hit path (access-line.ts): a function that writes a complete
- * JSON line (newline included) to the logger's destination, batched like pino's own lines; null
- * for a logger not built by createLogger, or one that pretty-prints.
+ * JSON line to the logger's destination, batched like pino's own lines; null for a logger not
+ * built by createLogger, or one that pretty-prints.
  */
-export function rawLineWriter(logger: Logger): ((line: string) => void) | null {
+export function rawLineWriter(logger: Logger): RawLineWriter | null {
   return lineWriters.get(logger) ?? null;
 }
 
@@ -176,9 +185,9 @@ export function createLogger({ level, flushMs = 250, pretty = false, to = 1 }: L
     batch.flush();
   }, flushMs);
   timer.unref();
-  const writeLine = (line: string) => {
+  const writeLine: RawLineWriter = (line, ascii) => {
     written = true;
-    batch.write(line);
+    batch.write(line, ascii);
   };
   const stream = {
     write: writeLine,

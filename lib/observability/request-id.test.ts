@@ -21,11 +21,12 @@ describe("request ids", () => {
     });
   });
 
-  it("taken from elsewhere, are kept as they are, or escaped so that JSON carries them and reads them back", () => {
-    for (const text of ["0f8fad5b-d9cb-469f-a165-70867728950e", "plain text", "é文"]) expect(requestIdFrom(text)).toBe(text);
-    for (const text of ['a"b', "a\\b", "tab\there", "\u0001", "\ud800"]) {
+  it("taken from elsewhere, are kept as they are, or escaped so that JSON carries them in ASCII and reads them back", () => {
+    for (const text of ["0f8fad5b-d9cb-469f-a165-70867728950e", "plain text", "~\u007f"]) expect(requestIdFrom(text)).toBe(text);
+    for (const text of ['a"b', "a\\b", "tab\there", "\u0001", "\ud800", "é文", "id-😀", "\u0080\u00ff"]) {
       const id = requestIdFrom(text);
       expect(id).not.toBe(text);
+      expect(id).toMatch(/^[\x20-\x7e]*$/);
       expect(JSON.parse(`"${id}"`)).toBe(text);
     }
   });
