@@ -33,15 +33,15 @@ const countingStore = (store: BlobStore): BlobStore =>
     },
   });
 
-const objectUrl = (key: string) => `${server.url}/v1/${BUCKET}/${key}`;
+const objectUrl = (key: string, on = server) => `${on.url}/v1/${BUCKET}/${key}`;
 
-async function put(key: string, body: Buffer): Promise<void> {
-  expect((await signedFetch(objectUrl(key), { method: "PUT", body: new Uint8Array(body) })).status).toBe(200);
+async function put(key: string, body: Buffer, on = server): Promise<void> {
+  expect((await signedFetch(objectUrl(key, on), { method: "PUT", body: new Uint8Array(body) })).status).toBe(200);
 }
 
 /** GETs `key` and checks the answer's status and bytes (Buffer.equals: a deep comparison of a MiB takes seconds). */
-async function expectGet(key: string, status: number, bytes: Buffer, range?: string): Promise<void> {
-  const response = await signedFetch(objectUrl(key), range ? { headers: { range } } : undefined);
+async function expectGet(key: string, status: number, bytes: Buffer, range?: string, on = server): Promise<void> {
+  const response = await signedFetch(objectUrl(key, on), range ? { headers: { range } } : undefined);
   expect(response.status).toBe(status);
   const received = Buffer.from(await response.arrayBuffer());
   expect(received.length).toBe(bytes.length);
@@ -110,4 +110,29 @@ it("objects over SMALL_OBJECT_BYTES read once each are all streamed and none is 
   await put("small.bin", small);
   for (let i = 0; i < 3; i++) await expectGet("small.bin", 200, small);
   expect(reads).toEqual({ sendRange: 5, openRange: 0, readAll: 1 });
+});
+
+it("a hot object is kept only if it takes at most a quarter of CONTENT_CACHE_BYTES; a larger one is streamed on every read", async () => {
+  // A cache of 2 MiB: a quarter is 512 KiB, between SMALL_OBJECT_BYTES and HOT_OBJECT_BYTES.
+  const cacheBytes = 2 * 1024 * 1024;
+  const quarter = cacheBytes / 4;
+  expect(quarter).toBeGreaterThan(SMALL_OBJECT_BYTES);
+  expect(quarter).toBeLessThan(HOT_OBJECT_BYTES);
+  // Another app on the same database and data directory: the bucket is there already.
+  const small = await startObjectServer(undefined, {}, { wrapBlobStore: countingStore, contentCacheBytes: cacheBytes });
+  try {
+    const over = randomBytes(quarter + 1);
+    const fits = randomBytes(quarter);
+    await put("over-quarter.bin", over, small);
+    await put("quarter.bin", fits, small);
+    Object.assign(reads, { sendRange: 0, openRange: 0, readAll: 0 });
+
+    for (let i = 0; i < 4; i++) await expectGet("over-quarter.bin", 200, over, undefined, small);
+    expect(reads).toEqual({ sendRange: 4, openRange: 0, readAll: 0 });
+
+    for (let i = 0; i < 4; i++) await expectGet("quarter.bin", 200, fits, undefined, small);
+    expect(reads).toEqual({ sendRange: 5, openRange: 0, readAll: 1 });
+  } finally {
+    await small.stop();
+  }
 });

@@ -52,6 +52,8 @@ export interface TestServerOptions extends HttpServerOptions {
   rowCacheTtlMs?: number;
   /** Instead of the app's DATABASE_WAITS (a test of a database that keeps requests waiting past them). */
   databaseWaits?: DatabaseWaits;
+  /** CONTENT_CACHE_BYTES instead of the environment's (tests of what the content cache keeps). */
+  contentCacheBytes?: number;
   /** AppOptions.wrapBlobStore: faults between the object service and the store. */
   wrapBlobStore?: AppOptions["wrapBlobStore"];
   /** "Empty bucket" in batches of this many keys (AppOptions.emptier), to watch a job in the middle. */
@@ -79,14 +81,15 @@ let sharedApp: App | undefined;
 export async function startObjectServer(
   objectHost?: string,
   limits: Partial<EngineLimits> = {},
-  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, rowCacheTtlMs, databaseWaits, wrapBlobStore, emptyBatch, emptyPauseMs = 0, management, ...http }: TestServerOptions = {},
+  { originLookup, maxObjectSize = TEST_MAX_OBJECT_SIZE, originTimeouts = TEST_TIMEOUTS, activityFlushMs, rowCacheTtlMs, databaseWaits, contentCacheBytes, wrapBlobStore, emptyBatch, emptyPauseMs = 0, management, ...http }: TestServerOptions = {},
 ): Promise<TestObjectServer> {
   // The app's composition root, with short timeouts and a small size limit for fault tests. A
   // second server in the same file (another OBJECT_HOST) shares the first one's app.
   const reuse =
-    sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS && activityFlushMs === undefined && rowCacheTtlMs === undefined && databaseWaits === undefined && !wrapBlobStore && emptyBatch === undefined;
+    sharedApp && Object.keys(limits).length === 0 && !originLookup && maxObjectSize === TEST_MAX_OBJECT_SIZE && originTimeouts === TEST_TIMEOUTS && activityFlushMs === undefined && rowCacheTtlMs === undefined && databaseWaits === undefined && contentCacheBytes === undefined && !wrapBlobStore && emptyBatch === undefined;
+  const config = env();
   const app = reuse ? sharedApp! : createApp(
-    { ...env(), maxObjectSize },
+    { ...config, maxObjectSize, cacheBytes: { ...config.cacheBytes, content: contentCacheBytes ?? config.cacheBytes.content } },
     { originTimeouts, engineLimits: { backgroundQueue: 100, ...ORIGIN_PROTECTION_OFF, ...limits }, originLookup, activityFlushMs,
       rowCacheTtlMs,
       databaseWaits,
