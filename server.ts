@@ -15,6 +15,7 @@ import { createHttpServer } from "./lib/http/create-http-server";
 import { createMetricsEndpoint } from "./lib/http/metrics-endpoint";
 import { admitToNext } from "./lib/http/next-handoff";
 import { observeRequest } from "./lib/http/request-telemetry";
+import { SHUTDOWN_CLOSE_MS, SHUTDOWN_GRACE_MS, shutDown } from "./lib/http/shut-down";
 import { createObjectApi } from "./lib/object-api/object-api";
 import { createApp } from "./lib/runtime/create-app";
 import { keepTickObjectShape } from "./lib/runtime/tick-object-shape";
@@ -84,9 +85,9 @@ async function main(): Promise<void> {
   });
 
   const shutdown = () => {
-    server.close(() => void services.close().finally(() => process.exit(0)));
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 5000).unref();
+    // Should closing the app itself hang, the process still ends.
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + SHUTDOWN_CLOSE_MS).unref();
+    void shutDown(server, () => services.close()).finally(() => process.exit(0));
   };
   process.once("SIGTERM", shutdown);
   process.once("SIGINT", shutdown);

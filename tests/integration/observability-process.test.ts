@@ -21,7 +21,7 @@ const processes = serverProcessesFor(origin);
 let server: ServerProcess | null = null;
 
 beforeAll(() => {
-  for (const name of ["one", "two", "three"]) origin.serve(`/${name}.txt`, `the ${name} object`);
+  for (const name of ["one", "two", "three", "four"]) origin.serve(`/${name}.txt`, `the ${name} object`);
 });
 
 type LogLine = Record<string, unknown>;
@@ -117,5 +117,27 @@ describe("a server process", () => {
     expect(await pulledCount()).toBe(3);
     // The default LOG_LEVEL of the test environment is silent: no JSON lines.
     expect(logLines(server)).toEqual([]);
+  });
+
+  it("writes the activity it holds when it shuts down with a request still in flight, cut after the grace period", async () => {
+    await server!.stop();
+    server = await processes.start({ TEST_ACTIVITY_FLUSH_MS: "3600000", TEST_SHUTDOWN_GRACE_MS: "500" });
+    const running = server;
+    expect((await signedFetch(`${running.url}/v1/observed/four.txt`)).status).toBe(200);
+    // A PUT whose body stops arriving: once the server has said "100 Continue", its request is in flight, and stays so.
+    const connection = await RawConnection.open(running.url);
+    try {
+      await connection.write(signedHead(running.url, "PUT", "/v1/observed/unfinished.bin", { "content-length": 1000, expect: "100-continue" }));
+      expect((await connection.nextResponse(WAIT_TIMEOUT_MS)).status).toBe(100);
+      await connection.write("x".repeat(10));
+      // SIGTERM: the server waits for that request through the grace period, cuts it, closes the app and exits.
+      await running.stop();
+      expect(running.child.exitCode).toBe(0);
+      await connection.whenClosed;
+    } finally {
+      connection.destroy();
+    }
+    expect(await pulledCount()).toBe(4);
+    expect(await db().mirrorEvent.count({ where: { key: "four.txt" } })).toBe(1);
   });
 });

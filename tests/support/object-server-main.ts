@@ -3,8 +3,8 @@
  * unfinished writes at start like the app's server, then prints its URL. Settings come from the
  * environment it is started with (tests/support/server-process.ts passes extra variables), the
  * ORIGIN_*_TIMEOUT_MS included.
- * SIGTERM shuts it down as server.ts does (the app is closed, so what it holds in memory is
- * written). TEST_ACTIVITY_FLUSH_MS stretches the activity recorder's interval, so a test can tell
+ * SIGTERM shuts it down as server.ts does (lib/http/shut-down.ts: the app is closed, so what it
+ * holds in memory is written; TEST_SHUTDOWN_GRACE_MS shortens the grace period). TEST_ACTIVITY_FLUSH_MS stretches the activity recorder's interval, so a test can tell
  * a write at shutdown from a timed one; TEST_ROW_CACHE_TTL_MS stretches how long cached signing
  * secrets and rules live, so a test can tell the change log's invalidation from expiry;
  * TEST_EMPTY_BATCH empties buckets that many keys at a time, so a test can stop a job midway
@@ -32,10 +32,9 @@ const server = await startObjectServer(
   { originConcurrency: maxConcurrency, originQueue: maxQueued, breaker, negativeCache },
   { originTimeouts: env().origin, ...(flush ? { activityFlushMs: Number(flush) } : {}), ...(rowTtl ? { rowCacheTtlMs: Number(rowTtl) } : {}), ...(emptyBatch ? { emptyBatch: Number(emptyBatch), emptyPauseMs: Number(emptyPause ?? 0) } : {}), management },
 );
+// TEST_SHUTDOWN_GRACE_MS shortens the grace period that requests in flight get.
+const grace = process.env.TEST_SHUTDOWN_GRACE_MS;
 process.once("SIGTERM", () => {
-  void server
-    .stop()
-    .then(() => server.close())
-    .finally(() => process.exit(0));
+  void server.shutDown(grace ? Number(grace) : undefined).finally(() => process.exit(0));
 });
 console.log(`listening ${server.url}`);

@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { ensureRootAccessKey } from "@/lib/auth/access-key-service";
 import { createHttpServer, type HttpServerOptions } from "@/lib/http/create-http-server";
 import { createMetricsEndpoint } from "@/lib/http/metrics-endpoint";
+import { shutDown } from "@/lib/http/shut-down";
 import { createObjectApi } from "@/lib/object-api/object-api";
 import type { MirrorEngine, EngineLimits } from "@/lib/origin/mirror-engine";
 import type { OriginLookup } from "@/lib/origin/checked-connect";
@@ -25,6 +26,8 @@ export interface TestObjectServer {
   stop: () => Promise<void>;
   /** Closes the app as a shutdown does (what the activity recorder holds is written). */
   close: () => Promise<void>;
+  /** Stops the server and closes the app as server.ts does on SIGTERM (lib/http/shut-down.ts). */
+  shutDown: (graceMs?: number) => Promise<void>;
 }
 
 export const TEST_TIMEOUTS = { connectTimeoutMs: 2_000, headersTimeoutMs: 1_000, bodyIdleTimeoutMs: 1_000, bodyTimeoutMs: 3_000 };
@@ -125,6 +128,7 @@ export async function startObjectServer(
     url,
     engine,
     close: () => app.close(),
+    shutDown: (graceMs) => shutDown(server, () => app.close(), graceMs),
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
