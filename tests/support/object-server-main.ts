@@ -32,6 +32,10 @@ const server = await startObjectServer(
   { originConcurrency: maxConcurrency, originQueue: maxQueued, breaker, negativeCache },
   { originTimeouts: env().origin, ...(flush ? { activityFlushMs: Number(flush) } : {}), ...(rowTtl ? { rowCacheTtlMs: Number(rowTtl) } : {}), ...(emptyBatch ? { emptyBatch: Number(emptyBatch), emptyPauseMs: Number(emptyPause ?? 0) } : {}), management },
 );
+// The test process that started it keeps its stdin open (tests/support/server-process.ts): when
+// that process is gone, so is this one.
+process.stdin.on("end", () => process.exit(0));
+process.stdin.resume();
 // TEST_SHUTDOWN_GRACE_MS shortens the grace period that requests in flight get.
 const grace = process.env.TEST_SHUTDOWN_GRACE_MS;
 process.once("SIGTERM", () => {

@@ -21,7 +21,10 @@ export interface ServerProcess {
 export function startServerProcess(extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "tests/support/object-server-main.ts"], {
     env: { ...process.env, ...extraEnv },
-    stdio: ["ignore", "pipe", "pipe"],
+    // Its stdin stays open, unwritten, for as long as this process lives: when this process ends,
+    // however it ends (a test run stopped with kill -9 or `pkill -f vitest`), the child reads the
+    // end of it and exits, rather than living on with its port and data directory.
+    stdio: ["pipe", "pipe", "pipe"],
   });
   let output = "";
   let errors = "";
