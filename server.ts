@@ -84,13 +84,23 @@ async function main(): Promise<void> {
     });
   });
 
+  let stopping = false;
   const shutdown = () => {
+    // A second signal changes nothing: the stop under way ends by the deadline below either way.
+    if (stopping) return;
+    stopping = true;
     // Should closing the app itself hang, the process still ends.
     setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS + SHUTDOWN_CLOSE_MS).unref();
-    void shutDown(server, () => services.close()).finally(() => process.exit(0));
+    shutDown(server, () => services.close()).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "closing the app failed");
+        process.exit(1);
+      },
+    );
   };
-  process.once("SIGTERM", shutdown);
-  process.once("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
 
   server.listen(config.port, () => {
     console.log(`Console and APIs: http://localhost:${config.port}  (instance ${services.fleet.instance.id}; object API under /v1, S3 API for SigV4 requests in region ${config.s3Region}; data: ${config.dataDir}; ${dev ? "development" : "production"})`);

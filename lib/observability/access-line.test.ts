@@ -101,6 +101,9 @@ describe("the access line", () => {
       { ...base, key: "\u007f~" },
       { ...base, key: null },
       { ...base, bucket: "bücket" },
+      // The same names again: their piece, kept, still counts as not ASCII.
+      { ...base, bucket: "bücket", key: "second" },
+      { ...base, bucket: 'b"\\' },
       { ...base, operation: "Gét" },
       { ...base, method: "GËT" },
       { ...base, protocol: "bös" },

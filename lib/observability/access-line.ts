@@ -53,6 +53,8 @@ function plainness(value: string): Plain {
 }
 /** JSON for a value that is a string, or null (pino leaves undefined fields out; only method can be). */
 const jsonText = (value: string | null | undefined) => (value == null ? "null" : plainness(value) !== Plain.No ? `"${value}"` : JSON.stringify(value));
+/** Whether jsonText(value) is all ASCII: a plain ASCII string, or null (an escaped form may keep characters beyond ASCII). */
+const asciiJson = (value: string | null | undefined) => value == null || plainness(value) === Plain.Ascii;
 /** JSON for a number: a non-finite one is null, as JSON.stringify writes it. */
 const jsonNumber = (value: number) => (Number.isFinite(value) ? String(value) : "null");
 /**
@@ -87,7 +89,7 @@ function namesPiece({ protocol, operation, method, bucket }: AccessLineFields): 
   // The method is left out when undefined, as pino leaves out undefined fields.
   const methodText = method === undefined ? "" : `,"method":${jsonText(method)}`;
   const text = flat('","protocol":', jsonText(protocol), ',"operation":', jsonText(operation), methodText, ',"bucket":', jsonText(bucket), ',"key":"');
-  lastNames = { protocol, operation, method, bucket, text, ascii: /^[\x00-\x7f]*$/.test(text) };
+  lastNames = { protocol, operation, method, bucket, text, ascii: asciiJson(protocol) && asciiJson(operation) && asciiJson(method) && asciiJson(bucket) };
   return text;
 }
 

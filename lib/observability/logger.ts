@@ -185,12 +185,13 @@ export function createLogger({ level, flushMs = 250, pretty = false, to = 1 }: L
     batch.flush();
   }, flushMs);
   timer.unref();
-  const writeLine: RawLineWriter = (line, ascii) => {
+  const writeLine: RawLineWriter = (line, ascii = false) => {
     written = true;
     batch.write(line, ascii);
   };
   const stream = {
-    write: writeLine,
+    // pino's own lines: as UTF-8 whatever else a caller of a stream's write() might pass.
+    write: (line: string) => writeLine(line),
     flush: (done?: (error?: Error) => void) => batch.flush(done),
     flushSync: () => batch.flushSync(),
   };

@@ -2,6 +2,7 @@
  * The observability of a running server process: its JSON log lines on stdout, /metrics behind
  * METRICS_TOKEN, and back-to-origin activity that survives a shutdown and a kill -9.
  */
+import { connect } from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as activityRoute from "@/app/api/buckets/[bucket]/activity/route";
 import type { BucketActivity } from "@/lib/activity/activity-query";
@@ -32,6 +33,17 @@ const logLines = (process: ServerProcess): LogLine[] =>
     .split("\n")
     .filter((line) => line.startsWith("{"))
     .map((line) => JSON.parse(line) as LogLine);
+
+/** Whether a server still listens at `url`. */
+const acceptsConnections = (url: string) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(Number(new URL(url).port), new URL(url).hostname);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 
 async function pulledCount(): Promise<number> {
   const answer = await callRoute(activityRoute.GET, { params: { bucket: "observed" } });
@@ -121,7 +133,8 @@ describe("a server process", () => {
 
   it("writes the activity it holds when it shuts down with a request still in flight, cut after the grace period", async () => {
     await server!.stop();
-    server = await processes.start({ TEST_ACTIVITY_FLUSH_MS: "3600000", TEST_SHUTDOWN_GRACE_MS: "500" });
+    // The request's idle timeout far away: only the cut at the end of the grace period ends the request.
+    server = await processes.start({ TEST_ACTIVITY_FLUSH_MS: "3600000", TEST_SHUTDOWN_GRACE_MS: "500", REQUEST_IDLE_TIMEOUT_MS: "600000" });
     const running = server;
     expect((await signedFetch(`${running.url}/v1/observed/four.txt`)).status).toBe(200);
     // A PUT whose body stops arriving: once the server has said "100 Continue", its request is in flight, and stays so.
@@ -139,5 +152,34 @@ describe("a server process", () => {
     }
     expect(await pulledCount()).toBe(4);
     expect(await db().mirrorEvent.count({ where: { key: "four.txt" } })).toBe(1);
+  });
+
+  it("closes a kept-alive connection as soon as its response has ended during a stop, without waiting out the grace period", async () => {
+    await server!.stop();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    origin.on("/held.txt", (_req, res) => void released.then(() => res.end("held until the stop")));
+    // Neither the grace period nor the request's idle timeout can end it within the test's time.
+    server = await processes.start({ TEST_ACTIVITY_FLUSH_MS: "3600000", TEST_SHUTDOWN_GRACE_MS: "600000", REQUEST_IDLE_TIMEOUT_MS: "600000" });
+    const running = server;
+    const connection = await RawConnection.open(running.url);
+    try {
+      await connection.write(signedHead(running.url, "GET", "/v1/observed/held.txt"));
+      await waitFor(() => origin.requestsFor("/held.txt").length === 1, "the pull at the origin");
+      const stopped = running.stop();
+      // The stop has begun once the server takes no new connections; only then does the origin answer.
+      await waitFor(async () => !(await acceptsConnections(running.url)), "the server to stop listening");
+      release();
+      const response = await connection.nextResponse(WAIT_TIMEOUT_MS);
+      expect(response.status).toBe(200);
+      expect(response.body).toBe("held until the stop");
+      // The connection was kept alive; the server closes it now, not at its keep-alive timeout (65 s).
+      await waitFor(() => connection.closed, "the server to close the kept-alive connection");
+      await stopped;
+      expect(running.child.exitCode).toBe(0);
+    } finally {
+      connection.destroy();
+    }
+    expect(await pulledCount()).toBe(5);
   });
 });
