@@ -77,9 +77,9 @@ class LineBatch {
     if (this.used >= BATCH_BYTES) this.handOver();
   }
 
-  /** Whether lines have come in since the last flush. */
-  get waiting(): boolean {
-    return this.used > 0;
+  /** Whether nothing is gathered here and every byte handed over is written: nothing for a flush to do. */
+  get idle(): boolean {
+    return this.used === 0 && this.unwritten === 0;
   }
 
   /** Bytes handed to the destination and not yet written. */
@@ -144,7 +144,7 @@ class LineBatch {
  */
 const liveBatches = new Set<LineBatch>();
 process.on("beforeExit", () => {
-  for (const batch of liveBatches) if (batch.waiting) batch.flush();
+  for (const batch of liveBatches) if (!batch.idle) batch.flush();
 });
 process.on("exit", () => {
   for (const batch of liveBatches) batch.flushSync();
@@ -177,21 +177,15 @@ export function createLogger({ level, flushMs = 250, pretty = false, to = 1 }: L
   const batch = new LineBatch(destination);
   liveBatches.add(batch);
   destination.on("close", () => liveBatches.delete(batch));
-  let written = false;
+  // Lines gathered, or handed over and still unwritten (see LineBatch.flush), go out within flushMs.
   const timer = setInterval(() => {
-    // Also when no line came but some handed over are still unwritten (see LineBatch.flush).
-    if (!written && batch.unwritten === 0) return;
-    written = false;
-    batch.flush();
+    if (!batch.idle) batch.flush();
   }, flushMs);
   timer.unref();
-  const writeLine: RawLineWriter = (line, ascii = false) => {
-    written = true;
-    batch.write(line, ascii);
-  };
+  const writeLine: RawLineWriter = (line, ascii = false) => batch.write(line, ascii);
   const stream = {
     // pino's own lines: as UTF-8 whatever else a caller of a stream's write() might pass.
-    write: (line: string) => writeLine(line),
+    write: (line: string) => batch.write(line),
     flush: (done?: (error?: Error) => void) => batch.flush(done),
     flushSync: () => batch.flushSync(),
   };
