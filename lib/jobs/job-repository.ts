@@ -10,7 +10,7 @@
  * creating such jobs for one bucket (a row lock until commit on PostgreSQL, SQLite's write lock),
  * as starting a queued import job does (lib/imports/import-repository.ts).
  */
-import type { BackgroundJob, PrismaClient } from "@/lib/generated/prisma/client";
+import type { BackgroundJob, Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 
 export type BackgroundJobRow = BackgroundJob;
 export type JobKind = "empty-bucket" | "fetch-object";
@@ -41,6 +41,12 @@ export interface JobEnd {
   done?: number;
 }
 
+/**
+ * A write that belongs with a job's start or end (its audit event): it runs in the same transaction,
+ * so the job never starts or ends without it, and it never stands without the start or end.
+ */
+export type AlongsideJob = (job: BackgroundJob, tx: Prisma.TransactionClient) => Promise<void>;
+
 /** The job was taken over by another instance: this one must stop working on it. */
 export class JobLost extends Error {
   constructor(readonly jobId: string) {
@@ -59,9 +65,10 @@ export class JobRepository {
 
   /**
    * Creates the job unless the bucket has a running job of its kind already, which it returns
-   * instead (`created: false`): one at a time per bucket, whichever instance runs it.
+   * instead (`created: false`): one at a time per bucket, whichever instance runs it. `alongside`
+   * is written with a created job (not with one found running).
    */
-  async createExclusive(job: NewJob): Promise<{ job: BackgroundJob; created: boolean }> {
+  async createExclusive(job: NewJob, alongside?: AlongsideJob): Promise<{ job: BackgroundJob; created: boolean }> {
     return this.db().$transaction(async (tx) => {
       await tx.bucket.update({ where: { id: job.bucketId }, data: { lastRuleNumber: { increment: 0 } } });
       const running = await tx.backgroundJob.findFirst({ where: { bucketId: job.bucketId, kind: job.kind, state: "running" }, orderBy: { createdAt: "desc" } });
@@ -69,6 +76,7 @@ export class JobRepository {
       const created = await tx.backgroundJob.create({
         data: { id: job.id, kind: job.kind, bucketId: job.bucketId, state: "running", ownerInstance: job.owner, input: JSON.stringify(job.input), total: job.total ?? 0 },
       });
+      await alongside?.(created, tx);
       return { job: created, created: true };
     });
   }
@@ -105,18 +113,26 @@ export class JobRepository {
     if (progress.error) await this.db().backgroundJob.updateMany({ where: { id, ownerInstance: owner, error: null }, data: { error: progress.error } });
   }
 
-  /** Ends a job `owner` runs; false when it was not its job any more (nothing written). */
-  async finish(id: string, owner: string, end: JobEnd): Promise<boolean> {
-    const { count } = await this.db().backgroundJob.updateMany({
-      where: { id, state: "running", ownerInstance: owner },
-      data: {
-        state: end.state,
-        finishedAt: new Date(),
-        ...(end.remaining !== undefined ? { remaining: end.remaining } : {}),
-        ...(end.done !== undefined ? { done: end.done } : {}),
-      },
+  /**
+   * Ends a job `owner` runs, with `alongside` in the same transaction; resolves with the ended row,
+   * or null when it was not its job any more (nothing written).
+   */
+  async finish(id: string, owner: string, end: JobEnd, alongside?: AlongsideJob): Promise<BackgroundJob | null> {
+    return this.db().$transaction(async (tx) => {
+      const { count } = await tx.backgroundJob.updateMany({
+        where: { id, state: "running", ownerInstance: owner },
+        data: {
+          state: end.state,
+          finishedAt: new Date(),
+          ...(end.remaining !== undefined ? { remaining: end.remaining } : {}),
+          ...(end.done !== undefined ? { done: end.done } : {}),
+        },
+      });
+      if (count === 0) return null;
+      if (end.error) await tx.backgroundJob.updateMany({ where: { id, error: null }, data: { error: end.error } });
+      const ended = await tx.backgroundJob.findUniqueOrThrow({ where: { id } });
+      await alongside?.(ended, tx);
+      return ended;
     });
-    if (count === 1 && end.error) await this.db().backgroundJob.updateMany({ where: { id, error: null }, data: { error: end.error } });
-    return count === 1;
   }
 }

@@ -34,7 +34,7 @@ const job = {
 
 /** A runner over a repository whose `running` and `finish` the test gives (the rest answer as for a live job here). */
 function runnerWith(repository: Pick<JobRepository, "running" | "finish">, pollIntervalMs: number): JobRunner {
-  const db = { ...repository, takeOver: async () => true, find: async () => ({ ...job, state: "completed" }), progress: async () => undefined } as unknown as JobRepository;
+  const db = { ...repository, takeOver: async () => true, progress: async () => undefined } as unknown as JobRepository;
   return new JobRunner({ db, instance: { id: "me", liveIds: async () => new Set(["me"]) }, logger: pino({ level: "silent" }) }, { pollIntervalMs });
 }
 
@@ -47,7 +47,7 @@ describe("the job runner's poll", () => {
         running: () => read.promise,
         finish: async (_id: string, _owner: string, end: JobEnd) => {
           ends.push(end);
-          return true;
+          return { ...job, state: end.state };
         },
       },
       60_000,
@@ -84,7 +84,7 @@ describe("the job runner's poll", () => {
             failFinish = false;
             throw new Error("database is locked");
           }
-          return true;
+          return { ...job, state: "completed" };
         },
       },
       20,

@@ -8,6 +8,7 @@
  * queue per bucket, pause and resume, and count items; these jobs only run to their end.
  */
 import type { Logger } from "@/lib/observability/logger";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { JobLost, JobRepository, type BackgroundJobRow, type JobEnd, type JobKind, type JobProgress } from "./job-repository";
 
 export interface JobContext {
@@ -20,7 +21,9 @@ export interface JobContext {
 export interface JobHandler {
   /** Runs the job from its row's checkpoint; resolves with how it ended, or null when it stopped (`stopping`) and goes on later. */
   run(job: BackgroundJobRow, context: JobContext): Promise<JobEnd | null>;
-  /** Once the end is recorded, by the instance that recorded it (the audit log, a log line). */
+  /** Written in the transaction that records the job's end (the audit log): both or neither. */
+  recordEnd?(job: BackgroundJobRow, tx: Prisma.TransactionClient): Promise<void>;
+  /** Once the end is committed, by the instance that recorded it (a log line). */
   ended?(job: BackgroundJobRow): Promise<void>;
 }
 
@@ -137,11 +140,11 @@ export class JobRunner {
     // Stopped (a shutdown): the job stays running, for the next instance or start to go on with.
     if (end === null) return;
     try {
-      if (!(await this.deps.db.finish(job.id, owner, end))) return;
-      const ended = await this.deps.db.find(job.id);
+      const ended = await this.deps.db.finish(job.id, owner, end, handler.recordEnd && ((row, tx) => handler.recordEnd!(row, tx)));
       if (ended) await handler.ended?.(ended);
     } catch (error) {
-      // The job stays running and owned here: the next poll runs it again from its checkpoint.
+      // Nothing of the end was written: the job stays running and owned here, and the next poll
+      // runs it again from its checkpoint.
       this.deps.logger.error({ err: error, job: job.id, kind: job.kind }, "recording a job's end failed; it runs again");
     }
   }

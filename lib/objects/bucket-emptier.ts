@@ -15,6 +15,7 @@
  * deleteBucket checks in its own transaction.
  */
 import { randomUUID } from "node:crypto";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import { JobLost, type BackgroundJobRow, type JobEnd } from "@/lib/jobs/job-repository";
 import type { JobContext, JobHandler, JobRunner } from "@/lib/jobs/job-runner";
 import type { ObjectService } from "./object-service";
@@ -45,11 +46,12 @@ export interface EmptyJobInput {
   requestId: string;
 }
 
+/** Writes that go with the job's start and end, in the transaction that records each (the audit log). */
 export interface EmptyJobHooks {
-  /** Before the first delete (a failure there ends the job as failed before it deletes anything). */
-  onStarted: (job: EmptyJob, input: EmptyJobInput) => Promise<void>;
-  /** Once the job ended, on whichever instance ended it. */
-  onFinished: (job: EmptyJob, input: EmptyJobInput) => Promise<void>;
+  /** With the job's creation: a failure there creates no job. */
+  onStarted: (job: EmptyJob, input: EmptyJobInput, tx: Prisma.TransactionClient) => Promise<void>;
+  /** With the job's end, on whichever instance ended it: a failure there leaves the job running, to end again. */
+  onFinished: (job: EmptyJob, input: EmptyJobInput, tx: Prisma.TransactionClient) => Promise<void>;
 }
 
 export interface EmptierOptions {
@@ -104,14 +106,11 @@ export class BucketEmptier implements JobHandler {
   /** Starts emptying the bucket on this instance, or returns the job already running for it, wherever it runs (`started: false`). */
   async start(bucket: { id: number; name: string }, input: EmptyJobInput): Promise<{ job: EmptyJob; started: boolean }> {
     const total = await this.objects.count(bucket.id);
-    const { job, created } = await this.jobs.repository.createExclusive({ id: randomUUID(), kind: KIND, bucketId: bucket.id, owner: this.jobs.instanceId, input, total });
+    const { job, created } = await this.jobs.repository.createExclusive(
+      { id: randomUUID(), kind: KIND, bucketId: bucket.id, owner: this.jobs.instanceId, input, total },
+      (row, tx) => this.hooks.onStarted(toEmptyJob(row), input, tx),
+    );
     if (!created) return { job: toEmptyJob(job), started: false };
-    try {
-      await this.hooks.onStarted(toEmptyJob(job), input);
-    } catch (error) {
-      await this.jobs.repository.finish(job.id, this.jobs.instanceId, { state: "failed", error: reasonOf(error), remaining: total });
-      throw error;
-    }
     this.jobs.launch(job);
     return { job: toEmptyJob(job), started: true };
   }
@@ -136,8 +135,8 @@ export class BucketEmptier implements JobHandler {
     return { ...end, remaining: await this.objects.count(row.bucketId).catch(() => null) };
   }
 
-  async ended(row: BackgroundJobRow): Promise<void> {
-    await this.hooks.onFinished(toEmptyJob(row), JSON.parse(row.input) as EmptyJobInput);
+  async recordEnd(row: BackgroundJobRow, tx: Prisma.TransactionClient): Promise<void> {
+    await this.hooks.onFinished(toEmptyJob(row), JSON.parse(row.input) as EmptyJobInput, tx);
   }
 
   /** Deletes `keys` in batches (a few database writes each), recording the count after each. */

@@ -4,7 +4,6 @@
  * the test servers call it; no constructor below reads the environment.
  */
 import { createPrismaClient, type DatabaseWaits } from "@/lib/db/create-client";
-import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { ActivityRecorder } from "@/lib/activity/activity-recorder";
 import { findBucketRecord } from "@/lib/buckets/bucket-service";
 import { CacheSync } from "@/lib/fleet/cache-sync";
@@ -82,16 +81,16 @@ const ACTIVITY_FLUSH_MS = 1_000;
 const ORIGIN_PROBE_TIMEOUT_MS = 10_000;
 
 /** "Empty bucket" jobs are audited when they start and when they end, wherever they end. */
-const emptyJobAudit = (db: PrismaClient): EmptyJobHooks => ({
-  onStarted: (job, input) => recordAudit(db, input, { action: "bucket.empty", bucket: input.bucket, target: job.id, before: { objects: job.total } }),
-  onFinished: (job, input) =>
-    recordAudit(db, input, {
+const emptyJobAudit: EmptyJobHooks = {
+  onStarted: (job, input, tx) => recordAudit(tx, input, { action: "bucket.empty", bucket: input.bucket, target: job.id, before: { objects: job.total } }),
+  onFinished: (job, input, tx) =>
+    recordAudit(tx, input, {
       action: "bucket.emptied",
       bucket: input.bucket,
       target: job.id,
       after: { state: job.state, deleted: job.deleted, failed: job.failed, remaining: job.remaining, error: job.error },
     }),
-});
+};
 
 /** How often a miss waiting for another instance's fetch looks whether it was stored. */
 const FOLLOW_POLL_MS = 50;
@@ -123,7 +122,7 @@ export function createApp(config: AppEnv, options: AppOptions = {}): App {
   const repository = new CachedObjectRepository(new PrismaObjectRepository(() => db, instance.id), caches.objects);
   const objects = new ObjectService({ repository, blobs, owner: instance, contentCache: caches.content, maxObjectSize: config.maxObjectSize });
   const jobs = new JobRunner({ db: new JobRepository(() => db), instance, logger }, { ...DEFAULT_JOB_RUNNER_OPTIONS, ...options.jobRunner });
-  const emptier = new BucketEmptier(objects, jobs, emptyJobAudit(db), options.emptier);
+  const emptier = new BucketEmptier(objects, jobs, emptyJobAudit, options.emptier);
   const multipart = new MultipartService({ db: () => db, objects, blobs, journal: repository, maxObjectSize: config.maxObjectSize, minPartSize: options.minPartSize });
   const sweep = setInterval(() => {
     multipart.sweep(config.multipartUploadMaxAgeMs).then(

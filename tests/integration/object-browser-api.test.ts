@@ -16,6 +16,7 @@ import * as presignRoute from "@/app/api/buckets/[bucket]/objects/presign/route"
 import * as objectsRoute from "@/app/api/buckets/[bucket]/objects/route";
 import * as accessKeyRoute from "@/app/api/access-keys/[accessKeyId]/route";
 import * as accessKeysRoute from "@/app/api/access-keys/route";
+import { recordAudit } from "@/lib/audit/audit-log";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { InstanceRegistry } from "@/lib/fleet/instance-registry";
@@ -486,6 +487,60 @@ describe("empty bucket", () => {
     expect(await finished).toMatchObject({ state: "completed", total: 3, deleted: 3, failed: 0, remaining: 1 });
     expect((await list("emptyrace")).body.objects.map((o: { key: string }) => o.key)).toEqual(["a0"]);
     expect((await callRoute(bucketRoute.DELETE, { params: { bucket: "emptyrace" } })).body.code).toBe("BucketNotEmpty");
+    await jobs.close();
+    await instance.close();
+  });
+
+  it("records a job's start and end with their audit events or not at all: a failed audit write leaves the job running, and it ends again with one event", async () => {
+    await createBucket("emptyaudit");
+    const bucket = await db().bucket.findFirstOrThrow({ where: { name: "emptyaudit" } });
+    const { objects } = currentApp();
+    for (const key of ["x1", "x2"]) await objects.put({ bucketId: bucket.id, key, storageClass: "STANDARD", httpMeta: {}, userMeta: {}, sourceUrl: null }, oneChunk(key), { size: null, md5: null });
+    const instance = new InstanceRegistry(() => db(), { name: "auditing", leaseMs: 60_000, onBeatError: () => undefined });
+    await instance.register();
+    const jobs = new JobRunner({ db: new JobRepository(() => db()), instance, logger: currentApp().telemetry.logger }, { pollIntervalMs: 50 });
+    const input = { bucket: bucket.name, actor: "tester", requestId: "auditing" };
+    let startFails = true;
+    let endFails = true;
+    const emptier = new BucketEmptier(
+      objects,
+      jobs,
+      {
+        // Each writes its event, then fails the first time: the event must go with what it failed.
+        onStarted: async (job, _input, tx) => {
+          await recordAudit(tx, input, { action: "bucket.empty", bucket: bucket.name, target: job.id });
+          if (startFails) {
+            startFails = false;
+            throw new Error("audit log unavailable");
+          }
+        },
+        onFinished: async (job, _input, tx) => {
+          await recordAudit(tx, input, { action: "bucket.emptied", bucket: bucket.name, target: job.id, after: { state: job.state } });
+          if (endFails) {
+            endFails = false;
+            throw new Error("audit log unavailable");
+          }
+        },
+      },
+      { pageSize: 10, batchSize: 10 },
+    );
+    const events = () => db().auditEvent.findMany({ where: { bucket: bucket.name, action: { in: ["bucket.empty", "bucket.emptied"] } }, orderBy: { id: "asc" } });
+    await expect(emptier.start(bucket, input)).rejects.toThrow("audit log unavailable");
+    // Neither a job nor its start event.
+    expect(await emptier.current(bucket.id)).toBeNull();
+    expect(await events()).toEqual([]);
+
+    const { job, started } = await emptier.start(bucket, input);
+    expect(started).toBe(true);
+    // The first end fails with its event; the poll runs the job again (nothing left) and ends it.
+    jobs.start();
+    await waitFor(async () => (await emptier.current(bucket.id))?.state === "completed", "the job to end after its failed end");
+    expect(endFails).toBe(false);
+    expect((await events()).map((event) => [event.action, event.target])).toEqual([
+      ["bucket.empty", job.id],
+      ["bucket.emptied", job.id],
+    ]);
+    expect(await db().storedObject.count({ where: { bucketId: bucket.id } })).toBe(0);
     await jobs.close();
     await instance.close();
   });
