@@ -108,9 +108,17 @@ export class JobRepository {
       ...(progress.failed ? { failed: { increment: progress.failed } } : {}),
       ...(progress.checkpoint !== undefined ? { checkpoint: progress.checkpoint } : {}),
     };
-    const { count } = await this.db().backgroundJob.updateMany({ where: { id, state: "running", ownerInstance: owner }, data });
+    const where = { id, state: "running", ownerInstance: owner };
+    const { error } = progress;
+    // With a reason, the counts and the reason are one write: no reader sees a failure without it.
+    const count = error
+      ? await this.db().$transaction(async (tx) => {
+          const { count } = await tx.backgroundJob.updateMany({ where, data });
+          if (count === 1) await tx.backgroundJob.updateMany({ where: { ...where, error: null }, data: { error } });
+          return count;
+        })
+      : (await this.db().backgroundJob.updateMany({ where, data })).count;
     if (count === 0) throw new JobLost(id);
-    if (progress.error) await this.db().backgroundJob.updateMany({ where: { id, ownerInstance: owner, error: null }, data: { error: progress.error } });
   }
 
   /**

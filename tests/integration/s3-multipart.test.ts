@@ -71,8 +71,7 @@ async function expectNothingLeft(): Promise<void> {
   expect(await db().multipartUpload.count()).toBe(0);
   expect(await db().multipartPart.count()).toBe(0);
   // Journal entries end in batches off the response path.
-  for (let tries = 0; tries < 50 && (await db().pendingWrite.count()) > 0; tries += 1) await new Promise((resolve) => setTimeout(resolve, 20));
-  expect(await db().pendingWrite.count()).toBe(0);
+  await waitFor(async () => (await db().pendingWrite.count()) === 0, "the upload's journal entries to end");
 }
 
 describe("explicit calls", () => {
