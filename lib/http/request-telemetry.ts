@@ -76,15 +76,18 @@ class Observation implements ObservedRequest, CloseHook, AccessLineFields {
   durationMs = 0;
   aborted?: true;
   private readonly started = performance.now();
+  /** Until the response closes: the line, made later from this object, needs nothing of the request. */
+  private req: IncomingMessage | null;
 
   constructor(
     public operation: string,
-    private readonly req: IncomingMessage,
+    req: IncomingMessage,
     readonly protocol: RequestProtocol,
     public requestId: RequestId | null,
     private readonly metrics: AppMetrics | null,
     private readonly writeLine: AccessLog | null,
   ) {
+    this.req = req;
     this.method = req.method;
   }
 
@@ -95,7 +98,8 @@ class Observation implements ObservedRequest, CloseHook, AccessLineFields {
     if (this.writeLine === null) return;
     this.requestId ??= requestIdFromHeader(res);
     this.status = res.statusCode;
-    this.bytes = bytesOfResponse(this.req, res);
+    this.bytes = bytesOfResponse(this.req!, res);
+    this.req = null;
     this.durationMs = Math.round(seconds * 10_000) / 10;
     // A response cut off before its end (a broken mirror, a client gone) is logged as such.
     if (!res.writableFinished) this.aborted = true;

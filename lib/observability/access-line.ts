@@ -8,8 +8,8 @@
  */
 import { performance } from "node:perf_hooks";
 import type { RequestId } from "./request-id";
-import type { Logger } from "./logger";
-import { rawLineWriter } from "./logger";
+import type { DeferredFormat, Logger } from "./logger";
+import { rawLines } from "./logger";
 
 export interface AccessLineFields {
   /** Written as it is: a RequestId needs no escaping. */
@@ -191,7 +191,11 @@ export function epochMs(now = performance.now()): number {
   return clockBase + Math.floor(now - clockSyncedAt);
 }
 
-/** `endedAt`: performance.now() when the response ended, if the caller has it (the line's time). */
+/**
+ * `endedAt`: performance.now() when the response ended, if the caller has it (the line's time).
+ * The line is made a little later (LineBatch.defer), from `fields` as they are then: a caller
+ * must not change them after the call.
+ */
 export type AccessLog = (fields: AccessLineFields, endedAt?: number) => void;
 
 /**
@@ -199,8 +203,8 @@ export type AccessLog = (fields: AccessLineFields, endedAt?: number) => void;
  * checks `logger.isLevelEnabled("info")` first (as for any info line).
  */
 export function accessLog(logger: Logger): AccessLog {
-  const write = rawLineWriter(logger);
-  if (!write) {
+  const lines = rawLines(logger);
+  if (!lines) {
     return (fields) => {
       const { requestId, protocol, operation, method, bucket, key, status, bytes, durationMs, aborted } = fields;
       // The same keys in the same order as the hand-written line.
@@ -210,8 +214,7 @@ export function accessLog(logger: Logger): AccessLog {
     };
   }
   const pid = process.pid;
-  return (fields, endedAt) => {
-    const line = formatAccessLine(fields, epochMs(endedAt), pid);
-    write(line, lastLineAscii);
-  };
+  const format: DeferredFormat<AccessLineFields> = (fields, time, write) => write(formatAccessLine(fields, time, pid), lastLineAscii);
+  // The time is read now, the line made with the batch's next run of deferred lines.
+  return (fields, endedAt) => lines.defer(fields, epochMs(endedAt), format);
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { WAIT_TIMEOUT_MS } from "@/tests/support/timeouts";
 import { waitFor } from "@/tests/support/wait";
-import { createLogger, rawLineWriter } from "./logger";
+import { createLogger, rawLines } from "./logger";
 
 const loggerModule = path.join(path.dirname(new URL(import.meta.url).pathname), "logger.ts");
 
@@ -16,22 +16,25 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /**
- * Runs a process that logs `count` lines (pino's own with a `pad` field, and hand-written ones
- * through rawLineWriter, alternating) to `to` and then ends as `ending` says; returns what it wrote there.
+ * Runs a process that logs `count` lines (in turn: pino's own with a `pad` field, a hand-written one
+ * through rawLines' write, and one deferred through its defer) to `to` and then ends as `ending`
+ * says; returns what it wrote there.
  */
 function logThenEnd(count: number, ending: string, to: "stdout" | "file", pad = '""'): string[] {
   const file = path.join(dir, "log");
   const script = path.join(dir, "script.mts");
   writeFileSync(
     script,
-    `import { createLogger, rawLineWriter } from ${JSON.stringify(loggerModule)};
+    `import { createLogger, rawLines } from ${JSON.stringify(loggerModule)};
 const logger = createLogger({ level: "info", ${to === "file" ? `to: ${JSON.stringify(file)}` : ""} });
-const raw = rawLineWriter(logger)!;
+const raw = rawLines(logger)!;
+const deferred = (item, time, write) => write(JSON.stringify({ i: item.i, msg: "deferred", time }) + "\\n", true);
 // The file opens asynchronously; a line logged at once waits in the batch either way.
 await new Promise((resolve) => setTimeout(resolve, 50));
 for (let i = 0; i < ${count}; i++) {
-  if (i % 2 === 0) logger.info({ i, pad: ${pad} }, "pino");
-  else raw(JSON.stringify({ i, msg: "raw" }) + "\\n");
+  if (i % 3 === 0) logger.info({ i, pad: ${pad} }, "pino");
+  else if (i % 3 === 1) raw.write(JSON.stringify({ i, msg: "raw" }) + "\\n");
+  else raw.defer({ i }, 1000 + i, deferred);
 }
 ${ending}
 `,
@@ -44,18 +47,21 @@ ${ending}
 }
 
 const expectAllInOrder = (lines: string[], count: number) => {
-  expect(lines.map((line) => (JSON.parse(line) as { i: number }).i)).toEqual(Array.from({ length: count }, (_, i) => i));
+  const parsed = lines.map((line) => JSON.parse(line) as { i: number; msg: string; time: number });
+  expect(parsed.map((line) => line.i)).toEqual(Array.from({ length: count }, (_, i) => i));
+  // Each deferred line made from its own item, with the time it was deferred with.
+  for (const line of parsed.filter((line) => line.i % 3 === 2)) expect(line).toEqual({ i: line.i, msg: "deferred", time: 1000 + line.i });
 };
 
 describe("the logger's batched lines", () => {
-  // Fewer than a batch: nothing has been written when the process ends.
+  // Fewer than a batch: nothing has been written when the process ends, and the last line is deferred.
   it.each([
     ["process.exit, as at shutdown, to stdout", "process.exit(0);", "stdout"],
     ["process.exit, to a file", "process.exit(0);", "file"],
     ["the event loop running dry, to stdout", "", "stdout"],
     ["the event loop running dry, to a file", "", "file"],
   ] as const)("are all written, in order, when the process ends by %s", (_name, ending, to) => {
-    expectAllInOrder(logThenEnd(20, ending, to), 20);
+    expectAllInOrder(logThenEnd(21, ending, to), 21);
   });
 
   it("are written in order across several batches", () => {
@@ -85,21 +91,30 @@ describe("a line's wait (flushMs, LOG_FLUSH_MS)", () => {
   it("writes a lone line once its wait is up, without another line coming", async () => {
     const file = path.join(dir, "short.log");
     const logger = createLogger({ level: "info", flushMs: 20, to: file });
-    rawLineWriter(logger)!('{"n":1}\n');
+    rawLines(logger)!.write('{"n":1}\n');
     await waitFor(() => fileText(file) !== "", "the line");
     expect(fileText(file)).toBe('{"n":1}\n');
+  });
+
+  it("makes and writes a lone deferred line once its wait is up", async () => {
+    const file = path.join(dir, "deferred.log");
+    const logger = createLogger({ level: "info", flushMs: 20, to: file });
+    rawLines(logger)!.defer({ n: 2 }, 7, (item, time, write) => write(`${JSON.stringify({ ...item, time })}\n`));
+    await waitFor(() => fileText(file) !== "", "the line");
+    expect(fileText(file)).toBe('{"n":2,"time":7}\n');
   });
 
   it("keeps lines for as long as it says, and writes them in order when flushed", async () => {
     const file = path.join(dir, "long.log");
     const logger = createLogger({ level: "info", flushMs: 60_000, to: file });
-    rawLineWriter(logger)!('{"n":1,"msg":"raw"}\n');
-    logger.info({ n: 2 }, "pino");
+    rawLines(logger)!.write('{"n":1,"msg":"raw"}\n');
+    rawLines(logger)!.defer({ n: 2 }, 0, (item, _time, write) => write(`${JSON.stringify({ ...item, msg: "deferred" })}\n`));
+    logger.info({ n: 3 }, "pino");
     // Several 250 ms default waits: nothing is written yet (a slow machine only makes that likelier).
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(fileText(file)).toBe("");
     await new Promise<void>((resolve, reject) => logger.flush((error) => (error ? reject(error) : resolve())));
     const lines = fileText(file).split("\n").filter(Boolean).map((line) => JSON.parse(line) as { n: number; msg: string });
-    expect(lines.map(({ n, msg }) => `${msg}${n}`)).toEqual(["raw1", "pino2"]);
+    expect(lines.map(({ n, msg }) => `${msg}${n}`)).toEqual(["raw1", "deferred2", "pino3"]);
   });
 });
