@@ -214,7 +214,12 @@ export function accessLog(logger: Logger): AccessLog {
     };
   }
   const pid = process.pid;
-  const format: DeferredFormat<AccessLineFields> = (fields, time, write) => write(formatAccessLine(fields, time, pid), lastLineAscii);
+  const format: DeferredFormat<AccessLineFields> = {
+    line: (fields, time) => formatAccessLine(fields, time, pid),
+    get lastAscii() {
+      return lastLineAscii;
+    },
+  };
   // The time is read now, the line made with the batch's next run of deferred lines.
   return (fields, endedAt) => lines.defer(fields, epochMs(endedAt), format);
 }

@@ -28,7 +28,7 @@ function logThenEnd(count: number, ending: string, to: "stdout" | "file", pad = 
     `import { createLogger, rawLines } from ${JSON.stringify(loggerModule)};
 const logger = createLogger({ level: "info", ${to === "file" ? `to: ${JSON.stringify(file)}` : ""} });
 const raw = rawLines(logger)!;
-const deferred = (item, time, write) => write(JSON.stringify({ i: item.i, msg: "deferred", time }) + "\\n", true);
+const deferred = { line: (item, time) => JSON.stringify({ i: item.i, msg: "deferred", time }) + "\\n", lastAscii: true };
 // The file opens asynchronously; a line logged at once waits in the batch either way.
 await new Promise((resolve) => setTimeout(resolve, 50));
 for (let i = 0; i < ${count}; i++) {
@@ -99,7 +99,7 @@ describe("a line's wait (flushMs, LOG_FLUSH_MS)", () => {
   it("makes and writes a lone deferred line once its wait is up", async () => {
     const file = path.join(dir, "deferred.log");
     const logger = createLogger({ level: "info", flushMs: 20, to: file });
-    rawLines(logger)!.defer({ n: 2 }, 7, (item, time, write) => write(`${JSON.stringify({ ...item, time })}\n`));
+    rawLines(logger)!.defer({ n: 2 }, 7, { line: (item, time) => `${JSON.stringify({ ...item, time })}\n`, lastAscii: true });
     await waitFor(() => fileText(file) !== "", "the line");
     expect(fileText(file)).toBe('{"n":2,"time":7}\n');
   });
@@ -108,7 +108,7 @@ describe("a line's wait (flushMs, LOG_FLUSH_MS)", () => {
     const file = path.join(dir, "long.log");
     const logger = createLogger({ level: "info", flushMs: 60_000, to: file });
     rawLines(logger)!.write('{"n":1,"msg":"raw"}\n');
-    rawLines(logger)!.defer({ n: 2 }, 0, (item, _time, write) => write(`${JSON.stringify({ ...item, msg: "deferred" })}\n`));
+    rawLines(logger)!.defer({ n: 2 }, 0, { line: (item) => `${JSON.stringify({ ...item, msg: "deferred" })}\n`, lastAscii: true });
     logger.info({ n: 3 }, "pino");
     // Several 250 ms default waits: nothing is written yet (a slow machine only makes that likelier).
     await new Promise((resolve) => setTimeout(resolve, 1_000));
