@@ -79,6 +79,24 @@ describe("the logger's batched lines", () => {
   });
 });
 
+describe("the batches' buffers", () => {
+  it("are used again once written, and no line is overwritten", async () => {
+    const file = path.join(dir, "reused.log");
+    const logger = createLogger({ level: "info", flushMs: 60_000, to: file });
+    const raw = rawLines(logger)!;
+    // ~60 bytes a line: each round fills more than a batch, and its writes end before the next round's lines.
+    const rounds = 30;
+    const perRound = 800;
+    let handed = 0;
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < perRound; i++) raw.write(`${JSON.stringify({ n: handed++, pad: "x".repeat(40) })}\n`, true);
+      await new Promise<void>((resolve, reject) => logger.flush((error) => (error ? reject(error) : resolve())));
+    }
+    const lines = readFileSync(file, "utf8").split("\n").filter(Boolean);
+    expect(lines.map((line) => (JSON.parse(line) as { n: number }).n)).toEqual(Array.from({ length: rounds * perRound }, (_, n) => n));
+  });
+});
+
 describe("a line's wait (flushMs, LOG_FLUSH_MS)", () => {
   const fileText = (file: string) => {
     try {

@@ -22,6 +22,8 @@ const DEFERRED_LINES = 64;
 const DEFERRED_RUN_CHARS = 16 * 1024;
 /** A batch's buffer: room for the batch and the line that completes it (longer lines go on their own). */
 const BUFFER_BYTES = 48 * 1024;
+/** Written buffers kept for the next batches. */
+const SPARE_BUFFERS = 2;
 
 export interface LoggerOptions {
   level: LogLevel;
@@ -57,10 +59,24 @@ class LineBatch {
   /** Bytes handed to the destination, and bytes it has written (its 'write' events). */
   private handedBytes = 0;
   private writtenBytes = 0;
+  /**
+   * Buffers handed over, oldest first, with the count of bytes handed over once each was: when
+   * that many are written, the destination is done with the buffer and it is kept for a next
+   * batch. A new 48 KiB buffer for every batch cost the hit path more than encoding into it (its
+   * memory is allocated and freed outside V8's heap, which counts it towards its next collection).
+   */
+  private readonly handedBuffers: Buffer[] = [];
+  private readonly handedEnds: number[] = [];
+  private readonly spareBuffers: Buffer[] = [];
 
   constructor(private readonly destination: Destination) {
     destination.on("write", (bytes: number) => {
       this.writtenBytes += bytes;
+      while (this.handedEnds.length > 0 && this.handedEnds[0]! <= this.writtenBytes) {
+        this.handedEnds.shift();
+        const buffer = this.handedBuffers.shift()!;
+        if (this.spareBuffers.length < SPARE_BUFFERS) this.spareBuffers.push(buffer);
+      }
     });
   }
 
@@ -128,7 +144,7 @@ class LineBatch {
         this.send(Buffer.from(line, encoding));
         return;
       }
-      this.buffer ??= Buffer.allocUnsafe(BUFFER_BYTES);
+      this.buffer ??= this.spareBuffers.pop() ?? Buffer.allocUnsafe(BUFFER_BYTES);
     }
     this.used += this.buffer.write(line, this.used, encoding);
     if (this.used >= BATCH_BYTES) this.handOver();
@@ -181,11 +197,14 @@ class LineBatch {
 
   private handOver(): void {
     if (this.buffer === null || this.used === 0) return;
-    // The destination keeps the bytes until written: the next lines go into a new buffer.
-    const bytes = this.buffer.subarray(0, this.used);
+    // The destination keeps the bytes until written: the next lines go into another buffer.
+    const buffer = this.buffer;
+    const bytes = buffer.subarray(0, this.used);
     this.buffer = null;
     this.used = 0;
     this.send(bytes);
+    this.handedBuffers.push(buffer);
+    this.handedEnds.push(this.handedBytes);
   }
 
   private send(bytes: Buffer): void {
