@@ -76,14 +76,16 @@ export async function uploadObject(bucketName: string, input: UploadInput, audit
   const { objects } = currentApp();
   const previous = await objects.find(bucket.id, key);
   const httpMeta: Record<string, string> = input.contentType ? { "content-type": input.contentType } : {};
-  const stored = await objects.put({ bucketId: bucket.id, key, storageClass, httpMeta, userMeta: {}, sourceUrl: null }, input.body, { size: input.size, md5: null });
-  const after = { key, size: stored.size, etag: stored.etag, storageClass, contentType: input.contentType };
-  await recordAudit(db(), audit, {
-    action: "object.upload",
-    bucket: bucket.name,
-    target: key,
-    before: previous && { key, size: previous.size, etag: previous.etag, storageClass: previous.storageClass },
-    after,
+  // The audit event is written with the object, in its commit's transaction: both or neither.
+  const stored = await objects.put({ bucketId: bucket.id, key, storageClass, httpMeta, userMeta: {}, sourceUrl: null }, input.body, { size: input.size, md5: null }, {
+    alongside: (tx, record) =>
+      recordAudit(tx, audit, {
+        action: "object.upload",
+        bucket: bucket.name,
+        target: key,
+        before: previous && { key, size: previous.size, etag: previous.etag, storageClass: previous.storageClass },
+        after: { key, size: record.size, etag: record.etag, storageClass, contentType: input.contentType },
+      }),
   });
   return { key, size: stored.size, etag: stored.etag };
 }

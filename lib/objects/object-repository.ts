@@ -55,6 +55,12 @@ export interface JournaledBlob {
  */
 export type SaveClaim = (tx: Prisma.TransactionClient) => Promise<PendingBlob[]>;
 
+/**
+ * A write that belongs with an object's (its audit event): made in the save's transaction, so the
+ * object is not stored without it, nor it without the object; made again if the transaction is.
+ */
+export type SaveAlongside = (tx: Prisma.TransactionClient, record: ObjectRecord) => Promise<void>;
+
 export interface SaveOptions {
   /** The journal entry of the new blob, settled by the save; none when the blobs are rows' already. */
   pending?: number | null;
@@ -68,6 +74,7 @@ export interface SaveOptions {
   /** With `onlyIfAbsent`: an existing row does not stop the save, only `onlyIfAbsent()` decides (an import's overwrite). */
   replaceExisting?: boolean;
   claim?: SaveClaim;
+  alongside?: SaveAlongside;
 }
 
 /** What an import asks of a stored key (lib/imports/import-run.ts): was it there, and was it mirrored since the job started? */
@@ -217,7 +224,7 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
     return this.journal.end(pending);
   }
 
-  async save(object: NewObjectRow, { pending = null, onlyIfAbsent, leaseToken = null, claim, replaceExisting = false }: SaveOptions): Promise<{ record: ObjectRecord; replaced: JournaledBlob[] } | null> {
+  async save(object: NewObjectRow, { pending = null, onlyIfAbsent, leaseToken = null, claim, replaceExisting = false, alongside }: SaveOptions): Promise<{ record: ObjectRecord; replaced: JournaledBlob[] } | null> {
     const segments = object.segments && object.segments.length > 1 ? object.segments : null;
     if (segments && segments[0]!.blobName !== object.blobName) throw new Error("an object's first segment must be its blobName");
     const data = {
@@ -281,7 +288,9 @@ export class PrismaObjectRepository implements ObjectRepository, CheckedRows, Ch
       ];
       const entries = await WriteJournal.inTransaction(sql, { settled: pending, dropped });
       await recordCacheChanges(sql, [{ scope: "object", bucketId: object.bucketId, name: object.key }]);
-      return { record: toRecord(row, segments), replaced: dropped.map((blob, index) => ({ blobName: blob.blobName, pending: entries[index]! })) };
+      const record = toRecord(row, segments);
+      if (alongside) await alongside(tx, record);
+      return { record, replaced: dropped.map((blob, index) => ({ blobName: blob.blobName, pending: entries[index]! })) };
     });
   }
 

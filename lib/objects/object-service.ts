@@ -17,7 +17,7 @@ import { BlobIngest, type IngestExpectation, type IngestOptions } from "./ingest
 import { LruCache } from "./lru";
 import { MissWatches, type MissWatch } from "./miss-watch";
 import type { BlobSpan, ObjectRecord } from "./object-meta";
-import type { JournaledBlob, ListOptions, ListPage, ObjectRepository, SaveClaim, StoredKey } from "./object-repository";
+import type { JournaledBlob, ListOptions, ListPage, ObjectRepository, SaveAlongside, SaveClaim, StoredKey } from "./object-repository";
 import { openSegments, sendSegments } from "./segment-stream";
 
 /** Objects up to this size are kept in memory (the content cache) after their first read. */
@@ -60,6 +60,11 @@ export interface ObjectAttributes {
 export interface LateAttributes {
   /** The checksums it verified against the bytes (algorithm to base64). */
   checksums?: () => Record<string, string>;
+}
+
+export interface PutOptions extends LateAttributes {
+  /** Written in the commit's transaction (the console's audit event): both or neither. */
+  alongside?: SaveAlongside;
 }
 
 /** This instance among those sharing the database and the blob store (lib/fleet/instance-registry.ts). */
@@ -206,14 +211,14 @@ export class ObjectService {
   }
 
   /** A client upload: the whole pipeline, then a commit that replaces any previous version. */
-  async put(attributes: ObjectAttributes, body: AsyncIterable<Buffer>, expected: IngestExpectation, late: LateAttributes = {}): Promise<ObjectRecord> {
+  async put(attributes: ObjectAttributes, body: AsyncIterable<Buffer>, expected: IngestExpectation, options: PutOptions = {}): Promise<ObjectRecord> {
     if (expected.size !== null && expected.size > this.deps.maxObjectSize) throw new EntityTooLarge(this.deps.maxObjectSize);
     const ingest = await this.beginIngest(attributes, undefined, { sizeHint: expected.size });
     try {
       for await (const chunk of body) await ingest.append(chunk);
       await ingest.finish(expected);
-      const checksums = late.checksums?.() ?? attributes.checksums;
-      return (await this.commit(ingest, { ...attributes, checksums }))!;
+      const checksums = options.checksums?.() ?? attributes.checksums;
+      return (await this.commit(ingest, { ...attributes, checksums }, undefined, { alongside: options.alongside }))!;
     } finally {
       await ingest.discard();
     }
@@ -232,9 +237,14 @@ export class ObjectService {
    * `miss` (a back-to-origin commit) it stores only if the key is still absent and no client wrote
    * or deleted it since the miss, in one transaction, and returns null otherwise. With `miss` and
    * `replace` (an import that overwrites) it replaces a stored version, still only if no client
-   * wrote or deleted the key since the miss.
+   * wrote or deleted the key since the miss. `alongside` is written in the commit's transaction.
    */
-  async commit(ingest: BlobIngest, attributes: ObjectAttributes, miss?: MissWatch, { replace = false }: { replace?: boolean } = {}): Promise<ObjectRecord | null> {
+  async commit(
+    ingest: BlobIngest,
+    attributes: ObjectAttributes,
+    miss?: MissWatch,
+    { replace = false, alongside }: { replace?: boolean; alongside?: SaveAlongside } = {},
+  ): Promise<ObjectRecord | null> {
     if (!miss) this.misses.supersede(attributes.bucketId, attributes.key);
     const { size, md5 } = ingest.verified;
     const { repository } = this.deps;
@@ -246,7 +256,7 @@ export class ObjectService {
       await ingest.writer.commit();
       saved = await repository.save(
         { ...attributes, checksums: attributes.checksums ?? {}, size, etag: md5, blobName },
-        { pending: blob.pending, onlyIfAbsent: miss && (() => !miss.superseded), leaseToken: miss?.leaseToken ?? null, replaceExisting: replace },
+        { pending: blob.pending, onlyIfAbsent: miss && (() => !miss.superseded), leaseToken: miss?.leaseToken ?? null, replaceExisting: replace, alongside },
       );
     } catch (error) {
       // No row points at the blob: remove it now rather than leave it until a restart.

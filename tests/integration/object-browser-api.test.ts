@@ -17,6 +17,7 @@ import * as objectsRoute from "@/app/api/buckets/[bucket]/objects/route";
 import * as accessKeyRoute from "@/app/api/access-keys/[accessKeyId]/route";
 import * as accessKeysRoute from "@/app/api/access-keys/route";
 import { recordAudit } from "@/lib/audit/audit-log";
+import { BLOB_NAME_PREFIXES } from "@/lib/objects/consistency-check";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { InstanceRegistry } from "@/lib/fleet/instance-registry";
@@ -257,6 +258,29 @@ describe("upload", () => {
     expect(events[0]).toMatchObject({ actor: "user:tester@example.com", target: "a.txt", before: null });
     expect(JSON.parse(events[1]!.before!)).toMatchObject({ size: 3, etag: md5("one") });
     expect(JSON.parse(events[1]!.after!)).toMatchObject({ size: 4, etag: md5("two!") });
+  });
+
+  it("stores an upload with its audit event or not at all: a failed event write leaves the previous version and no blob", async () => {
+    await createBucket("auditfail");
+    await uploaded("auditfail", "kept.txt", "first");
+    const bucket = await db().bucket.findFirstOrThrow({ where: { name: "auditfail" } });
+    const { objects } = currentApp();
+    const allBlobs = async () => (await Promise.all(BLOB_NAME_PREFIXES.map((prefix) => storedBlobs().listNames(prefix)))).flat();
+    const blobsBefore = new Set(await allBlobs());
+    const attributes = { bucketId: bucket.id, key: "kept.txt", storageClass: "STANDARD", httpMeta: {}, userMeta: {}, sourceUrl: null };
+    const failing = objects.put(attributes, oneChunk("second"), { size: null, md5: null }, {
+      alongside: async (tx) => {
+        await recordAudit(tx, { actor: "tester", requestId: "auditfail" }, { action: "object.upload", bucket: "auditfail", target: "kept.txt" });
+        throw new Error("audit log unavailable");
+      },
+    });
+    await expect(failing).rejects.toThrow("audit log unavailable");
+    const download = await raw(contentRoute.GET as Handler, "auditfail", { query: { key: "kept.txt" } });
+    expect(await download.text()).toBe("first");
+    expect(await db().auditEvent.count({ where: { bucket: "auditfail", requestId: "auditfail" } })).toBe(0);
+    // The new blob was removed with the failed commit.
+    expect((await allBlobs()).filter((name) => !blobsBefore.has(name))).toEqual([]);
+    expect(await unfinishedWrites()).toEqual([]);
   });
 });
 
