@@ -267,6 +267,8 @@ describe("upload", () => {
     const { objects } = currentApp();
     const allBlobs = async () => (await Promise.all(BLOB_NAME_PREFIXES.map((prefix) => storedBlobs().listNames(prefix)))).flat();
     const blobsBefore = new Set(await allBlobs());
+    // Earlier tests' cut-off uploads may still be in the S3 store's list of unfinished ones.
+    const unfinishedBefore = new Set(await unfinishedWrites());
     const attributes = { bucketId: bucket.id, key: "kept.txt", storageClass: "STANDARD", httpMeta: {}, userMeta: {}, sourceUrl: null };
     const failing = objects.put(attributes, oneChunk("second"), { size: null, md5: null }, {
       alongside: async (tx) => {
@@ -280,7 +282,7 @@ describe("upload", () => {
     expect(await db().auditEvent.count({ where: { bucket: "auditfail", requestId: "auditfail" } })).toBe(0);
     // The new blob was removed with the failed commit.
     expect((await allBlobs()).filter((name) => !blobsBefore.has(name))).toEqual([]);
-    expect(await unfinishedWrites()).toEqual([]);
+    expect((await unfinishedWrites()).filter((name) => !unfinishedBefore.has(name))).toEqual([]);
   });
 });
 
