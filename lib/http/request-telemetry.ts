@@ -68,8 +68,15 @@ function bytesOfResponse(req: IncomingMessage, res: ServerResponse): number {
  * object (see app-response.ts).
  */
 class Observation implements ObservedRequest, CloseHook, AccessLineFields {
-  bucket: string | null = null;
-  key: string | null = null;
+  private operationName: string;
+  private bucketName: string | null = null;
+  private objectKey: string | null = null;
+  /**
+   * Set when the response closes: the metrics are recorded then and the line is made later from
+   * this object, so names a dispatcher still learns afterwards (its client gone while it looked up
+   * a signing key) change neither.
+   */
+  private closedYet = false;
   method: string | undefined;
   status = 0;
   bytes = 0;
@@ -80,18 +87,39 @@ class Observation implements ObservedRequest, CloseHook, AccessLineFields {
   private req: IncomingMessage | null;
 
   constructor(
-    public operation: string,
+    operation: string,
     req: IncomingMessage,
     readonly protocol: RequestProtocol,
     public requestId: RequestId | null,
     private readonly metrics: AppMetrics | null,
     private readonly writeLine: AccessLog | null,
   ) {
+    this.operationName = operation;
     this.req = req;
     this.method = req.method;
   }
 
+  get operation(): string {
+    return this.operationName;
+  }
+  set operation(name: string) {
+    if (!this.closedYet) this.operationName = name;
+  }
+  get bucket(): string | null {
+    return this.bucketName;
+  }
+  set bucket(name: string | null) {
+    if (!this.closedYet) this.bucketName = name;
+  }
+  get key(): string | null {
+    return this.objectKey;
+  }
+  set key(key: string | null) {
+    if (!this.closedYet) this.objectKey = key;
+  }
+
   closed(res: ServerResponse): void {
+    this.closedYet = true;
     const ended = performance.now();
     const seconds = (ended - this.started) / 1000;
     this.metrics?.recordRequest(this.protocol, this.operation, res.statusCode, seconds);

@@ -139,14 +139,16 @@ export class JobRunner {
     }
     // Stopped (a shutdown): the job stays running, for the next instance or start to go on with.
     if (end === null) return;
+    let ended: BackgroundJobRow | null;
     try {
-      const ended = await this.deps.db.finish(job.id, owner, end, handler.recordEnd && ((row, tx) => handler.recordEnd!(row, tx)));
-      if (ended) await handler.ended?.(ended);
+      ended = await this.deps.db.finish(job.id, owner, end, handler.recordEnd && ((row, tx) => handler.recordEnd!(row, tx)));
     } catch (error) {
       // Nothing of the end was written: the job stays running and owned here, and the next poll
       // runs it again from its checkpoint.
       this.deps.logger.error({ err: error, job: job.id, kind: job.kind }, "recording a job's end failed; it runs again");
+      return;
     }
+    if (ended) await handler.ended?.(ended).catch((error: unknown) => this.deps.logger.error({ err: error, job: job.id, kind: job.kind }, "after a job's end"));
   }
 
   /** Jobs running in this process (tests). */

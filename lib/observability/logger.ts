@@ -24,6 +24,11 @@ const DEFERRED_RUN_CHARS = 16 * 1024;
 const BUFFER_BYTES = 48 * 1024;
 /** Written buffers kept for the next batches. */
 const SPARE_BUFFERS = 2;
+/**
+ * Handed-over buffers followed until written: a destination that stops reporting writes (pino
+ * drops every write to a broken pipe) must not keep them all; the older ones are let go.
+ */
+const FOLLOWED_BUFFERS = 8;
 
 export interface LoggerOptions {
   level: LogLevel;
@@ -205,6 +210,10 @@ class LineBatch {
     this.send(bytes);
     this.handedBuffers.push(buffer);
     this.handedEnds.push(this.handedBytes);
+    if (this.handedBuffers.length > FOLLOWED_BUFFERS) {
+      this.handedBuffers.shift();
+      this.handedEnds.shift();
+    }
   }
 
   private send(bytes: Buffer): void {

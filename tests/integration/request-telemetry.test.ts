@@ -107,6 +107,34 @@ it("logs a response its client cut off as aborted, once", async () => {
   ]);
 });
 
+it("logs what was known when the response closed: names a dispatcher sets afterwards change nothing", async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "request-telemetry-"));
+  dirs.push(dir);
+  const file = path.join(dir, "log");
+  const telemetry: RequestTelemetry = { logger: createLogger({ level: "info", to: file }), metrics: null };
+  const server = createHttpServer((req, res) => {
+    const seen = observeRequest(telemetry, req, res, "s3", newRequestId());
+    seen.bucket = "known";
+    res.end("answered before the names were all known");
+    // As a dispatcher whose signing-key lookup ends after its client left: after the close hook.
+    res.on("close", () => {
+      seen.operation = "GetObject";
+      seen.bucket = "late";
+      seen.key = "late.txt";
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/late.txt`)).text();
+  const lines = async () => {
+    await new Promise<void>((resolve) => telemetry.logger.flush(() => resolve()));
+    const text = readFileSync(file, "utf8").trim();
+    return text === "" ? [] : text.split("\n").map((line) => JSON.parse(line) as { operation: string; bucket: string | null; key: string | null });
+  };
+  await waitFor(async () => (await lines()).length === 1, "the access line");
+  expect((await lines()).map(({ operation, bucket, key }) => ({ operation, bucket, key }))).toEqual([{ operation: "Unresolved", bucket: "known", key: null }]);
+});
+
 it("runs a response's close hook once, before its 'close' listeners, and refuses a second hook", async () => {
   const events: string[] = [];
   let refused: unknown = null;
