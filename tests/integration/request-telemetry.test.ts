@@ -12,7 +12,7 @@ import path from "node:path";
 import { afterEach, expect, it } from "vitest";
 import type { AppResponse } from "@/lib/http/app-response";
 import { createHttpServer, type AppServer } from "@/lib/http/create-http-server";
-import { observeRequest, type RequestTelemetry } from "@/lib/http/request-telemetry";
+import { observeRequest, type ObservedRequest, type RequestTelemetry } from "@/lib/http/request-telemetry";
 import { createLogger } from "@/lib/observability/logger";
 import { newRequestId } from "@/lib/observability/request-id";
 import { RawConnection } from "../support/raw-http";
@@ -31,23 +31,30 @@ afterEach(async () => {
 
 interface Logged {
   requestId: string;
+  operation: string;
+  bucket: string | null;
   key: string;
   status: number;
   bytes: number;
   aborted?: true;
 }
 
-/** A server observing every request as a BOS one, its key the path; `answer` answers it. */
-async function observedServer(answer: (req: IncomingMessage, res: AppResponse) => void) {
+/**
+ * A server observing every request as a BOS one, named GetObject with its path as the key (unless
+ * `named` is false); `answer` answers it, and may name it itself.
+ */
+async function observedServer(answer: (req: IncomingMessage, res: AppResponse, seen: ObservedRequest) => void, named = true) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "request-telemetry-"));
   dirs.push(dir);
   const file = path.join(dir, "log");
   const telemetry: RequestTelemetry = { logger: createLogger({ level: "info", to: file }), metrics: null };
   const server = createHttpServer((req, res) => {
     const seen = observeRequest(telemetry, req, res, "bos", newRequestId());
-    seen.operation = "GetObject";
-    seen.key = req.url ?? null;
-    answer(req, res);
+    if (named) {
+      seen.operation = "GetObject";
+      seen.key = req.url ?? null;
+    }
+    answer(req, res, seen);
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -108,12 +115,7 @@ it("logs a response its client cut off as aborted, once", async () => {
 });
 
 it("logs what was known when the response closed: names a dispatcher sets afterwards change nothing", async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "request-telemetry-"));
-  dirs.push(dir);
-  const file = path.join(dir, "log");
-  const telemetry: RequestTelemetry = { logger: createLogger({ level: "info", to: file }), metrics: null };
-  const server = createHttpServer((req, res) => {
-    const seen = observeRequest(telemetry, req, res, "s3", newRequestId());
+  const { url, lines } = await observedServer((_req, res, seen) => {
     seen.bucket = "known";
     res.end("answered before the names were all known");
     // As a dispatcher whose signing-key lookup ends after its client left: after the close hook.
@@ -122,15 +124,8 @@ it("logs what was known when the response closed: names a dispatcher sets afterw
       seen.bucket = "late";
       seen.key = "late.txt";
     });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/late.txt`)).text();
-  const lines = async () => {
-    await new Promise<void>((resolve) => telemetry.logger.flush(() => resolve()));
-    const text = readFileSync(file, "utf8").trim();
-    return text === "" ? [] : text.split("\n").map((line) => JSON.parse(line) as { operation: string; bucket: string | null; key: string | null });
-  };
+  }, false);
+  await (await fetch(`${url}/late.txt`)).text();
   await waitFor(async () => (await lines()).length === 1, "the access line");
   expect((await lines()).map(({ operation, bucket, key }) => ({ operation, bucket, key }))).toEqual([{ operation: "Unresolved", bucket: "known", key: null }]);
 });
