@@ -81,10 +81,6 @@ export class JobRepository {
     });
   }
 
-  find(id: string): Promise<BackgroundJob | null> {
-    return this.db().backgroundJob.findUnique({ where: { id } });
-  }
-
   /** The bucket's newest job of this kind (running or ended), or null. */
   latest(bucketId: number, kind: JobKind): Promise<BackgroundJob | null> {
     return this.db().backgroundJob.findFirst({ where: { bucketId, kind }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });

@@ -4,8 +4,8 @@
  * they gather in memory (as UTF-8) up to 32 KiB (or for LOG_FLUSH_MS, a quarter second by default,
  * whichever comes first) and go out in one write, off the request; shutdown and process exit write
  * what is left. Access lines are made in runs of up to 64 from what each request recorded
- * (LineBatch.defer), not one by one as requests end. Development (`npm run dev`) pretty-prints through pino-pretty in a worker thread
- * instead.
+ * (LineBatch.defer), not one by one as requests end. Development (`npm run dev`) pretty-prints
+ * through pino-pretty in a worker thread instead.
  */
 import pino, { type Logger } from "pino";
 
@@ -70,16 +70,14 @@ class LineBatch {
    * batch. A new 48 KiB buffer for every batch cost the hit path more than encoding into it (its
    * memory is allocated and freed outside V8's heap, which counts it towards its next collection).
    */
-  private readonly handedBuffers: Buffer[] = [];
-  private readonly handedEnds: number[] = [];
+  private readonly handed: { buffer: Buffer; end: number }[] = [];
   private readonly spareBuffers: Buffer[] = [];
 
   constructor(private readonly destination: Destination) {
     destination.on("write", (bytes: number) => {
       this.writtenBytes += bytes;
-      while (this.handedEnds.length > 0 && this.handedEnds[0]! <= this.writtenBytes) {
-        this.handedEnds.shift();
-        const buffer = this.handedBuffers.shift()!;
+      while (this.handed.length > 0 && this.handed[0]!.end <= this.writtenBytes) {
+        const { buffer } = this.handed.shift()!;
         if (this.spareBuffers.length < SPARE_BUFFERS) this.spareBuffers.push(buffer);
       }
     });
@@ -208,12 +206,8 @@ class LineBatch {
     this.buffer = null;
     this.used = 0;
     this.send(bytes);
-    this.handedBuffers.push(buffer);
-    this.handedEnds.push(this.handedBytes);
-    if (this.handedBuffers.length > FOLLOWED_BUFFERS) {
-      this.handedBuffers.shift();
-      this.handedEnds.shift();
-    }
+    this.handed.push({ buffer, end: this.handedBytes });
+    if (this.handed.length > FOLLOWED_BUFFERS) this.handed.shift();
   }
 
   private send(bytes: Buffer): void {
