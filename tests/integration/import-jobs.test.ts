@@ -230,13 +230,30 @@ describe("running", () => {
 
   it("shares one origin request between a job and a live GET of the same key", async () => {
     await bucketWithRules(server.url, "shared", [{ resource: "*", sourceUrl: `http://${origin.host}` }]);
-    const gate = held("/big/shared.bin", "shared bytes");
+    // The origin sends the first half at once and holds the second until released, so the GET below
+    // surely reads while the job's pull is in progress (not from storage after it).
+    const body = Buffer.alloc(256 * 1024, "s");
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    origin.on("/big/shared.bin", (_req, res) => {
+      res.writeHead(200, { "content-length": body.length });
+      res.write(body.subarray(0, body.length / 2));
+      void released.then(() => res.end(body.subarray(body.length / 2)));
+    });
     const created = await startImport("shared", { source: { type: "keys", keys: ["big/shared.bin"] } });
     await waitFor(() => origin.requestsFor("/big/shared.bin").length === 1, "the job's pull");
-    const live = read("shared", "big/shared.bin");
-    await waitFor(() => server.engine.activeFetches === 1, "the GET to join");
-    gate.release();
-    expect(await live).toMatchObject({ status: 200, text: "shared bytes" });
+    const live = await signedFetch(`${server.url}/v1/shared/big/shared.bin`);
+    expect(live.status).toBe(200);
+    const reader = live.body!.getReader();
+    const first = await reader.read();
+    expect(first.value!.length).toBeGreaterThan(0);
+    // Bytes before the release: the GET reads the job's pull as it comes (an origin request of its
+    // own would be a second request, counted below).
+    expect(await readJob("shared", created.id)).toMatchObject({ state: "running", pulled: 0 });
+    release();
+    let received = first.value!.length;
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) received += chunk.value.length;
+    expect(received).toBe(body.length);
     expect(await waitForState("shared", created.id, "completed")).toMatchObject({ pulled: 1 });
     expect(origin.requestsFor("/big/shared.bin")).toHaveLength(1);
   });
