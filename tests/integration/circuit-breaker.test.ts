@@ -83,10 +83,18 @@ async function breakOrigin(prefix: string): Promise<void> {
   }
 }
 
+/** The instance's `bosmirror_origin_circuit_open` for the failing origin, or null when it reports none. */
+async function circuitOpenGauge(): Promise<string | null> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const line = text.split("\n").find((entry) => entry.startsWith(`bosmirror_origin_circuit_open{origin="${failing.host}"}`));
+  return line ? line.slice(line.lastIndexOf(" ") + 1) : null;
+}
+
 it("opens after 5 failures, then fails fast with 424 and Retry-After without asking the origin, in BOS and S3", async () => {
   failing.serve("/after-open", "would have worked");
   await breakOrigin("f");
   await expectRefused("after-open");
+  expect(await circuitOpenGauge()).toBe("1");
 
   const s3 = await s3Get("fragile", "after-open");
   expect(s3.status).toBe(424);
@@ -138,6 +146,8 @@ it("lets one probe through after the open period, refuses the rest while it runs
   const closed = await get("fragile", "closed");
   expect(closed.status).toBe(200);
   expect(asked(failing, "closed")).toBe(1);
+  // Closed: 0, or no line at all once nothing is in flight (the origin has no state to report).
+  expect(["0", null]).toContain(await circuitOpenGauge());
 });
 
 it("opens again for another period when the probe fails", async () => {

@@ -221,6 +221,10 @@ describe("running", () => {
     const second = await startImport("queue", { source: { type: "keys", keys: ["q/second"] } });
     await waitFor(async () => (await readJob("queue", second.id)).state === "queued", "the second job to be queued");
     expect(origin.requestsFor("/q/second")).toHaveLength(0);
+    // The gauge counts every bucket's jobs: this file runs one test at a time, and no earlier job is left running.
+    const metrics = await currentApp().telemetry.metrics!.scrape();
+    expect(metrics).toContain('bosmirror_import_jobs{state="running"} 1');
+    expect(metrics).toContain('bosmirror_import_jobs{state="queued"} 1');
     gate.release();
     await waitForState("queue", first.id, "completed");
     await waitForState("queue", second.id, "completed");

@@ -94,6 +94,10 @@ it("lets at most the limit reach the origin, queues the next GETs, and answers S
   // The console's view of the same origin.
   const view = await callRoute(originsHealthRoute.GET, { params: { bucket: "limited" } });
   expect(view.body.origins).toEqual([expect.objectContaining({ origin: origin.host, circuit: "closed", inflight: CONCURRENCY, queued: QUEUE })]);
+  // And /metrics.
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  expect(metrics).toContain(`bosmirror_origin_inflight{origin="${origin.host}"} ${CONCURRENCY}`);
+  expect(metrics).toContain(`bosmirror_origin_queued{origin="${origin.host}"} ${QUEUE}`);
 
   expect(origin.requestsFor("/e")).toHaveLength(0);
   expect(origin.requestsFor("/f")).toHaveLength(0);
