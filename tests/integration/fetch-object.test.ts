@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { PATIENT_TIMEOUTS, bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
 import { RecordingOrigin } from "../support/recording-origin";
 import { signedFetch } from "../support/signed-fetch";
 import { waitFor } from "../support/wait";
@@ -15,7 +15,8 @@ let origin: RecordingOrigin;
 let internal: RecordingOrigin;
 
 beforeAll(async () => {
-  server = await startObjectServer();
+  // An origin request may be held until the test releases it: no timeout may end it first.
+  server = await startObjectServer(undefined, {}, { originTimeouts: PATIENT_TIMEOUTS });
   origin = await new RecordingOrigin().start();
   internal = await new RecordingOrigin("127.0.0.2").start();
   await bucketWithRules(server.url, "fetched");
@@ -43,12 +44,18 @@ it("fetches a URL synchronously and stores it, verified, answering as BOS does",
 });
 
 it("replaces a stored object, takes the source and mode from the query string, and fetches asynchronously", async () => {
-  origin.serve("/v2.txt", "second version");
+  // The origin holds its answer until the job is accepted: an async fetch answers before it pulls.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  origin.on("/v2.txt", (_req, res) => void released.then(() => res.writeHead(200, { "content-length": 14 }).end("second version")));
   const source = encodeURIComponent(`http://${origin.host}/v2.txt`);
   const response = await fetchObject("doc.txt", {}, `&x-bce-fetch-source=${source}&x-bce-fetch-mode=async`);
   expect(response.status).toBe(200);
   expect((await response.json()).jobId).toMatch(/^fo-[0-9a-f]{32}$/);
+  expect((await stored("doc.txt")).status).toBe(404);
+  release();
   await waitFor(async () => (await stored("doc.txt")).text === "second version", "the async fetch to store the object");
+  expect(origin.requestsFor("/v2.txt")).toHaveLength(1);
 
   origin.serve("/v3.txt", "third version");
   const again = await fetchObject("doc.txt", { "x-bce-fetch-source": `http://${origin.host}/v3.txt` });
