@@ -144,9 +144,13 @@ describe("a server process", () => {
       expect((await connection.nextResponse(WAIT_TIMEOUT_MS)).status).toBe(100);
       await connection.write("x".repeat(10));
       // SIGTERM: the server waits for that request through the grace period, cuts it, closes the app and exits.
-      await running.stop();
-      expect(running.child.exitCode).toBe(0);
+      const signalled = Date.now();
+      const stopped = running.stop();
       await connection.whenClosed;
+      // Not before the grace period (a bound a busy machine can only make later; timers never fire early).
+      expect(Date.now() - signalled).toBeGreaterThanOrEqual(450);
+      await stopped;
+      expect(running.child.exitCode).toBe(0);
     } finally {
       connection.destroy();
     }
