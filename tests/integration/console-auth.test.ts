@@ -107,7 +107,8 @@ describe("every /api handler checks the session", () => {
   it.each([
     ["a cross-site Origin", { origin: "https://evil.example" }],
     ["Origin: null", { origin: "null" }],
-    ["no Origin at all", { origin: "" }],
+    ["no Origin at all", { origin: null }],
+    ["an empty Origin", { origin: "" }],
     ["an Origin with userinfo", { origin: "http://user@localhost" }],
     ["an Origin with userinfo and a password", { origin: "http://evil.example:x@localhost" }],
     ["an Origin with a path", { origin: "http://localhost/sign-in" }],

@@ -11,8 +11,8 @@ export interface RouteCall<P> {
   method?: string;
   /** false: send no session cookie. */
   session?: boolean;
-  /** Extra or replacement headers (e.g. a cross-site Origin). */
-  headers?: Record<string, string>;
+  /** Extra or replacement headers (e.g. a cross-site Origin); null leaves a default header out. */
+  headers?: Record<string, string | null>;
   /** A query string for the request URL, without "?". */
   query?: string;
 }
@@ -46,7 +46,10 @@ export async function callRoute<P>(handler: RouteHandler<P>, { params, body, met
     init.body = typeof body === "string" ? body : JSON.stringify(body);
     init.headers["content-type"] = "application/json";
   }
-  Object.assign(init.headers, headers);
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === null) delete init.headers[name];
+    else init.headers[name] = value;
+  }
   const response = await handler(new Request(`http://${HOST}/api/test${query ? `?${query}` : ""}`, init), {
     params: Promise.resolve((params ?? {}) as P),
   });
