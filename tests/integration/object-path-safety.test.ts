@@ -36,14 +36,19 @@ describe("object responses cannot run script as the console", () => {
 
   it("on an uploaded HTML page and SVG, a mirrored page, an error and a redirect", async () => {
     const html = "<script>fetch('/api/access-keys',{method:'POST'})</script>";
-    await signedFetch(`${server.url}/v1/site/evil.html`, { method: "PUT", body: html, headers: { "content-type": "text/html" } });
+    // The page's own author tries to lift the sandbox: headers of its own, sent with the upload and by the origin.
+    const lifted = { "content-security-policy": "default-src *", "x-content-type-options": "sniff" };
+    await signedFetch(`${server.url}/v1/site/evil.html`, { method: "PUT", body: html, headers: { "content-type": "text/html", ...lifted } });
     await signedFetch(`${server.url}/v1/site/evil.svg`, { method: "PUT", body: "<svg onload=alert(1)/>", headers: { "content-type": "image/svg+xml" } });
-    origin.serve("/public/assets/index.html", html, { "content-type": "text/html" });
+    origin.serve("/public/assets/index.html", html, { "content-type": "text/html", ...lifted });
 
     const uploaded = await signedFetch(`${server.url}/v1/site/evil.html`);
     expect(uploaded.headers.get("content-type")).toBe("text/html");
     expectSandboxed(uploaded);
     expectSandboxed(await signedFetch(`${server.url}/v1/site/evil.svg`));
+    // As the origin's answer streams through (the miss), and once stored.
+    expectSandboxed(await signedFetch(`${server.url}/v1/site/index.html`));
+    await settled();
     expectSandboxed(await signedFetch(`${server.url}/v1/site/index.html`));
     expectSandboxed(await signedFetch(`${server.url}/v1/site/missing-and-not-at-origin`));
     expectSandboxed(await signedFetch(`${server.url}/v1/moved/x.html`, { redirect: "manual" }));
