@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccessKey, setAccessKeyEnabled } from "@/lib/auth/access-key-service";
 import { bceTimestamp, computeSignature, signRequest } from "@/lib/auth/bce-signature";
 import { signedFetch as signWith } from "@/lib/auth/signed-fetch";
+import * as bucketRoute from "@/app/api/buckets/[bucket]/route";
 import { db } from "@/lib/db/client";
 import { RecordingOrigin } from "../support/recording-origin";
 import { bucketWithRules, startObjectServer, type TestObjectServer } from "../support/object-server";
+import { callRoute } from "../support/route-client";
 import { TEST_CREDENTIALS, signedFetch } from "../support/signed-fetch";
 
 const TEST_AUDIT = { actor: "test", requestId: "test" };
@@ -175,6 +177,23 @@ describe("what is allowed", () => {
     const bad = await signedFetch(`${server.url}/v1/public-b?acl`, { method: "PUT", headers: { "x-bce-acl": "world-writable" } });
     expect(bad.status).toBe(400);
     expect((await signedFetch(`${server.url}/v1/private-b?acl`)).status).toBe(200);
+  });
+
+  it("takes public-read back at once: anonymous reads are refused as soon as the bucket is private again (object API and console)", async () => {
+    await bucketWithRules(server.url, "revoked");
+    await signedFetch(`${server.url}/v1/revoked/open.txt`, { method: "PUT", body: "open for now" });
+    const anonymous = () => fetch(`${server.url}/v1/revoked/open.txt`);
+    const setAcl = (acl: string) => signedFetch(`${server.url}/v1/revoked?acl`, { method: "PUT", headers: { "x-bce-acl": acl } });
+    expect((await setAcl("public-read")).status).toBe(200);
+    // Read anonymously first, so that the bucket's public-read is what this instance holds in memory.
+    expect(await (await anonymous()).text()).toBe("open for now");
+    expect((await setAcl("private")).status).toBe(200);
+    await expectDenied(await anonymous(), "AccessDenied");
+
+    expect((await callRoute(bucketRoute.PATCH, { method: "PATCH", params: { bucket: "revoked" }, body: { acl: "public-read" } })).status).toBe(200);
+    expect((await anonymous()).status).toBe(200);
+    expect((await callRoute(bucketRoute.PATCH, { method: "PATCH", params: { bucket: "revoked" }, body: { acl: "private" } })).status).toBe(200);
+    await expectDenied(await anonymous(), "AccessDenied");
   });
 
   it("verifies an empty signed-header list against the default set (host, content-*, x-bce-*)", async () => {
