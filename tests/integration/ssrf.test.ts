@@ -20,18 +20,22 @@ import { signedFetch } from "../support/signed-fetch";
 
 let server: TestObjectServer;
 let internal: RecordingOrigin;
+/** Listening on every address, so whichever address "localhost" resolves to would connect. */
+let everywhere: RecordingOrigin;
 let allowed: RecordingOrigin;
 
 beforeAll(async () => {
   server = await startObjectServer();
   internal = await new RecordingOrigin("127.0.0.2").start();
   internal.serve("/secret", "internal data");
+  everywhere = await new RecordingOrigin("::").start();
   allowed = await new RecordingOrigin("127.0.0.3").start();
   await callRoute(bucketsRoute.POST, { body: { name: "guarded", zoneType: "SINGLE_AZ", defaultStorageClass: "STANDARD" } });
 });
 afterAll(async () => {
   await server.stop();
   await internal.stop();
+  await everywhere.stop();
   await allowed.stop();
 });
 
@@ -113,34 +117,34 @@ describe("when the engine connects", () => {
   });
 
   it("refuses a host name that resolves to a private address", async () => {
-    // Listening on every address, so whichever address "localhost" resolves to would connect.
-    const everywhere = await new RecordingOrigin("::").start();
     everywhere.serve("/secret", "internal data");
+    await plantRule("planted-name", `localhost:${everywhere.host.split(":").pop()}`);
+    const warn = spyOnLog("warn");
     try {
-      await plantRule("planted-name", `localhost:${everywhere.host.split(":").pop()}`);
-      const warn = spyOnLog("warn");
-      try {
-        const response = await signedFetch(`${server.url}/v1/planted-name/secret`);
-        await expectRefused(response, /refused to connect to localhost: (::1|127\.0\.0\.1) is a loopback address/, warn);
-      } finally {
-        warn.restore();
-      }
-      expect(everywhere.received).toHaveLength(0);
+      const response = await signedFetch(`${server.url}/v1/planted-name/secret`);
+      await expectRefused(response, /refused to connect to localhost: (::1|127\.0\.0\.1) is a loopback address/, warn);
     } finally {
-      await everywhere.stop();
+      warn.restore();
     }
+    expect(everywhere.requestsFor("/secret")).toHaveLength(0);
   });
 
   it.each([
-    ["an internal IP", () => `http://${internal.host}/secret`],
-    ["localhost", () => `http://localhost:${internal.host.split(":")[1]}/secret`],
-    ["an IPv4-mapped address", () => `http://[::ffff:127.0.0.2]:${internal.host.split(":")[1]}/secret`],
-  ])("refuses a redirect to %s", async (name, location) => {
+    ["an internal IP", (target: string) => `http://${internal.host}${target}`, () => internal, /127\.0\.0\.2 is a loopback address/],
+    // To a listener on every address: whichever address "localhost" resolves to would connect.
+    ["localhost", (target: string) => `http://localhost:${everywhere.host.split(":").pop()}${target}`, () => everywhere, /refused to connect to localhost: (::1|127\.0\.0\.1) is a loopback address/],
+    ["an IPv4-mapped address", (target: string) => `http://[::ffff:127.0.0.2]:${internal.host.split(":")[1]}${target}`, () => internal, /refused to connect to ::ffff:7f00:2: ::ffff:7f00:2 is an IPv4-mapped address/],
+  ])("refuses a redirect to %s", async (name, location, listener, reason) => {
     const path = `/redirect-${name.replaceAll(" ", "-")}`;
-    allowed.on(path, (_req, res) => res.writeHead(302, { location: location() }).end());
-    const response = await signedFetch(`${server.url}/v1/allowed-origin${path}`);
-    expect(response.status).toBe(424);
-    expect((await response.json()).code).toBe("MirrorFailed");
-    expect(internal.received).toHaveLength(0);
+    const target = `/secret-behind-${name.replaceAll(" ", "-")}`;
+    listener().serve(target, "internal data");
+    allowed.on(path, (_req, res) => res.writeHead(302, { location: location(target) }).end());
+    const warn = spyOnLog("warn");
+    try {
+      await expectRefused(await signedFetch(`${server.url}/v1/allowed-origin${path}`), reason, warn);
+    } finally {
+      warn.restore();
+    }
+    expect(listener().requestsFor(target)).toHaveLength(0);
   });
 });
