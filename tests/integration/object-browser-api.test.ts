@@ -311,7 +311,8 @@ describe("keys that look like paths or escapes", () => {
 
   it("refuses keys that are not keys", async () => {
     await createBucket("badkeys");
-    for (const key of ["", "nul\0byte", "x".repeat(1025)]) {
+    // Over 1,024 bytes: 1,025 ASCII characters, and 342 three-byte characters (1,026 bytes, though only 342 UTF-16 units).
+    for (const key of ["", "nul\0byte", "x".repeat(1025), "桶".repeat(342)]) {
       const response = await upload("badkeys", key, "x");
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ code: "InvalidObjectName" });
@@ -337,6 +338,16 @@ describe("download", () => {
     expect(part.headers.get("content-range")).toBe("bytes 1-6/25");
     expect(await part.text()).toBe("script");
     expect((await raw(contentRoute.GET as Handler, "download", { query: { key: "page.html" }, headers: { range: "bytes=99-" } })).status).toBe(416);
+
+    // A key the bucket's rule would pull on a GET miss: the download answers 404 and asks no origin.
+    await bucketWithRules(server.url, "download-mirrored", [{ resource: "*", sourceUrl: `http://${origin.host}`, prefix: "dl/" }]);
+    origin.serve("/dl/cat.jpg", "meow");
+    const notPulled = await raw(contentRoute.GET as Handler, "download-mirrored", { query: { key: "cat.jpg" } });
+    expect(notPulled.status).toBe(404);
+    expect(await notPulled.json()).toMatchObject({ code: "NoSuchKey" });
+    await waitFor(() => server.engine.idle, "any fetch to settle");
+    expect(origin.requestsFor("/dl/cat.jpg")).toHaveLength(0);
+    expect((await list("download-mirrored")).body.objects).toEqual([]);
   });
 });
 
