@@ -51,10 +51,16 @@ interface StreamResult {
   sent: number;
 }
 
-/** POSTs up to `total` bytes as a chunked body, keeping to the socket's pace, until the server answers. */
-function streamChunked(path: string, total: number): Promise<StreamResult> {
+/**
+ * POSTs a chunked body, keeping to the socket's pace, until the server answers: `total` bytes of
+ * spaces in 1 MiB chunks, or the bytes given.
+ */
+function streamChunked(path: string, total: number | Buffer): Promise<StreamResult> {
   const { host, hostname, port } = new URL(url);
-  const chunk = Buffer.alloc(MiB, " ");
+  const bytes = typeof total === "number" ? null : total;
+  const size = bytes ? bytes.length : (total as number);
+  const spaces = Buffer.alloc(MiB, " ");
+  const nextChunk = (at: number) => (bytes ? bytes.subarray(at, at + 64 * 1024) : spaces);
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = false;
@@ -73,7 +79,8 @@ function streamChunked(path: string, total: number): Promise<StreamResult> {
     // Writing on after the server has answered and closed fails; only an error before the answer counts.
     req.on("error", (error) => answered || reject(error));
     const pump = () => {
-      while (!answered && sent < total) {
+      while (!answered && sent < size) {
+        const chunk = nextChunk(sent);
         sent += chunk.length;
         if (!req.write(chunk)) return void req.once("drain", pump);
       }
@@ -108,6 +115,14 @@ describe("request body limits", () => {
       expect(result.sent).toBeLessThan(ATTACK_BYTES / 2);
     }
     expect((await peakMemory()) - before).toBeLessThan(MEMORY_HEADROOM);
+  });
+
+  it("refuses a chunked body one byte over the limit, valid JSON but for its size", async () => {
+    const login = '{"email":"a@example.com","password":"x"}';
+    // Chunked, so no Content-Length is declared: the limit is counted as the body arrives.
+    const result = await streamChunked("/api/auth/login", Buffer.from(`${" ".repeat(MAX_JSON_BODY_BYTES + 1 - login.length)}${login}`));
+    expect(result.status).toBe(413);
+    expect(result.body).toMatchObject({ code: "PayloadTooLarge" });
   });
 
   it("still reads a body just under the limit", async () => {
