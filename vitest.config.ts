@@ -12,6 +12,13 @@ const root = path.dirname(new URL(import.meta.url).pathname);
  * gets a database of its own (tests/support/test-databases.ts) and, on S3, a bucket of its own
  * (tests/support/worker-database.ts).
  */
+/**
+ * The AWS SDK (the S3 blob store, and the S3 clients of the S3 API's tests) warns once per process on
+ * Node 20 that its releases after January 2027 need Node 22 (package.json pins an earlier one): a
+ * warning per test file, which buried the suite's own output. The README says so for operators.
+ */
+const QUIET_SDK = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+
 function integrationProject(name: string, env: Record<string, string>): TestProjectInlineConfiguration {
   return {
     extends: true,
@@ -21,10 +28,7 @@ function integrationProject(name: string, env: Record<string, string>): TestProj
       environment: "node",
       globalSetup: ["tests/support/global-setup.ts"],
       setupFiles: ["tests/support/worker-database.ts"],
-      // The AWS SDK (the S3 blob store, and the S3 clients of the S3 API's tests) warns once per process
-      // on Node 20 that its releases after January 2027 need Node 22 (package.json pins an earlier
-      // one): a line per test file, which buried the suite's own output. The README says so for operators.
-      env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
+      env: { ...QUIET_SDK, ...env },
     },
   };
 }
@@ -39,7 +43,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["lib/**/*.test.ts", "components/**/*.test.ts"], environment: "node" },
+        test: { name: "unit", include: ["lib/**/*.test.ts", "components/**/*.test.ts"], environment: "node", env: QUIET_SDK },
       },
       integrationProject("integration", { BLOB_STORE: "disk", TEST_DATABASE: "sqlite" }),
       // The smallest part S3 allows: the tests' objects (8 MiB at most) then take the multipart path too.
