@@ -55,12 +55,11 @@ interface StreamResult {
  * POSTs a chunked body, keeping to the socket's pace, until the server answers: `total` bytes of
  * spaces in 1 MiB chunks, or the bytes given.
  */
-function streamChunked(path: string, total: number | Buffer): Promise<StreamResult> {
+function streamChunked(path: string, body: number | Buffer): Promise<StreamResult> {
   const { host, hostname, port } = new URL(url);
-  const bytes = typeof total === "number" ? null : total;
-  const size = bytes ? bytes.length : (total as number);
   const spaces = Buffer.alloc(MiB, " ");
-  const nextChunk = (at: number) => (bytes ? bytes.subarray(at, at + 64 * 1024) : spaces);
+  const size = typeof body === "number" ? body : body.length;
+  const nextChunk = (at: number) => (typeof body === "number" ? spaces : body.subarray(at, at + 64 * 1024));
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = false;

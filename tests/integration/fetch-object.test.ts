@@ -45,9 +45,7 @@ it("fetches a URL synchronously and stores it, verified, answering as BOS does",
 
 it("replaces a stored object, takes the source and mode from the query string, and fetches asynchronously", async () => {
   // The origin holds its answer until the job is accepted: an async fetch answers before it pulls.
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  origin.on("/v2.txt", (_req, res) => void released.then(() => res.writeHead(200, { "content-length": 14 }).end("second version")));
+  const { release } = origin.hold("/v2.txt", "second version");
   const source = encodeURIComponent(`http://${origin.host}/v2.txt`);
   const response = await fetchObject("doc.txt", {}, `&x-bce-fetch-source=${source}&x-bce-fetch-mode=async`);
   expect(response.status).toBe(200);

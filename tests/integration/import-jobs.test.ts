@@ -237,13 +237,7 @@ describe("running", () => {
     // The origin sends the first half at once and holds the second until released, so the GET below
     // surely reads while the job's pull is in progress (not from storage after it).
     const body = Buffer.alloc(256 * 1024, "s");
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    origin.on("/big/shared.bin", (_req, res) => {
-      res.writeHead(200, { "content-length": body.length });
-      res.write(body.subarray(0, body.length / 2));
-      void released.then(() => res.end(body.subarray(body.length / 2)));
-    });
+    const { release } = origin.hold("/big/shared.bin", body, body.length / 2);
     const created = await startImport("shared", { source: { type: "keys", keys: ["big/shared.bin"] } });
     await waitFor(() => origin.requestsFor("/big/shared.bin").length === 1, "the job's pull");
     const live = await signedFetch(`${server.url}/v1/shared/big/shared.bin`);

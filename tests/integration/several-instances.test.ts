@@ -27,8 +27,8 @@ import { waitFor } from "../support/wait";
 // pauses 300 ms after each batch, so that a job is caught in the middle: without the pause, an
 // instance on PostgreSQL once deleted all its batches before the kill, and its last statements,
 // already sent, completed the job after it died (so no other instance took it over). The test also
-// freezes the instance (SIGSTOP) as soon as it sees progress: with fifteen batches and the freeze
-// after a few more requests, a loaded CI machine still let one instance finish before the kill.
+// freezes the instance (SIGSTOP) the moment another instance sees progress: without that, a loaded
+// CI machine let it finish its batches while the test made its next requests.
 const FLEET_ENV = {
   INSTANCE_LEASE_MS: "2000",
   CACHE_SYNC_MS: "100",
@@ -55,20 +55,6 @@ async function waitingKeys(instance: ServerProcess): Promise<number> {
   const text = await (await fetch(`${instance.url}/metrics`)).text();
   const match = text.match(/^bosmirror_fetch_waiting_on_other_instance (\d+)$/m);
   return match ? Number(match[1]) : -1;
-}
-
-/** An origin response that sends its first bytes, then the rest once `release()` is called. */
-function heldBody(body: Buffer) {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  return {
-    release,
-    behaviour: (_req: unknown, res: import("node:http").ServerResponse) => {
-      res.writeHead(200, { "content-length": body.length });
-      res.write(body.subarray(0, 64 * 1024));
-      void released.then(() => res.end(body.subarray(64 * 1024)));
-    },
-  };
 }
 
 beforeAll(async () => {
@@ -99,8 +85,7 @@ afterAll(async () => {
 
 it("answers 60 concurrent misses of one key spread over three instances with one origin request and identical bytes", async () => {
   const body = randomBytes(1024 * 1024);
-  const held = heldBody(body);
-  origin.on("/herd.bin", held.behaviour);
+  const held = origin.hold("/herd.bin", body, 64 * 1024);
   const [a, b, c] = instances as [ServerProcess, ServerProcess, ServerProcess];
   const responses = Array.from({ length: 60 }, (_, i) => get(instances[i % 3]!, "herd.bin"));
   await waitFor(() => origin.requestsFor("/herd.bin").length === 1, "one instance to ask the origin");
@@ -135,8 +120,7 @@ it("lets a DELETE on one instance win over another instance's fetch of the still
   const [a, b] = instances as [ServerProcess, ServerProcess];
   const key = "deleted-while-fetched.bin";
   const body = randomBytes(512 * 1024);
-  const held = heldBody(body);
-  origin.on(`/${key}`, held.behaviour);
+  const held = origin.hold(`/${key}`, body, 64 * 1024);
   const fetching = get(a, key);
   await waitFor(() => origin.requestsFor(`/${key}`).length === 1, "instance A to ask the origin");
   // Nothing is stored yet, so the DELETE finds nothing (404); it still wins over the fetch under way.
@@ -224,8 +208,9 @@ it("shows an \"Empty bucket\" job's progress on every instance, and finishes it 
     a.child.kill("SIGSTOP");
     return true;
   }, "instance B to see the job's progress");
-  const atKill = await db().backgroundJob.findUniqueOrThrow({ where: { id } });
+  // Frozen, then killed: nothing of A runs between the two, and no later test meets a frozen instance.
   await a.kill();
+  const atKill = await db().backgroundJob.findUniqueOrThrow({ where: { id } });
   // Still A's, in the middle (statements A sent before the freeze may still land, but not its end).
   expect(atKill.state).toBe("running");
   expect(atKill.done).toBeLessThan(keys.length);
@@ -279,8 +264,7 @@ it("compares leases by the database's clock: an instance whose clock runs a minu
   const skewed = await startServerProcess({ ...FLEET_ENV, TEST_CLOCK_SKEW_MS: "60000" });
   try {
     const body = randomBytes(512 * 1024);
-    const held = heldBody(body);
-    origin.on("/skew.bin", held.behaviour);
+    const held = origin.hold("/skew.bin", body, 64 * 1024);
     const leading = get(a, "skew.bin");
     await waitFor(() => origin.requestsFor("/skew.bin").length === 1, "instance A to ask the origin");
     // By its own clock A's lease ran out a minute ago; by the database's it is A's for a while yet.
@@ -343,8 +327,7 @@ it("completes a key on another instance after the instance leading its fetch is 
 it("leaves another instance's fetch in progress alone when an instance starts", async () => {
   const [, b] = instances as [ServerProcess, ServerProcess];
   const body = randomBytes(1024 * 1024);
-  const held = heldBody(body);
-  origin.on("/slow.bin", held.behaviour);
+  const held = origin.hold("/slow.bin", body, 64 * 1024);
   const fetching = get(b, "slow.bin");
   await waitFor(async () => (await unfinishedWrites()).length > 0, "B's fetch to write its temporary bytes");
   const before = await unfinishedWrites();

@@ -48,6 +48,24 @@ export class RecordingOrigin {
     return this;
   }
 
+  /**
+   * Answers `path` with `body`, holding it until `release()`: the first `sendFirst` bytes go at
+   * once (headers included), the rest once released (with 0, the whole answer waits).
+   */
+  hold(path: string, body: Buffer | string, sendFirst = 0): { release: () => void } {
+    const bytes = Buffer.from(body);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.on(path, (_req, res) => {
+      if (sendFirst > 0) res.writeHead(200, { "content-length": bytes.length }).write(bytes.subarray(0, sendFirst));
+      void released.then(() => {
+        if (sendFirst === 0) res.writeHead(200, { "content-length": bytes.length });
+        res.end(bytes.subarray(sendFirst));
+      });
+    });
+    return { release };
+  }
+
   requestsFor(path: string): ReceivedRequest[] {
     return this.received.filter((request) => request.path === path);
   }
